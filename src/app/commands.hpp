@@ -1,0 +1,54 @@
+#pragma once
+// One entry point per subcommand. The CLI fills the options; each returns the process exit code
+// (util/error.hpp ExitCode) and throws tf::Error only for usage/config/runtime errors.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+
+namespace tf::app {
+
+struct Shard {
+  int index = 0;  ///< K in K/N, 0-based
+  int count = 1;  ///< N
+};
+
+struct RunOptions {
+  config::Settings settings;
+  std::optional<long long> visits;                  ///< --visits: stop after N visits started
+  std::optional<std::chrono::milliseconds> duration;  ///< --duration
+  std::string backfill_range;                       ///< --backfill FROM..TO (empty: none)
+  std::string checkpoint_file;                      ///< --checkpoint
+  std::string summary_json;                         ///< --summary-json FILE
+  std::string metrics_file;                         ///< --metrics-file FILE (Prometheus text)
+  Shard shard;                                      ///< --shard K/N
+  bool dry_run = false;                             ///< --dry-run: build visits, send nothing
+  bool show_secrets = false;                        ///< --show-secrets
+  bool quiet = false;                               ///< --quiet: no live status line
+};
+
+struct GenerateOptions {
+  config::Settings settings;
+  long long visits = 100;        ///< --visits
+  std::string format = "ndjson"; ///< --format ndjson|urls
+  std::string output;            ///< --output FILE, empty = stdout
+  std::string backfill_range;    ///< --backfill FROM..TO
+  Shard shard;
+  bool show_secrets = false;
+};
+
+struct ReplayOptions {
+  config::Settings settings;
+  std::string file;
+  std::string summary_json;
+  bool force = false;
+};
+
+int run_command(const RunOptions& options);
+int generate_command(const GenerateOptions& options);
+int replay_command(const ReplayOptions& options);
+int merge_command(const std::vector<std::string>& files, const std::string& summary_json);
+
+} // namespace tf::app

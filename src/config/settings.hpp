@@ -1,0 +1,123 @@
+#pragma once
+// The typed result of configuration: every setting the program reads, with the predecessor's
+// names (see settings_table.hpp for the table of keys, defaults, ranges and help) and the origin
+// of each value. Produced by config::load(); read by model, routing, engine wiring and report.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/catalogue.hpp"
+#include "config/funnels.hpp"
+#include "config/targets.hpp"
+
+namespace tf::config {
+
+/// Where a value came from, lowest layer first.
+enum class Layer { built_in, preset, env_file, environment, targets_file, command_line };
+
+struct Origin {
+  Layer layer = Layer::built_in;
+  std::string source;  ///< preset name, file path, "environment" or "--flag"
+  int line = 0;        ///< line in source when known, else 0
+};
+
+struct Settings {
+  // --- single target (predecessor) ---
+  std::string matomo_url = "https://matomo.example.com/matomo.php";  // MATOMO_URL
+  int matomo_site_id = 1;                                            // MATOMO_SITE_ID
+  std::string matomo_token_auth;                                     // MATOMO_TOKEN_AUTH (secret)
+  std::string urls_file;                                             // URLS_FILE (empty: built-in)
+  std::string funnel_config_path;                                    // FUNNEL_CONFIG_PATH (empty: none)
+
+  // --- pacing ---
+  double target_visits_per_day = 20000;  // TARGET_VISITS_PER_DAY
+  int pageviews_min = 3;                 // PAGEVIEWS_MIN
+  int pageviews_max = 6;                 // PAGEVIEWS_MAX
+  int concurrency = 50;                  // CONCURRENCY: visits in progress
+  double pause_between_pvs_min = 0.5;    // PAUSE_BETWEEN_PVS_MIN, seconds (real time)
+  double pause_between_pvs_max = 2.0;    // PAUSE_BETWEEN_PVS_MAX, seconds (real time)
+  double auto_stop_after_hours = 0;      // AUTO_STOP_AFTER_HOURS, 0 = off
+  long long max_total_visits = 0;        // MAX_TOTAL_VISITS: rolling 24 h cap, 0 = off
+
+  // --- behaviour probabilities (per visit) ---
+  double sitesearch_probability = 0.15;      // SITESEARCH_PROBABILITY
+  double outlinks_probability = 0.10;        // OUTLINKS_PROBABILITY
+  double downloads_probability = 0.08;       // DOWNLOADS_PROBABILITY
+  double click_events_probability = 0.25;    // CLICK_EVENTS_PROBABILITY
+  double random_events_probability = 0.12;   // RANDOM_EVENTS_PROBABILITY
+  double direct_traffic_probability = 0.30;  // DIRECT_TRAFFIC_PROBABILITY
+  double ecommerce_probability = 0.05;       // ECOMMERCE_PROBABILITY
+  double visit_duration_min = 1.0;           // VISIT_DURATION_MIN, minutes (simulated)
+  double visit_duration_max = 8.0;           // VISIT_DURATION_MAX, minutes (simulated)
+  bool randomize_visitor_countries = true;   // RANDOMIZE_VISITOR_COUNTRIES (cip; needs a token)
+
+  // --- ecommerce ---
+  double ecommerce_order_value_min = 15.99;  // ECOMMERCE_ORDER_VALUE_MIN
+  double ecommerce_order_value_max = 299.99; // ECOMMERCE_ORDER_VALUE_MAX
+  int ecommerce_items_min = 1;               // ECOMMERCE_ITEMS_MIN
+  int ecommerce_items_max = 5;               // ECOMMERCE_ITEMS_MAX
+  double ecommerce_tax_rate = 0.10;          // ECOMMERCE_TAX_RATE
+  std::vector<double> ecommerce_shipping_rates{0, 5.99, 9.99, 15.99};  // ECOMMERCE_SHIPPING_RATES
+  std::string ecommerce_currency = "SEK";    // ECOMMERCE_CURRENCY (validated, never sent)
+  std::string timezone = "CET";              // TIMEZONE (IANA name, date's tz database)
+
+  // --- backfill ---
+  bool backfill_enabled = false;                   // BACKFILL_ENABLED
+  std::string backfill_start_date;                 // BACKFILL_START_DATE, YYYY-MM-DD or empty
+  std::string backfill_end_date;                   // BACKFILL_END_DATE
+  std::optional<int> backfill_days_back;           // BACKFILL_DAYS_BACK
+  std::optional<int> backfill_duration_days;      // BACKFILL_DURATION_DAYS
+  long long backfill_max_visits_per_day = 2000;    // BACKFILL_MAX_VISITS_PER_DAY
+  long long backfill_max_visits_total = 200000;    // BACKFILL_MAX_VISITS_TOTAL
+  std::optional<double> backfill_rps_limit;        // BACKFILL_RPS_LIMIT (requests/s)
+  std::optional<std::uint64_t> backfill_seed;      // BACKFILL_SEED
+  bool backfill_run_once = false;                  // BACKFILL_RUN_ONCE
+  std::vector<double> hourly_profile;              // HOURLY_PROFILE: 24 weights, empty = built-in
+  double backfill_daily_variation = 0.15;          // BACKFILL_DAILY_VARIATION: ± share around cap
+
+  // --- start gate, logging ---
+  bool auto_start = true;                                 // AUTO_START
+  std::string start_signal_file = "/app/data/loadgen.start";  // START_SIGNAL_FILE
+  double start_check_interval = 2.0;                      // START_CHECK_INTERVAL, seconds
+  std::string log_level = "INFO";                         // LOG_LEVEL: DEBUG|INFO|WARNING|ERROR
+
+  // --- ours: model ---
+  std::optional<std::uint64_t> seed;            // SEED / --seed (absent: random, printed)
+  double returning_visitor_probability = 0.30;  // RETURNING_VISITOR_PROBABILITY
+  int returning_visitor_pool = 10000;           // RETURNING_VISITOR_POOL
+  double logged_in_probability = 0.05;          // LOGGED_IN_PROBABILITY: share of visitors with uid
+  double campaign_probability = 0.05;           // CAMPAIGN_PROBABILITY: campaign landings
+
+  // --- ours: delivery ---
+  int threads = 1;                                    // THREADS / --threads
+  int bulk = 0;                                       // BULK / --bulk: hits per POST, 0 = single
+  std::chrono::milliseconds bulk_linger{50};          // BULK_LINGER
+  std::chrono::milliseconds connect_timeout{5000};    // CONNECT_TIMEOUT
+  std::chrono::milliseconds request_timeout{10000};   // REQUEST_TIMEOUT
+  int max_retries = 2;                                // MAX_RETRIES
+  std::chrono::milliseconds retry_backoff{500};       // RETRY_BACKOFF: first delay, doubles
+  std::chrono::milliseconds retry_after_cap{30000};   // RETRY_AFTER_CAP
+  double retry_budget = 0.20;                         // RETRY_BUDGET: share of recent requests
+  std::chrono::milliseconds drain_timeout{10000};     // DRAIN_TIMEOUT
+  std::chrono::milliseconds report_interval{60000};   // REPORT_INTERVAL
+  double speed = 1.0;                                 // SPEED / --speed: multiplies the rate
+  bool http2 = false;                                 // HTTP2
+  bool insecure = false;                              // INSECURE: no TLS verification
+  std::string dead_letter_file;                       // DEAD_LETTER_FILE
+  double max_failure_rate = 1.0;                      // MAX_FAILURE_RATE: exit 1 above it
+
+  // --- targets (MULTI_TARGET_CONFIG / --targets, or the single target above) ---
+  std::optional<TargetsConfig> targets;  // set when a targets list was given
+
+  /// Origin of each key that was set above the defaults, by key name.
+  std::map<std::string, Origin> origins;
+};
+
+/// The effective targets: the configured list, or one target named "default" built from
+/// MATOMO_URL/MATOMO_SITE_ID/MATOMO_TOKEN_AUTH.
+TargetsConfig effective_targets(const Settings& settings);
+
+} // namespace tf::config

@@ -1,0 +1,78 @@
+#pragma once
+// A simulated visit, built completely before its first hit is sent. Pure data: no wire format
+// (that is matomo/), no absolute send times (cdt and local h/m/s are stamped by the encoder).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tf::model {
+
+enum class HitKind { pageview, site_search, outlink, download, event, ecommerce_order, goal, ping };
+
+const char* to_string(HitKind kind);
+
+/// Money in cents, so that order arithmetic adds up exactly.
+using Cents = std::int64_t;
+
+struct OrderItem {
+  std::string sku, name, category;
+  Cents price = 0;
+  int quantity = 1;
+};
+
+/// Invariants: subtotal == Σ price × quantity; revenue == subtotal + tax + shipping − discount.
+struct Order {
+  std::string id;  ///< ec_id, unique per (seed, visit)
+  std::vector<OrderItem> items;
+  Cents subtotal = 0, tax = 0, shipping = 0, discount = 0, revenue = 0;
+};
+
+struct Hit {
+  HitKind kind = HitKind::pageview;
+  std::int64_t offset_ms = 0;       ///< simulated time since the visit start; non-decreasing
+  std::int64_t pause_before_ms = 0; ///< real pause before sending (0 for the first hit)
+  std::string url;                  ///< absolute page URL (campaign params on the landing hit only)
+  std::string action_name;          ///< page title or action label; empty = none
+  std::string urlref;               ///< referrer: external on the first hit, previous page after
+  std::string pv_id;                ///< 6 alphanumerics on pageview-like hits; ping: last pv_id
+  bool new_visit = false;           ///< first hit of every visit
+  // site search
+  std::string search, search_cat;
+  int search_count = -1;            ///< -1 = not sent
+  // outlink / download target URL (absolute)
+  std::string link;
+  // event
+  std::string e_c, e_a, e_n;
+  std::optional<double> e_v;
+  // ecommerce order (idgoal=0) or goal conversion (idgoal>0)
+  std::optional<Order> order;
+  int idgoal = -1;                  ///< -1 none, 0 ecommerce, >0 goal id
+  std::optional<Cents> goal_revenue;
+};
+
+struct Visitor {
+  std::string id;          ///< 16 lowercase hex: sent as _id and cid
+  std::string uid;         ///< logged-in user id, empty when anonymous
+  std::string ip;          ///< sent as cip only when the target has a token
+  std::string user_agent;
+  std::string lang;        ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
+  std::string res;         ///< "1920x1080"
+  std::string country;     ///< ISO code of the IP's bucket (informational, never sent)
+  bool returning = false;  ///< drawn from the returning-visitor pool
+  std::uint64_t key = 0;   ///< stable per visitor: routing and ordering key
+};
+
+struct Visit {
+  std::uint64_t index = 0;   ///< visit number i: content depends only on (seed, i)
+  Visitor visitor;
+  /// Simulated start, ms since the UNIX epoch (UTC). nullopt in realtime mode: the encoder
+  /// anchors the timeline so that the last hit is stamped at the send time of the first.
+  std::optional<std::int64_t> start_ms;
+  std::int64_t duration_ms = 0;  ///< simulated length: offset of the last hit
+  std::string funnel;            ///< funnel name, empty for a browsing visit
+  std::string campaign;          ///< mtm_campaign of the landing, empty if none
+  std::vector<Hit> hits;
+};
+
+} // namespace tf::model

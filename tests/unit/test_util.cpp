@@ -1,0 +1,71 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "util/random.hpp"
+#include "util/units.hpp"
+
+using namespace std::chrono_literals;
+
+TEST_CASE("durations accept plain seconds and unit suffixes only", "[util]") {
+  CHECK(tf::parse_duration("90") == 90s);
+  CHECK(tf::parse_duration("90s") == 90s);
+  CHECK(tf::parse_duration("250ms") == 250ms);
+  CHECK(tf::parse_duration("5m") == 5min);
+  CHECK(tf::parse_duration("2h") == 2h);
+  CHECK(tf::parse_duration("1.5s") == 1500ms);
+  CHECK_FALSE(tf::parse_duration("5 minutes"));
+  CHECK_FALSE(tf::parse_duration("-1s"));
+  CHECK_FALSE(tf::parse_duration(""));
+  CHECK_FALSE(tf::parse_duration("s"));
+}
+
+TEST_CASE("booleans accept the documented words, case-insensitive, and nothing else", "[util]") {
+  for (const char* yes : {"true", "TRUE", "yes", "1", "on", "On"}) {
+    CHECK(tf::parse_bool(yes) == true);
+  }
+  for (const char* no : {"false", "No", "0", "off"}) {
+    CHECK(tf::parse_bool(no) == false);
+  }
+  for (const char* bad : {"y", "2", "", "enabled"}) {
+    CHECK_FALSE(tf::parse_bool(bad));
+  }
+}
+
+TEST_CASE("numbers must parse completely", "[util]") {
+  CHECK(tf::parse_int("42") == 42);
+  CHECK(tf::parse_int("-7") == -7);
+  CHECK_FALSE(tf::parse_int("4x"));
+  CHECK_FALSE(tf::parse_int("1.5"));
+  CHECK(tf::parse_double("0.25") == 0.25);
+  CHECK_FALSE(tf::parse_double("0,25"));
+  CHECK_FALSE(tf::parse_double("nan"));
+}
+
+TEST_CASE("a random stream depends only on its keys", "[util]") {
+  auto a = tf::Rng::stream(7, 100);
+  auto b = tf::Rng::stream(7, 100);
+  auto c = tf::Rng::stream(7, 101);
+  const auto a1 = a.next();
+  CHECK(a1 == b.next());
+  CHECK(a1 != c.next());
+}
+
+TEST_CASE("uniform_int covers its inclusive range and stays inside it", "[util]") {
+  auto rng = tf::Rng::stream(1, 2);
+  std::set<std::int64_t> seen;
+  for (int i = 0; i < 10'000; ++i) {
+    const auto v = rng.uniform_int(3, 6);
+    REQUIRE(v >= 3);
+    REQUIRE(v <= 6);
+    seen.insert(v);
+  }
+  CHECK(seen.size() == 4);
+}
+
+TEST_CASE("hex strings have the asked length and only hex digits", "[util]") {
+  auto rng = tf::Rng::stream(3, 4);
+  const auto id = rng.hex(16);
+  CHECK(id.size() == 16);
+  CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+}
