@@ -1,0 +1,107 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "routing/router.hpp"
+#include "util/error.hpp"
+
+using tf::config::Strategy;
+using tf::config::TargetSpec;
+using tf::config::TargetsConfig;
+
+namespace {
+
+TargetsConfig three(Strategy strategy, std::vector<int> weights = {1, 1, 1}) {
+  TargetsConfig config;
+  config.strategy = strategy;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    TargetSpec t;
+    t.name = "T" + std::to_string(i + 1);
+    t.url = "http://127.0.0.1:8080/matomo.php";
+    t.weight = weights[i];
+    config.targets.push_back(t);
+  }
+  return config;
+}
+
+} // namespace
+
+TEST_CASE("round-robin cycles through the enabled targets in order, per visitor", "[routing]") {
+  const tf::routing::Router router(three(Strategy::round_robin));
+  std::vector<std::size_t> seen;
+  for (std::uint64_t key = 0; key < 6; ++key) {
+    seen.push_back(router.route(key).at(0));
+  }
+  CHECK(seen == std::vector<std::size_t>{0, 1, 2, 0, 1, 2});
+}
+
+TEST_CASE("a visitor always lands on the same target", "[routing]") {
+  for (auto strategy : {Strategy::round_robin, Strategy::weighted, Strategy::random}) {
+    const tf::routing::Router router(three(strategy, {5, 3, 2}));
+    for (std::uint64_t key = 100; key < 200; ++key) {
+      CHECK(router.route(key) == router.route(key));
+    }
+  }
+}
+
+TEST_CASE("weighted 70/30 lands within tolerance over 10,000 visitors", "[routing]") {
+  const tf::routing::Router router(three(Strategy::weighted, {70, 30}));
+  int first = 0;
+  for (std::uint64_t key = 0; key < 10'000; ++key) {
+    first += router.route(key).at(0) == 0 ? 1 : 0;
+  }
+  // 4 standard deviations of a binomial(10000, 0.7) is about 183.
+  CHECK(first > 7000 - 183);
+  CHECK(first < 7000 + 183);
+}
+
+TEST_CASE("random spreads visitors evenly", "[routing]") {
+  const tf::routing::Router router(three(Strategy::random));
+  std::map<std::size_t, int> counts;
+  for (std::uint64_t key = 0; key < 4500; ++key) {
+    ++counts[router.route(key).at(0)];
+  }
+  for (const auto& [target, n] : counts) {
+    CHECK(n > 1500 - 130);
+    CHECK(n < 1500 + 130);
+  }
+}
+
+TEST_CASE("disabled targets are never chosen", "[routing]") {
+  auto config = three(Strategy::round_robin);
+  config.targets[1].enabled = false;
+  for (auto strategy : {Strategy::round_robin, Strategy::weighted, Strategy::random, Strategy::mirror}) {
+    config.strategy = strategy;
+    const tf::routing::Router router(config);
+    for (std::uint64_t key = 0; key < 1000; ++key) {
+      for (auto t : router.route(key)) {
+        REQUIRE(t != 1);
+      }
+    }
+  }
+}
+
+TEST_CASE("zero enabled targets and weighted weight 0 are rejected", "[routing]") {
+  auto config = three(Strategy::round_robin);
+  for (auto& t : config.targets) {
+    t.enabled = false;
+  }
+  CHECK_THROWS_WITH(tf::routing::Router(config), "at least one target must be enabled");
+  CHECK_THROWS_WITH(tf::routing::Router(three(Strategy::weighted, {1, 0, 1})),
+                    "target 'T2': weighted routing needs weight >= 1");
+}
+
+TEST_CASE("mirror sends every visit to every enabled target", "[routing]") {
+  const tf::routing::Router router(three(Strategy::mirror));
+  CHECK(router.route(42) == std::vector<std::size_t>{0, 1, 2});
+}
+
+TEST_CASE("a visitor whose target is open fails over to the next closed target", "[routing]") {
+  const tf::routing::Router router(three(Strategy::round_robin));
+  auto second_open = [](std::size_t t) { return t == 1; };
+  CHECK(router.route(1, second_open) == std::vector<std::size_t>{2});
+  CHECK(router.route(0, second_open) == std::vector<std::size_t>{0});
+  auto all_open = [](std::size_t) { return true; };
+  CHECK(router.route(1, all_open) == std::vector<std::size_t>{1});
+}
