@@ -6,9 +6,6 @@
 
 namespace tf::app {
 
-int run_command(const RunOptions&) { throw Error("run: not available in this build", ExitCode::runtime); }
-int generate_command(const GenerateOptions&) { throw Error("generate: not available in this build", ExitCode::runtime); }
 int replay_command(const ReplayOptions&) { throw Error("replay: not available in this build", ExitCode::runtime); }
-int merge_command(const std::vector<std::string>&, const std::string&) { throw Error("merge: not available in this build", ExitCode::runtime); }
 
 } // namespace tf::app

@@ -1,8 +1,11 @@
 #include "cli/cli.hpp"
 
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/subcommands.hpp"
 #include "util/error.hpp"
 
 namespace tf::cli {
@@ -10,13 +13,26 @@ namespace tf::cli {
 int main(int argc, char** argv) {
   CLI::App app{"trafficinator: realistic Matomo traffic generator", "trafficinator"};
   app.set_version_flag("--version", "trafficinator 0.1.0");
-  app.require_subcommand(0, 1);
+  app.require_subcommand(1, 1);
+  app.footer("See trafficinator(1) for settings, files, exit codes and examples.");
+  Action action;
+  add_run(app, action);
+  add_generate(app, action);
+  add_validate(app, action);
+  add_replay(app, action);
+  add_presets(app, action);
+  add_merge(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : static_cast<int>(ExitCode::usage);
   }
-  return 0;
+  try {
+    return action ? action() : 0;
+  } catch (const Error& e) {
+    std::cerr << "trafficinator: error: " << e.what() << '\n';
+    return static_cast<int>(e.code());
+  }
 }
 
 } // namespace tf::cli

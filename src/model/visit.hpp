@@ -59,7 +59,8 @@ struct Visitor {
   std::string lang;        ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
   std::string res;         ///< "1920x1080"
   std::string country;     ///< ISO code of the IP's bucket (informational, never sent)
-  bool returning = false;  ///< drawn from the returning-visitor pool
+  bool returning = false;  ///< a pool visitor seen in an earlier visit (Matomo: returning)
+  bool pooled = false;     ///< drawn from the returning-visitor pool (first visit or later)
   std::uint64_t key = 0;   ///< stable per visitor: routing and ordering key
 };
 
@@ -70,6 +71,9 @@ struct Visit {
   /// anchors the timeline so that the last hit is stamped at the send time of the first.
   std::optional<std::int64_t> start_ms;
   std::int64_t duration_ms = 0;  ///< simulated length: offset of the last hit
+  /// Simulated arrival since the start of the run (Poisson schedule at TARGET_VISITS_PER_DAY),
+  /// ms. Drives the returning-visitor bookkeeping; `generate` anchors realtime visits on it.
+  std::int64_t arrival_ms = 0;
   std::string funnel;            ///< funnel name, empty for a browsing visit
   std::string campaign;          ///< mtm_campaign of the landing, empty if none
   std::vector<Hit> hits;

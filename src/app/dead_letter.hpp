@@ -1,0 +1,44 @@
+#pragma once
+// The dead-letter file: NDJSON, one given-up hit a line, in send order per visit, so that
+// `replay` can resend whole visits in order. Tokens are never written.
+//
+// Line: {"visit":i,"hit":k,"visitor":"<16 hex>","target":"<name>","outcome":"dead_lettered"|
+//        "abandoned","reason":"...","attempts":n,"params":{...}}
+#include <cstdint>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "matomo/params.hpp"
+
+namespace tf::app {
+
+struct DeadLetter {
+  std::uint64_t visit = 0;
+  std::size_t hit = 0;
+  std::string_view visitor;
+  std::string_view target;
+  std::string_view outcome;
+  std::string_view reason;
+  int attempts = 0;
+  const matomo::Params* params = nullptr;  ///< token_auth, if present, is written as "***"
+};
+
+class DeadLetterWriter {
+public:
+  /// Opens (truncates) `path`; an empty path keeps lines in a count only.
+  explicit DeadLetterWriter(std::string path);
+  void write(const DeadLetter& entry);
+  std::uint64_t lines() const;
+  const std::string& path() const { return m_path; }
+  void flush();
+
+private:
+  std::string m_path;
+  std::ofstream m_out;
+  std::uint64_t m_lines = 0;
+  mutable std::mutex m_mutex;
+};
+
+} // namespace tf::app

@@ -1,0 +1,129 @@
+#include "app/generate_command.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "config/catalogue_file.hpp"
+#include "config/funnels_json.hpp"
+#include "matomo/encode.hpp"
+#include "matomo/wire.hpp"
+#include "model/generator.hpp"
+#include "util/error.hpp"
+
+namespace tf::app {
+namespace {
+
+const date::time_zone* zone_of(const std::string& name) {
+  try {
+    return date::locate_zone(name);
+  } catch (const std::exception&) {
+    throw Error(fmt::format("TIMEZONE: unknown time zone '{}'", name));
+  }
+}
+
+std::uint64_t fresh_seed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32U) ^ device();
+}
+
+struct Writer {
+  const GenerateOptions& options;
+  const config::TargetSpec& target;
+  const date::time_zone* zone;
+  std::ostream& out;
+  bool urls;
+  matomo::Params params;
+  std::string line;
+
+  void visit(const model::Visit& visit) {
+    matomo::EncodeContext ctx;
+    ctx.site_id = target.site_id;
+    ctx.has_token = !urls && !target.token_auth.empty();
+    ctx.anchor_ms = visit.start_ms.value_or(k_generate_epoch_ms + visit.arrival_ms);
+    ctx.time_zone = zone;
+    ctx.send_cip = options.settings.randomize_visitor_countries;
+    for (std::size_t k = 0; k < visit.hits.size(); ++k) {
+      matomo::encode_hit(visit, k, ctx, params);
+      if (urls) {
+        line = matomo::tracking_url(target.url, params);
+      } else {
+        const std::string shown = !ctx.has_token ? "" : options.show_secrets ? target.token_auth : "***";
+        line = matomo::hit_record(visit.index, k, visit.hits[k].offset_ms, target.name, params, shown);
+      }
+      line.push_back('\n');
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    }
+  }
+};
+
+} // namespace
+
+GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out) {
+  if (options.format != "ndjson" && options.format != "urls") {
+    throw Error(fmt::format("--format: expected ndjson or urls, found \"{}\"", options.format));
+  }
+  if (!options.backfill_range.empty()) {
+    throw Error("--backfill: generate writes realtime visits only in this version");
+  }
+  const config::Settings& settings = options.settings;
+  const auto targets = config::effective_targets(settings);
+  if (targets.targets.empty()) {
+    throw Error("no target configured");
+  }
+  GenerateTotals totals;
+  totals.seed_given = settings.seed.has_value();
+  totals.seed = settings.seed.value_or(fresh_seed());
+  const auto* zone = zone_of(settings.timezone);
+  const config::UrlCatalogue catalogue =
+      settings.urls_file.empty() ? config::builtin_catalogue() : config::load_catalogue(settings.urls_file);
+  auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
+                                                      : config::load_funnels(settings.funnel_config_path);
+  model::VisitGenerator generator(settings, catalogue, std::move(funnels), totals.seed);
+  Writer writer{options, targets.targets.front(), zone, out, options.format == "urls", {}, {}};
+  const auto count = static_cast<std::uint64_t>(std::max(0LL, options.visits));
+  const auto shards = static_cast<std::uint64_t>(std::max(1, options.shard.count));
+  const auto mine = static_cast<std::uint64_t>(std::max(0, options.shard.index));
+  for (std::uint64_t i = 0; i < count; ++i) {
+    if (i % shards != mine) {
+      generator.skip(i);
+      continue;
+    }
+    const model::Visit visit = generator.build(i);
+    writer.visit(visit);
+    ++totals.visits;
+    totals.hits += visit.hits.size();
+  }
+  out.flush();
+  return totals;
+}
+
+int generate_command(const GenerateOptions& options) {
+  const auto targets = config::effective_targets(options.settings);
+  if (options.settings.randomize_visitor_countries && !targets.targets.empty() &&
+      targets.targets.front().token_auth.empty()) {
+    std::cerr << fmt::format("trafficinator: warning: target '{}' has no token_auth: visitor IPs (cip) are not sent\n",
+                             targets.targets.front().name);
+  }
+  GenerateTotals totals;
+  if (options.output.empty()) {
+    totals = write_generated(options, std::cout);
+  } else {
+    std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      throw Error(fmt::format("--output: cannot write '{}'", options.output), ExitCode::runtime);
+    }
+    totals = write_generated(options, file);
+    if (!file) {
+      throw Error(fmt::format("--output: write to '{}' failed", options.output), ExitCode::runtime);
+    }
+  }
+  std::cerr << fmt::format("generate: {} visits, {} hits, seed {}{}\n", totals.visits, totals.hits, totals.seed,
+                           totals.seed_given ? "" : " (random)");
+  return static_cast<int>(ExitCode::success);
+}
+
+} // namespace tf::app

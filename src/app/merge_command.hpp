@@ -1,0 +1,16 @@
+#pragma once
+// `trafficinator merge FILE...`: adds up the JSON summaries of shards, prints the health table
+// and optionally writes the merged JSON summary.
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tf::app {
+
+/// Merges the summaries in `files`, writes the health table to `out` (coloured when `color`)
+/// and, when `summary_json` is not empty, the merged summary to that file. Returns
+/// ExitCode::success; throws tf::Error naming the file for unreadable or invalid input.
+int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json,
+                    std::ostream& out, bool color);
+
+} // namespace tf::app

@@ -1,0 +1,48 @@
+#pragma once
+// The reporter thread of `run`: a live one-line status on a terminal (each second, stderr),
+// otherwise a log line every REPORT_INTERVAL; the health table on SIGUSR1; the Prometheus file
+// refreshed each interval. It only reads snapshots.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "metrics/run_metrics.hpp"
+#include "util/clock.hpp"
+
+namespace tf::app {
+
+struct ReporterOptions {
+  bool live = false;          ///< stderr is a terminal and not --quiet
+  bool color = false;         ///< NO_COLOR unset and a terminal
+  Millis interval{60000};     ///< log line period when not live
+  std::string metrics_file;   ///< Prometheus text file, empty = none
+};
+
+class Reporter {
+public:
+  Reporter(ReporterOptions options, std::function<metrics::Snapshot()> snapshot, const Clock& clock);
+  ~Reporter();
+  Reporter(const Reporter&) = delete;
+  Reporter& operator=(const Reporter&) = delete;
+
+  void start();
+  /// Stops the thread and clears the live line.
+  void stop();
+
+private:
+  void loop();
+  void tick(metrics::Snapshot& previous, SteadyTime& last_log);
+
+  ReporterOptions m_options;
+  std::function<metrics::Snapshot()> m_snapshot;
+  const Clock& m_clock;
+  std::thread m_thread;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stopping = false;
+};
+
+} // namespace tf::app

@@ -1,0 +1,154 @@
+// `trafficinator run`: settings → visits → engine → metrics, dead letters and the health table.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "app/commands.hpp"
+#include "app/dead_letter.hpp"
+#include "app/reporter.hpp"
+#include "app/run_observer.hpp"
+#include "app/run_setup.hpp"
+#include "app/signals.hpp"
+#include "app/visit_flow.hpp"
+#include "engine/engine.hpp"
+#include "report/health_table.hpp"
+#include "report/prometheus.hpp"
+#include "report/summary_json.hpp"
+#include "util/error.hpp"
+
+namespace tf::app {
+
+namespace {
+
+engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& setup) {
+  const auto& s = options.settings;
+  engine::EngineConfig config;
+  config.targets.assign(setup.targets.size(), engine::TargetLimits{std::max(1, s.concurrency)});
+  config.arrivals_per_second = s.target_visits_per_day / 86400.0 * s.speed / options.shard.count;
+  config.max_flows_in_progress = s.concurrency;
+  config.threads = s.threads;
+  config.bulk = s.bulk;
+  config.bulk_linger = s.bulk_linger;
+  config.connect_timeout = s.connect_timeout;
+  config.request_timeout = s.request_timeout;
+  config.http2 = s.http2;
+  config.insecure = s.insecure;
+  config.retry.max_retries = s.max_retries;
+  config.retry.backoff = s.retry_backoff;
+  config.retry.retry_after_cap = s.retry_after_cap;
+  config.retry.budget = s.retry_budget;
+  if (options.duration) {
+    config.duration = *options.duration;
+  } else if (s.auto_stop_after_hours > 0) {
+    config.duration = Millis{static_cast<long long>(s.auto_stop_after_hours * 3600e3)};
+  }
+  if (options.visits) {
+    config.max_arrivals = shard_share(*options.visits, options.shard);
+  }
+  config.rolling_cap_per_day = s.max_total_visits;
+  config.drain_timeout = s.drain_timeout;
+  config.seed = mix_keys(setup.seed, 0x656e67696e65ULL, static_cast<std::uint64_t>(options.shard.index));
+  return config;
+}
+
+/// Waits for START_SIGNAL_FILE when AUTO_START=false (the predecessor's start gate); deletes it.
+bool wait_for_start_signal(const config::Settings& s, const Clock& clock) {
+  if (s.auto_start) {
+    return true;
+  }
+  log_line(fmt::format("waiting for the start signal file {}", s.start_signal_file), clock);
+  const auto period = Millis{static_cast<long long>(s.start_check_interval * 1000)};
+  while (SignalScope::stop_requests() == 0) {
+    std::error_code ec;
+    if (std::filesystem::exists(s.start_signal_file, ec)) {
+      std::filesystem::remove(s.start_signal_file, ec);
+      log_line("start signal found", clock);
+      return true;
+    }
+    std::this_thread::sleep_for(std::min(period, Millis{200}));
+  }
+  return false;
+}
+
+void engine_stop(void* engine) { static_cast<engine::Engine*>(engine)->request_stop(); }
+void engine_stop_now(void* engine) { static_cast<engine::Engine*>(engine)->request_immediate_stop(); }
+
+int exit_code_for(const engine::RunResult& result, const metrics::Snapshot& snapshot, double max_failure_rate) {
+  if (result.reason == engine::StopReason::error) {
+    return static_cast<int>(ExitCode::runtime);
+  }
+  if (result.reason == engine::StopReason::stop_requested ||
+      result.reason == engine::StopReason::immediate_stop) {
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  const auto totals = snapshot.totals();
+  const auto generated = totals.hits_generated;
+  const double failure_rate =
+      generated == 0 ? 0.0 : static_cast<double>(totals.dead_lettered) / static_cast<double>(generated);
+  return failure_rate > max_failure_rate ? static_cast<int>(ExitCode::thresholds_failed)
+                                         : static_cast<int>(ExitCode::success);
+}
+
+} // namespace
+
+int run_command(const RunOptions& options) {
+  SystemClock clock;
+  RunSetup setup = prepare_run(options.settings, clock);
+  const auto& s = options.settings;
+
+  metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
+  DeadLetterWriter dead_letters(s.dead_letter_file);
+  RunObserver observer(shared, dead_letters, target_names(setup), clock);
+  VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, options.shard, observer);
+  BulkCodec codec(setup.targets);
+
+  auto config = engine_config(options, setup);
+  auto transport = options.dry_run ? make_dry_run_transport() : engine::TransportFactory{};
+  auto engine = transport ? std::make_unique<engine::Engine>(config, source, observer, s.bulk > 0 ? &codec : nullptr, clock, transport)
+                          : std::make_unique<engine::Engine>(config, source, observer, s.bulk > 0 ? &codec : nullptr, clock);
+  source.set_engine(engine.get());
+
+  SignalScope signals(SignalHooks{engine_stop, engine_stop_now, engine.get()});
+  auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
+  print_run_banner(setup, options, config, clock);
+  if (!wait_for_start_signal(s, clock)) {
+    return static_cast<int>(ExitCode::interrupted);
+  }
+
+  Reporter reporter(reporter_options(options), snapshot, clock);
+  reporter.start();
+  const auto result = engine->run();
+  reporter.stop();
+  dead_letters.flush();
+
+  auto final_snapshot = snapshot();
+  final_snapshot.stop_reason = engine::to_string(result.reason);
+  if (codec.invalid() > 0) {
+    log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
+  }
+  const bool color = reporter_options(options).color;
+  const auto table = report::render_health_table(final_snapshot, color);
+  std::fwrite(table.data(), 1, table.size(), stdout);
+  std::fflush(stdout);
+  write_outputs(options, setup, final_snapshot);
+  if (!dead_letters.path().empty() && dead_letters.lines() > 0) {
+    log_line(fmt::format("{} hit(s) written to the dead-letter file {}", dead_letters.lines(), dead_letters.path()), clock);
+  }
+  const auto accounting = metrics::check_accounting(final_snapshot);
+  if (!accounting.ok()) {
+    throw Error("accounting does not add up for " + fmt::format("{}", fmt::join(accounting.unbalanced, ", ")),
+                ExitCode::runtime);
+  }
+  if (result.reason == engine::StopReason::error) {
+    log_line("error: " + result.error_text, clock);
+  }
+  return exit_code_for(result, final_snapshot, s.max_failure_rate);
+}
+
+} // namespace tf::app

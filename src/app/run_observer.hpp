@@ -1,0 +1,36 @@
+#pragma once
+// Turns engine outcomes into metrics and dead-letter lines.
+#include <string>
+#include <vector>
+
+#include "app/dead_letter.hpp"
+#include "app/visit_flow.hpp"
+#include "engine/engine.hpp"
+#include "metrics/run_metrics.hpp"
+
+namespace tf::app {
+
+class RunObserver final : public engine::Observer, public FlowSink {
+public:
+  RunObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,
+              std::vector<std::string> target_names, const Clock& clock);
+
+  void on_generated(const VisitFlow& flow) override;
+  void on_flow_started(engine::Flow& flow, Micros start_lag) override;
+  void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
+  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
+                    std::string_view reason, int attempts) override;
+  void on_flow_done(engine::Flow& flow) override;
+  void on_log(std::string_view line) override;
+
+private:
+  metrics::SharedMetrics& m_metrics;
+  DeadLetterWriter& m_dead_letters;
+  std::vector<std::string> m_names;
+  const Clock& m_clock;
+};
+
+/// Prints a timestamped log line to stderr (one write, so lines of threads do not interleave).
+void log_line(std::string_view line, const Clock& clock);
+
+} // namespace tf::app

@@ -1,0 +1,217 @@
+#include "app/run_setup.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "app/reporter.hpp"
+#include "app/run_observer.hpp"
+#include "config/catalogue_file.hpp"
+#include "config/funnels_json.hpp"
+#include "config/settings_table.hpp"
+#include "engine/transport.hpp"
+#include "report/prometheus.hpp"
+#include "report/summary_json.hpp"
+#include "util/error.hpp"
+#include "util/random.hpp"
+
+namespace tf::app {
+
+namespace {
+
+std::uint64_t random_seed() {
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32U) ^ device();
+}
+
+metrics::Histogram to_metrics(const engine::Histogram& source) {
+  std::map<std::uint32_t, std::uint64_t> buckets;
+  for (std::size_t i = 0; i < engine::Histogram::k_buckets; ++i) {
+    if (const auto n = source.bucket_count(i); n > 0) {
+      const auto value = static_cast<std::uint64_t>(engine::Histogram::bucket_lower(i));
+      buckets[static_cast<std::uint32_t>(metrics::Histogram::bucket_index(value))] += n;
+    }
+  }
+  metrics::HistogramData data;
+  data.buckets.assign(buckets.begin(), buckets.end());
+  data.max = static_cast<std::uint64_t>(source.max());
+  data.min = data.buckets.empty() ? 0 : metrics::Histogram::bucket_lower(data.buckets.front().first);
+  data.min = std::min(data.min, data.max);
+  return metrics::Histogram::from_data(data).value_or(metrics::Histogram{});
+}
+
+metrics::BreakerState to_metrics(engine::BreakerState state) {
+  switch (state) {
+    case engine::BreakerState::closed: return metrics::BreakerState::closed;
+    case engine::BreakerState::open: return metrics::BreakerState::open;
+    case engine::BreakerState::half_open: return metrics::BreakerState::half_open;
+  }
+  return metrics::BreakerState::closed;
+}
+
+/// Dry run: every request "answered" 204 at once, nothing sent.
+class DryRunTransport final : public engine::Transport {
+public:
+  void start(std::uint64_t token, const engine::HttpRequest&) override {
+    engine::Completion c;
+    c.token = token;
+    c.result.status = 204;
+    m_done.push_back(std::move(c));
+  }
+  void wait(SteadyTime deadline, std::vector<engine::Completion>& out) override {
+    if (m_done.empty()) {
+      const auto now = std::chrono::steady_clock::now();
+      if (deadline > now) {
+        std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(deadline - now, Millis{50}));
+      }
+      return;
+    }
+    for (auto& c : m_done) {
+      out.push_back(std::move(c));
+    }
+    m_done.clear();
+  }
+  void wakeup() noexcept override {}
+  void cancel_all() override { m_done.clear(); }
+
+private:
+  std::vector<engine::Completion> m_done;
+};
+
+} // namespace
+
+RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
+  RunSetup setup;
+  setup.seed_given = settings.seed.has_value();
+  setup.seed = settings.seed.value_or(random_seed());
+  try {
+    setup.zone = date::locate_zone(settings.timezone);
+  } catch (const std::exception&) {
+    throw Error(fmt::format("TIMEZONE: unknown time zone '{}'", settings.timezone));
+  }
+  const auto targets = config::effective_targets(settings);
+  setup.strategy = targets.strategy;
+  bool warned = false;
+  for (const auto& t : targets.targets) {
+    TargetContext context{t.name, t.url, t.site_id, t.token_auth, false};
+    context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
+    if (settings.randomize_visitor_countries && t.token_auth.empty() && t.enabled && !warned) {
+      log_line(fmt::format("warning: target '{}' has no token_auth: visitor IPs (cip) are not sent, "
+                           "Matomo would reject them", t.name), clock);
+      warned = true;
+    }
+    setup.targets.push_back(std::move(context));
+  }
+  setup.router = std::make_unique<routing::Router>(targets);
+  if (!settings.urls_file.empty()) {
+    setup.catalogue = config::load_catalogue(settings.urls_file);
+    setup.builtin_catalogue = false;
+  }
+  auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
+                                                      : config::load_funnels(settings.funnel_config_path);
+  const auto& catalogue = setup.builtin_catalogue ? config::builtin_catalogue() : setup.catalogue;
+  setup.generator = std::make_unique<model::VisitGenerator>(settings, catalogue, std::move(funnels), setup.seed);
+  return setup;
+}
+
+std::vector<std::string> target_names(const RunSetup& setup) {
+  std::vector<std::string> names;
+  for (const auto& t : setup.targets) {
+    names.push_back(t.name);
+  }
+  return names;
+}
+
+long long shard_share(long long visits, Shard shard) {
+  if (visits <= shard.index) {
+    return 0;
+  }
+  return (visits - shard.index + shard.count - 1) / shard.count;
+}
+
+metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& options, const Clock& clock) {
+  metrics::RunMetrics run;
+  for (const auto& t : setup.targets) {
+    run.target(t.name);
+  }
+  run.seed = setup.seed;
+  run.started = clock.system_now();
+  run.threads = static_cast<unsigned>(std::max(1, options.settings.threads));
+  run.requested_visit_rate =
+      options.settings.target_visits_per_day / 86400.0 * options.settings.speed / options.shard.count;
+  return run;
+}
+
+metrics::Snapshot merged_snapshot(const metrics::SharedMetrics& shared, const engine::Engine& engine,
+                                  const Clock& clock) {
+  auto snapshot = shared.snapshot();
+  const auto stats = engine.stats();
+  snapshot.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock.system_now() - snapshot.started);
+  snapshot.loop_lag = to_metrics(stats.loop_lag);
+  snapshot.start_lag = to_metrics(stats.start_lag);
+  snapshot.generator_cpu_seconds =
+      static_cast<double>((stats.cpu_user + stats.cpu_system).count()) / 1e6;
+  snapshot.visits_waiting = static_cast<std::uint64_t>(std::max<long long>(stats.flows_waiting, 0));
+  for (std::size_t i = 0; i < stats.targets.size() && i < snapshot.targets.size(); ++i) {
+    auto& t = snapshot.targets[i];
+    t.in_flight = stats.targets[i].in_flight;
+    t.breaker = to_metrics(stats.targets[i].breaker);
+    t.breaker_transitions = static_cast<std::uint64_t>(stats.targets[i].breaker_opens);
+    t.breaker_open_time = stats.targets[i].time_open;
+  }
+  return snapshot;
+}
+
+engine::TransportFactory make_dry_run_transport() {
+  return [](const engine::EngineConfig&) { return std::make_unique<DryRunTransport>(); };
+}
+
+ReporterOptions reporter_options(const RunOptions& options) {
+  ReporterOptions r;
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  r.live = tty && !options.quiet;
+  r.color = tty && std::getenv("NO_COLOR") == nullptr;
+  r.interval = options.settings.report_interval;
+  r.metrics_file = options.metrics_file;
+  return r;
+}
+
+nlohmann::json redacted_config(const config::Settings& settings) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& spec : config::settings_table()) {
+    out[std::string(spec.name)] = config::format_value(spec, settings, false);
+  }
+  return out;
+}
+
+void print_run_banner(const RunSetup& setup, const RunOptions& options, const engine::EngineConfig& config,
+                      const Clock& clock) {
+  std::string targets;
+  for (const auto& t : setup.targets) {
+    targets += (targets.empty() ? "" : ", ") + t.name;
+  }
+  log_line(fmt::format("seed {}{}; {:.3f} visits/s; concurrency {}; {}; targets: {} ({}){}", setup.seed,
+                       setup.seed_given ? "" : " (random)", config.arrivals_per_second,
+                       config.max_flows_in_progress,
+                       config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"),
+                       targets, config::to_string(setup.strategy), options.dry_run ? "; DRY RUN: nothing is sent" : ""),
+           clock);
+}
+
+void write_outputs(const RunOptions& options, const RunSetup&, const metrics::Snapshot& snapshot) {
+  if (!options.summary_json.empty()) {
+    report::write_summary_file(options.summary_json,
+                               report::summary_to_json(snapshot, redacted_config(options.settings)));
+  }
+  if (!options.metrics_file.empty()) {
+    report::write_prometheus_file(options.metrics_file, snapshot);
+  }
+}
+
+} // namespace tf::app

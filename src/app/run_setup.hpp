@@ -1,0 +1,56 @@
+#pragma once
+// The pieces `run` (and `replay`) assemble before the engine starts, and the outputs written
+// after it stops.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.hpp"
+#include "app/visit_flow.hpp"
+#include "config/settings.hpp"
+#include "engine/engine.hpp"
+#include "metrics/run_metrics.hpp"
+#include "model/generator.hpp"
+#include "routing/router.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace tf::app {
+
+struct RunSetup {
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  std::vector<TargetContext> targets;
+  config::Strategy strategy = config::Strategy::round_robin;
+  const date::time_zone* zone = nullptr;
+  config::UrlCatalogue catalogue;  ///< loaded URLS_FILE (empty when the built-in one is used)
+  bool builtin_catalogue = true;
+  std::unique_ptr<model::VisitGenerator> generator;
+  std::unique_ptr<routing::Router> router;
+};
+
+/// Resolves the seed, targets, time zone, catalogue and funnels; throws tf::Error on bad input.
+RunSetup prepare_run(const config::Settings& settings, const Clock& clock);
+std::vector<std::string> target_names(const RunSetup& setup);
+/// Visits of the first `visits` indices that fall to `shard` (i ≡ K mod N).
+long long shard_share(long long visits, Shard shard);
+metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& options, const Clock& clock);
+/// The run's metrics merged with the engine's own live figures (lags, CPU, in flight, breakers).
+metrics::Snapshot merged_snapshot(const metrics::SharedMetrics& shared, const engine::Engine& engine,
+                                  const Clock& clock);
+/// A transport that answers every request at once with 204 and sends nothing (--dry-run).
+engine::TransportFactory make_dry_run_transport();
+struct ReporterOptions;
+ReporterOptions reporter_options(const RunOptions& options);
+/// Every setting as a string, token values as "***" (for the JSON summary).
+nlohmann::json redacted_config(const config::Settings& settings);
+void print_run_banner(const RunSetup& setup, const RunOptions& options, const engine::EngineConfig& config,
+                      const Clock& clock);
+/// --summary-json and --metrics-file.
+void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot);
+
+} // namespace tf::app

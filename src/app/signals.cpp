@@ -1,0 +1,60 @@
+#include "app/signals.hpp"
+
+#include <csignal>
+
+namespace tf::app {
+namespace {
+
+std::atomic<int> g_stop_requests{0};
+std::atomic<bool> g_table_requested{false};
+SignalHooks g_hooks;
+struct sigaction g_old_int, g_old_term, g_old_usr1;
+
+extern "C" void on_stop_signal(int) {
+  const int n = g_stop_requests.fetch_add(1) + 1;
+  if (n == 1 && g_hooks.stop != nullptr) {
+    g_hooks.stop(g_hooks.context);
+  } else if (n >= 2 && g_hooks.immediate_stop != nullptr) {
+    g_hooks.immediate_stop(g_hooks.context);
+  }
+}
+
+extern "C" void on_usr1_signal(int) {
+  g_table_requested.store(true);
+}
+
+void install(int signo, void (*handler)(int), struct sigaction* old) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(signo, &action, old);
+}
+
+} // namespace
+
+SignalScope::SignalScope(SignalHooks hooks) {
+  g_hooks = hooks;
+  g_stop_requests.store(0);
+  g_table_requested.store(false);
+  install(SIGINT, on_stop_signal, &g_old_int);
+  install(SIGTERM, on_stop_signal, &g_old_term);
+  install(SIGUSR1, on_usr1_signal, &g_old_usr1);
+}
+
+SignalScope::~SignalScope() {
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+  sigaction(SIGUSR1, &g_old_usr1, nullptr);
+  g_hooks = SignalHooks{};
+}
+
+int SignalScope::stop_requests() noexcept {
+  return g_stop_requests.load();
+}
+
+bool SignalScope::take_table_request() noexcept {
+  return g_table_requested.exchange(false);
+}
+
+} // namespace tf::app

@@ -1,0 +1,29 @@
+#pragma once
+// Process signals for `run` and `replay`: SIGINT/SIGTERM ask for a drain (a second one for an
+// immediate stop), SIGUSR1 asks for the health table now. Handlers only set atomic flags and
+// call the installed async-signal-safe callbacks.
+#include <atomic>
+
+namespace tf::app {
+
+struct SignalHooks {
+  void (*stop)(void* context) = nullptr;            ///< first SIGINT/SIGTERM (async-signal-safe)
+  void (*immediate_stop)(void* context) = nullptr;  ///< second SIGINT/SIGTERM (async-signal-safe)
+  void* context = nullptr;
+};
+
+/// Installs the handlers for the lifetime of the object and restores the previous ones after.
+class SignalScope {
+public:
+  explicit SignalScope(SignalHooks hooks);
+  ~SignalScope();
+  SignalScope(const SignalScope&) = delete;
+  SignalScope& operator=(const SignalScope&) = delete;
+
+  /// Number of SIGINT/SIGTERM received so far.
+  static int stop_requests() noexcept;
+  /// True once per SIGUSR1 received (clears the flag).
+  static bool take_table_request() noexcept;
+};
+
+} // namespace tf::app

@@ -1,0 +1,41 @@
+#pragma once
+// `trafficinator validate FILE...`: checks .env files, targets JSON, funnels JSON and URL
+// catalogues (told apart by content), printing every problem and a verdict per file.
+#include <chrono>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/targets.hpp"
+
+namespace tf::app {
+
+enum class FileKind { env, targets, funnels, catalogue };
+
+/// Guesses what `text` is: '{' first → targets JSON, '[' → funnels JSON, a first entry that
+/// starts with http(s):// → URL catalogue, anything else → .env.
+FileKind detect_kind(std::string_view text);
+const char* to_string(FileKind kind);
+
+struct ValidateOptions {
+  std::vector<std::string> files;
+  bool probe = false;                              ///< --probe: ask each target whether it answers
+  std::chrono::milliseconds probe_timeout{5000};   ///< --probe-timeout
+};
+
+/// Exit code: 0 all valid (warnings allowed), 1 any invalid (or a probe failed).
+int validate_command(const ValidateOptions& options, std::ostream& out);
+
+struct ProbeResult {
+  bool reachable = false;
+  int status = 0;                 ///< HTTP status, 0 when no answer
+  std::chrono::milliseconds latency{0};
+  std::string error;              ///< why not reachable
+};
+
+/// GETs the tracking URL with idsite but without rec=1 (Matomo records nothing).
+/// http:// only; https:// targets get an error saying they were not probed.
+ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout);
+
+} // namespace tf::app

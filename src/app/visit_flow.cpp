@@ -1,0 +1,127 @@
+#include "app/visit_flow.hpp"
+
+#include <chrono>
+
+#include "matomo/encode.hpp"
+#include "matomo/bulk.hpp"
+#include "matomo/wire.hpp"
+#include "util/random.hpp"
+
+namespace tf::app {
+
+namespace {
+
+std::int64_t unix_ms(SysTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+} // namespace
+
+VisitFlow::VisitFlow(std::shared_ptr<const model::Visit> visit, std::size_t target,
+                     const TargetContext& context, const date::time_zone* zone, const Clock& clock)
+  : m_visit(std::move(visit)), m_target(target), m_context(context), m_zone(zone), m_clock(clock) {
+  m_anchor_ms = m_visit->start_ms;
+}
+
+std::uint64_t VisitFlow::order_key() const {
+  // One visitor on one target: mirror copies on other targets may overlap (other instances).
+  return mix_keys(m_visit->visitor.key, m_target);
+}
+
+Millis VisitFlow::pause_before(std::size_t step) const {
+  return Millis{m_visit->hits.at(step).pause_before_ms};
+}
+
+std::int64_t VisitFlow::anchor_ms() {
+  if (!m_anchor_ms) {
+    // Realtime: the simulated timeline ends at the send time of the first hit, so no cdt of this
+    // visit is ever in the future, and hits keep their simulated spacing.
+    m_anchor_ms = unix_ms(m_clock.system_now()) - m_visit->duration_ms;
+  }
+  return *m_anchor_ms;
+}
+
+matomo::Params VisitFlow::params(std::size_t step) {
+  matomo::EncodeContext ctx;
+  ctx.site_id = m_context.site_id;
+  ctx.has_token = !m_context.token_auth.empty();
+  ctx.anchor_ms = anchor_ms();
+  ctx.time_zone = m_zone;
+  ctx.send_cip = m_context.send_cip;
+  return matomo::encode_hit(*m_visit, step, ctx);
+}
+
+void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest& out) {
+  const auto p = params(step);
+  out.clear();
+  out.user_agent = m_visit->visitor.user_agent;
+  if (m_context.token_auth.empty()) {
+    out.url = m_context.url + "?" + matomo::query_string(p);
+    return;
+  }
+  // A token never travels in a URL: POST it in a form body.
+  out.url = m_context.url;
+  out.post = true;
+  out.content_type = "application/x-www-form-urlencoded";
+  out.body = matomo::form_body(p, m_context.token_auth);
+}
+
+void VisitFlow::build_bulk_item(std::size_t step, SteadyTime, std::string& out) {
+  out = matomo::bulk_element(params(step)).dump();
+}
+
+VisitSource::VisitSource(model::VisitGenerator& generator, const routing::Router& router,
+                         const std::vector<TargetContext>& targets, const date::time_zone* zone,
+                         const Clock& clock, Shard shard, FlowSink& sink)
+  : m_generator(generator), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock),
+    m_shard(shard), m_sink(sink) {}
+
+std::optional<std::vector<std::unique_ptr<engine::Flow>>> VisitSource::next_arrival(SteadyTime) {
+  // Visit indices of this shard: i ≡ K (mod N). The others are skipped, so the returning-visitor
+  // bookkeeping (and so every visit's content) is the same as in an unsharded run.
+  while (m_generator.next_index() % static_cast<std::uint64_t>(m_shard.count) !=
+         static_cast<std::uint64_t>(m_shard.index)) {
+    m_generator.skip(m_generator.next_index());
+  }
+  auto visit = std::make_shared<const model::Visit>(m_generator.build(m_generator.next_index()));
+  m_visits.fetch_add(1);
+  const auto* engine = m_engine;
+  auto is_open = [engine](std::size_t t) { return engine != nullptr && engine->target_open(t); };
+  std::vector<std::unique_ptr<engine::Flow>> flows;
+  for (std::size_t t : m_router.route(visit->visitor.key, is_open)) {
+    auto flow = std::make_unique<VisitFlow>(visit, t, m_targets[t], m_zone, m_clock);
+    m_sink.on_generated(*flow);
+    flows.push_back(std::move(flow));
+  }
+  return flows;
+}
+
+void BulkCodec::build_batch(std::size_t target, const std::vector<const std::string*>& items,
+                            engine::HttpRequest& out) {
+  out.clear();
+  out.url = m_targets[target].url;
+  out.post = true;
+  out.content_type = "application/json";
+  out.body = matomo::bulk_body_of_elements(items, m_targets[target].token_auth);
+}
+
+std::size_t BulkCodec::recorded(std::size_t, const engine::AttemptResult& result, std::size_t items) {
+  if (result.status == 0) {
+    return 0;
+  }
+  const auto answer = matomo::parse_bulk_answer(result.body);
+  if (!answer) {
+    // send_image=0 makes Matomo answer 204 with no body: everything was processed.
+    return result.status == 204 ? items : 0;
+  }
+  if (answer->status == "success" && result.status >= 200 && result.status < 300) {
+    if (answer->invalid > 0) {
+      m_invalid.fetch_add(static_cast<std::uint64_t>(answer->invalid));
+    }
+    return items;
+  }
+  // An error answer: the first `tracked` elements were processed; resend only the rest.
+  return std::min<std::size_t>(items, static_cast<std::size_t>(std::max<long long>(answer->tracked, 0)));
+}
+
+} // namespace tf::app

@@ -1,0 +1,131 @@
+#include "cli/config_options.hpp"
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/show_config.hpp"
+#include "config/settings_table.hpp"
+#include "util/error.hpp"
+#include "util/units.hpp"
+
+namespace tf::cli {
+
+const std::vector<SettingFlag>& delivery_flags() {
+  static const std::vector<SettingFlag> flags = {
+    {"--threads", "THREADS"},
+    {"--bulk", "BULK"},
+    {"--bulk-linger", "BULK_LINGER"},
+    {"--concurrency", "CONCURRENCY"},
+    {"--speed", "SPEED"},
+    {"--connect-timeout", "CONNECT_TIMEOUT"},
+    {"--timeout", "REQUEST_TIMEOUT"},
+    {"--retries", "MAX_RETRIES"},
+    {"--drain-timeout", "DRAIN_TIMEOUT"},
+    {"--report-interval", "REPORT_INTERVAL"},
+    {"--dead-letter", "DEAD_LETTER_FILE"},
+    {"--http2", "HTTP2", true},
+    {"--insecure", "INSECURE", true},
+    {"--max-failure-rate", "MAX_FAILURE_RATE"},
+  };
+  return flags;
+}
+
+void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
+  app.add_option("--preset", options.preset, "Built-in preset (light, medium, heavy, extreme, smoke) or a .env file")
+    ->type_name("NAME|FILE")->group("Configuration");
+  app.add_option("--env-file", options.env_files, "A .env file applied over the preset (repeatable, in order)")
+    ->type_name("FILE")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group("Configuration");
+  app.add_option("--targets", options.targets, "Targets JSON file (replaces MATOMO_URL and MULTI_TARGET_CONFIG)")
+    ->type_name("FILE")->group("Configuration");
+  if (with_seed) {
+    app.add_option("--seed", options.seed, "Seed of the visit model (SEED); default: random, printed")
+      ->type_name("S")->group("Configuration");
+  }
+  app.add_flag("--show-config", options.show_config, "Print every setting with its value and origin, then exit")
+    ->group("Configuration");
+  app.add_flag("--show-secrets", options.show_secrets, "Print tokens instead of *** (--show-config, output)")
+    ->group("Configuration");
+  for (const auto& flag : delivery_flags()) {
+    const config::KeySpec* spec = config::find_key(flag.key);
+    std::string help = fmt::format("{} ({})", spec->help, flag.key);
+    const std::string mention = fmt::format(" ({})", flag.flag);
+    if (const auto at = help.find(mention); at != std::string::npos) {
+      help.erase(at, mention.size());
+    }
+    const std::string name(flag.flag);
+    if (flag.is_switch) {
+      app.add_flag(name, options.switches[name], help)->group("Delivery");
+    } else {
+      app.add_option(name, options.values[name], help)->type_name(std::string(config::type_name(spec->type)))->group("Delivery");
+    }
+  }
+}
+
+config::LoadRequest ConfigOptions::request() const {
+  config::LoadRequest request;
+  request.preset = preset;
+  request.env_files = env_files;
+  request.targets_file = targets;
+  if (!seed.empty()) {
+    request.flags.push_back({"SEED", seed, "--seed"});
+  }
+  for (const auto& flag : delivery_flags()) {
+    const std::string name(flag.flag);
+    if (flag.is_switch) {
+      const auto it = switches.find(name);
+      if (it != switches.end() && it->second) {
+        request.flags.push_back({std::string(flag.key), "true", name});
+      }
+      continue;
+    }
+    const auto it = values.find(name);
+    if (it != values.end() && !it->second.empty()) {
+      request.flags.push_back({std::string(flag.key), it->second, name});
+    }
+  }
+  request.flags.insert(request.flags.end(), extra.begin(), extra.end());
+  return request;
+}
+
+app::Shard parse_shard(std::string_view text) {
+  const auto slash = text.find('/');
+  const auto k = parse_int(text.substr(0, slash));
+  const auto n = slash == std::string_view::npos ? std::nullopt : parse_int(text.substr(slash + 1));
+  if (!k || !n || *n < 1 || *n > 100000 || *k < 0 || *k >= *n) {
+    throw Error(fmt::format("--shard: expected K/N with 0 ≤ K < N ≤ 100000, found \"{}\"", text));
+  }
+  return app::Shard{static_cast<int>(*k), static_cast<int>(*n)};
+}
+
+app::Shard resolve_shard(const std::string& shard, int shard_count, const std::optional<std::string>& job_index) {
+  if (!shard.empty()) {
+    if (shard_count > 0) {
+      throw Error("--shard: expected either --shard K/N or --shard-count N, found both");
+    }
+    return parse_shard(shard);
+  }
+  if (shard_count > 0) {
+    if (!job_index) {
+      throw Error("--shard-count: expected JOB_COMPLETION_INDEX in the environment, found it unset");
+    }
+    return parse_shard(fmt::format("{}/{}", *job_index, shard_count));
+  }
+  return {};
+}
+
+std::vector<config::FlagValue> backfill_flags(const std::string& range) {
+  const auto dots = range.find("..");
+  if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size()) {
+    throw Error(fmt::format("--backfill: expected FROM..TO (YYYY-MM-DD..YYYY-MM-DD), found \"{}\"", range));
+  }
+  return {{"BACKFILL_ENABLED", "true", "--backfill"},
+          {"BACKFILL_START_DATE", range.substr(0, dots), "--backfill"},
+          {"BACKFILL_END_DATE", range.substr(dots + 2), "--backfill"}};
+}
+
+void show_config(const config::Settings& settings, bool show_secrets) {
+  app::print_settings(std::cout, settings, show_secrets);
+}
+
+} // namespace tf::cli

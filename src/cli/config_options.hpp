@@ -1,0 +1,61 @@
+#pragma once
+// Option groups shared by subcommands: the configuration layers (--preset, --env-file, --targets),
+// one flag per delivery setting, and run/generate helpers (--shard, --backfill).
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.hpp"
+#include "config/loader.hpp"
+
+namespace tf::cli {
+
+/// A command-line flag that sets a key of the settings table.
+struct SettingFlag {
+  std::string_view flag;  ///< e.g. "--threads"
+  std::string_view key;   ///< e.g. "THREADS"
+  bool is_switch = false; ///< takes no value (sets the key to true)
+};
+
+/// The delivery flags of run/generate/replay, in --help order.
+const std::vector<SettingFlag>& delivery_flags();
+
+struct ConfigOptions {
+  std::string preset;
+  std::vector<std::string> env_files;
+  std::string targets;
+  std::string seed;
+  bool show_config = false;
+  bool show_secrets = false;
+  std::map<std::string, std::string> values;  ///< by flag, as given
+  std::map<std::string, bool> switches;       ///< by flag
+  std::vector<config::FlagValue> extra;       ///< set by subcommand options (e.g. --backfill)
+
+  /// The layered request for config::load (flags in table order, then `extra`).
+  config::LoadRequest request() const;
+};
+
+/// Adds --preset, --env-file, --targets, --seed, --show-config, --show-secrets and the delivery
+/// flags to `app`. `with_seed` false leaves out --seed (replay).
+void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed = true);
+
+/// Parses "K/N" (0 ≤ K < N); throws tf::Error (usage) otherwise.
+app::Shard parse_shard(std::string_view text);
+
+/// The shard from --shard, else from JOB_COMPLETION_INDEX with --shard-count, else 0/1.
+app::Shard resolve_shard(const std::string& shard, int shard_count, const std::optional<std::string>& job_index);
+
+/// Splits "FROM..TO" (YYYY-MM-DD each) into flag values for the backfill keys; throws
+/// tf::Error (usage) when malformed.
+std::vector<config::FlagValue> backfill_flags(const std::string& range);
+
+/// Prints the settings with origins to stdout (for --show-config).
+void show_config(const config::Settings& settings, bool show_secrets);
+
+} // namespace tf::cli

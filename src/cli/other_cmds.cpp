@@ -1,0 +1,94 @@
+// `validate`, `replay`, `presets` and `merge`: subcommands with few options.
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "app/presets_command.hpp"
+#include "app/validate_command.hpp"
+#include "cli/config_options.hpp"
+#include "cli/subcommands.hpp"
+#include "util/error.hpp"
+#include "util/units.hpp"
+
+namespace tf::cli {
+namespace {
+
+struct ValidateState {
+  std::vector<std::string> files;
+  bool probe = false;
+  std::string probe_timeout = "5s";
+};
+
+struct ReplayState {
+  ConfigOptions config;
+  std::string file;
+  std::string summary_json;
+  bool force = false;
+};
+
+struct MergeState {
+  std::vector<std::string> files;
+  std::string summary_json;
+};
+
+int validate(const ValidateState& state) {
+  app::ValidateOptions options;
+  options.files = state.files;
+  options.probe = state.probe;
+  const auto timeout = parse_duration(state.probe_timeout);
+  if (!timeout || timeout->count() == 0) {
+    throw Error(fmt::format("--probe-timeout: expected a duration such as 500ms or 5s, found \"{}\"", state.probe_timeout));
+  }
+  options.probe_timeout = *timeout;
+  return app::validate_command(options, std::cout);
+}
+
+int replay(const ReplayState& state) {
+  app::ReplayOptions options;
+  options.settings = config::load(state.config.request());
+  if (state.config.show_config) {
+    show_config(options.settings, state.config.show_secrets);
+    return 0;
+  }
+  options.file = state.file;
+  options.summary_json = state.summary_json;
+  options.force = state.force;
+  return app::replay_command(options);
+}
+
+} // namespace
+
+void add_validate(CLI::App& app, Action& action) {
+  auto state = std::make_shared<ValidateState>();
+  CLI::App* sub = app.add_subcommand("validate", "Check .env files, targets JSON, funnels JSON and URL catalogues; exit 0 valid, 1 invalid");
+  sub->add_option("FILE", state->files, "Files to check (the kind is told by content)")->required();
+  sub->add_flag("--probe", state->probe, "Ask each target whether it answers (a GET without rec=1: Matomo records nothing)");
+  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION");
+  sub->callback([state, &action] { action = [state] { return validate(*state); }; });
+}
+
+void add_replay(CLI::App& app, Action& action) {
+  auto state = std::make_shared<ReplayState>();
+  CLI::App* sub = app.add_subcommand("replay", "Resend the hits of a dead-letter file, visit by visit, in order");
+  sub->add_option("FILE", state->file, "Dead-letter file (NDJSON) written by run --dead-letter")->required();
+  add_config_options(*sub, state->config, false);
+  sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
+  sub->add_flag("--force", state->force, "Resend hits even when their cdt is older than 24 h and no token is set")->group("Replay");
+  sub->callback([state, &action] { action = [state] { return replay(*state); }; });
+}
+
+void add_presets(CLI::App& app, Action& action) {
+  CLI::App* sub = app.add_subcommand("presets", "List the built-in presets and the values they set");
+  sub->callback([&action] { action = [] { return app::presets_command(std::cout); }; });
+}
+
+void add_merge(CLI::App& app, Action& action) {
+  auto state = std::make_shared<MergeState>();
+  CLI::App* sub = app.add_subcommand("merge", "Add up JSON summaries of shards into one table and one JSON summary");
+  sub->add_option("FILE", state->files, "JSON summaries written by run --summary-json")->required();
+  sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE");
+  sub->callback([state, &action] { action = [state] { return app::merge_command(state->files, state->summary_json); }; });
+}
+
+} // namespace tf::cli

@@ -1,0 +1,239 @@
+#include "config/loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "config/embedded.hpp"
+#include "config/rules.hpp"
+#include "config/settings_table.hpp"
+#include "config/targets_json.hpp"
+#include "util/error.hpp"
+
+extern char** environ;  // NOLINT: POSIX
+
+namespace tf::config {
+namespace {
+
+const char* const k_our_prefixes[] = {"MATOMO_", "BACKFILL_", "ECOMMERCE_", "TRAFFICINATOR_"};
+
+std::map<std::string, std::string> real_environment() {
+  std::map<std::string, std::string> out;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto eq = text.find('=');
+    if (eq != std::string_view::npos) {
+      out.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+bool has_our_prefix(const std::string& key) {
+  return std::any_of(std::begin(k_our_prefixes), std::end(k_our_prefixes),
+                     [&](const char* prefix) { return key.rfind(prefix, 0) == 0; });
+}
+
+std::string did_you_mean(const std::string& key) {
+  const std::string hint = closest_match(key, key_names());
+  return hint.empty() ? "" : fmt::format("; did you mean {}?", hint);
+}
+
+} // namespace
+
+std::optional<std::string> builtin_preset(const std::string& name) {
+  for (const auto& preset : embedded_presets()) {
+    if (preset.name == name) {
+      return std::string(preset.text);
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> builtin_preset_names() {
+  std::vector<std::string> names;
+  for (const auto& preset : embedded_presets()) {
+    names.emplace_back(preset.name);
+  }
+  return names;
+}
+
+std::string describe(const Origin& origin) {
+  const std::string line = origin.line > 0 ? fmt::format(":{}", origin.line) : "";
+  switch (origin.layer) {
+    case Layer::built_in: return "default";
+    case Layer::preset: return fmt::format("preset {}{}", origin.source, line);
+    case Layer::env_file: return fmt::format("env-file {}{}", origin.source, line);
+    case Layer::environment: return "environment";
+    case Layer::targets_file: return fmt::format("targets {}", origin.source);
+    case Layer::command_line: return origin.source;
+  }
+  return origin.source;
+}
+
+Loader::Loader(LoadRequest request) : m_request(std::move(request)) {
+  m_environment = m_request.environment ? *m_request.environment : real_environment();
+  m_lookup = [this](const std::string& name) -> std::optional<std::string> {
+    const auto it = m_environment.find(name);
+    return it == m_environment.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+void Loader::apply_inline_targets(const std::string& value, const Origin& origin) {
+  Diagnostics inner;
+  auto targets = parse_targets(value, "MULTI_TARGET_CONFIG", inner, m_lookup);
+  const std::string file = origin.layer == Layer::environment ? "environment" : origin.source;
+  for (const auto& d : inner.items()) {
+    const std::string at = d.line > 0 ? fmt::format(" (at {}:{})", d.line, d.col) : "";
+    m_diags.add({file, origin.line, 0, d.severity,
+                 d.key.empty() ? "MULTI_TARGET_CONFIG" : "MULTI_TARGET_CONFIG " + d.key, d.message + at});
+  }
+  if (targets) {
+    m_settings.targets = std::move(targets);
+    m_settings.origins["MULTI_TARGET_CONFIG"] = origin;
+  }
+}
+
+void Loader::apply_one(const std::string& key, const std::string& value, const Origin& origin) {
+  const std::string file = origin.layer == Layer::environment ? "environment" : origin.source;
+  const KeySpec* spec = find_key(key);
+  if (spec == nullptr) {
+    m_diags.error(file, origin.line, 0, key, fmt::format("unknown key{}", did_you_mean(key)));
+    return;
+  }
+  if (spec->type == ValueType::json) {
+    if (value.empty()) {
+      m_settings.targets.reset();
+      m_settings.origins.erase(key);
+      return;
+    }
+    apply_inline_targets(value, origin);
+    return;
+  }
+  const std::string problem = apply_value(*spec, value, m_settings);
+  if (!problem.empty()) {
+    m_diags.error(file, origin.line, 0, key, problem);
+    return;
+  }
+  m_settings.origins[key] = origin;
+}
+
+void Loader::apply_entries(const std::vector<EnvEntry>& entries, Layer layer, const std::string& source) {
+  for (const auto& entry : entries) {
+    apply_one(entry.key, entry.value, Origin{layer, source, entry.line});
+  }
+}
+
+void Loader::apply_preset() {
+  const std::string& preset = m_request.preset;
+  if (preset.empty()) {
+    return;
+  }
+  if (auto text = builtin_preset(preset)) {
+    apply_entries(parse_env(*text, preset, m_diags, m_lookup), Layer::preset, preset);
+    return;
+  }
+  const bool looks_like_path = preset.find('/') != std::string::npos || preset.find('.') != std::string::npos;
+  if (!looks_like_path && !std::filesystem::exists(preset)) {
+    const std::string hint = closest_match(preset, builtin_preset_names());
+    m_diags.error("--preset", 0, 0, "", fmt::format("unknown preset \"{}\"{}; built-in presets: {}", preset,
+                                                      hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint),
+                                                      fmt::join(builtin_preset_names(), ", ")));
+    return;
+  }
+  std::string why;
+  auto text = read_text_file(preset, why);
+  if (!text) {
+    m_diags.error(preset, 0, 0, "", why);
+    return;
+  }
+  apply_entries(parse_env(*text, preset, m_diags, m_lookup), Layer::preset, preset);
+}
+
+void Loader::apply_env_file(const std::string& path) {
+  std::string why;
+  auto text = read_text_file(path, why);
+  if (!text) {
+    m_diags.error(path, 0, 0, "", why);
+    return;
+  }
+  apply_entries(parse_env(*text, path, m_diags, m_lookup), Layer::env_file, path);
+}
+
+void Loader::apply_environment() {
+  for (const auto& [key, value] : m_environment) {
+    if (find_key(key) != nullptr) {
+      apply_one(key, value, Origin{Layer::environment, "environment", 0});
+    } else if (has_our_prefix(key)) {
+      m_diags.warning("environment", 0, 0, key, fmt::format("unknown key, ignored{}", did_you_mean(key)));
+    }
+  }
+}
+
+void Loader::apply_targets_file() {
+  const std::string& path = m_request.targets_file;
+  if (path.empty()) {
+    return;
+  }
+  std::string why;
+  auto text = read_text_file(path, why);
+  if (!text) {
+    m_diags.error(path, 0, 0, "", why);
+    return;
+  }
+  const std::string base_dir = std::filesystem::path(path).parent_path().string();
+  if (auto targets = parse_targets(*text, path, m_diags, m_lookup, base_dir)) {
+    m_settings.targets = std::move(targets);
+    m_settings.origins["MULTI_TARGET_CONFIG"] = Origin{Layer::targets_file, path, 0};
+  }
+}
+
+void Loader::apply_flags() {
+  for (const auto& flag : m_request.flags) {
+    apply_one(flag.key, flag.value, Origin{Layer::command_line, flag.flag, 0});
+  }
+}
+
+Settings Loader::load() {
+  m_settings = Settings{};
+  apply_preset();
+  for (const auto& path : m_request.env_files) {
+    apply_env_file(path);
+  }
+  if (m_request.apply_environment) {
+    apply_environment();
+  }
+  apply_targets_file();
+  apply_flags();
+  std::string fallback = "defaults";
+  if (!m_request.env_files.empty()) {
+    fallback = m_request.env_files.back();
+  } else if (!m_request.preset.empty()) {
+    fallback = m_request.preset;
+  }
+  check_rules(m_settings, m_diags, m_request.today, fallback);
+  if (m_request.check_files) {
+    check_referenced_files(m_settings, m_diags);
+  }
+  return m_settings;
+}
+
+Settings load(const LoadRequest& request) {
+  Loader loader(request);
+  Settings settings = loader.load();
+  for (const auto& d : loader.diagnostics().items()) {
+    if (d.severity == Severity::warning) {
+      std::cerr << "trafficinator: " << format(d) << '\n';
+    }
+  }
+  if (loader.diagnostics().has_errors()) {
+    throw Error(fmt::format("configuration has {} error(s):\n{}", loader.diagnostics().error_count(),
+                            join_errors(loader.diagnostics())),
+                ExitCode::usage);
+  }
+  return settings;
+}
+
+} // namespace tf::config

@@ -1,0 +1,55 @@
+#include "engine/arrivals.hpp"
+
+namespace tf::engine {
+
+namespace {
+constexpr std::uint64_t k_arrival_stream = 0xa11;
+constexpr long long k_seconds_per_day = 86400;
+
+SteadyTime after_gap(SteadyTime from, Rng& rng, double rate) {
+  const double seconds = rng.exponential(rate);
+  return from + std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(seconds));
+}
+} // namespace
+
+ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start)
+  : m_rate(config.arrivals_per_second), m_cap(config.rolling_cap_per_day), m_max(config.max_arrivals),
+    m_start(start), m_rng(Rng::stream(config.seed, k_arrival_stream)) {
+  m_next = after_gap(start, m_rng, m_rate);
+}
+
+long long ArrivalSchedule::second_of(SteadyTime t) const {
+  return std::chrono::duration_cast<std::chrono::seconds>(t - m_start).count();
+}
+
+std::optional<SteadyTime> ArrivalSchedule::cap_blocks() {
+  if (m_cap <= 0) {
+    return std::nullopt;
+  }
+  const long long second = second_of(m_next);
+  while (!m_seconds.empty() && m_seconds.front().first <= second - k_seconds_per_day) {
+    m_cap_count -= m_seconds.front().second;
+    m_seconds.pop_front();
+  }
+  if (m_cap_count < m_cap) {
+    return std::nullopt;
+  }
+  return m_start + std::chrono::seconds{m_seconds.front().first + k_seconds_per_day};
+}
+
+void ArrivalSchedule::taken() {
+  ++m_count;
+  if (m_cap > 0) {
+    const long long second = second_of(m_next);
+    if (m_seconds.empty() || m_seconds.back().first != second) {
+      m_seconds.emplace_back(second, 0);
+    }
+    ++m_seconds.back().second;
+    ++m_cap_count;
+  }
+  m_next = after_gap(m_next, m_rng, m_rate);
+}
+
+void ArrivalSchedule::resume(SteadyTime now) { m_next = after_gap(now, m_rng, m_rate); }
+
+} // namespace tf::engine

@@ -1,0 +1,347 @@
+// The engine loop: due-time heap, Poisson arrivals, CONCURRENCY admission with per-key FIFO,
+// rolling 24 h cap, stop conditions and drain.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/engine_impl.hpp"
+#include "util/error.hpp"
+#include "util/units.hpp"
+
+namespace tf::engine {
+
+namespace {
+constexpr std::uint64_t k_jitter_stream = 0x717;
+constexpr std::size_t k_items_per_turn = 4096;   ///< due items run before polling the transport
+
+Micros to_micros(std::chrono::nanoseconds d) { return std::chrono::duration_cast<Micros>(d); }
+
+} // namespace
+
+Engine::Impl::Impl(EngineConfig config_, FlowSource& source_, Observer& observer_,
+                   BatchCodec* codec_, const Clock& clock_, TransportFactory factory_)
+  : config(std::move(config_)), source(source_), observer(observer_), codec(codec_), clock(clock_),
+    factory(std::move(factory_)),
+    jitter_rng(Rng::stream(config.seed, k_jitter_stream)) {
+  if (config.targets.empty()) {
+    throw Error("the engine needs at least one target", ExitCode::usage);
+  }
+  if (!(config.arrivals_per_second > 0.0)) {
+    throw Error("the arrival rate must be above 0 per second", ExitCode::usage);
+  }
+  if (config.bulk > 0 && codec == nullptr) {
+    throw Error("bulk mode needs a batch codec", ExitCode::usage);
+  }
+  config.max_flows_in_progress = std::max(1, config.max_flows_in_progress);
+  for (const auto& limits : config.targets) {
+    targets.emplace_back(config, limits);
+  }
+  open_flags = std::make_unique<std::atomic<bool>[]>(targets.size());
+  published.targets.resize(targets.size());
+}
+
+void Engine::Impl::push(SteadyTime due, DueKind kind, std::uint32_t index, std::uint32_t gen) {
+  heap.push(DueItem{due, seq++, kind, index, gen});
+}
+
+RunResult Engine::Impl::run() {
+  transport = factory(config);
+  wake_target.store(transport.get());
+  started_at = clock.steady_now();
+  last_publish = started_at;
+  schedule.emplace(config, started_at);
+  if (shared != nullptr) {
+    // fed by the coordinator, which also owns the duration and arrival limits
+  } else if (config.max_arrivals && *config.max_arrivals <= 0) {
+    stop_arrivals(StopReason::max_arrivals, false, started_at);
+  } else {
+    push(schedule->next(), DueKind::arrival);
+  }
+  if (config.duration && shared == nullptr) {
+    push(started_at + *config.duration, DueKind::deadline);
+  }
+  try {
+    while (!done()) {
+      SteadyTime now = clock.steady_now();
+      check_signals(now);
+      if (shared != nullptr) {
+        take_inbox(now);
+      }
+      run_due(now);
+      if (done()) {
+        break;
+      }
+      const bool more_due = !heap.empty() && heap.top().due <= now;
+      const SteadyTime deadline = more_due ? now : heap.empty() ? now + Millis{1000} : heap.top().due;
+      completions.clear();
+      transport->wait(deadline, completions);
+      now = clock.steady_now();
+      for (auto& completion : completions) {
+        on_completion(completion, now);
+      }
+      publish(now, false);
+    }
+  } catch (const std::exception& e) {
+    result.reason = StopReason::error;
+    result.error_text = e.what();
+    abandon_all("engine-error", clock.steady_now());
+  }
+  publish(clock.steady_now(), true);
+  wake_target.store(nullptr);
+  return result;
+}
+
+void Engine::Impl::run_due(SteadyTime now) {
+  for (std::size_t n = 0; n < k_items_per_turn && !heap.empty() && heap.top().due <= now; ++n) {
+    const DueItem item = heap.top();
+    heap.pop();
+    if (item.kind != DueKind::arrival) {
+      loop_lag.record(to_micros(now - item.due).count());
+    }
+    switch (item.kind) {
+    case DueKind::arrival: on_arrival(now); break;
+    case DueKind::step:
+      if (slots[item.index].flow && slots[item.index].gen == item.gen) {
+        step_due(item.index, now);
+      }
+      break;
+    case DueKind::breaker:
+      targets[item.index].breaker_timer = false;
+      note_breaker(item.index, now);
+      release_blocked(item.index, now);
+      break;
+    case DueKind::flush:
+      targets[item.index].flush_scheduled = false;
+      flush(item.index, now);
+      break;
+    case DueKind::deadline: stop_arrivals(StopReason::duration, true, now); break;
+    case DueKind::drain: abandon_all("drain-timeout", now); break;
+    case DueKind::cap_resume:
+      arrivals_paused = false;
+      if (!arrivals_stopped) {
+        observer.on_log("arrivals resumed: the rolling 24 h cap has room again");
+        schedule->resume(now);
+        push(schedule->next(), DueKind::arrival);
+      }
+      break;
+    }
+  }
+}
+
+void Engine::Impl::on_arrival(SteadyTime now) {
+  if (arrivals_stopped) {
+    return;
+  }
+  if (ready.size() >= ready_limit()) {
+    arrival_parked = true;  // resumed by admit(); its intended time stays, so the lag is kept
+    return;
+  }
+  if (const auto resume = schedule->cap_blocks()) {
+    arrivals_paused = true;
+    observer.on_log(fmt::format("arrivals paused: {} visits in the last 24 h reached the cap; resuming in {}",
+                                schedule->in_last_day(), format_duration(std::chrono::ceil<Millis>(*resume - now))));
+    push(*resume, DueKind::cap_resume);
+    return;
+  }
+  take_arrival(now);
+}
+
+void Engine::Impl::take_arrival(SteadyTime now) {
+  const SteadyTime intended = schedule->next();
+  auto flows = source.next_arrival(intended);
+  if (!flows) {
+    stop_arrivals(StopReason::arrivals_exhausted, false, now);
+    return;
+  }
+  ++result.arrivals;
+  schedule->taken();
+  for (auto& flow : *flows) {
+    enqueue(std::move(flow), intended);
+  }
+  admit(now);
+  if (schedule->max_reached()) {
+    stop_arrivals(StopReason::max_arrivals, false, now);
+    return;
+  }
+  push(schedule->next(), DueKind::arrival);
+}
+
+void Engine::Impl::enqueue(std::unique_ptr<Flow> flow, SteadyTime intended) {
+  std::uint32_t slot = 0;
+  if (free_slots.empty()) {
+    slot = static_cast<std::uint32_t>(slots.size());
+    slots.emplace_back();
+  } else {
+    slot = free_slots.back();
+    free_slots.pop_back();
+  }
+  FlowSlot& s = slots[slot];
+  const std::uint64_t key = flow->order_key();
+  s.flow = std::move(flow);
+  s.step = 0;
+  s.attempts = 0;
+  s.started = false;
+  s.intended_arrival = intended;
+  ++live_flows;
+  ++result.flows;
+  auto it = key_waiters.find(key);
+  if (it != key_waiters.end()) {
+    it->second.push_back(slot);
+    return;
+  }
+  key_waiters.emplace(key, std::vector<std::uint32_t>{});
+  if (at_capacity()) {
+    ++waited_total;
+  }
+  ready.push_back(slot);
+}
+
+void Engine::Impl::admit(SteadyTime now) {
+  if (shared != nullptr) {
+    ready_published.store(ready.size());
+  }
+  while (!ready.empty() && try_start_slot()) {
+    const std::uint32_t slot = ready.front();
+    ready.pop_front();
+    start_flow(slot, now);
+  }
+  if (shared != nullptr) {
+    ready_published.store(ready.size());
+  }
+  if (arrival_parked && ready.size() < ready_limit()) {
+    arrival_parked = false;
+    push(schedule->next(), DueKind::arrival);
+  }
+}
+
+void Engine::Impl::start_flow(std::uint32_t slot, SteadyTime now) {
+  FlowSlot& s = slots[slot];
+  s.started = true;
+  ++result.flows_started;
+  const Micros lag = to_micros(now - s.intended_arrival);
+  start_lag.record(lag.count());
+  observer.on_flow_started(*s.flow, lag);
+  s.intended_send = s.intended_arrival;
+  if (s.flow->step_count() == 0) {
+    finish_flow(slot, now);
+    return;
+  }
+  step_due(slot, now);
+}
+
+void Engine::Impl::finish_flow(std::uint32_t slot, SteadyTime now) {
+  FlowSlot& s = slots[slot];
+  observer.on_flow_done(*s.flow);
+  const std::uint64_t key = s.flow->order_key();
+  s.flow.reset();
+  ++s.gen;
+  free_slots.push_back(slot);
+  release_slot();
+  --live_flows;
+  auto it = key_waiters.find(key);
+  if (it != key_waiters.end()) {
+    if (it->second.empty()) {
+      key_waiters.erase(it);
+    } else {
+      const std::uint32_t next = it->second.front();
+      it->second.erase(it->second.begin());
+      if (at_capacity()) {
+        ++waited_total;
+      }
+      ready.push_back(next);
+    }
+  }
+  admit(now);
+}
+
+void Engine::Impl::abandon_flow(std::uint32_t slot, std::string_view reason) {
+  FlowSlot& s = slots[slot];
+  for (std::size_t step = s.step; step < s.flow->step_count(); ++step) {
+    observer.on_step_done(*s.flow, step, StepOutcome::abandoned, reason, step == s.step ? s.attempts : 0);
+    ++result.steps_abandoned;
+  }
+  observer.on_flow_done(*s.flow);
+  s.flow.reset();
+  ++s.gen;
+  free_slots.push_back(slot);
+  if (s.started) {
+    release_slot();
+  }
+  --live_flows;
+}
+
+void Engine::Impl::stop_arrivals(StopReason reason, bool drain, SteadyTime now) {
+  if (!arrivals_stopped) {
+    arrivals_stopped = true;
+    result.reason = reason;
+  }
+  if (!drain || draining) {
+    return;
+  }
+  result.reason = reason;
+  draining = true;
+  std::vector<std::uint32_t> cut(ready.begin(), ready.end());
+  for (const std::uint32_t slot : ready) {
+    key_waiters.erase(slots[slot].flow->order_key());
+  }
+  ready.clear();
+  for (auto& [key, waiters] : key_waiters) {
+    cut.insert(cut.end(), waiters.begin(), waiters.end());
+    waiters.clear();
+  }
+  for (const std::uint32_t slot : cut) {
+    abandon_flow(slot, "not-started");
+  }
+  if (live_flows > 0) {
+    observer.on_log(fmt::format("draining {} visits in progress for up to {}", live_flows,
+                                format_duration(config.drain_timeout)));
+  }
+  push(now + config.drain_timeout, DueKind::drain);
+}
+
+void Engine::Impl::abandon_all(std::string_view reason, SteadyTime now) {
+  stop_arrivals(result.reason, false, now);
+  if (transport) {
+    transport->cancel_all();
+  }
+  free_requests.clear();
+  for (std::uint32_t i = 0; i < requests.size(); ++i) {
+    requests[i].active = false;
+    ++requests[i].gen;
+    free_requests.push_back(i);
+  }
+  for (auto& t : targets) {
+    t.in_flight = 0;
+    t.blocked.clear();
+    t.batch.clear();
+  }
+  ready.clear();
+  key_waiters.clear();
+  for (std::uint32_t slot = 0; slot < slots.size(); ++slot) {
+    if (slots[slot].flow) {
+      abandon_flow(slot, slots[slot].started ? reason : std::string_view{"not-started"});
+    }
+  }
+}
+
+void Engine::Impl::check_signals(SteadyTime now) {
+  const int level = stop_level.load();
+  if (level == handled_stop_level) {
+    return;
+  }
+  handled_stop_level = level;
+  if (level >= 2) {
+    observer.on_log("immediate stop: abandoning every visit in progress");
+    result.reason = StopReason::immediate_stop;
+    abandon_all("immediate-stop", now);
+    return;
+  }
+  const auto reason = static_cast<StopReason>(stop_reason_hint.load());
+  if (reason == StopReason::stop_requested) {
+    observer.on_log("stop requested: no new visits");
+  }
+  stop_arrivals(reason, true, now);
+  result.reason = reason;
+}
+
+} // namespace tf::engine

@@ -1,0 +1,212 @@
+#pragma once
+// The delivery engine: open-loop Poisson arrivals, flows of ordered steps, a due-time heap,
+// retries, per-target circuit breaker, bulkhead and retry budget, bulk packing, drain. It knows
+// nothing of Matomo: requests are built by Flow/BatchCodec, outcomes go to an Observer.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/histogram.hpp"
+#include "util/clock.hpp"
+
+namespace tf::engine {
+
+struct HttpRequest {
+  std::string url;
+  std::string body;            ///< empty and !post → GET
+  bool post = false;
+  std::string content_type;    ///< POST only; empty = none
+  std::string user_agent;      ///< empty = none
+  std::vector<std::string> headers;  ///< extra "Name: value" lines
+  void clear() {
+    url.clear(); body.clear(); post = false; content_type.clear(); user_agent.clear();
+    headers.clear();
+  }
+};
+
+enum class ErrorKind { none, timeout, connect, dns, tls, reset, http_4xx, http_5xx, bulk_partial, other };
+const char* to_string(ErrorKind kind);
+
+/// The outcome of one HTTP request (one attempt).
+struct AttemptResult {
+  int status = 0;                    ///< HTTP status; 0 when no answer
+  ErrorKind error = ErrorKind::none; ///< none for 1xx-3xx answers
+  std::string error_text;            ///< transport error text or "HTTP 503"
+  Micros service_time{0};            ///< request sent → answer
+  Micros since_intended{0};          ///< intended send time → answer (coordinated omission)
+  std::optional<Millis> retry_after; ///< the answer's Retry-After, if any
+  std::string body;                  ///< the answer body, truncated to a small cap
+  std::size_t items = 1;             ///< steps carried by the request (bulk: batch size)
+};
+
+/// A flow = one visit on one target: steps sent one at a time, in order; step i+1 waits for
+/// step i's final outcome and then for pause_before(i+1). Steps are encoded lazily at send time
+/// (again for every attempt).
+class Flow {
+public:
+  virtual ~Flow() = default;
+  virtual std::size_t target() const = 0;       ///< index into EngineConfig::targets
+  virtual std::uint64_t order_key() const = 0;  ///< flows with equal keys never overlap; FIFO
+  virtual std::size_t step_count() const = 0;   ///< ≥ 1
+  /// The real pause after step-1's outcome, before step (step ≥ 1; step 0 is sent at start).
+  virtual Millis pause_before(std::size_t step) const = 0;
+  virtual void build_request(std::size_t step, SteadyTime send_time, HttpRequest& out) = 0;  ///< single mode
+  virtual void build_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) = 0;  ///< bulk mode
+};
+
+/// Called at each Poisson arrival, always from the thread that called Engine::run(); returns the
+/// flows of one arrival (several in mirror mode, none to skip), or nullopt when exhausted.
+class FlowSource {
+public:
+  virtual ~FlowSource() = default;
+  virtual std::optional<std::vector<std::unique_ptr<Flow>>> next_arrival(SteadyTime intended) = 0;
+};
+
+/// Packs bulk items into one request per target and reads the answer: how many leading items
+/// the server recorded (the rest are resent), or a transport/HTTP failure (return 0).
+class BatchCodec {
+public:
+  virtual ~BatchCodec() = default;
+  virtual void build_batch(std::size_t target, const std::vector<const std::string*>& items,
+                           HttpRequest& out) = 0;
+  virtual std::size_t recorded(std::size_t target, const AttemptResult& result, std::size_t items) = 0;
+};
+
+enum class StepOutcome { acked, dead_lettered, abandoned };
+const char* to_string(StepOutcome outcome);
+
+/// Called from engine threads (one thread at a time per flow; different flows may report
+/// concurrently when threads > 1). Invariant: every flow returned by FlowSource gets exactly one
+/// on_step_done per step and then one on_flow_done. Flows cut before they started (stop while
+/// waiting for CONCURRENCY or for an earlier flow of their order_key) get no on_flow_started;
+/// their steps are reported abandoned with reason "not-started".
+/// Reasons: "" (acked); dead-lettered: "http-<status>" (e.g. "http-400", "http-503"), "timeout",
+/// "connect", "dns", "tls", "reset", "bulk-partial", "other", "retry-budget",
+/// "previous-hit-failed" (a later step of a visit whose step failed), "no-such-target";
+/// abandoned: "drain-timeout", "immediate-stop", "not-started", "engine-error".
+class Observer {
+public:
+  virtual ~Observer() = default;
+  virtual void on_flow_started(Flow& flow, Micros start_lag) = 0;
+  virtual void on_attempt(std::size_t target, const AttemptResult& result, bool will_retry) = 0;
+  virtual void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome,
+                            std::string_view reason, int attempts) = 0;
+  virtual void on_flow_done(Flow& flow) = 0;
+  virtual void on_log(std::string_view line) = 0;  ///< pauses/resumes, breaker transitions …
+};
+
+struct TargetLimits {
+  int max_in_flight = 64;  ///< bulkhead: requests in flight to this target
+};
+
+struct RetryPolicy {
+  int max_retries = 2;
+  Millis backoff{500};           ///< first retry delay; doubles per retry
+  double jitter = 0.2;           ///< ± share of the delay
+  Millis retry_after_cap{30000}; ///< longest Retry-After honoured
+  double budget = 0.2;           ///< retries ≤ budget × requests (bulk: items) over the breaker window …
+  int budget_floor = 10;         ///< … but this many retries per window are always allowed
+};
+
+struct BreakerPolicy {
+  int consecutive_failures = 5;  ///< open after this many failures in a row
+  double failure_rate = 0.5;     ///< or when failures/requests over the window exceed this …
+  int min_requests = 20;         ///< … with at least this many requests in the window
+  Millis window{10000};
+  Millis open_for{5000};
+  int half_open_probes = 3;      ///< probes in half-open; all must succeed to close
+};
+
+struct EngineConfig {
+  std::vector<TargetLimits> targets;
+  double arrivals_per_second = 1.0;  ///< > 0
+  int max_flows_in_progress = 100;   ///< CONCURRENCY
+  int threads = 1;
+  int bulk = 0;                      ///< 0 = one request per step; N = up to N steps per request
+  Millis bulk_linger{50};
+  Millis connect_timeout{5000}, request_timeout{10000};
+  bool http2 = false, insecure = false;
+  RetryPolicy retry;
+  BreakerPolicy breaker;
+  std::optional<Millis> duration;
+  std::optional<long long> max_arrivals;
+  long long rolling_cap_per_day = 0; ///< 0 = none; arrivals per rolling 24 h (pauses, resumes)
+  Millis drain_timeout{10000};
+  std::uint64_t seed = 0;            ///< Poisson and jitter streams
+};
+
+enum class StopReason { duration, arrivals_exhausted, max_arrivals, stop_requested, immediate_stop, error };
+const char* to_string(StopReason reason);
+
+struct RunResult {
+  StopReason reason = StopReason::arrivals_exhausted;
+  std::string error_text;              ///< reason == error
+  long long arrivals = 0;              ///< FlowSource arrivals taken
+  long long flows = 0;                 ///< flows received
+  long long flows_started = 0;
+  long long steps_acked = 0, steps_dead_lettered = 0, steps_abandoned = 0;
+  long long requests = 0, retries = 0;
+};
+
+enum class BreakerState { closed, open, half_open };
+const char* to_string(BreakerState state);
+
+struct TargetStats {
+  BreakerState breaker = BreakerState::closed;
+  long long breaker_opens = 0;       ///< closed/half-open → open transitions
+  Micros time_open{0};               ///< total time spent open or half-open
+  int in_flight = 0;                 ///< requests now
+  long long budget_rejections = 0;   ///< retries refused by the retry budget
+};
+
+struct EngineStats {
+  Histogram loop_lag;                ///< µs: how late due items ran
+  Histogram start_lag;               ///< µs: flow start − intended arrival
+  Micros cpu_user{0}, cpu_system{0}; ///< process CPU (getrusage)
+  long long flows_in_progress = 0;
+  long long flows_waiting = 0;       ///< ready to start, waiting for CONCURRENCY
+  long long flows_waited = 0;        ///< flows that ever waited for CONCURRENCY
+  bool arrivals_paused = false;      ///< rolling cap reached
+  long long requests = 0, retries = 0;
+  std::vector<TargetStats> targets;
+};
+
+class Transport;
+/// Makes the transport for one loop; the engine calls it once per thread.
+using TransportFactory = std::function<std::unique_ptr<Transport>(const EngineConfig&)>;
+
+class Engine {
+public:
+  /// Delivers with libcurl.
+  Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
+         const Clock& clock);
+  /// Delivers through the given transport (tests use a fake one). With threads > 1 the factory
+  /// is called once per worker thread, and the clock must be a real one.
+  Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
+         const Clock& clock, TransportFactory transport);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Runs until a stop condition and the drain; returns why it stopped and the counts.
+  RunResult run();
+  void request_stop() noexcept;            ///< async-signal-safe: stop starting, drain
+  void request_immediate_stop() noexcept;  ///< async-signal-safe: abandon now
+  EngineStats stats() const;               ///< thread-safe snapshot
+  bool target_open(std::size_t target) const;  ///< thread-safe: breaker open or half-open
+
+  struct Impl;  ///< one event loop (internal)
+  struct Pool;  ///< threads > 1: coordinator and loops (internal)
+
+private:
+  std::unique_ptr<Impl> m_impl;  ///< threads == 1
+  std::unique_ptr<Pool> m_pool;  ///< threads > 1
+};
+
+} // namespace tf::engine

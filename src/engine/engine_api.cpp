@@ -1,0 +1,191 @@
+// The Engine's public face: names of enums, stats snapshots, stop requests.
+#include <sys/resource.h>
+
+#include <algorithm>
+
+#include "engine/engine_pool.hpp"
+
+namespace tf::engine {
+
+namespace {
+Micros cpu_time(const timeval& tv) { return Micros{tv.tv_sec * 1'000'000LL + tv.tv_usec}; }
+/// Adds one loop's stats to a total (CPU is process-wide: the latest wins).
+void merge_stats(EngineStats& total, const EngineStats& one) {
+  total.loop_lag.merge(one.loop_lag);
+  total.start_lag.merge(one.start_lag);
+  total.cpu_user = std::max(total.cpu_user, one.cpu_user);
+  total.cpu_system = std::max(total.cpu_system, one.cpu_system);
+  total.flows_in_progress += one.flows_in_progress;
+  total.flows_waiting += one.flows_waiting;
+  total.flows_waited += one.flows_waited;
+  total.requests += one.requests;
+  total.retries += one.retries;
+  total.targets.resize(std::max(total.targets.size(), one.targets.size()));
+  for (std::size_t i = 0; i < one.targets.size(); ++i) {
+    auto& t = total.targets[i];
+    const auto& o = one.targets[i];
+    const auto rank = [](BreakerState b) { return b == BreakerState::open ? 2 : b == BreakerState::half_open ? 1 : 0; };
+    t.breaker = rank(o.breaker) > rank(t.breaker) ? o.breaker : t.breaker;
+    t.breaker_opens += o.breaker_opens;
+    t.time_open = std::max(t.time_open, o.time_open);
+    t.in_flight += o.in_flight;
+    t.budget_rejections += o.budget_rejections;
+  }
+}
+
+} // namespace
+
+const char* to_string(ErrorKind kind) {
+  switch (kind) {
+  case ErrorKind::none: return "none";
+  case ErrorKind::timeout: return "timeout";
+  case ErrorKind::connect: return "connect";
+  case ErrorKind::dns: return "dns";
+  case ErrorKind::tls: return "tls";
+  case ErrorKind::reset: return "reset";
+  case ErrorKind::http_4xx: return "http-4xx";
+  case ErrorKind::http_5xx: return "http-5xx";
+  case ErrorKind::bulk_partial: return "bulk-partial";
+  case ErrorKind::other: return "other";
+  }
+  return "other";
+}
+
+const char* to_string(StepOutcome outcome) {
+  switch (outcome) {
+  case StepOutcome::acked: return "acked";
+  case StepOutcome::dead_lettered: return "dead-lettered";
+  case StepOutcome::abandoned: return "abandoned";
+  }
+  return "abandoned";
+}
+
+const char* to_string(StopReason reason) {
+  switch (reason) {
+  case StopReason::duration: return "duration";
+  case StopReason::arrivals_exhausted: return "arrivals-exhausted";
+  case StopReason::max_arrivals: return "max-arrivals";
+  case StopReason::stop_requested: return "stop-requested";
+  case StopReason::immediate_stop: return "immediate-stop";
+  case StopReason::error: return "error";
+  }
+  return "error";
+}
+
+const char* to_string(BreakerState state) {
+  switch (state) {
+  case BreakerState::closed: return "closed";
+  case BreakerState::open: return "open";
+  case BreakerState::half_open: return "half-open";
+  }
+  return "closed";
+}
+
+void Engine::Impl::publish(SteadyTime now, bool force) {
+  if (!force && now - last_publish < Millis{100}) {
+    return;
+  }
+  last_publish = now;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::lock_guard lock(stats_mutex);
+  published.loop_lag = loop_lag;
+  published.start_lag = start_lag;
+  published.cpu_user = cpu_time(usage.ru_utime);
+  published.cpu_system = cpu_time(usage.ru_stime);
+  published.flows_in_progress = in_progress;
+  published.flows_waiting = static_cast<long long>(ready.size());
+  published.flows_waited = waited_total;
+  published.arrivals_paused = arrivals_paused;
+  published.requests = result.requests;
+  published.retries = result.retries;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    auto& t = targets[i];
+    auto& out = published.targets[i];
+    out.breaker = t.breaker.state(now);
+    out.breaker_opens = t.breaker.opens();
+    out.time_open = t.breaker.time_open(now);
+    out.in_flight = t.in_flight;
+    out.budget_rejections = t.budget_rejections;
+  }
+}
+
+Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
+               const Clock& clock)
+  : Engine(std::move(config), source, observer, codec, clock,
+           [&clock](const EngineConfig& c) { return make_curl_transport(c, clock); }) {}
+
+Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
+               const Clock& clock, TransportFactory transport) {
+  if (config.threads > 1) {
+    m_pool = std::make_unique<Pool>(std::move(config), source, observer, codec, clock, transport);
+  } else {
+    m_impl = std::make_unique<Impl>(std::move(config), source, observer, codec, clock, std::move(transport));
+  }
+}
+
+Engine::~Engine() = default;
+
+RunResult Engine::run() { return m_pool ? m_pool->run() : m_impl->run(); }
+
+namespace {
+void raise_level(std::atomic<int>& level, int to) noexcept {
+  int current = level.load();
+  while (current < to && !level.compare_exchange_weak(current, to)) {
+  }
+}
+} // namespace
+
+void Engine::request_stop() noexcept {
+  if (m_pool) {
+    raise_level(m_pool->stop_level, 1);
+    for (auto& worker : m_pool->workers) {
+      raise_level(worker->stop_level, 1);
+      worker->wake();
+    }
+    return;
+  }
+  raise_level(m_impl->stop_level, 1);
+  m_impl->wake();
+}
+
+void Engine::request_immediate_stop() noexcept {
+  if (m_pool) {
+    raise_level(m_pool->stop_level, 2);
+    for (auto& worker : m_pool->workers) {
+      raise_level(worker->stop_level, 2);
+      worker->wake();
+    }
+    return;
+  }
+  raise_level(m_impl->stop_level, 2);
+  m_impl->wake();
+}
+
+EngineStats Engine::stats() const {
+  if (!m_pool) {
+    std::lock_guard lock(m_impl->stats_mutex);
+    return m_impl->published;
+  }
+  EngineStats total;
+  for (const auto& worker : m_pool->workers) {
+    std::lock_guard lock(worker->stats_mutex);
+    merge_stats(total, worker->published);
+  }
+  total.arrivals_paused = m_pool->paused.load();
+  return total;
+}
+
+bool Engine::target_open(std::size_t target) const {
+  if (!m_pool) {
+    return target < m_impl->targets.size() && m_impl->open_flags[target].load();
+  }
+  for (const auto& worker : m_pool->workers) {
+    if (target < worker->targets.size() && worker->open_flags[target].load()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace tf::engine

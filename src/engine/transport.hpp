@@ -1,0 +1,36 @@
+#pragma once
+// The transport seam: the engine loop starts requests and waits for their completions through
+// this interface. make_curl_transport() is the real one (libcurl multi); tests use a fake.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace tf::engine {
+
+struct Completion {
+  std::uint64_t token = 0;
+  AttemptResult result;  ///< status, error, error_text, service_time, retry_after, body
+};
+
+class Transport {
+public:
+  virtual ~Transport() = default;
+  /// Starts one request; its completion comes from a later wait() with the same token.
+  virtual void start(std::uint64_t token, const HttpRequest& request) = 0;
+  /// Blocks until at least one completion, a wakeup(), or the deadline; appends completions.
+  virtual void wait(SteadyTime deadline, std::vector<Completion>& out) = 0;
+  /// Makes a blocked or the next wait() return early. Thread-safe and async-signal-safe.
+  virtual void wakeup() noexcept = 0;
+  /// Abandons every request in flight (no completions are reported for them).
+  virtual void cancel_all() = 0;
+};
+
+/// libcurl multi transport: pooled easy handles, keep-alive, MAXCONNECTS ≥ max_connections.
+std::unique_ptr<Transport> make_curl_transport(const EngineConfig& config, const Clock& clock);
+
+/// Classifies a finished transfer. http_status is 0 when no answer was received.
+ErrorKind classify(int curl_code, int http_status);
+
+} // namespace tf::engine

@@ -1,0 +1,109 @@
+#pragma once
+// Metrics of a whole run: one TargetMetrics per target plus run-wide data. Mergeable, for
+// worker threads and for `merge` of shard summaries. Renderers only ever see a Snapshot: a
+// plain copy taken under the owner's lock (SharedMetrics::snapshot()).
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "metrics/histogram.hpp"
+#include "metrics/target_metrics.hpp"
+#include "util/clock.hpp"
+
+namespace tf::metrics {
+
+struct RunMetrics {
+  /// per target, in configuration order
+  std::vector<TargetMetrics> targets;
+
+  /// the run's seed (printed so a run can be repeated)
+  std::uint64_t seed = 0;
+  /// system time the run started
+  SysTime started{};
+  /// microseconds: wall time since the run started
+  std::chrono::microseconds elapsed{0};
+  /// count: worker threads (event loops)
+  unsigned threads = 1;
+  /// seconds: CPU time (user + system) used by the generator process
+  double generator_cpu_seconds = 0;
+  /// microseconds: event loop lag (how late the loop woke for due work)
+  Histogram loop_lag;
+  /// microseconds: visit start lag (intended start → actual start, e.g. waiting for CONCURRENCY)
+  Histogram start_lag;
+  /// visits: gauge, visits due to start but waiting for a free CONCURRENCY slot
+  std::uint64_t visits_waiting = 0;
+  /// visits/s: the requested visit rate (TARGET_VISITS_PER_DAY / 86400 × speed; shards add)
+  double requested_visit_rate = 0;
+  /// why the run stopped ("duration", "visits", "signal", ...; "" while running)
+  std::string stop_reason;
+
+  /// The target named `name`, appended (empty) when missing.
+  TargetMetrics& target(std::string_view name);
+  /// The target named `name`, or nullptr.
+  const TargetMetrics* find_target(std::string_view name) const noexcept;
+  /// The sum of all targets (TargetMetrics::merge), named "TOTAL".
+  TargetMetrics totals() const;
+  /// visits/s: visits started over elapsed; 0 when elapsed is 0.
+  double achieved_visit_rate() const noexcept;
+  /// percent of one core: generator CPU over elapsed × 100; 0 when elapsed is 0.
+  double generator_cpu_percent() const noexcept;
+
+  /// Adds `other` into this. Targets are matched by name (new ones appended in order); counters
+  /// and histograms add; elapsed is the larger; started the earlier (when set); threads, CPU
+  /// seconds, visits waiting and requested rate add; the seed is kept (callers compare seeds
+  /// themselves); stop reasons are kept, different ones joined with ", ". To add up several
+  /// runs, start from a copy of the first (a default RunMetrics already counts one thread).
+  void merge(const RunMetrics& other);
+};
+
+/// A plain copy of the run's metrics at one instant; what every renderer takes.
+using Snapshot = RunMetrics;
+
+/// Per-target accounting at the end of a run.
+struct AccountingRow {
+  std::string target;
+  std::uint64_t generated = 0;
+  std::uint64_t acked = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t abandoned = 0;
+  bool balanced() const noexcept { return generated == acked + dead_lettered + abandoned; }
+};
+
+/// The accounting invariant over all targets: generated == acked + dead_lettered + abandoned.
+struct AccountingCheck {
+  AccountingRow total;              ///< sums over all targets (target "TOTAL")
+  std::vector<std::string> unbalanced;  ///< names of the targets where the invariant fails
+  bool ok() const noexcept { return unbalanced.empty(); }
+};
+
+/// Checks the invariant per target (only meaningful once nothing is in flight).
+AccountingCheck check_accounting(const RunMetrics& run);
+
+/// Owner of the live RunMetrics shared between the loop(s) and the reporters.
+class SharedMetrics {
+public:
+  SharedMetrics() = default;
+  explicit SharedMetrics(RunMetrics initial) : m_run(std::move(initial)) {}
+
+  /// Runs `change(RunMetrics&)` under the lock.
+  template <class F>
+  void update(F&& change) {
+    std::lock_guard lock(m_mutex);
+    std::forward<F>(change)(m_run);
+  }
+  /// A copy taken under the lock.
+  Snapshot snapshot() const {
+    std::lock_guard lock(m_mutex);
+    return m_run;
+  }
+
+private:
+  mutable std::mutex m_mutex;
+  RunMetrics m_run;
+};
+
+} // namespace tf::metrics

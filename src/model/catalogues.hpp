@@ -1,0 +1,62 @@
+#pragma once
+// The fixed catalogues a visit draws from: the predecessor's lists (reference/predecessor.md
+// §2.4–2.7) plus user agents, screen sizes and languages. Pure data with stable order: changing
+// an entry changes generated visits (and the golden files).
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace tf::model {
+
+enum class Device { desktop, mobile, tablet };
+
+struct UserAgent {
+  std::string_view text;
+  Device device;
+  int weight;  ///< relative share in the mix
+};
+
+struct Cidr {
+  std::uint32_t base;  ///< network address, host byte order
+  int prefix;
+};
+
+struct Country {
+  std::string_view code;  ///< ISO 3166 alpha-2, lowercase ("" for the "other" bucket)
+  double share;           ///< probability of the bucket; all shares add up to 1
+  std::span<const Cidr> ranges;
+  std::span<const std::string_view> languages;  ///< Accept-Language values, uniform
+};
+
+struct EventEntry {
+  std::string_view category, action, name;
+  double value;  ///< < 0: no value
+};
+
+struct Product {
+  std::string_view sku, name, category;
+  std::int64_t base_price_cents;
+};
+
+struct SearchEngine {
+  std::string_view prefix;  ///< referrer URL up to the keyword, e.g. "https://www.google.com/search?q="
+  std::string_view keyword; ///< words joined with '+'
+};
+
+std::span<const UserAgent> user_agents();
+std::span<const std::string_view> resolutions(Device device);
+std::span<const Country> countries();
+std::span<const SearchEngine> search_engines();
+std::span<const std::string_view> social_sites();
+std::span<const std::string_view> referral_sites();
+std::span<const std::string_view> search_terms();
+std::span<const std::string_view> search_categories();
+std::span<const std::string_view> outlinks();
+std::span<const std::string_view> download_paths();  ///< relative: resolved against the page
+std::span<const EventEntry> click_events();
+std::span<const EventEntry> random_events();
+std::span<const Product> products();
+std::span<const std::string_view> campaigns();
+std::span<const std::string_view> campaign_keywords();
+
+} // namespace tf::model

@@ -1,0 +1,143 @@
+#include "model/generator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "model/visit_builder.hpp"
+#include "model/visitor.hpp"
+#include "util/error.hpp"
+#include "util/random.hpp"
+
+namespace tf::model {
+namespace {
+
+constexpr std::uint64_t k_plan_stream = 1;
+constexpr std::uint64_t k_content_stream = 2;
+constexpr std::int64_t k_unused_slot = std::numeric_limits<std::int64_t>::min();
+constexpr double k_ms_per_day = 86'400'000.0;
+
+std::int64_t seconds_to_ms(double seconds) { return std::llround(seconds * 1000.0); }
+
+bool eligible(const config::Funnel& funnel) {
+  return funnel.enabled && !funnel.steps.empty() && funnel.steps.front().type == config::StepType::pageview;
+}
+
+} // namespace
+
+std::int64_t VisitPlan::duration_ms() const {
+  std::int64_t total = browse_ms;
+  for (const auto delay : step_delays_ms) {
+    total += delay;
+  }
+  return total;
+}
+
+VisitGenerator::VisitGenerator(const config::Settings& settings, const config::UrlCatalogue& catalogue,
+                               std::vector<config::Funnel> funnels, std::uint64_t seed)
+  : m_settings(settings), m_catalogue(catalogue), m_order_limits(order_limits(settings)), m_seed(seed) {
+  if (catalogue.pages.empty()) {
+    throw Error("the URL catalogue has no pages");
+  }
+  for (auto& funnel : funnels) {
+    if (eligible(funnel)) {
+      m_funnels.push_back(std::move(funnel));
+    }
+  }
+  std::stable_sort(m_funnels.begin(), m_funnels.end(),
+                   [](const auto& a, const auto& b) { return a.priority < b.priority; });
+  m_titles.reserve(m_catalogue.pages.size());
+  for (const auto& page : m_catalogue.pages) {
+    m_titles.emplace(page.url, page.title);
+  }
+  m_slot_end_ms.assign(static_cast<std::size_t>(std::max(0, settings.returning_visitor_pool)), k_unused_slot);
+}
+
+VisitPlan VisitGenerator::plan(std::uint64_t i) const {
+  Rng rng = Rng::stream(m_seed, i, k_plan_stream);
+  VisitPlan plan;
+  const double rate_per_ms = std::max(m_settings.target_visits_per_day, 1e-9) / k_ms_per_day;
+  plan.gap_ms = std::llround(rng.exponential(rate_per_ms));
+  if (rng.bernoulli(m_settings.returning_visitor_probability) && !m_slot_end_ms.empty()) {
+    plan.slot = rng.index(m_slot_end_ms.size());
+  }
+  for (const auto& funnel : m_funnels) {
+    if (rng.uniform() < funnel.probability) {
+      plan.funnel = &funnel;
+      break;
+    }
+  }
+  if (plan.funnel != nullptr) {
+    for (const auto& step : plan.funnel->steps) {
+      const double lo = std::max(0.0, step.delay_seconds_min);
+      plan.step_delays_ms.push_back(seconds_to_ms(rng.uniform(lo, std::max(lo, step.delay_seconds_max))));
+    }
+  }
+  if (plan.funnel == nullptr || !plan.funnel->exit_after_completion) {
+    const int lo = std::max(1, m_settings.pageviews_min);
+    plan.pageviews = static_cast<int>(rng.uniform_int(lo, std::max(lo, m_settings.pageviews_max)));
+    const double dmin = std::max(0.0, m_settings.visit_duration_min);
+    plan.browse_ms = seconds_to_ms(60.0 * rng.uniform(dmin, std::max(dmin, m_settings.visit_duration_max)));
+  }
+  return plan;
+}
+
+VisitGenerator::Admission VisitGenerator::admit(std::uint64_t i, const VisitPlan& plan,
+                                                std::optional<std::int64_t> start_ms) {
+  if (i != m_next) {
+    throw std::logic_error(fmt::format("VisitGenerator: visit {} requested, expected {}", i, m_next));
+  }
+  ++m_next;
+  m_clock_ms += plan.gap_ms;
+  Admission admission{start_ms.value_or(m_clock_ms), std::nullopt, false};
+  if (plan.slot) {
+    std::int64_t& end = m_slot_end_ms[*plan.slot];
+    if (end == k_unused_slot || admission.arrival_ms >= end + k_visit_window_ms) {
+      admission.returning = end != k_unused_slot;
+      admission.slot = plan.slot;
+      end = admission.arrival_ms + plan.duration_ms();
+    }
+  }
+  return admission;
+}
+
+Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms) {
+  const VisitPlan visit_plan = plan(i);
+  const Admission admission = admit(i, visit_plan, start_ms);
+  Visit visit;
+  visit.index = i;
+  visit.start_ms = start_ms;
+  visit.arrival_ms = admission.arrival_ms;
+  Rng rng = Rng::stream(m_seed, i, k_content_stream);
+  if (admission.slot) {
+    Rng pool = Rng::stream(mix_keys(m_seed, hash_name("visitor-pool")), *admission.slot);
+    visit.visitor = draw_visitor(pool, m_settings.logged_in_probability);
+    visit.visitor.pooled = true;
+    visit.visitor.returning = admission.returning;
+  } else {
+    visit.visitor = draw_visitor(rng, m_settings.logged_in_probability);
+  }
+  const BuildContext context{m_settings, m_catalogue, m_titles, m_order_limits};
+  VisitBuilder builder(context, visit, rng);
+  builder.landing();
+  if (visit_plan.funnel != nullptr) {
+    visit.funnel = visit_plan.funnel->name;
+    builder.funnel(*visit_plan.funnel, visit_plan.step_delays_ms);
+  }
+  if (visit_plan.pageviews > 0) {
+    builder.browsing(visit_plan.pageviews, visit_plan.browse_ms);
+  }
+  builder.finish();
+  return visit;
+}
+
+Visit VisitGenerator::build(std::uint64_t i) { return make(i, std::nullopt); }
+
+Visit VisitGenerator::build_at(std::uint64_t i, std::int64_t start_ms) { return make(i, start_ms); }
+
+void VisitGenerator::skip(std::uint64_t i) { admit(i, plan(i), std::nullopt); }
+
+} // namespace tf::model

@@ -1,0 +1,101 @@
+#pragma once
+// VisitGenerator: turns (settings, URL catalogue, funnels, seed) into visits, deterministically.
+//
+// Contract
+// - Visits are produced in increasing index order: for every i = 0, 1, 2, ... the caller calls
+//   exactly one of build(i), build_at(i, start_ms) or skip(i). A shard K/N builds its own i and
+//   skips the others, so the returning-visitor bookkeeping, and therefore every visit's content,
+//   is identical whatever the shard split or thread count.
+// - Visit i draws only from Rng::stream(seed, i, …) and from the pool profiles derived from
+//   (seed, slot). Each visit has a "plan" (arrival gap, pool draw, funnel choice, step delays,
+//   page count and duration) drawn from its own plan stream, which skip() evaluates cheaply,
+//   and "content" drawn from a second stream only by build().
+// - Arrival: a Poisson schedule at TARGET_VISITS_PER_DAY / 86400 per second; the gap before visit
+//   i comes from visit i's plan stream. build_at(i, start_ms) (backfill) uses start_ms instead.
+// - Returning visitors: with RETURNING_VISITOR_PROBABILITY a slot of a pool of
+//   RETURNING_VISITOR_POOL profiles is drawn; the pool visitor is used only if its previous visit
+//   ended at least 30 minutes (Matomo's visit window) before this arrival, else a fresh visitor.
+// - A funnel (enabled, first step a pageview, ascending priority, each fires with its own
+//   probability, first one wins) or a browsing visit; a funnel with exit_after_completion=false
+//   continues with a browsing part in the same visit. Every visit ends with a ping carrying the
+//   last pv_id.
+// - Browsing: n ∈ U[PAGEVIEWS_MIN, PAGEVIEWS_MAX] pageviews over a duration
+//   D ∈ U[VISIT_DURATION_MIN, VISIT_DURATION_MAX] minutes, dwell split by weights U(0.5, 1.5).
+//   Search, outlink, download, click event and random event each happen with their probability
+//   on a page drawn in [2, n], an order on page n (n ≥ 2 for all of them). Each is an extra hit
+//   after its page's pageview, spread over that page's dwell, so two actions on one page both
+//   happen. Real pauses U(PAUSE_BETWEEN_PVS_MIN, MAX) s before every hit except the first and
+//   the ping.
+// - Referrer of the landing hit: direct with DIRECT_TRAFFIC_PROBABILITY, else search engine,
+//   social and referral sites in the ratio 35:15:20. Independently, CAMPAIGN_PROBABILITY of
+//   visits land on a URL with mtm_campaign and mtm_kwd. Later hits have urlref = the previous
+//   hit's url; the ping has none.
+// - build() returns start_ms = nullopt (realtime: the encoder anchors the timeline at send
+//   time); build_at() returns start_ms = the given start.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "config/catalogue.hpp"
+#include "config/funnels.hpp"
+#include "config/settings.hpp"
+#include "model/order.hpp"
+#include "model/visit.hpp"
+
+namespace tf::model {
+
+/// Matomo's visit window: a pool visitor is reused only this long after their last hit.
+inline constexpr std::int64_t k_visit_window_ms = 30 * 60 * 1000;
+
+/// What skip() needs to know about visit i, drawn from its plan stream.
+struct VisitPlan {
+  std::int64_t gap_ms = 0;              ///< Poisson inter-arrival gap before this visit
+  std::optional<std::size_t> slot;      ///< pool slot drawn for a returning visitor
+  const config::Funnel* funnel = nullptr;
+  std::vector<std::int64_t> step_delays_ms;  ///< one per funnel step (dwell after the step)
+  int pageviews = 0;                    ///< browsing pageviews, 0 = no browsing part
+  std::int64_t browse_ms = 0;           ///< browsing duration
+  std::int64_t duration_ms() const;
+};
+
+class VisitGenerator {
+public:
+  /// Keeps its own copies of `settings` and `catalogue`. Throws tf::Error for an empty catalogue.
+  VisitGenerator(const config::Settings& settings, const config::UrlCatalogue& catalogue,
+                 std::vector<config::Funnel> funnels, std::uint64_t seed);
+
+  /// Visit i in realtime mode (start_ms = nullopt). Requires i == next_index().
+  Visit build(std::uint64_t i);
+  /// Visit i starting at `start_ms` (UNIX ms, backfill). Requires i == next_index().
+  Visit build_at(std::uint64_t i, std::int64_t start_ms);
+  /// Advances past visit i without building its content. Requires i == next_index().
+  void skip(std::uint64_t i);
+
+  std::uint64_t next_index() const { return m_next; }
+  std::uint64_t seed() const { return m_seed; }
+
+private:
+  struct Admission {
+    std::int64_t arrival_ms;
+    std::optional<std::size_t> slot;  ///< the pool slot actually used
+    bool returning;
+  };
+  VisitPlan plan(std::uint64_t i) const;
+  Admission admit(std::uint64_t i, const VisitPlan& plan, std::optional<std::int64_t> start_ms);
+  Visit make(std::uint64_t i, std::optional<std::int64_t> start_ms);
+
+  config::Settings m_settings;
+  config::UrlCatalogue m_catalogue;
+  std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
+  std::unordered_map<std::string_view, std::string_view> m_titles;  ///< url → title, into m_catalogue
+  OrderLimits m_order_limits;
+  std::uint64_t m_seed;
+  std::uint64_t m_next = 0;
+  std::int64_t m_clock_ms = 0;                 ///< arrival of the last admitted visit
+  std::vector<std::int64_t> m_slot_end_ms;     ///< end of each pool visitor's last visit
+};
+
+} // namespace tf::model

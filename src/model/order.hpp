@@ -1,0 +1,45 @@
+#pragma once
+// Ecommerce orders in cents (reference/predecessor.md §2.7, corrected so that every order adds
+// up exactly: subtotal = Σ price × quantity, revenue = subtotal + tax + shipping − discount).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "model/visit.hpp"
+#include "util/random.hpp"
+
+namespace tf::model {
+
+struct OrderLimits {
+  Cents value_min = 1599, value_max = 29999;  ///< bounds of a drawn order's revenue
+  int items_min = 1, items_max = 5;
+  double tax_rate = 0.10;
+  std::vector<Cents> shipping_rates{0, 599, 999, 1599};
+};
+
+OrderLimits order_limits(const config::Settings& settings);
+
+/// Funnel overrides; each given value is used exactly, the others are derived.
+struct OrderOverrides {
+  std::optional<Cents> revenue, subtotal, tax, shipping;
+};
+
+/// A drawn order: k items (predecessor's weighting), prices = base × U(0.95, 1.05), one shipping
+/// rate, tax = round((subtotal + shipping) × rate), a 5–15 % discount on one order in ten. Prices
+/// are rescaled until revenue lies in [value_min, value_max]. `id` becomes `ec_id`.
+Order draw_order(Rng& rng, const OrderLimits& limits, std::string id);
+
+/// An order with overrides applied. Derivation: a subtotal override sets every quantity to 1 and
+/// scales prices to add up to it (the rounding remainder goes to the first item). Without a
+/// subtotal override but with a revenue override, the subtotal is solved from the revenue
+/// (tax derived from it unless overridden); a 1-cent rounding excess becomes the discount. With
+/// both, an excess of subtotal + tax + shipping over revenue becomes the discount; a shortfall is
+/// added to the shipping (or, with a shipping override and none for tax, to the tax; with all
+/// four given, to the shipping). Overridden orders are not held to the value bounds.
+Order draw_order(Rng& rng, const OrderLimits& limits, std::string id, const OrderOverrides& overrides);
+
+/// Cents from a decimal amount (rounded to the nearest cent).
+Cents to_cents(double amount);
+
+} // namespace tf::model

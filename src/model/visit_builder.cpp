@@ -1,0 +1,222 @@
+#include "model/visit_builder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+
+#include "model/catalogues.hpp"
+
+namespace tf::model {
+namespace {
+
+enum BrowsingAction { search_action, outlink_action, download_action, click_action, random_action,
+                      order_action, action_count };
+
+constexpr std::string_view k_pv_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr double k_search_category_probability = 0.225;  // predecessor: 0.3 × 3/4
+constexpr int k_max_search_count = 25;
+constexpr double k_search_share = 35.0 / 70.0;  // of non-direct landings
+constexpr double k_social_share = 15.0 / 70.0;
+
+std::string with_query(const std::string& url, const std::string& query) {
+  const std::size_t fragment = url.find('#');
+  const std::string base = url.substr(0, fragment);
+  const std::string tail = fragment == std::string::npos ? std::string{} : url.substr(fragment);
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + query + tail;
+}
+
+/// "scheme://host" of an absolute URL.
+std::string origin_of(const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) {
+    return url;
+  }
+  return url.substr(0, url.find('/', scheme + 3));
+}
+
+} // namespace
+
+VisitBuilder::VisitBuilder(const BuildContext& context, Visit& visit, Rng& rng)
+  : m_ctx(context), m_visit(visit), m_rng(rng) {}
+
+void VisitBuilder::landing() {
+  const double direct = std::clamp(m_ctx.settings.direct_traffic_probability, 0.0, 1.0);
+  const double r = m_rng.uniform();
+  if (r >= direct) {
+    const double band = (r - direct) / (1.0 - direct);
+    if (band < k_search_share) {
+      const auto& engine = search_engines()[m_rng.index(search_engines().size())];
+      m_landing_referrer = std::string(engine.prefix) + std::string(engine.keyword);
+    } else if (band < k_search_share + k_social_share) {
+      m_landing_referrer = std::string(social_sites()[m_rng.index(social_sites().size())]);
+    } else {
+      m_landing_referrer = std::string(referral_sites()[m_rng.index(referral_sites().size())]);
+    }
+  }
+  if (m_rng.bernoulli(m_ctx.settings.campaign_probability)) {
+    m_visit.campaign = std::string(campaigns()[m_rng.index(campaigns().size())]);
+    const auto keyword = campaign_keywords()[m_rng.index(campaign_keywords().size())];
+    m_campaign_query = "mtm_campaign=" + m_visit.campaign + "&mtm_kwd=" + std::string(keyword);
+  }
+}
+
+Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, const std::string& url) {
+  Hit hit;
+  hit.kind = kind;
+  hit.offset_ms = offset_ms;
+  hit.url = url;
+  if (m_visit.hits.empty()) {
+    hit.new_visit = true;
+    hit.urlref = m_landing_referrer;
+  } else {
+    hit.urlref = m_visit.hits.back().url;
+    const double pause_s = m_rng.uniform(m_ctx.settings.pause_between_pvs_min,
+                                         std::max(m_ctx.settings.pause_between_pvs_min,
+                                                  m_ctx.settings.pause_between_pvs_max));
+    hit.pause_before_ms = std::llround(pause_s * 1000.0);
+  }
+  m_visit.hits.push_back(std::move(hit));
+  return m_visit.hits.back();
+}
+
+Hit& VisitBuilder::add_page(std::int64_t offset_ms, const std::string& url, const std::string& title) {
+  const bool landing_hit = m_visit.hits.empty();
+  m_page = url;
+  Hit& hit = add(HitKind::pageview, offset_ms,
+                 landing_hit && !m_campaign_query.empty() ? with_query(url, m_campaign_query) : url);
+  hit.action_name = title;
+  hit.pv_id = new_pv_id();
+  return hit;
+}
+
+std::string VisitBuilder::new_pv_id() {
+  std::string id(6, '0');
+  for (auto& c : id) {
+    c = k_pv_alphabet[m_rng.index(k_pv_alphabet.size())];
+  }
+  m_last_pv_id = id;
+  return id;
+}
+
+const config::PageEntry& VisitBuilder::random_page() {
+  return m_ctx.catalogue.pages[m_rng.index(m_ctx.catalogue.pages.size())];
+}
+
+std::string VisitBuilder::title_of(const std::string& url) const {
+  const auto it = m_ctx.titles.find(url);
+  return it == m_ctx.titles.end() ? std::string{} : std::string(it->second);
+}
+
+std::string VisitBuilder::resolve(const std::string& target) const {
+  if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
+    return target;
+  }
+  const std::string origin = origin_of(m_page.empty() ? m_ctx.catalogue.pages.front().url : m_page);
+  return origin + (target.rfind('/', 0) == 0 ? "" : "/") + target;
+}
+
+std::string VisitBuilder::order_id() {
+  std::string id = m_rng.hex(16);
+  for (auto& c : id) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return id;
+}
+
+void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
+  const auto n = static_cast<std::size_t>(std::max(pageviews, 1));
+  std::vector<double> weights(n);
+  double total = 0;
+  for (auto& w : weights) {
+    w = m_rng.uniform(0.5, 1.5);
+    total += w;
+  }
+  const auto& s = m_ctx.settings;
+  const std::array<double, action_count> probability{s.sitesearch_probability, s.outlinks_probability,
+                                                     s.downloads_probability, s.click_events_probability,
+                                                     s.random_events_probability, s.ecommerce_probability};
+  std::array<std::size_t, action_count> page_of{};  // 0 = not in this visit
+  for (std::size_t a = 0; a < action_count; ++a) {
+    const bool fires = m_rng.bernoulli(probability[a]);
+    if (fires && n >= 2) {
+      page_of[a] = a == order_action ? n : static_cast<std::size_t>(m_rng.uniform_int(2, static_cast<std::int64_t>(n)));
+    }
+  }
+  std::int64_t start = m_offset_ms;
+  double elapsed = 0;
+  for (std::size_t k = 1; k <= n; ++k) {
+    elapsed += weights[k - 1];
+    const std::int64_t end = m_offset_ms + std::llround(static_cast<double>(duration_ms) * elapsed / total);
+    const auto& page = random_page();
+    add_page(start, page.url, page.title);
+    int on_page = 0;
+    for (const auto p : page_of) {
+      on_page += p == k ? 1 : 0;
+    }
+    int placed = 0;
+    for (std::size_t a = 0; a < action_count; ++a) {
+      if (page_of[a] == k) {
+        ++placed;
+        add_browsing_action(static_cast<int>(a), start + (end - start) * placed / (on_page + 1));
+      }
+    }
+    start = end;
+  }
+  m_offset_ms += duration_ms;
+}
+
+void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
+  const std::string page = m_page;
+  switch (action) {
+    case search_action: {
+      Hit& hit = add(HitKind::site_search, offset_ms, page);
+      hit.search = std::string(search_terms()[m_rng.index(search_terms().size())]);
+      if (m_rng.bernoulli(k_search_category_probability)) {
+        hit.search_cat = std::string(search_categories()[m_rng.index(search_categories().size())]);
+      }
+      hit.search_count = static_cast<int>(m_rng.uniform_int(0, k_max_search_count));
+      hit.pv_id = new_pv_id();
+      break;
+    }
+    case outlink_action:
+      add(HitKind::outlink, offset_ms, page).link = std::string(outlinks()[m_rng.index(outlinks().size())]);
+      break;
+    case download_action:
+      add(HitKind::download, offset_ms, page).link =
+          resolve(std::string(download_paths()[m_rng.index(download_paths().size())]));
+      break;
+    case click_action:
+    case random_action: {
+      const auto list = action == click_action ? click_events() : random_events();
+      const EventEntry& event = list[m_rng.index(list.size())];
+      Hit& hit = add(HitKind::event, offset_ms, page);
+      hit.e_c = std::string(event.category);
+      hit.e_a = std::string(event.action);
+      hit.e_n = std::string(event.name);
+      if (event.value >= 0) {
+        hit.e_v = event.value;
+      }
+      break;
+    }
+    default: {
+      Order order = draw_order(m_rng, m_ctx.order_limits, order_id());
+      Hit& hit = add(HitKind::ecommerce_order, offset_ms, page);
+      hit.idgoal = 0;
+      hit.order = std::move(order);
+      break;
+    }
+  }
+}
+
+void VisitBuilder::finish() {
+  Hit ping;
+  ping.kind = HitKind::ping;
+  ping.offset_ms = m_offset_ms;
+  ping.url = m_page;
+  ping.pv_id = m_last_pv_id;
+  m_visit.hits.push_back(std::move(ping));
+  m_visit.duration_ms = m_offset_ms;
+}
+
+} // namespace tf::model

@@ -1,0 +1,62 @@
+#pragma once
+// Internal to the model: fills one Visit's hits from its content stream (see generator.hpp for
+// the behaviour). One builder per visit; call landing(), then funnel() and/or browsing(), then
+// finish().
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "config/catalogue.hpp"
+#include "config/funnels.hpp"
+#include "config/settings.hpp"
+#include "model/order.hpp"
+#include "model/visit.hpp"
+#include "util/random.hpp"
+
+namespace tf::model {
+
+struct BuildContext {
+  const config::Settings& settings;
+  const config::UrlCatalogue& catalogue;
+  const std::unordered_map<std::string_view, std::string_view>& titles;
+  const OrderLimits& order_limits;
+};
+
+class VisitBuilder {
+public:
+  VisitBuilder(const BuildContext& context, Visit& visit, Rng& rng);
+
+  /// Draws the landing referrer (direct/search/social/referral) and the campaign, if any.
+  void landing();
+  /// The funnel's steps, starting at the current offset; advances by each step's delay.
+  void funnel(const config::Funnel& funnel, const std::vector<std::int64_t>& delays_ms);
+  /// `pageviews` pages (≥ 1) spread over `duration_ms`, with the browsing actions.
+  void browsing(int pageviews, std::int64_t duration_ms);
+  /// Appends the ping with the last pv_id and sets the visit's duration.
+  void finish();
+
+private:
+  Hit& add(HitKind kind, std::int64_t offset_ms, const std::string& url);
+  /// A pageview of `url` (campaign parameters added on the landing hit).
+  Hit& add_page(std::int64_t offset_ms, const std::string& url, const std::string& title);
+  std::string new_pv_id();
+  const config::PageEntry& random_page();
+  std::string title_of(const std::string& url) const;
+  std::string resolve(const std::string& target) const;  ///< relative → absolute on the page host
+  std::string order_id();
+  void add_browsing_action(int action, std::int64_t offset_ms);
+  void add_funnel_step(const config::Funnel& funnel, std::size_t step, std::int64_t offset_ms);
+
+  const BuildContext& m_ctx;
+  Visit& m_visit;
+  Rng& m_rng;
+  std::int64_t m_offset_ms = 0;  ///< where the next part starts
+  std::string m_page;            ///< url of the current page (empty before the landing)
+  std::string m_last_pv_id;
+  std::string m_landing_referrer;
+  std::string m_campaign_query;  ///< "mtm_campaign=…&mtm_kwd=…" or empty
+};
+
+} // namespace tf::model

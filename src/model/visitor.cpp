@@ -1,0 +1,81 @@
+#include "model/visitor.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "model/catalogues.hpp"
+
+namespace tf::model {
+namespace {
+
+constexpr std::uint32_t k_excluded_bot_ip = (1U << 24U) | (202U << 16U) | (218U << 8U) | 8U;
+
+const Country& draw_country(Rng& rng) {
+  const auto list = countries();
+  double r = rng.uniform();
+  for (const auto& country : list) {
+    if (r < country.share) {
+      return country;
+    }
+    r -= country.share;
+  }
+  return list.front();
+}
+
+std::uint32_t draw_ip(Rng& rng, const Country& country) {
+  while (true) {
+    const Cidr& range = country.ranges[rng.index(country.ranges.size())];
+    const std::int64_t size = std::int64_t{1} << (32 - range.prefix);
+    const auto host = static_cast<std::uint32_t>(rng.uniform_int(1, size - 2));
+    const std::uint32_t address = range.base + host;
+    if (address != k_excluded_bot_ip) {
+      return address;
+    }
+  }
+}
+
+const UserAgent& draw_user_agent(Rng& rng) {
+  static const int total = [] {
+    int sum = 0;
+    for (const auto& ua : user_agents()) {
+      sum += ua.weight;
+    }
+    return sum;
+  }();
+  std::int64_t r = rng.uniform_int(0, total - 1);
+  for (const auto& ua : user_agents()) {
+    if (r < ua.weight) {
+      return ua;
+    }
+    r -= ua.weight;
+  }
+  return user_agents().front();
+}
+
+} // namespace
+
+std::string ipv4_text(std::uint32_t address) {
+  return fmt::format("{}.{}.{}.{}", address >> 24U, (address >> 16U) & 0xffU, (address >> 8U) & 0xffU,
+                     address & 0xffU);
+}
+
+Visitor draw_visitor(Rng& rng, double logged_in_probability) {
+  Visitor visitor;
+  visitor.id = rng.hex(16);
+  std::from_chars(visitor.id.data(), visitor.id.data() + visitor.id.size(), visitor.key, 16);
+  if (rng.bernoulli(logged_in_probability)) {
+    visitor.uid = "user-" + visitor.id;
+  }
+  const Country& country = draw_country(rng);
+  visitor.country = std::string(country.code);
+  visitor.ip = ipv4_text(draw_ip(rng, country));
+  visitor.lang = std::string(country.languages[rng.index(country.languages.size())]);
+  const UserAgent& ua = draw_user_agent(rng);
+  visitor.user_agent = std::string(ua.text);
+  const auto sizes = resolutions(ua.device);
+  visitor.res = std::string(sizes[rng.index(sizes.size())]);
+  return visitor;
+}
+
+} // namespace tf::model

@@ -1,0 +1,168 @@
+#include "report/health_table.hpp"
+
+#include <fmt/format.h>
+
+#include "report/text_table.hpp"
+#include "report/utc_time.hpp"
+#include "util/units.hpp"
+
+namespace tf::report {
+namespace {
+
+using metrics::Health;
+using metrics::TargetMetrics;
+using Cell = TextTable::Cell;
+
+std::string paint(std::string text, const char* sgr, bool color) {
+  return color ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : text;
+}
+
+const char* health_sgr(Health health) {
+  switch (health) {
+    case Health::healthy: return "32";
+    case Health::degraded: return "33";
+    case Health::failed: return "31";
+    case Health::unknown: break;
+  }
+  return "";
+}
+
+Cell number(std::uint64_t value) { return Cell(fmt::format("{}", value)).right_align(); }
+Cell number(std::int64_t value) { return Cell(fmt::format("{}", value)).right_align(); }
+Cell latency(const metrics::Histogram& h, double percent) {
+  return Cell(format_ms(h.percentile(percent), h.empty())).right_align();
+}
+
+std::string top_error_text(const TargetMetrics& t) {
+  const auto top = t.top_error();
+  return top ? fmt::format("{}: {}", metrics::to_string(*top), t.error_count(*top)) : "-";
+}
+
+/// One table row; the TOTAL row has no breaker of its own.
+std::vector<Cell> target_row(const TargetMetrics& t, bool is_total, bool color) {
+  const Health health = metrics::health_of(t);
+  Cell status(std::string(metrics::to_string(health)));
+  if (color) {
+    status.style(health_sgr(health));
+  }
+  const auto& h = t.service_time;
+  return {Cell(t.name), std::move(status), Cell(is_total ? "-" : std::string(metrics::to_string(t.breaker))),
+          number(t.visits_started), number(t.hits_generated), number(t.acked),
+          number(t.failed_attempts), number(t.retries), number(t.dead_lettered),
+          number(t.abandoned), number(t.in_flight), latency(h, 50), latency(h, 90),
+          latency(h, 99), latency(h, 99.9), Cell(format_ms(h.max(), h.empty())).right_align(),
+          Cell(top_error_text(t))};
+}
+
+std::string render_table(const metrics::Snapshot& snapshot, bool color) {
+  TextTable table;
+  std::vector<Cell> heading;
+  for (const char* name : {"target", "status", "breaker"}) {
+    heading.emplace_back(name);
+  }
+  for (const char* name : {"visits", "hits", "acked", "failed", "retries", "dead", "abandoned",
+                           "in-flight", "p50", "p90", "p99", "p99.9", "max"}) {
+    heading.push_back(Cell(name).right_align());
+  }
+  heading.emplace_back("top error");
+  table.add_heading(std::move(heading));
+  for (const auto& t : snapshot.targets) {
+    table.add_row(target_row(t, false, color));
+  }
+  table.add_rule();
+  table.add_row(target_row(snapshot.totals(), true, color));
+  return table.render();
+}
+
+std::chrono::milliseconds to_millis(std::chrono::microseconds d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+}
+
+/// Breaker history and last error of each target that has any.
+std::string target_notes(const metrics::Snapshot& snapshot) {
+  std::string out;
+  for (const auto& t : snapshot.targets) {
+    if (t.breaker_transitions > 0 || t.breaker != metrics::BreakerState::closed) {
+      out += fmt::format("breaker {}: {} now, {} transition{}, open for {}\n", t.name,
+                         metrics::to_string(t.breaker), t.breaker_transitions,
+                         t.breaker_transitions == 1 ? "" : "s",
+                         format_duration(to_millis(t.breaker_open_time)));
+    }
+    if (!t.last_error.empty()) {
+      out += fmt::format("last error {}: {}{}\n", t.name, t.last_error,
+                         t.last_error_at ? " at " + format_utc_seconds(*t.last_error_at) : "");
+    }
+  }
+  return out;
+}
+
+std::string rate_line(const metrics::Snapshot& s) {
+  const double achieved = s.achieved_visit_rate();
+  if (s.requested_visit_rate <= 0) {
+    return fmt::format("visit rate: achieved {:.2f}/s\n", achieved);
+  }
+  return fmt::format("visit rate: achieved {:.2f}/s of requested {:.2f}/s ({:.1f}%)\n", achieved,
+                     s.requested_visit_rate, achieved / s.requested_visit_rate * 100.0);
+}
+
+std::string run_lines(const metrics::Snapshot& s, bool color) {
+  std::string out = fmt::format("seed {} · elapsed {}{}\n", s.seed, format_duration(to_millis(s.elapsed)),
+                                s.stop_reason.empty() ? "" : " · stopped by " + s.stop_reason);
+  out += rate_line(s);
+  out += fmt::format("start lag p99 {} ms · visits waiting {}\n",
+                     format_ms(s.start_lag.percentile(99), s.start_lag.empty()), s.visits_waiting);
+  out += fmt::format("generator: CPU {:.1f}% ({} thread{}) · loop lag p99 {} ms\n",
+                     s.generator_cpu_percent(), s.threads, s.threads == 1 ? "" : "s",
+                     format_ms(s.loop_lag.percentile(99), s.loop_lag.empty()));
+  if (generator_is_bottleneck(s)) {
+    out += paint("WARNING: the generator, not the target, is the bottleneck: latencies and rates "
+                 "understate what the targets can take",
+                 "1;33", color);
+    out += '\n';
+  }
+  return out;
+}
+
+} // namespace
+
+std::string format_ms(std::uint64_t micros, bool empty) {
+  if (empty) {
+    return "-";
+  }
+  const double ms = static_cast<double>(micros) / 1000.0;
+  if (ms < 10.0) {
+    return fmt::format("{:.2f}", ms);
+  }
+  if (ms < 100.0) {
+    return fmt::format("{:.1f}", ms);
+  }
+  return fmt::format("{:.0f}", ms);
+}
+
+bool generator_is_bottleneck(const metrics::Snapshot& snapshot) noexcept {
+  const double cpu_limit = k_cpu_warning_percent * static_cast<double>(std::max(snapshot.threads, 1U));
+  const auto lag_limit = static_cast<std::uint64_t>(std::chrono::microseconds(k_loop_lag_warning).count());
+  return snapshot.generator_cpu_percent() >= cpu_limit || snapshot.loop_lag.percentile(99) > lag_limit;
+}
+
+std::string render_accounting_line(const metrics::AccountingCheck& check, bool color) {
+  const auto& t = check.total;
+  std::string line = fmt::format("accounting: generated {} = acked {} + dead-lettered {} + abandoned {} ",
+                                 t.generated, t.acked, t.dead_lettered, t.abandoned);
+  if (check.ok()) {
+    return line + paint("✓", "32", color);
+  }
+  return line + paint(fmt::format("✗ (unbalanced: {})", fmt::join(check.unbalanced, ", ")), "31", color);
+}
+
+std::string render_health_table(const metrics::Snapshot& snapshot, bool color) {
+  std::string out = render_table(snapshot, color);
+  out += "latency: milliseconds from request sent to answer\n";
+  out += target_notes(snapshot);
+  out += run_lines(snapshot, color);
+  out += render_accounting_line(metrics::check_accounting(snapshot), color);
+  out += '\n';
+  return out;
+}
+
+} // namespace tf::report

@@ -1,0 +1,33 @@
+#pragma once
+// Adding up JSON summaries of shards (`trafficinator merge FILE...`).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "metrics/run_metrics.hpp"
+
+namespace tf::report {
+
+struct MergedSummary {
+  metrics::RunMetrics run;             ///< the sum (RunMetrics::merge, in file order)
+  std::vector<std::uint64_t> seeds;    ///< distinct seeds, in file order
+  nlohmann::json config;               ///< the first file's "config"
+  std::size_t shard_count = 0;         ///< number of summaries merged
+};
+
+/// Merges parsed summaries; `sources` names each one for error messages (same size).
+MergedSummary merge_summaries(const std::vector<nlohmann::json>& summaries,
+                              const std::vector<std::string>& sources);
+
+/// Reads and merges summary files. Throws tf::Error naming the file: "FILE: cannot read: ...",
+/// "FILE: invalid JSON: ...", or summary_from_json's errors. At least one file is required.
+MergedSummary merge_summary_files(const std::vector<std::string>& files);
+
+/// The merged summary JSON: summary_to_json of the sum, with "seed" a number when all shards
+/// agree and a list of the distinct seeds otherwise, and "shards": the number of inputs.
+nlohmann::json merged_summary_json(const MergedSummary& merged);
+
+} // namespace tf::report

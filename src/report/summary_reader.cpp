@@ -1,0 +1,228 @@
+// summary_from_json: strict reading of a JSON summary back into RunMetrics (for `merge`).
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "report/summary_json.hpp"
+#include "util/error.hpp"
+
+namespace tf::report {
+namespace {
+
+using nlohmann::json;
+using metrics::Histogram;
+using metrics::TargetMetrics;
+
+class Reader {
+public:
+  explicit Reader(const std::string& source) : m_source(source) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(fmt::format("{}: not a trafficinator summary: {}", m_source, what), ExitCode::usage);
+  }
+
+  const json& field(const json& object, const char* key, const std::string& path) const {
+    if (!object.is_object() || !object.contains(key)) {
+      fail(fmt::format("missing \"{}\"", path));
+    }
+    return object.at(key);
+  }
+
+  std::uint64_t u64(const json& value, const std::string& path) const {
+    if (value.is_number_unsigned()) {
+      return value.get<std::uint64_t>();
+    }
+    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+      return static_cast<std::uint64_t>(value.get<std::int64_t>());
+    }
+    fail(fmt::format("\"{}\" must be a non-negative integer", path));
+  }
+
+  std::uint64_t u64(const json& object, const char* key, const std::string& path) const {
+    return u64(field(object, key, path), path);
+  }
+
+  std::int64_t i64(const json& object, const char* key, const std::string& path) const {
+    const json& value = field(object, key, path);
+    if (!value.is_number_integer()) {
+      fail(fmt::format("\"{}\" must be an integer", path));
+    }
+    return value.get<std::int64_t>();
+  }
+
+  double number(const json& object, const char* key, const std::string& path) const {
+    const json& value = field(object, key, path);
+    if (!value.is_number()) {
+      fail(fmt::format("\"{}\" must be a number", path));
+    }
+    return value.get<double>();
+  }
+
+  std::string text(const json& object, const char* key, const std::string& path) const {
+    const json& value = field(object, key, path);
+    if (!value.is_string()) {
+      fail(fmt::format("\"{}\" must be a string", path));
+    }
+    return value.get<std::string>();
+  }
+
+  SysTime time(const json& object, const char* key, const std::string& path) const {
+    const auto parsed = parse_utc(text(object, key, path));
+    if (!parsed) {
+      fail(fmt::format("\"{}\" must be a UTC time like 2026-01-31T12:00:00.000Z", path));
+    }
+    return *parsed;
+  }
+
+  Histogram histogram(const json& object, const char* key, const std::string& path) const {
+    const json& h = field(object, key, path);
+    if (u64(h, "sub_bucket_bits", path + ".sub_bucket_bits") != Histogram::k_sub_bucket_bits) {
+      fail(fmt::format("\"{}\" uses another bucket layout", path));
+    }
+    metrics::HistogramData data{{}, u64(h, "min", path + ".min"), u64(h, "max", path + ".max"),
+                                u64(h, "sum", path + ".sum")};
+    const json& buckets = field(h, "buckets", path + ".buckets");
+    if (!buckets.is_string() || !parse_buckets(buckets.get<std::string>(), data)) {
+      fail(fmt::format("\"{}.buckets\" must be a string of index:count pairs", path));
+    }
+    auto restored = Histogram::from_data(data);
+    if (!restored || restored->count() != u64(h, "count", path + ".count")) {
+      fail(fmt::format("\"{}\" is not a consistent histogram", path));
+    }
+    return *restored;
+  }
+
+private:
+  /// Parses "index:count index:count ..." (empty: no buckets) into data.buckets.
+  static bool parse_buckets(const std::string& text, metrics::HistogramData& data) {
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+      std::uint32_t index = 0;
+      std::uint64_t count = 0;
+      auto r = std::from_chars(p, end, index);
+      if (r.ec != std::errc{} || r.ptr == end || *r.ptr != ':') {
+        return false;
+      }
+      r = std::from_chars(r.ptr + 1, end, count);
+      if (r.ec != std::errc{} || (r.ptr != end && *r.ptr != ' ')) {
+        return false;
+      }
+      data.buckets.emplace_back(index, count);
+      p = r.ptr == end ? end : r.ptr + 1;
+    }
+    return true;
+  }
+
+  const std::string& m_source;
+};
+
+void read_codes_and_errors(const Reader& r, const json& entry, const std::string& path, TargetMetrics& t) {
+  const json& codes = r.field(entry, "status_codes", path + ".status_codes");
+  if (!codes.is_object()) {
+    r.fail(fmt::format("\"{}.status_codes\" must be an object", path));
+  }
+  for (const auto& [code, count] : codes.items()) {
+    const std::string code_path = fmt::format("{}.status_codes.{}", path, code);
+    int parsed = 0;
+    const auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), parsed);
+    if (ec != std::errc{} || end != code.data() + code.size()) {
+      r.fail(fmt::format("\"{}\" is not an HTTP status code", code_path));
+    }
+    t.status_codes[parsed] += r.u64(count, code_path);
+  }
+  const json& errors = r.field(entry, "errors", path + ".errors");
+  for (std::size_t i = 0; i < metrics::k_error_kind_count; ++i) {
+    const std::string kind(metrics::to_string(static_cast<metrics::ErrorKind>(i)));
+    t.errors[i] = r.u64(errors, kind.c_str(), path + ".errors." + kind);
+  }
+}
+
+void read_breaker_and_last_error(const Reader& r, const json& entry, const std::string& path, TargetMetrics& t) {
+  const json& breaker = r.field(entry, "breaker", path + ".breaker");
+  const auto state = metrics::breaker_state_from_string(r.text(breaker, "state", path + ".breaker.state"));
+  if (!state) {
+    r.fail(fmt::format("\"{}.breaker.state\" must be closed, half-open or open", path));
+  }
+  t.breaker = *state;
+  t.breaker_transitions = r.u64(breaker, "transitions", path + ".breaker.transitions");
+  t.breaker_open_time = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::duration<double>(r.number(breaker, "open_s", path + ".breaker.open_s")));
+  const json& last = r.field(entry, "last_error", path + ".last_error");
+  if (!last.is_null()) {
+    t.last_error = r.text(last, "message", path + ".last_error.message");
+    if (!r.field(last, "at", path + ".last_error.at").is_null()) {
+      t.last_error_at = r.time(last, "at", path + ".last_error.at");
+    }
+  }
+}
+
+TargetMetrics read_target(const Reader& r, const json& entry, const std::string& path) {
+  TargetMetrics t;
+  t.name = r.text(entry, "name", path + ".name");
+  t.visits_started = r.u64(entry, "visits", path + ".visits");
+  t.visits_completed = r.u64(entry, "visits_completed", path + ".visits_completed");
+  t.hits_generated = r.u64(entry, "hits", path + ".hits");
+  t.requests = r.u64(entry, "requests", path + ".requests");
+  t.acked = r.u64(entry, "acked", path + ".acked");
+  t.failed_attempts = r.u64(entry, "failed", path + ".failed");
+  t.retries = r.u64(entry, "retries", path + ".retries");
+  t.dead_lettered = r.u64(entry, "dead_lettered", path + ".dead_lettered");
+  t.abandoned = r.u64(entry, "abandoned", path + ".abandoned");
+  t.in_flight = r.i64(entry, "in_flight", path + ".in_flight");
+  read_codes_and_errors(r, entry, path, t);
+  read_breaker_and_last_error(r, entry, path, t);
+  const json& histograms = r.field(entry, "histograms", path + ".histograms");
+  t.service_time = r.histogram(histograms, "service_us", path + ".histograms.service_us");
+  t.intended_time = r.histogram(histograms, "intended_us", path + ".histograms.intended_us");
+  return t;
+}
+
+std::uint64_t read_seed(const Reader& r, const json& summary) {
+  const json& seed = r.field(summary, "seed", "seed");
+  // A merged summary whose shards disagreed holds a list of seeds; the first stands for it.
+  if (seed.is_array() && !seed.empty()) {
+    return r.u64(seed[0], "seed[0]");
+  }
+  return r.u64(seed, "seed");
+}
+
+} // namespace
+
+metrics::RunMetrics summary_from_json(const json& summary, const std::string& source) {
+  const Reader r(source);
+  if (!summary.is_object()) {
+    r.fail("the top level must be an object");
+  }
+  const auto version = r.u64(summary, "schema_version", "schema_version");
+  if (version != k_summary_schema_version) {
+    throw Error(fmt::format("{}: unsupported summary schema_version {} (this build reads {})", source,
+                            version, k_summary_schema_version),
+                ExitCode::usage);
+  }
+  metrics::RunMetrics run;
+  run.seed = read_seed(r, summary);
+  run.started = r.time(summary, "started", "started");
+  run.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::duration<double>(r.number(summary, "elapsed_s", "elapsed_s")));
+  run.stop_reason = r.text(summary, "stop_reason", "stop_reason");
+  const json& generator = r.field(summary, "generator", "generator");
+  run.threads = static_cast<unsigned>(r.u64(generator, "threads", "generator.threads"));
+  run.generator_cpu_seconds = r.number(generator, "cpu_seconds", "generator.cpu_seconds");
+  run.visits_waiting = r.u64(summary, "visits_waiting", "visits_waiting");
+  run.requested_visit_rate = r.number(r.field(summary, "visit_rate", "visit_rate"), "requested",
+                                      "visit_rate.requested");
+  const json& histograms = r.field(summary, "histograms", "histograms");
+  run.start_lag = r.histogram(histograms, "start_lag_us", "histograms.start_lag_us");
+  run.loop_lag = r.histogram(histograms, "loop_lag_us", "histograms.loop_lag_us");
+  const json& targets = r.field(summary, "targets", "targets");
+  if (!targets.is_array()) {
+    r.fail("\"targets\" must be an array");
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    run.targets.push_back(read_target(r, targets[i], fmt::format("targets[{}]", i)));
+  }
+  return run;
+}
+
+} // namespace tf::report

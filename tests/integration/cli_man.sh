@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The man page documents every long option of every subcommand's --help and every settings key.
+set -u
+: "${TF_BIN:?}" "${TF_SOURCE_DIR:?}"
+man_page=$TF_SOURCE_DIR/man/trafficinator.1
+# roff escapes "\-" to "-" for the comparison.
+text=$(sed 's/\\-/-/g' "$man_page")
+missing=0
+options=$("$TF_BIN" --help | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u)
+for sub in run generate validate replay presets merge; do
+  options+=$'\n'$("$TF_BIN" "$sub" --help | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u)
+done
+for option in $(sort -u <<<"$options"); do
+  grep -qF -- "$option" <<<"$text" || { echo "man page lacks option $option"; missing=$((missing + 1)); }
+done
+# Keys of the settings table: the ORIGIN column of --show-config lists every one.
+keys=$(env -i "$TF_BIN" run --show-config 2>/dev/null | awk 'NR > 1 && /^[A-Z][A-Z0-9_]+ / { print $1 }')
+[[ $(wc -l <<<"$keys") -ge 60 ]] || { echo "too few keys from --show-config"; exit 1; }
+for key in $keys; do
+  grep -qE "^\.B $key\$" <<<"$text" || { echo "man page ENVIRONMENT lacks $key"; missing=$((missing + 1)); }
+done
+for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT FILES "EXIT STATUS" EXAMPLES; do
+  grep -q "^\.SH \"\?$section" <<<"$text" || { echo "man page lacks section $section"; missing=$((missing + 1)); }
+done
+if ((missing)); then
+  echo "$missing item(s) missing from $man_page"
+  exit 1
+fi
+echo "cli_man: all passed"

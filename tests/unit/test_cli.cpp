@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "cli/cli.hpp"
+#include "cli/config_options.hpp"
+#include "util/error.hpp"
+
+using namespace tf::cli;
+
+namespace {
+
+int run_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "trafficinator");
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  return tf::cli::main(static_cast<int>(args.size()), argv.data());
+}
+
+} // namespace
+
+TEST_CASE("the --shard value K/N is parsed and checked", "[cli]") {
+  CHECK(parse_shard("2/5").index == 2);
+  CHECK(parse_shard("2/5").count == 5);
+  CHECK(parse_shard("0/1").count == 1);
+  for (const char* bad : {"5/5", "-1/3", "1", "a/b", "1/0", "1/2/3"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_shard(bad), tf::Error);
+  }
+  try {
+    parse_shard("3/2");
+  } catch (const tf::Error& e) {
+    CHECK(std::string(e.what()) == "--shard: expected K/N with 0 ≤ K < N ≤ 100000, found \"3/2\"");
+  }
+}
+
+TEST_CASE("the shard can come from JOB_COMPLETION_INDEX with --shard-count", "[cli]") {
+  CHECK(resolve_shard("", 4, std::string("3")).index == 3);
+  CHECK(resolve_shard("", 4, std::string("3")).count == 4);
+  CHECK(resolve_shard("", 0, std::nullopt).count == 1);
+  CHECK_THROWS_AS(resolve_shard("", 4, std::nullopt), tf::Error);
+  CHECK_THROWS_AS(resolve_shard("1/2", 4, std::nullopt), tf::Error);
+}
+
+TEST_CASE("the --backfill range FROM..TO becomes the backfill keys on the command-line layer", "[cli]") {
+  const auto flags = backfill_flags("2026-01-01..2026-01-31");
+  REQUIRE(flags.size() == 3);
+  CHECK(flags[0].key == "BACKFILL_ENABLED");
+  CHECK(flags[1].value == "2026-01-01");
+  CHECK(flags[2].value == "2026-01-31");
+  CHECK(flags[2].flag == "--backfill");
+  CHECK_THROWS_AS(backfill_flags("2026-01-01"), tf::Error);
+  CHECK_THROWS_AS(backfill_flags("..2026-01-01"), tf::Error);
+}
+
+TEST_CASE("config options become a layered request with flags in table order", "[cli]") {
+  ConfigOptions o;
+  o.preset = "light";
+  o.env_files = {"a.env", "b.env"};
+  o.seed = "7";
+  o.values["--threads"] = "4";
+  o.values["--timeout"] = "3s";
+  o.switches["--insecure"] = true;
+  const auto r = o.request();
+  CHECK(r.preset == "light");
+  CHECK(r.env_files.size() == 2);
+  REQUIRE(r.flags.size() == 4);
+  CHECK(r.flags[0].key == "SEED");
+  CHECK(r.flags[1].key == "THREADS");
+  CHECK(r.flags[2].key == "REQUEST_TIMEOUT");
+  CHECK(r.flags[2].flag == "--timeout");
+  CHECK(r.flags[3].key == "INSECURE");
+  CHECK(r.flags[3].value == "true");
+}
+
+TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
+  CHECK(delivery_flags().size() == 14);
+}
+
+TEST_CASE("exit codes: --version 0, unknown option 2, no subcommand 2, bad preset 2", "[cli]") {
+  CHECK(run_cli({"--version"}) == 0);
+  CHECK(run_cli({"run", "--no-such-option"}) == 2);
+  CHECK(run_cli({}) == 2);
+  CHECK(run_cli({"run", "--preset", "nope", "--show-config"}) == 2);
+  CHECK(run_cli({"validate"}) == 2);
+  CHECK(run_cli({"validate", TF_TEST_DATA_DIR "/config/valid.env"}) == 0);
+  CHECK(run_cli({"validate", TF_TEST_DATA_DIR "/config/invalid.env"}) == 1);
+}

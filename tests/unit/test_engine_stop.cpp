@@ -1,0 +1,212 @@
+#include <catch2/catch.hpp>
+
+#include "engine/breaker.hpp"
+#include "engine/histogram.hpp"
+#include "test_engine_support.hpp"
+
+using namespace tf;
+using namespace tf::engine;
+using namespace tf::engine::testing;
+
+TEST_CASE("a stop drains flows in progress, then abandons their unsent steps", "[engine]") {
+  Harness h;
+  auto source = simple_source(1000, 3, Millis{10000});
+  auto config = base_config();
+  config.arrivals_per_second = 1.0;
+  config.max_flows_in_progress = 1;
+  config.drain_timeout = Millis{15000};
+  h.observer.after_step = [&h](const StepEvent& e) {
+    if (e.flow == 3 && e.step == 0) {
+      h.engine->request_stop();
+    }
+  };
+  const RunResult r = h.run(config, source);
+  CHECK(r.reason == StopReason::stop_requested);
+  const auto& o = h.observer;
+  // flow 3 sent step 0, then step 1 after 10 s within the drain, and step 2 was cut at 15 s
+  std::map<std::string, int> reasons;
+  for (const auto& s : o.steps) {
+    if (s.outcome == StepOutcome::abandoned) {
+      ++reasons[s.reason];
+    }
+  }
+  CHECK(reasons["drain-timeout"] == 1);
+  CHECK(reasons["not-started"] > 0);
+  CHECK(o.logged("stop requested: no new visits"));
+  CHECK(r.steps_acked + r.steps_dead_lettered + r.steps_abandoned == r.flows * 3);
+  CHECK(static_cast<long long>(o.done.size()) == r.flows);
+}
+
+TEST_CASE("an immediate stop abandons every step not yet acked", "[engine]") {
+  Harness h;
+  auto source = simple_source(10, 2, Millis{1000});
+  h.observer.after_step = [&h](const StepEvent& e) {
+    if (e.flow == 1 && e.step == 0) {
+      h.engine->request_immediate_stop();
+    }
+  };
+  const RunResult r = h.run(base_config(), source);
+  CHECK(r.reason == StopReason::immediate_stop);
+  CHECK(r.steps_acked + r.steps_dead_lettered + r.steps_abandoned == r.flows * 2);
+  CHECK(r.steps_abandoned > 0);
+}
+
+TEST_CASE("the duration stops arrivals and the drain lets flows finish", "[engine]") {
+  Harness h;
+  auto source = simple_source(1'000'000, 2, Millis{500});
+  auto config = base_config();
+  config.arrivals_per_second = 10.0;
+  config.duration = Millis{10000};
+  const RunResult r = h.run(config, source);
+  CHECK(r.reason == StopReason::duration);
+  CHECK(r.arrivals == Approx(100).margin(35));
+  CHECK(r.steps_abandoned == 0);
+  CHECK(r.steps_acked == r.flows * 2);
+}
+
+TEST_CASE("max_arrivals stops after that many arrivals and delivers them all", "[engine]") {
+  Harness h;
+  auto source = simple_source(1000, 2, Millis{60000});
+  auto config = base_config();
+  config.max_arrivals = 5;
+  config.drain_timeout = Millis{1};
+  const RunResult r = h.run(config, source);
+  CHECK(r.reason == StopReason::max_arrivals);
+  CHECK(r.arrivals == 5);
+  CHECK(r.steps_acked == 10);
+}
+
+TEST_CASE("the rolling 24 h cap pauses arrivals and resumes them a day later", "[engine]") {
+  Harness h;
+  auto source = simple_source(3, 1);
+  auto config = base_config();
+  config.arrivals_per_second = 1.0;
+  config.rolling_cap_per_day = 2;
+  const RunResult r = h.run(config, source);
+  CHECK(r.arrivals == 3);
+  REQUIRE(source.intended_times.size() == 3);
+  CHECK(source.intended_times[2] - source.intended_times[0] >= std::chrono::hours{24});
+  CHECK(h.observer.logged("arrivals paused: 2 visits in the last 24 h reached the cap"));
+  CHECK(h.observer.logged("arrivals resumed"));
+}
+
+TEST_CASE("bulk mode packs steps of several flows into one request", "[engine]") {
+  struct JoinCodec final : BatchCodec {
+    void build_batch(std::size_t, const std::vector<const std::string*>& items, HttpRequest& out) override {
+      for (const auto* item : items) {
+        out.body += (out.body.empty() ? "" : ",") + *item;
+      }
+      out.post = true;
+    }
+    std::size_t recorded(std::size_t, const AttemptResult& r, std::size_t items) override {
+      return r.error != ErrorKind::none ? 0 : r.body.empty() ? items : std::stoul(r.body);
+    }
+  } codec;
+  Harness h;
+  h.responder = [](const HttpRequest&, std::size_t call) {
+    Answer a;
+    a.body = call == 0 ? "2" : "";
+    return a;
+  };
+  auto source = simple_source(3, 2);
+  auto config = base_config();
+  config.arrivals_per_second = 1e6;
+  config.bulk = 3;
+  const RunResult r = h.run(config, source, &codec);
+  REQUIRE(h.transport->sent.size() >= 2);
+  CHECK(h.transport->sent[0].body == "f0s0,f1s0,f2s0");
+  CHECK(h.observer.attempts[0].error == ErrorKind::bulk_partial);
+  CHECK(h.observer.attempts[0].error_text == "bulk recorded 2 of 3");
+  CHECK(h.observer.retried[0]);
+  CHECK(r.steps_acked == 6);
+  for (const auto& s : h.observer.steps) {
+    CHECK(s.attempts == ((s.flow == 2 && s.step == 0) ? 2 : 1));
+  }
+}
+
+TEST_CASE("a bulk batch is flushed after the linger when not full", "[engine]") {
+  struct CountCodec final : BatchCodec {
+    void build_batch(std::size_t, const std::vector<const std::string*>& items, HttpRequest& out) override {
+      out.body = std::to_string(items.size());
+    }
+    std::size_t recorded(std::size_t, const AttemptResult&, std::size_t items) override { return items; }
+  } codec;
+  Harness h;
+  auto source = simple_source(2, 1);
+  auto config = base_config();
+  config.arrivals_per_second = 1e6;
+  config.bulk = 100;
+  config.bulk_linger = Millis{50};
+  h.run(config, source, &codec);
+  REQUIRE(h.transport->sent.size() == 1);
+  CHECK(h.transport->sent[0].body == "2");
+  CHECK(h.transport->sent[0].at == Millis{50});
+}
+
+TEST_CASE("the histogram reports percentiles within its bucket precision", "[engine]") {
+  Histogram hist;
+  for (int i = 1; i <= 1000; ++i) {
+    hist.record(i * 100);
+  }
+  CHECK(hist.count() == 1000);
+  CHECK(hist.max() == 100000);
+  CHECK(hist.percentile(0.5) == Approx(50000).epsilon(0.04));
+  CHECK(hist.percentile(0.99) == Approx(99000).epsilon(0.04));
+  CHECK(hist.percentile(1.0) == 100000);
+  CHECK(Histogram::bucket_lower(Histogram::bucket_of(12345)) <= 12345);
+}
+
+TEST_CASE("breaker failures are transport errors, 408, 429 and 5xx; other 4xx are not", "[engine]") {
+  AttemptResult r;
+  r.error = ErrorKind::http_4xx;
+  r.status = 404;
+  CHECK_FALSE(is_failure(r));
+  CHECK_FALSE(is_retryable(r));
+  r.status = 429;
+  CHECK(is_retryable(r));
+  r.status = 408;
+  CHECK(is_retryable(r));
+  r.error = ErrorKind::connect;
+  r.status = 0;
+  CHECK(is_failure(r));
+}
+
+TEST_CASE("curl results are classified into error kinds", "[engine]") {
+  CHECK(classify(0, 200) == ErrorKind::none);
+  CHECK(classify(0, 404) == ErrorKind::http_4xx);
+  CHECK(classify(0, 502) == ErrorKind::http_5xx);
+  CHECK(classify(28, 0) == ErrorKind::timeout);   // CURLE_OPERATION_TIMEDOUT
+  CHECK(classify(7, 0) == ErrorKind::connect);    // CURLE_COULDNT_CONNECT
+  CHECK(classify(6, 0) == ErrorKind::dns);        // CURLE_COULDNT_RESOLVE_HOST
+  CHECK(classify(35, 0) == ErrorKind::tls);       // CURLE_SSL_CONNECT_ERROR
+  CHECK(classify(52, 0) == ErrorKind::reset);     // CURLE_GOT_NOTHING
+  CHECK(classify(56, 0) == ErrorKind::reset);     // CURLE_RECV_ERROR
+}
+
+TEST_CASE("a failed bulk request resends all its items in a later batch", "[engine]") {
+  struct CountCodec final : BatchCodec {
+    void build_batch(std::size_t, const std::vector<const std::string*>& items, HttpRequest& out) override {
+      for (const auto* item : items) {
+        out.body += (out.body.empty() ? "" : ",") + *item;
+      }
+    }
+    std::size_t recorded(std::size_t, const AttemptResult& r, std::size_t items) override {
+      return r.error == ErrorKind::none ? items : 0;
+    }
+  } codec;
+  Harness h;
+  h.responder = [](const HttpRequest&, std::size_t call) { return call == 0 ? Answer{503} : Answer{}; };
+  auto source = simple_source(2, 1);
+  auto config = base_config();
+  config.arrivals_per_second = 1e6;
+  config.bulk = 2;
+  const RunResult r = h.run(config, source, &codec);
+  REQUIRE(h.transport->sent.size() == 2);
+  CHECK(h.transport->sent[0].body == "f0s0,f1s0");
+  CHECK(h.transport->sent[1].body == "f0s0,f1s0");
+  CHECK(r.steps_acked == 2);
+  CHECK(r.retries == 2);
+  for (const auto& s : h.observer.steps) {
+    CHECK(s.attempts == 2);
+  }
+}

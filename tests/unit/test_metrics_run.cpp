@@ -1,0 +1,170 @@
+#include <catch2/catch.hpp>
+
+#include "metrics/run_metrics.hpp"
+
+using namespace std::chrono_literals;
+using tf::metrics::BreakerState;
+using tf::metrics::ErrorKind;
+using tf::metrics::Health;
+using tf::metrics::RunMetrics;
+using tf::metrics::TargetMetrics;
+
+namespace {
+
+TargetMetrics finished(std::uint64_t acked, std::uint64_t dead) {
+  TargetMetrics t;
+  t.name = "t";
+  t.acked = acked;
+  t.dead_lettered = dead;
+  t.hits_generated = acked + dead;
+  return t;
+}
+
+} // namespace
+
+TEST_CASE("health thresholds follow the predecessor's cases", "[metrics]") {
+  CHECK(tf::metrics::classify_health(19, 20) == Health::healthy);
+  CHECK(tf::metrics::classify_health(19, 25) == Health::degraded);
+  CHECK(tf::metrics::classify_health(19, 35) == Health::failed);
+  CHECK(tf::metrics::classify_health(0, 0) == Health::unknown);
+  CHECK(tf::metrics::classify_health(7, 10) == Health::degraded);
+  CHECK(tf::metrics::classify_health(69, 100) == Health::failed);
+}
+
+TEST_CASE("success rate counts acked over finished hits, ignoring abandoned ones", "[metrics]") {
+  auto t = finished(19, 1);
+  t.abandoned = 50;
+  t.failed_attempts = 30;  // retried attempts that later succeeded do not count against it
+  CHECK(tf::metrics::success_rate(t) == Approx(0.95));
+  CHECK(tf::metrics::health_of(t) == Health::healthy);
+  CHECK(tf::metrics::health_of(finished(19, 6)) == Health::degraded);
+  CHECK(tf::metrics::health_of(finished(19, 16)) == Health::failed);
+  TargetMetrics fresh;
+  fresh.requests = 3;  // in flight, nothing finished yet
+  CHECK_FALSE(tf::metrics::success_rate(fresh));
+  CHECK(tf::metrics::health_of(fresh) == Health::unknown);
+}
+
+TEST_CASE("enum names are stable and parse back", "[metrics]") {
+  CHECK(tf::metrics::to_string(ErrorKind::http_5xx) == "http_5xx");
+  CHECK(tf::metrics::error_kind_from_string("dns") == ErrorKind::dns);
+  CHECK_FALSE(tf::metrics::error_kind_from_string("DNS"));
+  CHECK(tf::metrics::to_string(BreakerState::half_open) == "half-open");
+  CHECK(tf::metrics::breaker_state_from_string("open") == BreakerState::open);
+  CHECK(tf::metrics::to_string(Health::degraded) == "degraded");
+}
+
+TEST_CASE("errors are counted by kind and the last one is remembered", "[metrics]") {
+  TargetMetrics t;
+  CHECK_FALSE(t.top_error());
+  const tf::SysTime when{std::chrono::seconds{1'700'000'000}};
+  t.record_error(ErrorKind::timeout, "timed out after 10000 ms", when);
+  t.record_error(ErrorKind::http_5xx, "HTTP 503", when + 1s);
+  t.record_error(ErrorKind::http_5xx, "HTTP 502", when + 2s);
+  t.record_status(503);
+  t.record_status(503);
+  CHECK(t.error_count(ErrorKind::http_5xx) == 2);
+  CHECK(t.top_error() == ErrorKind::http_5xx);
+  CHECK(t.last_error == "HTTP 502");
+  CHECK(t.last_error_at == when + 2s);
+  CHECK(t.status_codes.at(503) == 2);
+}
+
+TEST_CASE("merging targets adds counters and keeps the later error and the worse breaker", "[metrics]") {
+  const tf::SysTime when{std::chrono::seconds{1'700'000'000}};
+  TargetMetrics a = finished(10, 1);
+  a.name = "a";
+  a.record_status(200);
+  a.record_error(ErrorKind::reset, "old", when);
+  a.service_time.record(1'000);
+  a.breaker_transitions = 2;
+  a.breaker_open_time = 3s;
+  TargetMetrics b = finished(5, 2);
+  b.name = "b";
+  b.record_status(200);
+  b.record_status(429);
+  b.record_error(ErrorKind::http_4xx, "new", when + 5s);
+  b.service_time.record(3'000);
+  b.breaker = BreakerState::open;
+  b.breaker_transitions = 1;
+  b.breaker_open_time = 1s;
+  a.merge(b);
+  CHECK(a.name == "a");
+  CHECK(a.acked == 15);
+  CHECK(a.dead_lettered == 3);
+  CHECK(a.status_codes.at(200) == 2);
+  CHECK(a.status_codes.at(429) == 1);
+  CHECK(a.last_error == "new");
+  CHECK(a.service_time.count() == 2);
+  CHECK(a.breaker == BreakerState::open);
+  CHECK(a.breaker_transitions == 3);
+  CHECK(a.breaker_open_time == 4s);
+}
+
+TEST_CASE("run metrics merge targets by name and take the longest elapsed", "[metrics]") {
+  RunMetrics one;
+  one.seed = 1;
+  one.elapsed = 10s;
+  one.requested_visit_rate = 2.0;
+  one.stop_reason = "duration";
+  one.target("x").acked = 4;
+  RunMetrics two;
+  two.seed = 2;
+  two.elapsed = 12s;
+  two.requested_visit_rate = 2.0;
+  two.stop_reason = "signal";
+  two.target("y").acked = 1;
+  two.target("x").acked = 6;
+  one.merge(two);
+  REQUIRE(one.targets.size() == 2);
+  CHECK(one.targets[0].name == "x");
+  CHECK(one.targets[0].acked == 10);
+  CHECK(one.targets[1].name == "y");
+  CHECK(one.elapsed == 12s);
+  CHECK(one.seed == 1);
+  CHECK(one.requested_visit_rate == 4.0);
+  CHECK(one.stop_reason == "duration, signal");
+  CHECK(one.totals().acked == 11);
+  CHECK(one.totals().name == "TOTAL");
+}
+
+TEST_CASE("achieved visit rate and CPU percent are per second of elapsed time", "[metrics]") {
+  RunMetrics run;
+  CHECK(run.achieved_visit_rate() == 0.0);
+  run.elapsed = 20s;
+  run.generator_cpu_seconds = 5;
+  run.target("a").visits_started = 30;
+  run.target("b").visits_started = 10;
+  CHECK(run.achieved_visit_rate() == 2.0);
+  CHECK(run.generator_cpu_percent() == 25.0);
+  CHECK(run.find_target("b") != nullptr);
+  CHECK(run.find_target("c") == nullptr);
+}
+
+TEST_CASE("the accounting check names the targets whose hits do not add up", "[metrics]") {
+  RunMetrics run;
+  auto& good = run.target("good");
+  good.hits_generated = 10;
+  good.acked = 7;
+  good.dead_lettered = 2;
+  good.abandoned = 1;
+  auto& bad = run.target("bad");
+  bad.hits_generated = 5;
+  bad.acked = 3;
+  auto check = tf::metrics::check_accounting(run);
+  CHECK_FALSE(check.ok());
+  CHECK(check.unbalanced == std::vector<std::string>{"bad"});
+  CHECK(check.total.generated == 15);
+  CHECK(check.total.acked == 10);
+  bad.dead_lettered = 2;
+  CHECK(tf::metrics::check_accounting(run).ok());
+}
+
+TEST_CASE("shared metrics hand out copies taken under the lock", "[metrics]") {
+  tf::metrics::SharedMetrics shared;
+  shared.update([](RunMetrics& run) { run.target("a").acked = 3; });
+  auto snap = shared.snapshot();
+  shared.update([](RunMetrics& run) { run.target("a").acked = 4; });
+  CHECK(snap.targets.at(0).acked == 3);
+  CHECK(shared.snapshot().targets.at(0).acked == 4);
+}

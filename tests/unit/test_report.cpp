@@ -1,0 +1,132 @@
+#include <catch2/catch.hpp>
+
+#include "report/health_table.hpp"
+#include "report/text_table.hpp"
+#include "report/utc_time.hpp"
+
+using namespace std::chrono_literals;
+using tf::metrics::RunMetrics;
+using tf::report::TextTable;
+
+TEST_CASE("a text table aligns columns and right-aligns numbers", "[report]") {
+  TextTable table;
+  table.add_heading({"name", TextTable::Cell("count").right_align()});
+  table.add_row({"a", TextTable::Cell("7").right_align()});
+  table.add_row({"longer", TextTable::Cell("1234").right_align()});
+  table.add_rule();
+  table.add_row({"TOTAL"});
+  CHECK(table.render() ==
+        "name    count\n"
+        "-------------\n"
+        "a           7\n"
+        "longer   1234\n"
+        "-------------\n"
+        "TOTAL\n");
+}
+
+TEST_CASE("a text table measures UTF-8 text by characters and ignores colour codes", "[report]") {
+  TextTable table;
+  table.add_row({"✓", "x"});
+  table.add_row({TextTable::Cell("ab").style("32"), "y"});
+  CHECK(table.render() ==
+        "✓   x\n"
+        "\x1b[32mab\x1b[0m  y\n");
+}
+
+TEST_CASE("milliseconds are printed with precision that fits their size", "[report]") {
+  CHECK(tf::report::format_ms(420) == "0.42");
+  CHECK(tf::report::format_ms(4'250) == "4.25");
+  CHECK(tf::report::format_ms(12'340) == "12.3");
+  CHECK(tf::report::format_ms(245'400) == "245");
+  CHECK(tf::report::format_ms(1'532'000) == "1532");
+  CHECK(tf::report::format_ms(0, true) == "-");
+}
+
+TEST_CASE("the accounting line shows a tick when every target adds up", "[report]") {
+  RunMetrics run;
+  auto& t = run.target("a");
+  t.hits_generated = 10;
+  t.acked = 8;
+  t.dead_lettered = 1;
+  t.abandoned = 1;
+  CHECK(tf::report::render_accounting_line(tf::metrics::check_accounting(run), false) ==
+        "accounting: generated 10 = acked 8 + dead-lettered 1 + abandoned 1 ✓");
+}
+
+TEST_CASE("the accounting line names the targets that do not add up", "[report]") {
+  RunMetrics run;
+  run.target("a").hits_generated = 3;
+  run.target("b").hits_generated = 2;
+  run.target("b").acked = 2;
+  run.target("c").acked = 1;
+  CHECK(tf::report::render_accounting_line(tf::metrics::check_accounting(run), false) ==
+        "accounting: generated 5 = acked 3 + dead-lettered 0 + abandoned 0 ✗ (unbalanced: a, c)");
+  CHECK(tf::report::render_accounting_line(tf::metrics::check_accounting(run), true) ==
+        "accounting: generated 5 = acked 3 + dead-lettered 0 + abandoned 0 "
+        "\x1b[31m✗ (unbalanced: a, c)\x1b[0m");
+}
+
+TEST_CASE("the generator is the bottleneck at 90% CPU per thread or 50 ms loop lag", "[report]") {
+  RunMetrics run;
+  run.elapsed = 10s;
+  run.generator_cpu_seconds = 8.9;
+  CHECK_FALSE(tf::report::generator_is_bottleneck(run));
+  run.generator_cpu_seconds = 9.0;
+  CHECK(tf::report::generator_is_bottleneck(run));
+  run.threads = 2;
+  CHECK_FALSE(tf::report::generator_is_bottleneck(run));
+  for (int i = 0; i < 100; ++i) {
+    run.loop_lag.record(60'000);
+  }
+  CHECK(tf::report::generator_is_bottleneck(run));
+  const auto table = tf::report::render_health_table(run, false);
+  CHECK(table.find("WARNING: the generator, not the target, is the bottleneck") != std::string::npos);
+}
+
+TEST_CASE("the status line shows rates over the last interval", "[report]") {
+  RunMetrics before;
+  before.elapsed = 60s;
+  auto& b = before.target("a");
+  b.visits_started = 100;
+  b.acked = 400;
+  RunMetrics now = before;
+  now.elapsed = 65s;
+  auto& n = now.targets[0];
+  n.visits_started = 110;
+  n.acked = 440;
+  n.dead_lettered = 5;
+  n.failed_attempts = 7;
+  n.in_flight = 3;
+  for (int i = 0; i < 100; ++i) {
+    n.service_time.record(12'000);
+  }
+  CHECK(tf::report::render_status_line(before, now, false) ==
+        "elapsed 1m5s | 2.0 visits/s | 9.0 hits/s | in flight 3 | acked 440 | failed 7 | p99 12.0 ms");
+  CHECK(tf::report::render_log_line(before, now, tf::SysTime{std::chrono::seconds{1'767'225'600}}) ==
+        "2026-01-01T00:00:00Z elapsed=1m5s visits_per_s=2.0 hits_per_s=9.0 in_flight=3 acked=440 "
+        "failed=7 dead_lettered=5 p99_ms=12.0");
+}
+
+TEST_CASE("the status line falls back to whole-run averages without an interval", "[report]") {
+  RunMetrics now;
+  now.elapsed = 10s;
+  now.target("a").visits_started = 5;
+  now.target("a").acked = 20;
+  const auto rates = tf::report::rates_between(now, now);
+  CHECK(rates.visits_per_s == 0.5);
+  CHECK(rates.hits_per_s == 2.0);
+  CHECK(tf::report::render_status_line(RunMetrics{}, RunMetrics{}, false) ==
+        "elapsed 0ms | 0.0 visits/s | 0.0 hits/s | in flight 0 | acked 0 | failed 0 | p99 - ms");
+}
+
+TEST_CASE("UTC times round-trip through their text form", "[report]") {
+  const tf::SysTime t = tf::SysTime{std::chrono::seconds{1'767'225'600}} + 3723s + 45ms;
+  CHECK(tf::report::format_utc(t) == "2026-01-01T01:02:03.045Z");
+  CHECK(tf::report::format_utc_seconds(t) == "2026-01-01T01:02:03Z");
+  CHECK(tf::report::parse_utc("2026-01-01T01:02:03.045Z") == t);
+  CHECK(tf::report::parse_utc("2026-01-01T01:02:03Z") == t - 45ms);
+  CHECK_FALSE(tf::report::parse_utc("2026-02-30T00:00:00Z"));
+  CHECK_FALSE(tf::report::parse_utc("2026-01-01 01:02:03Z"));
+  CHECK_FALSE(tf::report::parse_utc("2026-01-01T01:02:03.04Z"));
+  CHECK_FALSE(tf::report::parse_utc("2026-01-01T24:00:00Z"));
+}

@@ -1,0 +1,142 @@
+// Golden-file tests: the health table, the JSON summary and the Prometheus text of one fixed
+// snapshot are compared byte for byte with tests/data/report/*. After an intended format
+// change, rerun with TF_UPDATE_GOLDEN=1 to rewrite the files, then review the diff.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "report/health_table.hpp"
+#include "report/prometheus.hpp"
+#include "report/summary_json.hpp"
+
+using namespace std::chrono_literals;
+using tf::metrics::BreakerState;
+using tf::metrics::ErrorKind;
+using tf::metrics::RunMetrics;
+using tf::metrics::TargetMetrics;
+
+namespace {
+
+const tf::SysTime k_started{std::chrono::seconds{1'767'225'600}};  // 2026-01-01T00:00:00Z
+
+void fill_latencies(TargetMetrics& t, std::uint64_t base_us, int n) {
+  for (int i = 1; i <= n; ++i) {
+    const auto v = base_us + static_cast<std::uint64_t>(i) * base_us / 10;
+    t.service_time.record(v);
+    t.intended_time.record(v + 250);
+  }
+}
+
+TargetMetrics primary() {
+  TargetMetrics t;
+  t.name = "eu-primary";
+  t.visits_started = 120;
+  t.visits_completed = 118;
+  t.hits_generated = 600;
+  t.requests = 612;
+  t.acked = 590;
+  t.failed_attempts = 12;
+  t.retries = 12;
+  t.dead_lettered = 2;
+  t.abandoned = 8;
+  t.record_status(200);
+  for (int i = 0; i < 8; ++i) {
+    t.record_status(503);
+    t.record_error(ErrorKind::http_5xx, "HTTP 503", k_started + 30s);
+  }
+  for (int i = 0; i < 4; ++i) {
+    t.record_error(ErrorKind::timeout, "timed out after 10000 ms", k_started + 40s);
+  }
+  t.status_codes[200] = 590;
+  t.breaker_transitions = 2;
+  t.breaker_open_time = 5s;
+  fill_latencies(t, 4'000, 600);
+  return t;
+}
+
+TargetMetrics backup() {
+  TargetMetrics t;
+  t.name = "us \"backup\"";
+  t.visits_started = 30;
+  t.visits_completed = 28;
+  t.hits_generated = 150;
+  t.requests = 160;
+  t.acked = 110;
+  t.failed_attempts = 50;
+  t.retries = 10;
+  t.dead_lettered = 40;
+  t.in_flight = 0;
+  t.status_codes[200] = 110;
+  t.status_codes[429] = 50;
+  for (int i = 0; i < 50; ++i) {
+    t.errors[static_cast<std::size_t>(ErrorKind::http_4xx)]++;
+  }
+  t.last_error = "HTTP 429";
+  t.last_error_at = k_started + 61s + 250ms;
+  t.breaker = BreakerState::open;
+  t.breaker_transitions = 1;
+  t.breaker_open_time = 4s;
+  fill_latencies(t, 120'000, 160);
+  return t;
+}
+
+RunMetrics fixed_snapshot() {
+  RunMetrics run;
+  run.seed = 42;
+  run.started = k_started;
+  run.elapsed = 65s;
+  run.threads = 1;
+  run.generator_cpu_seconds = 6.5;
+  run.requested_visit_rate = 2.5;
+  run.visits_waiting = 3;
+  run.stop_reason = "duration";
+  for (std::uint64_t v = 1; v <= 100; ++v) {
+    run.loop_lag.record(v * 10);
+    run.start_lag.record(v * 1'000);
+  }
+  run.targets = {primary(), backup()};
+  TargetMetrics idle;
+  idle.name = "idle";
+  run.targets.push_back(idle);
+  return run;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void check_golden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(TF_TEST_DATA_DIR) + "/report/" + name;
+  const char* update = std::getenv("TF_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+  }
+  const std::string expected = read_file(path);
+  INFO("golden file " << path << " (TF_UPDATE_GOLDEN=1 rewrites it)");
+  CHECK(actual == expected);
+}
+
+} // namespace
+
+TEST_CASE("the health table matches its golden file", "[report]") {
+  check_golden("health_table.txt", tf::report::render_health_table(fixed_snapshot(), false));
+}
+
+TEST_CASE("the coloured health table matches its golden file", "[report]") {
+  check_golden("health_table_color.txt", tf::report::render_health_table(fixed_snapshot(), true));
+}
+
+TEST_CASE("the JSON summary matches its golden file", "[report]") {
+  const nlohmann::json config = {{"MATOMO_URL", "http://127.0.0.1:8080/matomo.php"},
+                                 {"MATOMO_TOKEN_AUTH", "***"}};
+  check_golden("summary.json", tf::report::summary_to_json(fixed_snapshot(), config).dump(2) + "\n");
+}
+
+TEST_CASE("the Prometheus text matches its golden file", "[report]") {
+  check_golden("metrics.prom", tf::report::render_prometheus(fixed_snapshot()));
+}

@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "report/merge.hpp"
+#include "report/summary_json.hpp"
+#include "util/error.hpp"
+#include "util/random.hpp"
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using tf::metrics::RunMetrics;
+
+namespace {
+
+RunMetrics shard(std::uint64_t seed, std::uint64_t stream, std::chrono::microseconds elapsed) {
+  RunMetrics run;
+  run.seed = seed;
+  run.started = tf::SysTime{std::chrono::seconds{1'767'225'600}} + std::chrono::seconds{stream};
+  run.elapsed = elapsed;
+  run.requested_visit_rate = 1.0;
+  auto rng = tf::Rng::stream(seed, stream);
+  auto& t = run.target("main");
+  for (int i = 0; i < 1'000; ++i) {
+    t.service_time.record(static_cast<std::uint64_t>(rng.uniform_int(500, 900'000)));
+  }
+  t.hits_generated = 100 * stream;
+  t.acked = 90 * stream;
+  t.dead_lettered = 10 * stream;
+  t.record_status(200);
+  return run;
+}
+
+std::string write_temp(const std::string& name, const std::string& content) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tf_test_merge_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / name).string();
+  std::ofstream(path) << content;
+  return path;
+}
+
+} // namespace
+
+TEST_CASE("merging shard summaries adds counters and merges percentiles exactly", "[report]") {
+  const RunMetrics a = shard(5, 1, 60s);
+  const RunMetrics b = shard(5, 2, 62s);
+  const auto merged = tf::report::merge_summaries(
+      {tf::report::summary_to_json(a, json{{"k", "v"}}), tf::report::summary_to_json(b, json::object())},
+      {"a.json", "b.json"});
+  RunMetrics expected = a;
+  expected.merge(b);
+  const auto& t = merged.run.targets.at(0);
+  CHECK(t.acked == 270);
+  CHECK(t.dead_lettered == 30);
+  CHECK(t.status_codes.at(200) == 2);
+  CHECK(t.service_time.count() == 2'000);
+  for (double p : {50.0, 90.0, 99.0, 99.9, 100.0}) {
+    CHECK(t.service_time.percentile(p) == expected.targets[0].service_time.percentile(p));
+  }
+  CHECK(merged.run.elapsed == 62s);
+  CHECK(merged.run.started == a.started);
+  CHECK(merged.run.requested_visit_rate == 2.0);
+  CHECK(merged.seeds == std::vector<std::uint64_t>{5});
+  CHECK(merged.config == json{{"k", "v"}});
+  const json out = tf::report::merged_summary_json(merged);
+  CHECK(out["seed"] == 5);
+  CHECK(out["shards"] == 2);
+  CHECK(out["targets"][0]["acked"] == 270);
+}
+
+TEST_CASE("shards with different seeds are merged and their seeds listed", "[report]") {
+  const auto merged = tf::report::merge_summaries(
+      {tf::report::summary_to_json(shard(5, 1, 1s), json::object()),
+       tf::report::summary_to_json(shard(6, 1, 1s), json::object()),
+       tf::report::summary_to_json(shard(5, 2, 1s), json::object())},
+      {"a", "b", "c"});
+  CHECK(merged.seeds == std::vector<std::uint64_t>{5, 6});
+  const json out = tf::report::merged_summary_json(merged);
+  CHECK(out["seed"] == json::array({5, 6}));
+  // A merged summary can itself be merged again.
+  const auto again = tf::report::merge_summaries({out}, {"merged.json"});
+  CHECK(again.seeds == std::vector<std::uint64_t>{5, 6});
+  CHECK(again.run.targets.at(0).acked == 90 * 4);
+}
+
+TEST_CASE("merge names the file that cannot be read or parsed", "[report]") {
+  CHECK_THROWS_WITH(tf::report::merge_summary_files({"/nonexistent/shard-0.json"}),
+                    "/nonexistent/shard-0.json: cannot read: No such file or directory");
+  const auto broken = write_temp("broken.json", "{\"seed\": ");
+  CHECK_THROWS_WITH(tf::report::merge_summary_files({broken}),
+                    broken + ": invalid JSON: parse error at line 1, column 10: syntax error while parsing "
+                             "value - unexpected end of input; expected '[', '{', or a literal");
+  const auto not_summary = write_temp("other.json", "[1, 2]");
+  CHECK_THROWS_WITH(tf::report::merge_summary_files({not_summary}),
+                    not_summary + ": not a trafficinator summary: the top level must be an object");
+  CHECK_THROWS_WITH(tf::report::merge_summary_files({}), "merge: no summary files given");
+  std::filesystem::remove_all(std::filesystem::path(broken).parent_path());
+}
+
+TEST_CASE("merge reads summary files written by write_summary_file", "[report]") {
+  const auto first = write_temp("s0.json", "");
+  const auto second = write_temp("s1.json", "");
+  tf::report::write_summary_file(first, tf::report::summary_to_json(shard(9, 1, 10s), json::object()));
+  tf::report::write_summary_file(second, tf::report::summary_to_json(shard(9, 3, 12s), json::object()));
+  const auto merged = tf::report::merge_summary_files({first, second});
+  CHECK(merged.shard_count == 2);
+  CHECK(merged.run.targets.at(0).hits_generated == 400);
+  CHECK(tf::metrics::check_accounting(merged.run).ok());
+  std::filesystem::remove_all(std::filesystem::path(first).parent_path());
+}

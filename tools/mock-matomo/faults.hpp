@@ -1,0 +1,87 @@
+#pragma once
+// Fault injection for the tracking endpoints: error statuses at a rate, Retry-After, added
+// latency, stalls, connection drops, down windows and partial bulk answers. Deterministic for a
+// given seed and request order.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/random.hpp"
+
+namespace tf::mock {
+
+/// A time window, in seconds since the plan was installed, during which the target is "down".
+struct DownWindow {
+  double from_s = 0;
+  double to_s = 0;
+  int status = 503;   ///< answer during the window (ignored when `drop`)
+  bool drop = false;  ///< close connections without answering instead
+};
+
+struct FaultPlan {
+  std::uint64_t seed = 1;
+  int status = 0;              ///< injected status (0 = none), e.g. 503 or 429
+  double rate = 1.0;           ///< probability of `status` per request
+  std::string retry_after;     ///< Retry-After value sent with injected statuses; empty = none
+  long long limit = -1;        ///< at most this many status/drop/stall faults (-1 = unlimited)
+  int latency_ms = 0;          ///< added to every tracking request
+  int stall_ms = 0;            ///< sleep before answering a stalled request (0 = never)
+  double stall_rate = 1.0;     ///< probability of a stall when stall_ms > 0
+  int stall_status = 504;      ///< answer after the stall; nothing is recorded
+  double drop_rate = 0.0;      ///< probability of closing the connection without answering
+  std::vector<DownWindow> windows;
+  int bulk_first_k = -1;       ///< bulk: record only the first k elements, answer 500 (-1 = off)
+  double bulk_first_k_rate = 1.0;
+
+  /// Parses the JSON form (keys as the members); throws nlohmann::json::exception or
+  /// std::invalid_argument on a bad value.
+  static FaultPlan from_json(const nlohmann::json& j);
+  nlohmann::json to_json() const;
+};
+
+enum class FaultKind { none, status, drop, stall, bulk_first_k };
+
+struct FaultDecision {
+  FaultKind kind = FaultKind::none;
+  int status = 0;
+  std::string retry_after;
+  int latency_ms = 0;  ///< added delay before the normal answer (any kind)
+  int stall_ms = 0;
+  int first_k = 0;     ///< for bulk_first_k
+};
+
+class FaultInjector {
+public:
+  using Steady = std::chrono::steady_clock;
+
+  explicit FaultInjector(FaultPlan plan, Steady::time_point now);
+
+  /// Replaces the plan; windows restart from `now`; the random stream restarts from its seed.
+  void set_plan(FaultPlan plan, Steady::time_point now);
+  FaultPlan plan() const;
+
+  /// The fault for one tracking request arriving at `now`; counts what it injects.
+  FaultDecision decide(Steady::time_point now, bool is_bulk);
+
+  /// Injected faults by kind ("status_503", "drop", "stall", "window_503", ...).
+  std::map<std::string, long long> injected() const;
+  void reset_counts();
+
+private:
+  bool budget_left() const;
+  void count(const std::string& what);
+
+  mutable std::mutex m_mutex;
+  FaultPlan m_plan;
+  Steady::time_point m_since;
+  tf::Rng m_rng;
+  long long m_limited = 0;
+  std::map<std::string, long long> m_injected;
+};
+
+} // namespace tf::mock
