@@ -30,22 +30,6 @@ std::uint64_t random_seed() {
   return (static_cast<std::uint64_t>(device()) << 32U) ^ device();
 }
 
-metrics::Histogram to_metrics(const engine::Histogram& source) {
-  std::map<std::uint32_t, std::uint64_t> buckets;
-  for (std::size_t i = 0; i < engine::Histogram::k_buckets; ++i) {
-    if (const auto n = source.bucket_count(i); n > 0) {
-      const auto value = static_cast<std::uint64_t>(engine::Histogram::bucket_lower(i));
-      buckets[static_cast<std::uint32_t>(metrics::Histogram::bucket_index(value))] += n;
-    }
-  }
-  metrics::HistogramData data;
-  data.buckets.assign(buckets.begin(), buckets.end());
-  data.max = static_cast<std::uint64_t>(source.max());
-  data.min = data.buckets.empty() ? 0 : metrics::Histogram::bucket_lower(data.buckets.front().first);
-  data.min = std::min(data.min, data.max);
-  return metrics::Histogram::from_data(data).value_or(metrics::Histogram{});
-}
-
 metrics::BreakerState to_metrics(engine::BreakerState state) {
   switch (state) {
     case engine::BreakerState::closed: return metrics::BreakerState::closed;
@@ -153,8 +137,8 @@ metrics::Snapshot merged_snapshot(const metrics::SharedMetrics& shared, const en
   auto snapshot = shared.snapshot();
   const auto stats = engine.stats();
   snapshot.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock.system_now() - snapshot.started);
-  snapshot.loop_lag = to_metrics(stats.loop_lag);
-  snapshot.start_lag = to_metrics(stats.start_lag);
+  snapshot.loop_lag = stats.loop_lag;
+  snapshot.start_lag = stats.start_lag;
   snapshot.generator_cpu_seconds =
       static_cast<double>((stats.cpu_user + stats.cpu_system).count()) / 1e6;
   snapshot.visits_waiting = static_cast<std::uint64_t>(std::max<long long>(stats.flows_waiting, 0));

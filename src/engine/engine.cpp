@@ -96,7 +96,7 @@ void Engine::Impl::run_due(SteadyTime now) {
     const DueItem item = heap.top();
     heap.pop();
     if (item.kind != DueKind::arrival) {
-      loop_lag.record(to_micros(now - item.due).count());
+      loop_lag.record(to_micros(now - item.due));
     }
     switch (item.kind) {
     case DueKind::arrival: on_arrival(now); break;
@@ -219,7 +219,7 @@ void Engine::Impl::start_flow(std::uint32_t slot, SteadyTime now) {
   s.started = true;
   ++result.flows_started;
   const Micros lag = to_micros(now - s.intended_arrival);
-  start_lag.record(lag.count());
+  start_lag.record(lag);
   observer.on_flow_started(*s.flow, lag);
   s.intended_send = s.intended_arrival;
   if (s.flow->step_count() == 0) {

@@ -12,10 +12,13 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/histogram.hpp"
+#include "metrics/histogram.hpp"
 #include "util/clock.hpp"
 
 namespace tf::engine {
+
+/// Latency histograms are the metrics module's (log-linear, mergeable, µs).
+using Histogram = metrics::Histogram;
 
 struct HttpRequest {
   std::string url;

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include "engine/breaker.hpp"
-#include "engine/histogram.hpp"
 #include "test_engine_support.hpp"
 
 using namespace tf;
@@ -141,19 +140,6 @@ TEST_CASE("a bulk batch is flushed after the linger when not full", "[engine]") 
   REQUIRE(h.transport->sent.size() == 1);
   CHECK(h.transport->sent[0].body == "2");
   CHECK(h.transport->sent[0].at == Millis{50});
-}
-
-TEST_CASE("the histogram reports percentiles within its bucket precision", "[engine]") {
-  Histogram hist;
-  for (int i = 1; i <= 1000; ++i) {
-    hist.record(i * 100);
-  }
-  CHECK(hist.count() == 1000);
-  CHECK(hist.max() == 100000);
-  CHECK(hist.percentile(0.5) == Approx(50000).epsilon(0.04));
-  CHECK(hist.percentile(0.99) == Approx(99000).epsilon(0.04));
-  CHECK(hist.percentile(1.0) == 100000);
-  CHECK(Histogram::bucket_lower(Histogram::bucket_of(12345)) <= 12345);
 }
 
 TEST_CASE("breaker failures are transport errors, 408, 429 and 5xx; other 4xx are not", "[engine]") {
