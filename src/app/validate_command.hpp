@@ -35,7 +35,7 @@ struct ProbeResult {
 };
 
 /// GETs the tracking URL with idsite but without rec=1 (Matomo records nothing).
-/// http:// only; https:// targets get an error saying they were not probed.
+/// http:// and https:// (TLS verified).
 ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout);
 
 } // namespace tf::app
