@@ -6,12 +6,22 @@
 
 namespace tf::app {
 
+namespace {
+
+void open_or_throw(std::ofstream& out, const std::string& path) {
+  out.open(path, std::ios::out | std::ios::trunc);
+  if (!out) {
+    throw Error("cannot open dead-letter file '" + path + "' for writing", ExitCode::runtime);
+  }
+}
+
+} // namespace
+
 DeadLetterWriter::DeadLetterWriter(std::string path) : m_path(std::move(path)) {
-  if (!m_path.empty()) {
-    m_out.open(m_path, std::ios::out | std::ios::trunc);
-    if (!m_out) {
-      throw Error("cannot open dead-letter file '" + m_path + "' for writing", ExitCode::runtime);
-    }
+  if (m_path.empty()) {
+    m_path = k_default_path;
+  } else {
+    open_or_throw(m_out, m_path);
   }
 }
 
@@ -33,9 +43,10 @@ void DeadLetterWriter::write(const DeadLetter& entry) {
   const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard lock(m_mutex);
   ++m_lines;
-  if (m_out.is_open()) {
-    m_out << text << '\n';
+  if (!m_out.is_open()) {
+    open_or_throw(m_out, m_path);
   }
+  m_out << text << '\n';
 }
 
 std::uint64_t DeadLetterWriter::lines() const {

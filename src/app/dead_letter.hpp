@@ -2,7 +2,7 @@
 // The dead-letter file: NDJSON, one given-up hit a line, in send order per visit, so that
 // `replay` can resend whole visits in order. Tokens are never written.
 //
-// Line: {"visit":i,"hit":k,"visitor":"<16 hex>","target":"<name>","outcome":"dead_lettered"|
+// Line: {"visit":i,"hit":k,"visitor":"<16 hex>","target":"<name>","outcome":"dead-lettered"|
 //        "abandoned","reason":"...","attempts":n,"params":{...}}
 #include <cstdint>
 #include <fstream>
@@ -27,7 +27,12 @@ struct DeadLetter {
 
 class DeadLetterWriter {
 public:
-  /// Opens (truncates) `path`; an empty path keeps lines in a count only.
+  /// Default file when none is configured: created in the working directory only if a hit is
+  /// actually given up, so no hit is ever lost without a trace.
+  static constexpr const char* k_default_path = "trafficinator-dead-letters.ndjson";
+
+  /// Opens (truncates) `path` now, so a bad path fails before anything is sent; an empty path
+  /// means k_default_path, opened on the first write.
   explicit DeadLetterWriter(std::string path);
   void write(const DeadLetter& entry);
   std::uint64_t lines() const;
