@@ -1,0 +1,179 @@
+// `trafficinator replay FILE`: dead-letter file → visits → engine → the same table as `run`.
+#include "app/replay_command.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "app/reporter.hpp"
+#include "app/replay_flow.hpp"
+#include "app/run_observer.hpp"
+#include "app/run_setup.hpp"
+#include "app/signals.hpp"
+#include "report/health_table.hpp"
+#include "report/summary_json.hpp"
+#include "util/error.hpp"
+
+namespace tf::app {
+
+namespace {
+
+/// Arrivals "as fast as CONCURRENCY allows": far above any rate the loop can start visits at.
+constexpr double k_replay_arrivals_per_second = 1e6;
+
+engine::EngineConfig engine_config(const config::Settings& s, std::size_t targets, std::size_t visits) {
+  engine::EngineConfig config;
+  config.targets.assign(targets, engine::TargetLimits{std::max(1, s.concurrency)});
+  config.arrivals_per_second = k_replay_arrivals_per_second;
+  config.max_flows_in_progress = s.concurrency;
+  config.threads = s.threads;
+  config.bulk = s.bulk;
+  config.bulk_linger = s.bulk_linger;
+  config.connect_timeout = s.connect_timeout;
+  config.request_timeout = s.request_timeout;
+  config.http2 = s.http2;
+  config.insecure = s.insecure;
+  config.retry.max_retries = s.max_retries;
+  config.retry.backoff = s.retry_backoff;
+  config.retry.retry_after_cap = s.retry_after_cap;
+  config.retry.budget = s.retry_budget;
+  config.max_arrivals = static_cast<long long>(visits);
+  config.drain_timeout = s.drain_timeout;
+  config.seed = s.seed.value_or(0);
+  return config;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
+}
+
+void check_not_replayed(const ReplayOptions& options, const DeadLetterFile& file) {
+  const auto marker = marker_path(options.file);
+  const auto when = replayed_at(marker, file.hash);
+  if (when && !options.force) {
+    throw Error(fmt::format("{} was already replayed at {} (marker {}); Matomo records replayed hits "
+                            "again, so it is not resent: use --force to replay it anyway",
+                            options.file, *when, marker));
+  }
+}
+
+int exit_code_for(engine::StopReason reason, const metrics::Snapshot& snapshot, double max_failure_rate) {
+  if (reason == engine::StopReason::error) {
+    return static_cast<int>(ExitCode::runtime);
+  }
+  if (reason == engine::StopReason::stop_requested || reason == engine::StopReason::immediate_stop) {
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  const auto totals = snapshot.totals();
+  const double failure_rate = totals.hits_generated == 0 ? 0.0
+      : static_cast<double>(totals.dead_lettered) / static_cast<double>(totals.hits_generated);
+  return failure_rate > max_failure_rate ? static_cast<int>(ExitCode::thresholds_failed)
+                                         : static_cast<int>(ExitCode::success);
+}
+
+void engine_stop(void* engine) { static_cast<engine::Engine*>(engine)->request_stop(); }
+void engine_stop_now(void* engine) { static_cast<engine::Engine*>(engine)->request_immediate_stop(); }
+
+metrics::RunMetrics initial_replay_metrics(const ReplayTargets& plan, const config::Settings& s, const Clock& clock) {
+  metrics::RunMetrics run;
+  for (const auto& t : plan.contexts) {
+    run.target(t.name);
+  }
+  run.seed = s.seed.value_or(0);
+  run.started = clock.system_now();
+  run.threads = static_cast<unsigned>(std::max(1, s.threads));
+  return run;
+}
+
+} // namespace
+
+std::string replay_output_path(const ReplayOptions& options) {
+  const auto it = options.settings.origins.find("DEAD_LETTER_FILE");
+  if (it != options.settings.origins.end() && it->second.layer == config::Layer::command_line &&
+      !options.settings.dead_letter_file.empty()) {
+    return options.settings.dead_letter_file;
+  }
+  return options.file + ".failed";
+}
+
+int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
+  const auto& s = options.settings;
+  const auto& clock = seams.clock;
+  const DeadLetterFile file = read_dead_letter_file(options.file);
+  const std::string output = replay_output_path(options);
+  if (same_file(output, options.file)) {
+    throw Error(fmt::format("--dead-letter: the output {} is the file being replayed; choose another file", output));
+  }
+  check_not_replayed(options, file);
+  if (file.hits == 0) {
+    log_line(fmt::format("{} holds no hits: nothing to replay", options.file), clock);
+    return static_cast<int>(ExitCode::success);
+  }
+  const ReplayTargets plan = resolve_replay_targets(s, file, clock.system_now());
+
+  metrics::SharedMetrics shared(initial_replay_metrics(plan, s, clock));
+  std::vector<std::string> names;
+  for (const auto& t : plan.contexts) {
+    names.push_back(t.name);
+  }
+  DeadLetterWriter dead_letters(output);
+  ReplayObserver observer(shared, dead_letters, names, clock);
+  ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
+  BulkCodec codec(plan.contexts);
+  const auto config = engine_config(s, plan.contexts.size(), file.visits.size());
+  auto* batch = s.bulk > 0 ? &codec : nullptr;
+  auto engine = seams.transport
+      ? std::make_unique<engine::Engine>(config, source, observer, batch, clock, seams.transport)
+      : std::make_unique<engine::Engine>(config, source, observer, batch, clock);
+
+  write_marker(marker_path(options.file), file, clock.system_now());
+  log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
+                       file.visits.size(), options.file, output), clock);
+  auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
+  std::unique_ptr<SignalScope> signals;
+  std::unique_ptr<Reporter> reporter;
+  RunOptions run_options;
+  run_options.settings = s;
+  if (seams.interactive) {
+    signals = std::make_unique<SignalScope>(SignalHooks{engine_stop, engine_stop_now, engine.get()});
+    reporter = std::make_unique<Reporter>(reporter_options(run_options), snapshot, clock);
+    reporter->start();
+  }
+  const auto result = engine->run();
+  if (reporter) {
+    reporter->stop();
+  }
+  for (std::size_t i = source.taken(); i < file.visits.size(); ++i) {
+    observer.on_not_taken(file.visits[i], source.target_of(i));
+  }
+  dead_letters.flush();
+
+  auto final_snapshot = snapshot();
+  final_snapshot.stop_reason = engine::to_string(result.reason);
+  const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color);
+  std::fwrite(table.data(), 1, table.size(), seams.table_out);
+  std::fflush(seams.table_out);
+  if (!options.summary_json.empty()) {
+    report::write_summary_file(options.summary_json, report::summary_to_json(final_snapshot, redacted_config(s)));
+  }
+  log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
+  const auto accounting = metrics::check_accounting(final_snapshot);
+  if (!accounting.ok()) {
+    throw Error("accounting does not add up for " + fmt::format("{}", fmt::join(accounting.unbalanced, ", ")),
+                ExitCode::runtime);
+  }
+  if (result.reason == engine::StopReason::error) {
+    log_line("error: " + result.error_text, clock);
+  }
+  return exit_code_for(result.reason, final_snapshot, s.max_failure_rate);
+}
+
+int replay_command(const ReplayOptions& options) {
+  SystemClock clock;
+  return replay_command(options, ReplaySeams{clock, {}, true, stdout});
+}
+
+} // namespace tf::app

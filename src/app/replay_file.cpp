@@ -1,0 +1,277 @@
+#include "app/replay_file.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.hpp"
+#include "report/atomic_file.hpp"
+#include "report/utc_time.hpp"
+#include "util/error.hpp"
+
+namespace tf::app {
+
+namespace {
+
+using Json = nlohmann::ordered_json;  // keeps the stored parameter order
+
+const std::set<std::string> k_line_keys = {"visit", "hit", "visitor", "target", "outcome",
+                                           "reason", "attempts", "params"};
+
+/// One line checked field by field; every problem goes to `diags`.
+class LineReader {
+public:
+  LineReader(const std::string& path, int line, config::Diagnostics& diags)
+    : m_path(path), m_line(line), m_diags(diags) {}
+
+  void error(const std::string& key, const std::string& message) {
+    m_diags.error(m_path, m_line, 0, key, message);
+    m_ok = false;
+  }
+  bool ok() const { return m_ok; }
+
+  const Json* field(const Json& object, const std::string& key) {
+    const auto it = object.find(key);
+    if (it == object.end()) {
+      error(key, "missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::uint64_t count(const Json& object, const std::string& key) {
+    const Json* v = field(object, key);
+    if (v == nullptr) {
+      return 0;
+    }
+    if (!v->is_number_unsigned()) {
+      error(key, fmt::format("expected a non-negative integer, found {}", v->dump()));
+      return 0;
+    }
+    return v->get<std::uint64_t>();
+  }
+
+  std::string text(const Json& object, const std::string& key) {
+    const Json* v = field(object, key);
+    if (v == nullptr) {
+      return {};
+    }
+    if (!v->is_string()) {
+      error(key, fmt::format("expected a string, found {}", v->dump()));
+      return {};
+    }
+    return v->get<std::string>();
+  }
+
+private:
+  const std::string& m_path;
+  int m_line;
+  config::Diagnostics& m_diags;
+  bool m_ok = true;
+};
+
+bool is_string(const Json& object, const std::string& key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string();
+}
+
+bool is_hex16(const std::string& s) {
+  return s.size() == 16 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+         });
+}
+
+matomo::Params read_params(LineReader& reader, const Json& object) {
+  matomo::Params params;
+  const Json* v = reader.field(object, "params");
+  if (v == nullptr) {
+    return params;
+  }
+  if (!v->is_object() || v->empty()) {
+    reader.error("params", fmt::format("expected a non-empty object of strings, found {}", v->dump()));
+    return params;
+  }
+  for (const auto& [key, value] : v->items()) {
+    if (!value.is_string()) {
+      reader.error("params." + key, fmt::format("expected a string, found {}", value.dump()));
+    } else if (key != "token_auth") {
+      params.emplace_back(key, value.get<std::string>());
+    }
+  }
+  return params;
+}
+
+struct Entry {
+  std::string target;
+  std::uint64_t visit = 0;
+  std::string visitor;
+  ReplayHit hit;
+};
+
+std::optional<Entry> read_line(const std::string& path, int line, std::string_view text,
+                               config::Diagnostics& diags) {
+  Json object;
+  try {
+    object = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    diags.error(path, line, static_cast<int>(e.byte), "", "not valid JSON");
+    return std::nullopt;
+  }
+  LineReader reader(path, line, diags);
+  if (!object.is_object()) {
+    reader.error("", "expected a JSON object");
+    return std::nullopt;
+  }
+  for (const auto& [key, value] : object.items()) {
+    if (k_line_keys.count(key) == 0) {
+      reader.error(key, "unknown key");
+    }
+  }
+  Entry entry;
+  entry.visit = reader.count(object, "visit");
+  entry.hit.hit = static_cast<std::size_t>(reader.count(object, "hit"));
+  entry.hit.line = line;
+  entry.visitor = reader.text(object, "visitor");
+  if (is_string(object, "visitor") && !is_hex16(entry.visitor)) {
+    reader.error("visitor", fmt::format("expected 16 hex characters, found \"{}\"", entry.visitor));
+  }
+  entry.target = reader.text(object, "target");
+  if (is_string(object, "target") && entry.target.empty()) {
+    reader.error("target", "expected a target name, found \"\"");
+  }
+  const std::string outcome = reader.text(object, "outcome");
+  const std::string dead = engine::to_string(engine::StepOutcome::dead_lettered);
+  const std::string abandoned = engine::to_string(engine::StepOutcome::abandoned);
+  if (is_string(object, "outcome") && outcome != dead && outcome != abandoned) {
+    reader.error("outcome", fmt::format("expected \"{}\" or \"{}\", found \"{}\"", dead, abandoned, outcome));
+  }
+  reader.text(object, "reason");
+  reader.count(object, "attempts");
+  entry.hit.params = read_params(reader, object);
+  if (!reader.ok()) {
+    return std::nullopt;
+  }
+  return entry;
+}
+
+using GroupKey = std::tuple<std::uint64_t, std::string>;  // (visit, target)
+
+void add_entry(std::map<GroupKey, ReplayVisit>& groups, Entry entry, const std::string& path,
+               config::Diagnostics& diags) {
+  auto& group = groups[GroupKey{entry.visit, entry.target}];
+  if (group.hits.empty()) {
+    group.target = entry.target;
+    group.visit = entry.visit;
+    group.visitor = entry.visitor;
+  } else if (group.visitor != entry.visitor) {
+    diags.error(path, entry.hit.line, 0, "visitor",
+                fmt::format("visit {} on target '{}' has visitor {} at line {}, found {}", entry.visit,
+                            entry.target, group.visitor, group.hits.front().line, entry.visitor));
+    return;
+  }
+  for (const auto& h : group.hits) {
+    if (h.hit == entry.hit.hit) {
+      diags.error(path, entry.hit.line, 0, "hit",
+                  fmt::format("hit {} of visit {} on target '{}' is already at line {}", entry.hit.hit,
+                              entry.visit, entry.target, h.line));
+      return;
+    }
+  }
+  group.hits.push_back(std::move(entry.hit));
+}
+
+} // namespace
+
+std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::string& path,
+                                            config::Diagnostics& diags) {
+  std::map<GroupKey, ReplayVisit> groups;
+  int line = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto end = std::min(text.find('\n', at), text.size());
+    const auto content = text.substr(at, end - at);
+    at = end + 1;
+    ++line;
+    if (content.find_first_not_of(" \t\r") == std::string_view::npos) {
+      continue;
+    }
+    if (auto entry = read_line(path, line, content, diags)) {
+      add_entry(groups, std::move(*entry), path, diags);
+    }
+  }
+  std::vector<ReplayVisit> visits;
+  visits.reserve(groups.size());
+  for (auto& [key, group] : groups) {
+    std::stable_sort(group.hits.begin(), group.hits.end(),
+                     [](const ReplayHit& a, const ReplayHit& b) { return a.hit < b.hit; });
+    visits.push_back(std::move(group));
+  }
+  return visits;
+}
+
+DeadLetterFile read_dead_letter_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error(fmt::format("cannot read dead-letter file '{}'", path), ExitCode::runtime);
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) {
+    throw Error(fmt::format("cannot read dead-letter file '{}'", path), ExitCode::runtime);
+  }
+  const std::string text = content.str();
+  config::Diagnostics diags;
+  DeadLetterFile file;
+  file.path = path;
+  file.visits = parse_dead_letters(text, path, diags);
+  if (diags.has_errors()) {
+    throw Error(config::join_errors(diags), ExitCode::usage);
+  }
+  for (const auto& v : file.visits) {
+    file.hits += v.hits.size();
+  }
+  file.hash = content_hash(text);
+  return file;
+}
+
+std::string content_hash(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return fmt::format("fnv1a64:{:016x}", h);
+}
+
+std::string marker_path(const std::string& path) {
+  return path + ".replayed";
+}
+
+std::optional<std::string> replayed_at(const std::string& marker, const std::string& hash) {
+  std::ifstream in(marker);
+  if (!in) {
+    return std::nullopt;
+  }
+  const Json record = Json::parse(in, nullptr, false);
+  if (!record.is_object() || record.value("hash", std::string()) != hash) {
+    return std::nullopt;
+  }
+  return record.value("replayed_at", std::string("an unknown time"));
+}
+
+void write_marker(const std::string& marker, const DeadLetterFile& file, SysTime now) {
+  nlohmann::ordered_json record;
+  record["file"] = file.path;
+  record["hash"] = file.hash;
+  record["hits"] = file.hits;
+  record["replayed_at"] = report::format_utc(now);
+  report::write_file_atomically(marker, record.dump(2) + "\n");
+}
+
+} // namespace tf::app

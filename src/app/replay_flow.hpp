@@ -1,0 +1,93 @@
+#pragma once
+// The engine side of `replay`: a ReplayFlow resends the stored hits of one visit on its target,
+// one at a time and in order, with no pauses (cdt keeps the original times); ReplaySource hands
+// out one flow per arrival; ReplayObserver accounts outcomes and writes what still fails.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/dead_letter.hpp"
+#include "app/replay_file.hpp"
+#include "app/run_observer.hpp"
+#include "app/visit_flow.hpp"
+#include "engine/engine.hpp"
+#include "metrics/run_metrics.hpp"
+
+namespace tf::app {
+
+class ReplayFlow final : public engine::Flow {
+public:
+  /// `visit` and `context` must outlive the flow.
+  ReplayFlow(const ReplayVisit& visit, std::size_t target, const TargetContext& context);
+
+  std::size_t target() const override { return m_target; }
+  /// One visitor on one target: its replayed visits never overlap and keep file order.
+  std::uint64_t order_key() const override;
+  std::size_t step_count() const override { return m_visit.hits.size(); }
+  Millis pause_before(std::size_t) const override { return Millis{0}; }
+  /// GET with the stored parameters, or a POST form body carrying the target's token.
+  void build_request(std::size_t step, SteadyTime send_time, engine::HttpRequest& out) override;
+  void build_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
+
+  const ReplayVisit& visit() const { return m_visit; }
+  int abandoned = 0;  ///< hits of this flow that ended abandoned
+
+private:
+  const ReplayVisit& m_visit;
+  std::size_t m_target;
+  const TargetContext& m_context;
+};
+
+/// Attempts, flow starts and log lines go through RunObserver (the same accounting as `run`);
+/// step outcomes are counted here and failures written with their stored parameters.
+class ReplayObserver final : public engine::Observer {
+public:
+  ReplayObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,
+                 std::vector<std::string> target_names, const Clock& clock);
+
+  void on_flow_started(engine::Flow& flow, Micros start_lag) override;
+  void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
+  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
+                    std::string_view reason, int attempts) override;
+  void on_flow_done(engine::Flow& flow) override;
+  void on_log(std::string_view line) override;
+
+  /// The hits of a flow handed to the engine are "generated".
+  void on_generated(const ReplayFlow& flow);
+  /// A visit the engine never took (stopped first): generated, abandoned "not-started", written.
+  void on_not_taken(const ReplayVisit& visit, std::size_t target);
+
+private:
+  void write(const ReplayVisit& visit, const ReplayHit& hit, std::size_t target,
+             engine::StepOutcome outcome, std::string_view reason, int attempts);
+
+  RunObserver m_run;
+  metrics::SharedMetrics& m_metrics;
+  DeadLetterWriter& m_dead_letters;
+  std::vector<std::string> m_names;
+};
+
+} // namespace tf::app
+
+namespace tf::app {
+
+/// Yields the flow of visits[i] at arrival i; `targets[i]` is its engine target index.
+class ReplaySource final : public engine::FlowSource {
+public:
+  ReplaySource(const std::vector<ReplayVisit>& visits, std::vector<std::size_t> targets,
+               const std::vector<TargetContext>& contexts, ReplayObserver& observer);
+  std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
+  /// Visits handed to the engine so far (the first `taken()` of the list).
+  std::size_t taken() const { return m_next; }
+  std::size_t target_of(std::size_t visit) const { return m_targets.at(visit); }
+
+private:
+  const std::vector<ReplayVisit>& m_visits;
+  std::vector<std::size_t> m_targets;
+  const std::vector<TargetContext>& m_contexts;
+  ReplayObserver& m_observer;
+  std::size_t m_next = 0;
+};
+
+} // namespace tf::app

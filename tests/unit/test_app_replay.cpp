@@ -1,0 +1,360 @@
+// `replay`: reading dead-letter files, the replay marker, target resolution and delivery
+// through a fake transport on a fake clock.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/replay_command.hpp"
+#include "app/replay_file.hpp"
+#include "test_engine_support.hpp"
+#include "util/error.hpp"
+
+namespace {
+
+using namespace tf;
+using tf::engine::testing::Answer;
+using tf::engine::testing::FakeTransport;
+
+/// A fresh directory under the system temp dir, removed at scope exit.
+struct TempDir {
+  TempDir() {
+    std::random_device device;
+    path = std::filesystem::temp_directory_path() / ("tf-replay-" + std::to_string(device()));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  std::filesystem::path path;
+};
+
+constexpr std::int64_t k_now_s = 1'700'000'000;  // FakeClock's default wall time
+
+/// One dead-letter line as DeadLetterWriter writes it.
+std::string line(std::uint64_t visit, std::size_t hit, const std::string& target, std::int64_t cdt,
+                 const std::string& visitor = "0123456789abcdef") {
+  nlohmann::ordered_json j;
+  j["visit"] = visit;
+  j["hit"] = hit;
+  j["visitor"] = visitor;
+  j["target"] = target;
+  j["outcome"] = "dead-lettered";
+  j["reason"] = "http-503";
+  j["attempts"] = 3;
+  j["params"] = {{"idsite", "1"}, {"rec", "1"}, {"_id", visitor}, {"cdt", std::to_string(cdt)},
+                 {"url", fmt::format("https://shop.example/v{}/h{}", visit, hit)}, {"token_auth", "***"}};
+  return j.dump();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+config::TargetSpec target(const std::string& name, const std::string& token = "", bool enabled = true) {
+  config::TargetSpec t;
+  t.name = name;
+  t.url = "http://127.0.0.1:9/" + name + "/matomo.php";
+  t.token_auth = token;
+  t.enabled = enabled;
+  return t;
+}
+
+config::Settings settings_with(std::vector<config::TargetSpec> targets) {
+  config::Settings s;
+  s.targets = config::TargetsConfig{std::move(targets), config::Strategy::round_robin};
+  s.concurrency = 4;
+  s.retry_backoff = Millis{100};
+  return s;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+/// Runs replay on a fake clock; `answer(url_or_body)` decides each answer.
+struct ReplayHarness {
+  FakeClock clock;
+  std::vector<engine::HttpRequest> requests;
+  std::function<Answer(const engine::HttpRequest&)> answer = [](const engine::HttpRequest&) { return Answer{}; };
+  std::FILE* sink = std::tmpfile();
+  ~ReplayHarness() { std::fclose(sink); }
+
+  int run(const app::ReplayOptions& options) {
+    app::ReplaySeams seams{clock, [this](const engine::EngineConfig&) {
+                             return std::make_unique<FakeTransport>(clock, [this](const engine::HttpRequest& r, std::size_t) {
+                               requests.push_back(r);
+                               return answer(r);
+                             });
+                           }, false, sink};
+    return app::replay_command(options, seams);
+  }
+};
+
+} // namespace
+
+TEST_CASE("replay groups the lines of a dead-letter file by target and visit, in hit order", "[app]") {
+  const std::string text = line(7, 2, "b", k_now_s) + "\n" + line(3, 1, "a", k_now_s) + "\n\n" +
+                           line(7, 1, "b", k_now_s) + "\n" + line(3, 0, "b", k_now_s) + "\n";
+  config::Diagnostics diags;
+  const auto visits = app::parse_dead_letters(text, "dl.ndjson", diags);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(visits.size() == 3);
+  CHECK(visits[0].visit == 3);
+  CHECK(visits[0].target == "a");
+  CHECK(visits[1].visit == 3);
+  CHECK(visits[1].target == "b");
+  CHECK(visits[2].visit == 7);
+  REQUIRE(visits[2].hits.size() == 2);
+  CHECK(visits[2].hits[0].hit == 1);
+  CHECK(visits[2].hits[0].line == 4);
+  CHECK(visits[2].hits[1].hit == 2);
+  CHECK(visits[2].hits[1].line == 1);
+  const auto& params = visits[2].hits[0].params;
+  REQUIRE(params.size() == 5);
+  CHECK(params[0].first == "idsite");
+  CHECK(params[4].first == "url");
+  CHECK_FALSE(matomo::find(params, "token_auth").has_value());
+}
+
+TEST_CASE("replay reports every bad line of a dead-letter file with its line number", "[app]") {
+  const std::string text = std::string("{\"visit\":1,\n") +
+      "[1,2]\n" +
+      R"({"visit":-1,"hit":0,"visitor":"xyz","target":"","outcome":"lost","reason":"r","attempts":1,"params":{"idsite":1},"extra":true})" + "\n" +
+      R"({"hit":0,"visitor":"0123456789abcdef","target":"a","outcome":"abandoned","reason":"r","attempts":1,"params":{}})" + "\n" +
+      line(1, 0, "a", k_now_s) + "\n" + line(1, 0, "a", k_now_s) + "\n" +
+      line(1, 1, "a", k_now_s, "fedcba9876543210") + "\n";
+  config::Diagnostics diags;
+  app::parse_dead_letters(text, "dl.ndjson", diags);
+  CHECK(config::join_errors(diags) ==
+        "dl.ndjson:1:12: error: not valid JSON\n"
+        "dl.ndjson:2: error: expected a JSON object\n"
+        "dl.ndjson:3: error: extra: unknown key\n"
+        "dl.ndjson:3: error: visit: expected a non-negative integer, found -1\n"
+        "dl.ndjson:3: error: visitor: expected 16 hex characters, found \"xyz\"\n"
+        "dl.ndjson:3: error: target: expected a target name, found \"\"\n"
+        "dl.ndjson:3: error: outcome: expected \"dead-lettered\" or \"abandoned\", found \"lost\"\n"
+        "dl.ndjson:3: error: params.idsite: expected a string, found 1\n"
+        "dl.ndjson:4: error: visit: missing\n"
+        "dl.ndjson:4: error: params: expected a non-empty object of strings, found {}\n"
+        "dl.ndjson:6: error: hit: hit 0 of visit 1 on target 'a' is already at line 5\n"
+        "dl.ndjson:7: error: visitor: visit 1 on target 'a' has visitor 0123456789abcdef at line 5, found "
+        "fedcba9876543210");
+}
+
+TEST_CASE("replay reads a dead-letter file and rejects a bad one with exit code 2", "[app]") {
+  TempDir dir;
+  const auto path = dir.file("dl.ndjson");
+  write_text(path, line(1, 0, "a", k_now_s) + "\n" + line(1, 1, "a", k_now_s) + "\n");
+  const auto file = app::read_dead_letter_file(path);
+  CHECK(file.hits == 2);
+  CHECK(file.visits.size() == 1);
+  CHECK(file.hash == app::content_hash(read_text(path)));
+
+  write_text(path, "nope\n");
+  try {
+    app::read_dead_letter_file(path);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == path + ":1:2: error: not valid JSON");
+    CHECK(e.code() == ExitCode::usage);
+  }
+  CHECK(error_of([&] { app::read_dead_letter_file(dir.file("missing")); }) ==
+        "cannot read dead-letter file '" + dir.file("missing") + "'");
+}
+
+TEST_CASE("the content hash is FNV-1a 64 and stable", "[app]") {
+  CHECK(app::content_hash("") == "fnv1a64:cbf29ce484222325");
+  CHECK(app::content_hash("a") == "fnv1a64:af63dc4c8601ec8c");
+}
+
+TEST_CASE("the replay marker records the content it was written for", "[app]") {
+  TempDir dir;
+  const auto marker = dir.file("dl.ndjson.replayed");
+  CHECK_FALSE(app::replayed_at(marker, "fnv1a64:0000000000000001").has_value());
+  app::DeadLetterFile file;
+  file.path = dir.file("dl.ndjson");
+  file.hash = "fnv1a64:0000000000000001";
+  file.hits = 4;
+  app::write_marker(marker, file, SysTime{std::chrono::seconds{k_now_s}});
+  CHECK(app::replayed_at(marker, file.hash) == std::optional<std::string>("2023-11-14T22:13:20.000Z"));
+  CHECK_FALSE(app::replayed_at(marker, "fnv1a64:0000000000000002").has_value());
+  const auto record = nlohmann::json::parse(read_text(marker));
+  CHECK(record["hits"] == 4);
+  CHECK(record["file"] == file.path);
+}
+
+TEST_CASE("replay names unknown and disabled targets and tokenless targets of old hits", "[app]") {
+  app::DeadLetterFile file;
+  file.path = "dl.ndjson";
+  config::Diagnostics diags;
+  file.visits = app::parse_dead_letters(line(1, 0, "gone", k_now_s) + "\n" + line(2, 0, "off", k_now_s) + "\n" +
+                                            line(3, 0, "old", k_now_s - 90'000) + "\n" +
+                                            line(4, 0, "old", k_now_s - 100'000) + "\n",
+                                        "dl.ndjson", diags);
+  REQUIRE_FALSE(diags.has_errors());
+  const auto settings = settings_with({target("a"), target("off", "", false), target("old")});
+  const SysTime now{std::chrono::seconds{k_now_s}};
+  CHECK(error_of([&] { app::resolve_replay_targets(settings, file, now); }) ==
+        "dl.ndjson:2: error: target: target 'off' is disabled in the configuration; enable it to replay its hits\n"
+        "dl.ndjson:3: error: cdt: target 'old' has no token_auth, and 2 hit(s) have a cdt 24 h or more in the "
+        "past (first at this line): Matomo rejects them without a token; set the target's token_auth\n"
+        "dl.ndjson:1: error: target: no target named 'gone' in the configuration (targets: a, off, old)");
+
+  const auto ok = settings_with({target("x"), target("old", "secret"), target("gone"), target("off")});
+  const auto plan = app::resolve_replay_targets(ok, file, now);
+  REQUIRE(plan.contexts.size() == 3);
+  CHECK(plan.contexts[0].name == "old");
+  CHECK(plan.contexts[1].name == "gone");
+  CHECK(plan.contexts[2].name == "off");
+  CHECK(plan.visit_targets == std::vector<std::size_t>{1, 2, 0, 0});
+}
+
+TEST_CASE("replay writes still-failing hits next to the file unless --dead-letter is given", "[app]") {
+  app::ReplayOptions options;
+  options.file = "/data/dl.ndjson";
+  options.settings.dead_letter_file = "/data/dl.ndjson";
+  options.settings.origins["DEAD_LETTER_FILE"] = config::Origin{config::Layer::environment, "environment", 0};
+  CHECK(app::replay_output_path(options) == "/data/dl.ndjson.failed");
+  options.settings.dead_letter_file = "/data/again.ndjson";
+  options.settings.origins["DEAD_LETTER_FILE"] = config::Origin{config::Layer::command_line, "--dead-letter", 0};
+  CHECK(app::replay_output_path(options) == "/data/again.ndjson");
+}
+
+TEST_CASE("replay delivers each visit's hits in order, each target's token only in a POST body", "[app]") {
+  TempDir dir;
+  app::ReplayOptions options;
+  options.file = dir.file("dl.ndjson");
+  write_text(options.file, line(1, 4, "a", k_now_s - 60) + "\n" + line(2, 0, "b", k_now_s - 50) + "\n" +
+                               line(1, 3, "a", k_now_s - 70) + "\n");
+  options.settings = settings_with({target("a", "tok-a"), target("b")});
+  ReplayHarness h;
+  CHECK(h.run(options) == 0);
+  REQUIRE(h.requests.size() == 3);
+  std::vector<std::string> to_a;
+  for (const auto& r : h.requests) {
+    CHECK(r.url.find("token_auth") == std::string::npos);
+    if (r.url.find("/a/") != std::string::npos) {
+      CHECK(r.post);
+      CHECK(r.body.find("token_auth=tok-a") != std::string::npos);
+      CHECK(r.body.find("***") == std::string::npos);
+      to_a.push_back(r.body);
+    } else {
+      CHECK_FALSE(r.post);
+      CHECK(r.url.find("http://127.0.0.1:9/b/matomo.php?idsite=1&rec=1&_id=0123456789abcdef&cdt=") == 0);
+    }
+  }
+  REQUIRE(to_a.size() == 2);
+  CHECK(to_a[0].find("v1%2Fh3") != std::string::npos);
+  CHECK(to_a[1].find("v1%2Fh4") != std::string::npos);
+  CHECK(read_text(options.file + ".failed").empty());
+  CHECK(app::replayed_at(options.file + ".replayed", app::content_hash(read_text(options.file))).has_value());
+}
+
+TEST_CASE("replay refuses a file it has replayed before unless --force", "[app]") {
+  TempDir dir;
+  app::ReplayOptions options;
+  options.file = dir.file("dl.ndjson");
+  write_text(options.file, line(1, 0, "a", k_now_s) + "\n");
+  options.settings = settings_with({target("a")});
+  ReplayHarness h;
+  CHECK(h.run(options) == 0);
+  CHECK(error_of([&] { h.run(options); }) ==
+        options.file + " was already replayed at 2023-11-14T22:13:20.000Z (marker " + options.file +
+            ".replayed); Matomo records replayed hits again, so it is not resent: use --force to replay it anyway");
+  CHECK(h.requests.size() == 1);
+  options.force = true;
+  CHECK(h.run(options) == 0);
+  CHECK(h.requests.size() == 2);
+  write_text(options.file, line(1, 0, "a", k_now_s) + "\n" + line(1, 1, "a", k_now_s) + "\n");
+  options.force = false;
+  CHECK(h.run(options) == 0);  // other content: a new dead-letter file at the same path
+  CHECK(h.requests.size() == 4);
+}
+
+TEST_CASE("replay writes the hits that still fail to a new dead-letter file and exits 1 above the rate", "[app]") {
+  TempDir dir;
+  app::ReplayOptions options;
+  options.file = dir.file("dl.ndjson");
+  options.summary_json = dir.file("summary.json");
+  write_text(options.file, line(1, 0, "a", k_now_s) + "\n" + line(2, 5, "b", k_now_s) + "\n" +
+                               line(2, 6, "b", k_now_s) + "\n");
+  options.settings = settings_with({target("a"), target("b")});
+  options.settings.max_retries = 1;
+  options.settings.max_failure_rate = 0.5;
+  ReplayHarness h;
+  h.answer = [](const engine::HttpRequest& r) { return Answer{r.url.find("/b/") != std::string::npos ? 503 : 204}; };
+  CHECK(h.run(options) == 1);
+  CHECK(h.requests.size() == 3);  // a once; b's first hit twice (one retry), its second never sent
+  std::istringstream failed(read_text(options.file + ".failed"));
+  std::vector<nlohmann::json> lines;
+  for (std::string text; std::getline(failed, text);) {
+    lines.push_back(nlohmann::json::parse(text));
+  }
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["visit"] == 2);
+  CHECK(lines[0]["hit"] == 5);
+  CHECK(lines[0]["target"] == "b");
+  CHECK(lines[0]["reason"] == "http-503");
+  CHECK(lines[0]["attempts"] == 2);
+  CHECK(lines[0]["params"]["url"] == "https://shop.example/v2/h5");
+  CHECK(lines[1]["hit"] == 6);
+  CHECK(lines[1]["reason"] == "previous-hit-failed");
+  const auto summary = nlohmann::json::parse(read_text(options.summary_json));
+  CHECK(summary["totals"]["dead_lettered"] == 2);
+  CHECK(summary["accounting"]["balanced"] == true);
+
+  // The new file replays like any other.
+  app::ReplayOptions again = options;
+  again.file = options.file + ".failed";
+  again.summary_json.clear();
+  h.answer = [](const engine::HttpRequest&) { return Answer{200}; };
+  CHECK(h.run(again) == 0);
+  CHECK(h.requests.size() == 5);
+  CHECK(read_text(again.file + ".failed").empty());
+}
+
+TEST_CASE("replay of an empty dead-letter file sends nothing and succeeds", "[app]") {
+  TempDir dir;
+  app::ReplayOptions options;
+  options.file = dir.file("dl.ndjson");
+  write_text(options.file, "\n");
+  options.settings = settings_with({target("a")});
+  ReplayHarness h;
+  CHECK(h.run(options) == 0);
+  CHECK(h.requests.empty());
+  CHECK_FALSE(std::filesystem::exists(options.file + ".replayed"));
+}
+
+TEST_CASE("replay refuses to write still-failing hits over the file it replays", "[app]") {
+  TempDir dir;
+  app::ReplayOptions options;
+  options.file = dir.file("dl.ndjson");
+  write_text(options.file, line(1, 0, "a", k_now_s) + "\n");
+  options.settings = settings_with({target("a")});
+  options.settings.dead_letter_file = options.file;
+  options.settings.origins["DEAD_LETTER_FILE"] = config::Origin{config::Layer::command_line, "--dead-letter", 0};
+  ReplayHarness h;
+  CHECK(error_of([&] { h.run(options); }) ==
+        "--dead-letter: the output " + options.file + " is the file being replayed; choose another file");
+  CHECK(h.requests.empty());
+}
