@@ -74,7 +74,7 @@ void add_replay(CLI::App& app, Action& action) {
   sub->add_option("FILE", state->file, "Dead-letter file (NDJSON) written by run --dead-letter")->required();
   add_config_options(*sub, state->config, false);
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
-  sub->add_flag("--force", state->force, "Resend hits even when their cdt is older than 24 h and no token is set")->group("Replay");
+  sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
   sub->callback([state, &action] { action = [state] { return replay(*state); }; });
 }
 

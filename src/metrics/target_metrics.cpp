@@ -119,6 +119,9 @@ std::optional<double> success_rate(const TargetMetrics& target) noexcept {
 }
 
 Health health_of(const TargetMetrics& target) noexcept {
+  if (target.acked + target.dead_lettered == 0 && target.failed_attempts > 0) {
+    return Health::failed;  // every request failed and no hit got an outcome yet (e.g. abandoned)
+  }
   return classify_health(target.acked, target.acked + target.dead_lettered);
 }
 

@@ -112,7 +112,7 @@ struct TargetMetrics {
 /// nothing about the target. Retried attempts that later succeed count as success. nullopt
 /// when no hit has finished.
 std::optional<double> success_rate(const TargetMetrics& target) noexcept;
-/// classify_health(acked, acked + dead_lettered).
+/// classify_health(acked, acked + dead_lettered); `failed` when no hit finished but attempts failed.
 Health health_of(const TargetMetrics& target) noexcept;
 
 } // namespace tf::metrics

@@ -142,6 +142,9 @@ std::string format_ms(std::uint64_t micros, bool empty) {
 bool generator_is_bottleneck(const metrics::Snapshot& snapshot) noexcept {
   const double cpu_limit = k_cpu_warning_percent * static_cast<double>(std::max(snapshot.threads, 1U));
   const auto lag_limit = static_cast<std::uint64_t>(std::chrono::microseconds(k_loop_lag_warning).count());
+  if (snapshot.elapsed < k_min_elapsed_for_warning) {
+    return false;  // start-up work dominates the CPU figure of a very short run
+  }
   return snapshot.generator_cpu_percent() >= cpu_limit || snapshot.loop_lag.percentile(99) > lag_limit;
 }
 

@@ -13,6 +13,8 @@ namespace tf::report {
 
 /// Loop lag p99 above which the generator is called the bottleneck.
 inline constexpr std::chrono::milliseconds k_loop_lag_warning{50};
+/// Runs shorter than this never get the bottleneck warning (start-up CPU would dominate).
+inline constexpr std::chrono::seconds k_min_elapsed_for_warning{1};
 /// Generator CPU, in percent of one core per thread, at or above which it is the bottleneck.
 inline constexpr double k_cpu_warning_percent = 90.0;
 
