@@ -126,3 +126,238 @@ hit() {
 now_s() {
   date +%s
 }
+
+# ---- helpers of the run_*, generate_* and merge_* tests ----------------------------------------
+
+TF_BIN=${TF_BIN:-$TF_SOURCE_DIR/build/dev/src/trafficinator}
+
+# need_tools: the run tests read JSON with jq; fail (not skip) when it or the binaries are missing.
+need_tools() {
+  command -v jq >/dev/null || fail "jq is required by the run tests (apt-get install jq)"
+  [[ -x "$TF_BIN" ]] || fail "trafficinator binary not found: $TF_BIN"
+}
+
+# jv FILE FILTER: one value of a JSON file, raw (jq -r).
+jv() {
+  jq -r "$2" "$1"
+}
+
+# run_tf NAME [trafficinator args...]: runs trafficinator in the foreground, bounded by
+# TF_RUN_LIMIT seconds (default 120, then SIGKILL). stdout, stderr go to $TF_WORK/NAME.out and
+# $TF_WORK/NAME.err; the exit code is left in RUN_RC (never aborts the test).
+run_tf() {
+  local name=$1
+  shift
+  RUN_RC=0
+  timeout -k 5 "${TF_RUN_LIMIT:-120}" "$TF_BIN" "$@" >"$TF_WORK/$name.out" 2>"$TF_WORK/$name.err" \
+    || RUN_RC=$?
+  if ((RUN_RC == 124 || RUN_RC == 137)); then
+    echo "FAIL: $name: trafficinator did not finish within ${TF_RUN_LIMIT:-120} s" >&2
+    tail -5 "$TF_WORK/$name.err" >&2
+    TF_FAILURES=$((TF_FAILURES + 1))
+  fi
+}
+
+# check_accounting SUMMARY [DEAD_LETTER_FILE]: generated = acked + dead-lettered + abandoned in
+# the totals and for every target, the summary says balanced, and the dead-letter file has
+# exactly dead-lettered + abandoned lines.
+check_accounting() {
+  local s=$1 n=${1##*/} balanced generated sum hits unbalanced lost
+  read -r balanced generated sum hits unbalanced lost < <(jq -r '.accounting as $a |
+    [$a.balanced, $a.generated, $a.acked + $a.dead_lettered + $a.abandoned, .totals.hits,
+     ([.targets[] | select(.hits != .acked + .dead_lettered + .abandoned) | .name] | length),
+     $a.dead_lettered + $a.abandoned] | @tsv' "$s")
+  check "$n: accounting balanced" "true" "$balanced"
+  check "$n: generated = acked + dead + abandoned" "$generated" "$sum"
+  check "$n: totals.hits = accounting.generated" "$generated" "$hits"
+  check "$n: targets not balanced" "0" "$unbalanced"
+  if [[ $# -ge 2 ]]; then
+    local lines=0
+    [[ -f "$2" ]] && lines=$(grep -c . "$2" || true)
+    check "$n: dead-letter lines = dead + abandoned" "$lost" "$lines"
+  fi
+}
+
+# check_delivered SUMMARY: a clean run against the strict mock (mock still running): zero
+# violations, every generated hit acked, the mock accepted exactly the acked hits, and it
+# reconstructed as many visits as were started.
+check_delivered() {
+  local s=$1 n=${1##*/} generated acked visits
+  read -r generated acked visits < <(jq -r '[.accounting.generated, .accounting.acked,
+    .totals.visits] | @tsv' "$s")
+  local stats
+  stats=$(mock_stats)
+  local violations rejected accepted mock_visits in_url
+  read -r violations rejected accepted mock_visits in_url < <(jq -r '[.violations_total,
+    .hits_rejected, .hits_accepted, .visits, .token_in_url] | @tsv' <<<"$stats")
+  check "$n: zero violations" "0" "$violations"
+  [[ "$violations" == 0 ]] || jq -c '.violations' <<<"$stats" >&2
+  check "$n: zero rejected hits" "0" "$rejected"
+  check "$n: acked = generated" "$generated" "$acked"
+  check "$n: mock accepted = acked" "$acked" "$accepted"
+  check "$n: mock visits = visits started" "$visits" "$mock_visits"
+  check "$n: no token in a URL" "0" "$in_url"
+  ((generated > 0)) || { echo "FAIL: $n: nothing was generated" >&2; TF_FAILURES=$((TF_FAILURES + 1)); }
+}
+
+# check_table NAME: the health table and the accounting line (with ✓) are on NAME's stdout.
+check_table() {
+  local out="$TF_WORK/$1.out"
+  check "$1: table header" "1" "$(grep -c '^target  *status' "$out" || true)"
+  check "$1: table total row" "1" "$(grep -c '^TOTAL ' "$out" || true)"
+  check "$1: accounting line with ✓" "1" \
+    "$(grep -Ec '^accounting: generated [0-9]+ = acked [0-9]+ \+ dead-lettered [0-9]+ \+ abandoned [0-9]+ ✓$' "$out" || true)"
+}
+
+# mock_hits_count JQ_CONDITION: how many hits stored by the mock satisfy the condition, e.g.
+# `mock_hits_count '.params.ec_id != null'`.
+mock_hits_count() {
+  curl -s --max-time 30 "$MOCK_BASE/mock/hits" | jq -s "[.[] | select($1)] | length"
+}
+
+# run_paced NAME VISITS_PER_S VISITS [trafficinator args...]: starts a fresh mock and runs
+# `trafficinator run ARGS` against it with --speed set for VISITS_PER_S visits a second, a
+# --visits VISITS cap, --seed 5 and real pauses of at most 20 ms; then checks exit 0, a clean
+# delivery and the accounting. The mock is left running for more checks: stop_mock after them.
+run_paced() {
+  local name=$1 rate=$2 visits=$3
+  shift 3
+  local per_day
+  per_day=$("$TF_BIN" run "$@" --show-config | sed -n 's/^TARGET_VISITS_PER_DAY  *\([0-9.]*\) .*/\1/p' || true)
+  [[ -n "$per_day" ]] || fail "$name: no TARGET_VISITS_PER_DAY in --show-config"
+  local speed
+  speed=$(awk -v r="$rate" -v d="$per_day" 'BEGIN { printf "%.3f", r * 86400 / d }')
+  start_mock
+  local s=$TF_WORK/$name.json
+  MATOMO_URL=$MOCK_URL PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0.02 \
+    run_tf "$name" run "$@" --speed "$speed" --visits "$visits" --duration 20s --seed 5 \
+    --summary-json "$s" --dead-letter "$TF_WORK/$name.dead" --quiet
+  check "$name: exit code" "0" "$RUN_RC"
+  if [[ -s "$s" ]]; then
+    check_delivered "$s"
+    check_accounting "$s" "$TF_WORK/$name.dead"
+    check "$name: stopped by the visit cap" "max-arrivals" "$(jv "$s" '.stop_reason')"
+    check "$name: visits started" "$visits" "$(jv "$s" '.totals.visits')"
+  else
+    echo "FAIL: $name: no summary: $(tail -3 "$TF_WORK/$name.err")" >&2
+    TF_FAILURES=$((TF_FAILURES + 1))
+  fi
+}
+
+# fault_run NAME FAULTS_JSON VISITS [trafficinator args...]: a fresh mock with the fault plan,
+# then a smoke run of VISITS visits at 30 visits/s; the mock is left running (stop_mock after the
+# checks).
+fault_run() {
+  local name=$1 faults=$2 visits=$3
+  shift 3
+  start_mock
+  set_faults "$faults"
+  MATOMO_URL=$MOCK_URL run_tf "$name" run --preset smoke --visits "$visits" --speed 3 --seed 21 \
+    --summary-json "$TF_WORK/$name.json" --dead-letter "$TF_WORK/$name.dead" "$@"
+  check "$name: exit code" "0" "$RUN_RC"
+  [[ -s "$TF_WORK/$name.json" ]] || fail "$name: no summary: $(tail -3 "$TF_WORK/$name.err")"
+  if [[ -s "$TF_WORK/$name.dead" ]]; then
+    echo "$name: dead-letter reasons: $(jq -r .reason "$TF_WORK/$name.dead" | sort | uniq -c | tr '\n' ' ')" >&2
+  fi
+  check_delivered "$TF_WORK/$name.json"
+  check_accounting "$TF_WORK/$name.json" "$TF_WORK/$name.dead"
+}
+
+# ---- helpers of the multi_* and replay_* tests (several mocks) ---------------------------------
+
+# start_mocks N [mock-matomo options...]: starts N mocks; their endpoints are MOCKS_URL[i] and
+# MOCKS_BASE[i] (0-based). The MOCK_* variables are left on the last one (see use_mock).
+start_mocks() {
+  local n=$1 i
+  shift
+  MOCKS_URL=() MOCKS_BASE=() MOCKS_PID=() MOCKS_REPORT=() MOCKS_LOG=()
+  for ((i = 0; i < n; i++)); do
+    start_mock "$@"
+    MOCKS_URL+=("$MOCK_URL") MOCKS_BASE+=("$MOCK_BASE") MOCKS_PID+=("$MOCK_PID")
+    MOCKS_REPORT+=("$MOCK_REPORT") MOCKS_LOG+=("$MOCK_LOG")
+  done
+}
+
+# use_mock I: points MOCK_* (and so mock_stat, mock_stats, set_faults, stop_mock) at mock I.
+use_mock() {
+  MOCK_URL=${MOCKS_URL[$1]} MOCK_BASE=${MOCKS_BASE[$1]} MOCK_PID=${MOCKS_PID[$1]}
+  MOCK_REPORT=${MOCKS_REPORT[$1]} MOCK_LOG=${MOCKS_LOG[$1]}
+}
+
+# reset_mocks: POST /mock/reset to every mock of start_mocks (hits, visits, counts).
+reset_mocks() {
+  local base
+  for base in "${MOCKS_BASE[@]}"; do
+    curl -s --max-time 10 -o /dev/null --data "" "$base/mock/reset" || fail "reset of $base failed"
+  done
+}
+
+# mocks_targets FILE STRATEGY SPEC...: writes a targets JSON file whose i-th target is mock i of
+# start_mocks; SPEC is NAME:WEIGHT[:off] (off = "enabled": false).
+mocks_targets() {
+  local file=$1 strategy=$2 i=0 spec name weight off
+  shift 2
+  local items=()
+  for spec in "$@"; do
+    IFS=: read -r name weight off <<<"$spec"
+    items+=("$(jq -nc --arg n "$name" --arg u "${MOCKS_URL[$i]}" --argjson w "$weight" \
+      --argjson e "$([[ "$off" == off ]] && echo false || echo true)" \
+      '{name: $n, url: $u, site_id: 1, weight: $w, enabled: $e}')")
+    i=$((i + 1))
+  done
+  printf '%s\n' "${items[@]}" | jq -s --arg s "$strategy" '{targets: ., distribution_strategy: $s}' >"$file"
+}
+
+# mock_visitor_ids I: the distinct visitor ids (_id) of the hits stored by mock I, sorted.
+mock_visitor_ids() {
+  curl -s --max-time 30 "${MOCKS_BASE[$1]}/mock/hits" | jq -r '.params._id // empty' | sort -u
+}
+
+# mocks_stat PATH: `mock_stat PATH` of every mock of start_mocks, space-separated.
+mocks_stat() {
+  local base values=()
+  for base in "${MOCKS_BASE[@]}"; do
+    values+=("$(curl -s --max-time 10 "$base/mock/stat/$1")")
+  done
+  echo "${values[*]}"
+}
+
+# start_tf NAME [trafficinator args...]: starts trafficinator in the background (stdout, stderr
+# to $TF_WORK/NAME.out, .err); sets TF_RUN_PID. The cleanup trap stops it if the test fails.
+start_tf() {
+  local name=$1
+  shift
+  "$TF_BIN" "$@" >"$TF_WORK/$name.out" 2>"$TF_WORK/$name.err" &
+  TF_RUN_PID=$!
+  TF_PIDS+=("$TF_RUN_PID")
+}
+
+# wait_tf SECONDS: waits at most SECONDS for TF_RUN_PID to exit; sets RUN_RC (its exit code) and
+# WAITED_MS; on time-out it kills the process, records a failure and sets RUN_RC=timeout.
+wait_tf() {
+  local start deadline
+  start=$(date +%s%N)
+  deadline=$((start + $1 * 1000000000))
+  while kill -0 "$TF_RUN_PID" 2>/dev/null && (($(date +%s%N) < deadline)); do sleep 0.05; done
+  WAITED_MS=$((($(date +%s%N) - start) / 1000000))
+  if kill -0 "$TF_RUN_PID" 2>/dev/null; then
+    kill -KILL "$TF_RUN_PID" 2>/dev/null || true
+    wait "$TF_RUN_PID" 2>/dev/null || true
+    RUN_RC=timeout
+    echo "FAIL: trafficinator still running after $1 s" >&2
+    TF_FAILURES=$((TF_FAILURES + 1))
+    return 0
+  fi
+  RUN_RC=0
+  wait "$TF_RUN_PID" || RUN_RC=$?
+}
+
+# wait_for_file_line FILE REGEX SECONDS: waits until FILE has a line matching REGEX; 0 if found.
+wait_for_file_line() {
+  local i
+  for ((i = 0; i < $3 * 20; i++)); do
+    grep -Eq "$2" "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
