@@ -1,11 +1,15 @@
 #include "matomo/encode.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 
 #include <date/tz.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "matomo/wire.hpp"
 
 namespace tf::matomo {
 namespace {
@@ -15,6 +19,37 @@ constexpr std::int64_t k_day_s = 86'400;
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   const std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/// A hit's stamped time: cdt (UNIX s) and the local wall clock h/m/s.
+struct HitTime {
+  std::int64_t cdt = 0, h = 0, m = 0, s = 0;
+};
+
+/// The UTC offset of `zone` at `at_s`, in seconds. An offset is constant over a sys_info
+/// interval, so the last interval looked up is kept per thread (get_info searches and copies).
+std::int64_t utc_offset_s(const date::time_zone& zone, std::int64_t at_s) {
+  struct Interval {
+    const date::time_zone* zone = nullptr;
+    std::int64_t begin = 0, end = 0, offset = 0;
+  };
+  thread_local Interval last;
+  if (last.zone != &zone || at_s < last.begin || at_s >= last.end) {
+    const auto info = zone.get_info(date::sys_seconds{std::chrono::seconds{at_s}});
+    last = {&zone, info.begin.time_since_epoch().count(), info.end.time_since_epoch().count(), info.offset.count()};
+  }
+  return last.offset;
+}
+
+HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone) {
+  HitTime t;
+  t.cdt = floor_div(at_ms, 1000);
+  const std::int64_t local_s = t.cdt + (zone != nullptr ? utc_offset_s(*zone, t.cdt) : 0);
+  const std::int64_t of_day = local_s - floor_div(local_s, k_day_s) * k_day_s;
+  t.h = of_day / 3600;
+  t.m = (of_day / 60) % 60;
+  t.s = of_day % 60;
+  return t;
 }
 
 /// Writes parameters into an existing Params, reusing its strings' storage.
@@ -34,36 +69,114 @@ public:
     }
     ++m_count;
   }
-  void put_if(std::string_view key, std::string_view value) {
-    if (!value.empty()) {
-      put(key, value);
-    }
-  }
   void put_int(std::string_view key, std::int64_t value) {
     const fmt::format_int text(value);
     put(key, std::string_view(text.data(), text.size()));
   }
+  void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
 
 private:
   Params& m_out;
   std::size_t m_count = 0;
 };
 
-void put_time(ParamWriter& w, std::int64_t at_ms, const date::time_zone* zone) {
-  const std::int64_t at_s = floor_div(at_ms, 1000);
-  w.put_int("cdt", at_s);
-  std::int64_t local_s = at_s;
-  if (zone != nullptr) {
-    const auto info = zone->get_info(date::sys_seconds{std::chrono::seconds{at_s}});
-    local_s += info.offset.count();
+/// Pass 1 of the direct encoding: an upper bound of the encoded size, in bytes.
+class SizeBound {
+public:
+  void put(std::string_view key, std::string_view value) { m_size += 3 * (key.size() + value.size()) + 2; }
+  void put_int(std::string_view key, std::int64_t) { m_size += 3 * key.size() + 2 + k_int_chars; }
+  void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
+  std::size_t size() const { return m_size; }
+
+private:
+  static constexpr std::size_t k_int_chars = 20;
+  std::size_t m_size = 0;
+};
+
+/// Shorter values are encoded directly: a memo look-up would cost about as much.
+constexpr std::size_t k_memo_min_size = 16;
+
+/// The encoding of `text`, kept for the last few distinct texts encoded on this thread (matched
+/// by content, so it never goes stale).
+std::string_view memo_encoding(std::string_view text, bool plus_for_space) {
+  struct Entry {
+    std::string text, encoded;
+    bool plus = false;
+  };
+  constexpr std::size_t k_entries = 8;
+  thread_local std::array<Entry, k_entries> entries;
+  thread_local std::size_t next = 0;
+  for (const Entry& entry : entries) {
+    if (entry.plus == plus_for_space && entry.text == text && !entry.encoded.empty()) {
+      return entry.encoded;
+    }
   }
-  const std::int64_t of_day = local_s - floor_div(local_s, k_day_s) * k_day_s;
-  w.put_int("h", of_day / 3600);
-  w.put_int("m", (of_day / 60) % 60);
-  w.put_int("s", of_day % 60);
+  Entry& entry = entries.at(next);
+  next = (next + 1) % k_entries;
+  entry.text.assign(text);
+  entry.plus = plus_for_space;
+  entry.encoded.resize(3 * text.size());
+  char* end = percent_encode_to(text, plus_for_space, entry.encoded.data());
+  entry.encoded.resize(static_cast<std::size_t>(end - entry.encoded.data()));
+  return entry.encoded;
 }
 
-void put_order(ParamWriter& w, const model::Order& order) {
+/// Pass 2: `key=value` pairs, percent-encoded straight into a buffer sized by SizeBound.
+class PairEncoder {
+public:
+  PairEncoder(char* dest, bool plus_for_space) : m_dest(dest), m_plus(plus_for_space) {}
+  void put(std::string_view key, std::string_view value) {
+    start_pair(key);
+    m_dest = percent_encode_to(value, m_plus, m_dest);
+  }
+  void put_int(std::string_view key, std::int64_t value) {
+    start_pair(key);
+    const fmt::format_int text(value);  // digits and '-' need no encoding
+    m_dest = std::copy_n(text.data(), text.size(), m_dest);
+  }
+  /// A value that recurs (visitor strings on every hit, urlref = the previous url, the page url
+  /// of events): its encoding comes from the thread's memo when one of the recent texts matches.
+  void put_recurring(std::string_view key, std::string_view value) {
+    if (value.size() < k_memo_min_size) {
+      put(key, value);
+      return;
+    }
+    const std::string_view encoded = memo_encoding(value, m_plus);
+    start_pair(key);
+    m_dest = std::copy_n(encoded.data(), encoded.size(), m_dest);
+  }
+  char* end() const { return m_dest; }
+
+private:
+  void start_pair(std::string_view key) {
+    if (m_any) {
+      *m_dest++ = '&';
+    }
+    m_any = true;
+    m_dest = std::copy_n(key.data(), key.size(), m_dest);  // keys are literals of [a-z_]
+    *m_dest++ = '=';
+  }
+  char* m_dest;
+  bool m_plus;
+  bool m_any = false;
+};
+
+template <class Writer>
+void put_if(Writer& w, std::string_view key, std::string_view value) {
+  if (!value.empty()) {
+    w.put(key, value);
+  }
+}
+
+template <class Writer>
+void put_recurring_if(Writer& w, std::string_view key, std::string_view value) {
+  if (!value.empty()) {
+    w.put_recurring(key, value);
+  }
+}
+
+template <class Writer>
+void put_order(Writer& w, const model::Order& order) {
   w.put("idgoal", "0");
   w.put("ec_id", order.id);
   w.put("ec_items", ec_items_json(order));
@@ -74,13 +187,14 @@ void put_order(ParamWriter& w, const model::Order& order) {
   w.put("ec_dt", format_cents(order.discount));
 }
 
-void put_kind(ParamWriter& w, const model::Hit& hit) {
+template <class Writer>
+void put_kind(Writer& w, const model::Hit& hit) {
   using model::HitKind;
   switch (hit.kind) {
     case HitKind::pageview: break;
     case HitKind::site_search:
       w.put("search", hit.search);
-      w.put_if("search_cat", hit.search_cat);
+      put_if(w, "search_cat", hit.search_cat);
       if (hit.search_count >= 0) {
         w.put_int("search_count", hit.search_count);
       }
@@ -90,7 +204,7 @@ void put_kind(ParamWriter& w, const model::Hit& hit) {
     case HitKind::event:
       w.put("e_c", hit.e_c);
       w.put("e_a", hit.e_a);
-      w.put_if("e_n", hit.e_n);
+      put_if(w, "e_n", hit.e_n);
       if (hit.e_v) {
         w.put("e_v", fmt::format("{}", *hit.e_v));
       }
@@ -110,6 +224,49 @@ void put_kind(ParamWriter& w, const model::Hit& hit) {
   }
 }
 
+/// The one definition of a hit's parameters and their order (see encode.hpp).
+template <class Writer>
+void put_hit(Writer& w, const model::Visit& visit, const model::Hit& hit, const EncodeContext& ctx, const HitTime& t) {
+  const model::Visitor& visitor = visit.visitor;
+  w.put_int("idsite", ctx.site_id);
+  w.put("rec", "1");
+  w.put_recurring("url", hit.url);
+  put_if(w, "action_name", hit.action_name);
+  w.put("_id", visitor.id);
+  w.put("cid", visitor.id);
+  put_if(w, "uid", visitor.uid);
+  w.put_int("cdt", t.cdt);
+  w.put_int("h", t.h);
+  w.put_int("m", t.m);
+  w.put_int("s", t.s);
+  if (hit.new_visit) {
+    w.put("new_visit", "1");
+  }
+  put_recurring_if(w, "urlref", hit.urlref);
+  put_if(w, "pv_id", hit.pv_id);
+  put_recurring_if(w, "ua", visitor.user_agent);
+  put_recurring_if(w, "lang", visitor.lang);
+  put_if(w, "res", visitor.res);
+  if (ctx.has_token && ctx.send_cip) {
+    put_if(w, "cip", visitor.ip);
+  }
+  put_kind(w, hit);
+}
+
+/// Appends the hit's encoded `key=value&...` pairs to `out`.
+void append_hit_pairs(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, bool plus_for_space,
+                      std::string& out) {
+  const model::Hit& hit = visit.hits.at(index);
+  const HitTime t = hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone);
+  SizeBound bound;
+  put_hit(bound, visit, hit, ctx, t);
+  const std::size_t old = out.size();
+  out.resize(old + bound.size());
+  PairEncoder encoder(out.data() + old, plus_for_space);
+  put_hit(encoder, visit, hit, ctx, t);
+  out.resize(static_cast<std::size_t>(encoder.end() - out.data()));
+}
+
 } // namespace
 
 std::string format_cents(model::Cents cents) {
@@ -127,28 +284,8 @@ std::string ec_items_json(const model::Order& order) {
 
 void encode_hit(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, Params& out) {
   const model::Hit& hit = visit.hits.at(index);
-  const model::Visitor& visitor = visit.visitor;
   ParamWriter w(out);
-  w.put_int("idsite", ctx.site_id);
-  w.put("rec", "1");
-  w.put("url", hit.url);
-  w.put_if("action_name", hit.action_name);
-  w.put("_id", visitor.id);
-  w.put("cid", visitor.id);
-  w.put_if("uid", visitor.uid);
-  put_time(w, ctx.anchor_ms + hit.offset_ms, ctx.time_zone);
-  if (hit.new_visit) {
-    w.put("new_visit", "1");
-  }
-  w.put_if("urlref", hit.urlref);
-  w.put_if("pv_id", hit.pv_id);
-  w.put_if("ua", visitor.user_agent);
-  w.put_if("lang", visitor.lang);
-  w.put_if("res", visitor.res);
-  if (ctx.has_token && ctx.send_cip) {
-    w.put_if("cip", visitor.ip);
-  }
-  put_kind(w, hit);
+  put_hit(w, visit, hit, ctx, hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone));
 }
 
 Params encode_hit(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx) {
@@ -156,6 +293,21 @@ Params encode_hit(const model::Visit& visit, std::size_t hit, const EncodeContex
   out.reserve(24);
   encode_hit(visit, hit, ctx, out);
   return out;
+}
+
+void append_hit_query(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx, std::string& out) {
+  append_hit_pairs(visit, hit, ctx, false, out);
+}
+
+void append_hit_form(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx, std::string_view token,
+                     std::string& out) {
+  append_hit_pairs(visit, hit, ctx, true, out);
+  if (!token.empty()) {
+    out += "&token_auth=";
+    const std::size_t old = out.size();
+    out.resize(old + 3 * token.size());
+    out.resize(static_cast<std::size_t>(percent_encode_to(token, true, out.data() + old) - out.data()));
+  }
 }
 
 } // namespace tf::matomo

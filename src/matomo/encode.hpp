@@ -15,6 +15,8 @@
 // `cip` is sent only when the target has a token and `send_cip` is set.
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "matomo/params.hpp"
 #include "model/visit.hpp"
@@ -38,6 +40,15 @@ Params encode_hit(const model::Visit& visit, std::size_t hit, const EncodeContex
 
 /// Same, into `out`, reusing its storage (no allocation once warm for same-shaped hits).
 void encode_hit(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx, Params& out);
+
+/// The query string of the hit, appended to `out`: the same bytes as
+/// `append_query_string(encode_hit(visit, hit, ctx), out)`, without building Params.
+void append_hit_query(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx, std::string& out);
+
+/// The form body of the hit, appended to `out`: the same bytes as
+/// `form_body(encode_hit(visit, hit, ctx), token)`, without building Params.
+void append_hit_form(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx, std::string_view token,
+                     std::string& out);
 
 /// Cents as a decimal amount with two digits: 1234 → "12.34", -5 → "-0.05".
 std::string format_cents(model::Cents cents);

@@ -1,37 +1,114 @@
 #include "matomo/wire.hpp"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace tf::matomo {
 namespace {
 
-constexpr std::array<bool, 256> make_unreserved() {
-  std::array<bool, 256> table{};
-  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (const char c : {'-', '.', '_', '~'}) table[static_cast<std::size_t>(c)] = true;
+/// One byte's encoding packed in 4 bytes: up to 3 characters, then how many of them count.
+using Escape = std::array<char, 4>;
+using EscapeTable = std::array<Escape, 256>;
+
+constexpr bool is_unreserved(std::size_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+constexpr EscapeTable make_escapes(bool plus_for_space) {
+  constexpr std::string_view hex = "0123456789ABCDEF";
+  EscapeTable table{};
+  for (std::size_t byte = 0; byte < table.size(); ++byte) {
+    if (is_unreserved(byte)) {
+      table[byte] = {static_cast<char>(byte), 0, 0, 1};
+    } else if (plus_for_space && byte == ' ') {
+      table[byte] = {'+', 0, 0, 1};
+    } else {
+      table[byte] = {'%', hex[byte >> 4U], hex[byte & 0x0fU], 3};
+    }
+  }
   return table;
 }
 
-constexpr std::array<bool, 256> k_unreserved = make_unreserved();
-constexpr std::string_view k_hex = "0123456789ABCDEF";
+constexpr EscapeTable k_query_escapes = make_escapes(false);
+constexpr EscapeTable k_form_escapes = make_escapes(true);
 
-/// Percent-encodes `text` at `dest` (room for 3 × size needed); returns the end.
-char* encode_to(std::string_view text, bool plus_for_space, char* dest) {
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (k_unreserved[byte]) {
-      *dest++ = c;
-    } else if (plus_for_space && c == ' ') {
-      *dest++ = '+';
-    } else {
-      *dest++ = '%';
-      *dest++ = k_hex[byte >> 4U];
-      *dest++ = k_hex[byte & 0x0fU];
+/// Escapes one byte at `dest` with a 4-byte store (room for 4 needed); returns the new end.
+char* escape_byte(const EscapeTable& table, char c, char* dest) {
+  const Escape& entry = table[static_cast<unsigned char>(c)];
+  const auto size = static_cast<std::size_t>(entry[3]);  // read before the store may alias it
+  std::uint32_t packed = 0;
+  std::memcpy(&packed, entry.data(), sizeof packed);
+  std::memcpy(dest, &packed, sizeof packed);
+  return dest + size;
+}
+
+#if defined(__SSE2__)
+/// In [lo, hi], per byte (unsigned: x - lo <= hi - lo).
+__m128i in_range(__m128i v, char lo, char hi) {
+  const __m128i shifted = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+  const auto width = static_cast<char>(hi - lo);
+  return _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8(width)), shifted);
+}
+
+/// Bit i set when byte i of the 16 at `src` is unreserved (RFC 3986).
+unsigned unreserved_mask(const char* src) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+  __m128i ok = _mm_or_si128(in_range(v, 'A', 'Z'), in_range(v, 'a', 'z'));
+  ok = _mm_or_si128(ok, in_range(v, '0', '9'));
+  ok = _mm_or_si128(ok, in_range(v, '-', '.'));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+  ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('~')));
+  return static_cast<unsigned>(_mm_movemask_epi8(ok));
+}
+
+/// 16 bytes at a time: the block is stored whole, the end advances over its unreserved prefix,
+/// and the first byte that needs escaping goes through the table. Needs ≥ 16 bytes left.
+char* encode_blocks(const char*& src, const char* src_end, const EscapeTable& table, char* dest) {
+  constexpr unsigned k_all = 0xffffU;
+  while (src_end - src >= 16) {
+    const unsigned mask = unreserved_mask(src);
+    std::memcpy(dest, src, 16);
+    if (mask == k_all) {
+      src += 16;
+      dest += 16;
+      continue;
     }
+    const auto prefix = static_cast<std::size_t>(__builtin_ctz(~mask));
+    src += prefix;
+    dest += prefix;
+    dest = escape_byte(table, *src++, dest);
   }
   return dest;
+}
+#endif
+
+/// Each byte becomes 1 or 3 characters. The stores run ahead of the end (blocks of 16, entries
+/// of 4) but never past 3 × text.size(), the room the caller provides.
+char* encode_to(std::string_view text, bool plus_for_space, char* dest) {
+  if (text.empty()) {
+    return dest;
+  }
+  const EscapeTable& table = plus_for_space ? k_form_escapes : k_query_escapes;
+  const char* src = text.data();
+  const char* const src_end = src + text.size();
+#if defined(__SSE2__)
+  dest = encode_blocks(src, src_end, table, dest);
+#endif
+  for (; src + 1 < src_end; ++src) {
+    dest = escape_byte(table, *src, dest);
+  }
+  if (src == src_end) {
+    return dest;
+  }
+  const Escape& entry = table[static_cast<unsigned char>(*src)];
+  std::memcpy(dest, entry.data(), 3);
+  return dest + entry[3];
 }
 
 void append_encoded(std::string_view text, bool plus_for_space, std::string& out) {
@@ -63,6 +140,10 @@ void append_pairs(const Params& params, bool plus_for_space, std::string& out) {
 }
 
 } // namespace
+
+char* percent_encode_to(std::string_view text, bool plus_for_space, char* dest) {
+  return encode_to(text, plus_for_space, dest);
+}
 
 void append_query_string(const Params& params, std::string& out) { append_pairs(params, false, out); }
 

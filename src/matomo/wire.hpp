@@ -12,6 +12,11 @@
 
 namespace tf::matomo {
 
+/// Percent-encodes `text` (RFC 3986: only ALPHA DIGIT - . _ ~ kept; space as '+' when
+/// `plus_for_space`) at `dest`, which must have room for 3 × text.size() characters (all of
+/// them may be written). Returns the end of the encoded text.
+char* percent_encode_to(std::string_view text, bool plus_for_space, char* dest);
+
 /// `a=1&b=2` with RFC 3986 percent-encoding (only ALPHA DIGIT - . _ ~ kept), appended to `out`.
 void append_query_string(const Params& params, std::string& out);
 std::string query_string(const Params& params);

@@ -3,7 +3,8 @@
 // Modes: `poll` (curl_multi_perform + curl_multi_poll) and `epoll` (curl_multi_socket_action
 // with lazily registered sockets). Loopback URLs only.
 //
-//   bare_curl_loop MODE TRANSFERS SECONDS URL [MAX_REQUESTS]
+//   bare_curl_loop MODE TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY]]
+// With POST_BODY every request is a POST of that form body (a tracking hit's parameters).
 #include <curl/curl.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -175,7 +176,7 @@ double cpu_seconds() {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: bare_curl_loop poll|epoll TRANSFERS SECONDS URL [MAX_REQUESTS]\n");
+    std::fprintf(stderr, "usage: bare_curl_loop poll|epoll TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY]]\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -183,6 +184,7 @@ int main(int argc, char** argv) {
   const int seconds = std::atoi(argv[3]);
   const std::string url = argv[4];
   const long long cap = argc > 5 ? std::atoll(argv[5]) : 50'000'000LL;
+  const std::string body = argc > 6 ? argv[6] : "";
   if ((mode != "poll" && mode != "epoll") || transfers < 1 || transfers > 10000 || seconds < 1 ||
       seconds > 120 || !loopback(url)) {
     std::fprintf(stderr, "bare_curl_loop: need poll|epoll, 1-10000 transfers, 1-120 s and a loopback URL\n");
@@ -201,6 +203,10 @@ int main(int argc, char** argv) {
   std::vector<CURL*> handles;
   for (int i = 0; i < transfers; ++i) {
     handles.push_back(make_easy(url));
+    if (!body.empty()) {
+      curl_easy_setopt(handles.back(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+      curl_easy_setopt(handles.back(), CURLOPT_COPYPOSTFIELDS, body.c_str());
+    }
     curl_multi_add_handle(multi, handles.back());
   }
   Counters c;

@@ -1,14 +1,24 @@
-// bench_generate [MAX_HITS] [MAX_SECONDS]: hits per second on one core, two figures:
-//   build+encode  visits built by VisitGenerator, every hit encoded to a query string (a sink)
-//   encode only   the same hits re-encoded from visits built beforehand
+// bench_generate [MAX_HITS] [MAX_SECONDS] [all|build|params|direct|check]: hits per second on one core, to an in-memory sink
+// (the same as /dev/null, without the write syscalls). Phases:
+//   build+encode    visits built by VisitGenerator, every hit encoded to a query string
+//   encode params   hits of visits built beforehand: encode_hit → Params → append_query_string
+//   encode direct   the same hits: append_hit_query (no Params), the byte-identical fast path
 // Bounded by MAX_HITS (default 5,000,000) and MAX_SECONDS (default 10) per phase. No network.
+// "hits per CPU-s" (getrusage user+sys) is the figure to compare on a shared machine; the third
+// argument runs one phase only (the visits kept for the encode phases are always built), for
+// instruction counts (callgrind), which a busy machine does not distort. `check` compares the
+// direct path with the Params path byte for byte (query and form, token or not, UTC and a DST
+// zone) on the 20,000 visits and exits 1 on any difference.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include <date/tz.h>
 
 #include "config/catalogue.hpp"
 #include "matomo/encode.hpp"
@@ -18,29 +28,97 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Sink {
-  std::string buffer;
-  std::uint64_t bytes = 0;
-  void take(const tf::matomo::Params& params) {
-    buffer.clear();
-    tf::matomo::append_query_string(params, buffer);
-    bytes += buffer.size();
-  }
-};
+using tf::matomo::EncodeContext;
+using tf::model::Visit;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// Process CPU seconds: the per-core figure stays meaningful on a busy machine.
-double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+/// Process CPU seconds (user + system): the per-core figure stays meaningful on a busy machine.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto to_s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return to_s(usage.ru_utime) + to_s(usage.ru_stime);
+}
 
-void report(const char* phase, std::uint64_t hits, double seconds, double cpu, std::uint64_t bytes) {
-  std::printf("%-14s %10llu hits in %6.3f s wall, %6.3f s CPU = %10.0f hits/s wall, %10.0f hits per CPU-s"
-              "  (%.0f bytes/hit)\n",
-              phase, static_cast<unsigned long long>(hits), seconds, cpu, static_cast<double>(hits) / seconds,
-              static_cast<double>(hits) / cpu, static_cast<double>(bytes) / static_cast<double>(hits));
+struct Phase {
+  const char* name;
+  Clock::time_point start = Clock::now();
+  double cpu_start = cpu_seconds();
+  std::uint64_t hits = 0;
+  std::uint64_t bytes = 0;
+
+  void report() const {
+    const double wall = seconds_since(start);
+    const double cpu = cpu_seconds() - cpu_start;
+    std::printf("%-14s %9llu hits in %6.3f s wall, %6.3f s CPU = %9.0f hits/s wall, %9.0f hits per CPU-s"
+                "  (%.0f bytes/hit)\n",
+                name, static_cast<unsigned long long>(hits), wall, cpu, static_cast<double>(hits) / wall,
+                static_cast<double>(hits) / cpu, static_cast<double>(bytes) / static_cast<double>(hits));
+  }
+};
+
+/// Encodes every hit of `visit` with the Params path (true) or the direct path (false).
+std::uint64_t encode_visit(const Visit& visit, const EncodeContext& ctx, bool via_params,
+                           tf::matomo::Params& params, std::string& buffer) {
+  std::uint64_t bytes = 0;
+  for (std::size_t k = 0; k < visit.hits.size(); ++k) {
+    buffer.clear();
+    if (via_params) {
+      tf::matomo::encode_hit(visit, k, ctx, params);
+      tf::matomo::append_query_string(params, buffer);
+    } else {
+      tf::matomo::append_hit_query(visit, k, ctx, buffer);
+    }
+    bytes += buffer.size();
+  }
+  return bytes;
+}
+
+void encode_kept(const std::vector<Visit>& kept, const EncodeContext& ctx, bool via_params, Phase phase,
+                 std::uint64_t max_hits, double max_seconds) {
+  tf::matomo::Params params;
+  std::string buffer;
+  while (phase.hits < max_hits && seconds_since(phase.start) < max_seconds) {
+    for (const auto& visit : kept) {
+      phase.bytes += encode_visit(visit, ctx, via_params, params, buffer);
+      phase.hits += visit.hits.size();
+    }
+  }
+  phase.report();
+}
+
+/// The direct path must give the Params path's bytes: query and form, with and without a token,
+/// in UTC and in a zone with DST. Returns the number of hits that differ (printed).
+std::size_t check_direct(const std::vector<Visit>& kept, const EncodeContext& base) {
+  std::size_t differ = 0;
+  tf::matomo::Params params;
+  std::string expected, actual;
+  for (const bool token : {false, true}) {
+    for (const date::time_zone* zone : {static_cast<const date::time_zone*>(nullptr), date::locate_zone("Europe/Stockholm")}) {
+      EncodeContext ctx = base;
+      ctx.has_token = token;
+      ctx.time_zone = zone;
+      const std::string secret = token ? "tok en/1" : "";
+      for (const auto& visit : kept) {
+        for (std::size_t k = 0; k < visit.hits.size(); ++k) {
+          tf::matomo::encode_hit(visit, k, ctx, params);
+          expected = tf::matomo::query_string(params) + "\n" + tf::matomo::form_body(params, secret);
+          actual.clear();
+          tf::matomo::append_hit_query(visit, k, ctx, actual);
+          actual += "\n";
+          tf::matomo::append_hit_form(visit, k, ctx, secret, actual);
+          if (actual != expected && differ++ < 3) {
+            std::printf("MISMATCH visit %llu hit %zu\n  params: %s\n  direct: %s\n",
+                        static_cast<unsigned long long>(visit.index), k, expected.c_str(), actual.c_str());
+          }
+        }
+      }
+    }
+  }
+  return differ;
 }
 
 } // namespace
@@ -48,44 +126,42 @@ void report(const char* phase, std::uint64_t hits, double seconds, double cpu, s
 int main(int argc, char** argv) {
   const std::uint64_t max_hits = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 5'000'000;
   const double max_seconds = argc > 2 ? std::strtod(argv[2], nullptr) : 10.0;
+  const std::string only = argc > 3 ? argv[3] : "all";
   tf::config::Settings settings;
   tf::model::VisitGenerator generator(settings, tf::config::builtin_catalogue(), {}, 1);
-  tf::matomo::EncodeContext ctx;
+  EncodeContext ctx;
   ctx.has_token = true;
   ctx.anchor_ms = 1'767'225'600'000;
   tf::matomo::Params params;
-  Sink sink;
-  std::vector<tf::model::Visit> kept;
+  std::string buffer;
+  std::vector<Visit> kept;
 
-  std::uint64_t hits = 0;
-  const auto start = Clock::now();
-  const double cpu_start = cpu_seconds();
-  for (std::uint64_t i = 0; hits < max_hits && (i % 256 != 0 || seconds_since(start) < max_seconds); ++i) {
-    tf::model::Visit visit = generator.build(i);
-    for (std::size_t k = 0; k < visit.hits.size(); ++k) {
-      tf::matomo::encode_hit(visit, k, ctx, params);
-      sink.take(params);
-    }
-    hits += visit.hits.size();
+  Phase build{"build+encode"};
+  const std::uint64_t build_hits = only == "all" || only == "build" ? max_hits : 1;
+  for (std::uint64_t i = 0;
+       kept.size() < 20'000 ||
+       (build.hits < build_hits && (i % 256 != 0 || seconds_since(build.start) < max_seconds));
+       ++i) {
+    Visit visit = generator.build(i);
+    build.bytes += encode_visit(visit, ctx, false, params, buffer);
+    build.hits += visit.hits.size();
     if (kept.size() < 20'000) {
       kept.push_back(std::move(visit));
     }
   }
-  report("build+encode", hits, seconds_since(start), cpu_seconds() - cpu_start, sink.bytes);
-
-  hits = 0;
-  sink.bytes = 0;
-  const auto encode_start = Clock::now();
-  const double encode_cpu = cpu_seconds();
-  for (std::size_t round = 0; hits < max_hits && seconds_since(encode_start) < max_seconds; ++round) {
-    for (const auto& visit : kept) {
-      for (std::size_t k = 0; k < visit.hits.size(); ++k) {
-        tf::matomo::encode_hit(visit, k, ctx, params);
-        sink.take(params);
-      }
-      hits += visit.hits.size();
-    }
+  if (only == "all" || only == "build") {
+    build.report();
   }
-  report("encode only", hits, seconds_since(encode_start), cpu_seconds() - encode_cpu, sink.bytes);
+  if (only == "check") {
+    const std::size_t differ = check_direct(kept, ctx);
+    std::printf("direct path check: %zu of the hits differ from the Params path\n", differ);
+    return differ == 0 ? 0 : 1;
+  }
+  if (only == "all" || only == "params") {
+    encode_kept(kept, ctx, true, Phase{"encode params"}, max_hits, max_seconds);
+  }
+  if (only == "all" || only == "direct") {
+    encode_kept(kept, ctx, false, Phase{"encode direct"}, max_hits, max_seconds);
+  }
   return 0;
 }

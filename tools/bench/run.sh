@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Benchmark harness: nginx on 127.0.0.1 (return 204, access log off) as the sink; wrk with 50
-# connections as the reference; the bare libcurl-multi loop (poll and epoll modes) with 50
-# transfers. Prints requests/s and the ratios. Every run is bounded; nginx is always stopped.
+# The delivery benchmark of issue 4, in one invocation (see tools/bench/README.md):
+#   nginx on 127.0.0.1 (1 worker, `return 204`, access log off) as the sink;
+#   wrk -t1 -c50 (the reference), the bare libcurl-multi loop with 50 transfers (poll);
+#   trafficinator run with no pauses and a huge rate: single-hit (CONCURRENCY 50) and --bulk 100;
+#   peak RSS with 10,000 visits in progress;
+#   BENCH_LONG=1: achieved visit rate against a 200 visits/s target over 60 s.
+# Prints each figure with its goal. Every step is bounded by `timeout`; nginx and every process
+# started here are stopped on exit, whatever happens.
 #
-#   tools/bench/run.sh [SECONDS]      (default 10; env PORT, default 18204)
+#   tools/bench/run.sh [SECONDS]     (default 10 per throughput run)
+# Env: PORT (18204), TF_BUILD_DIR (Release build dir; default build/bench-release, configured and
+#   built when it has no trafficinator), TF_BIN / BARE_LOOP (use these binaries instead),
+#   BENCH_EPOLL=1 (also the bare loop in epoll mode), BENCH_LONG=1 (the 60 s rate phase).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
 seconds="${1:-10}"
 port="${PORT:-18204}"
 connections=50
 url="http://127.0.0.1:${port}/matomo.php"
+build_dir="${TF_BUILD_DIR:-$root/build/bench-release}"
 work="$(mktemp -d /tmp/tf-bench.XXXXXX)"
 nginx_pid=""
 
@@ -22,18 +32,32 @@ cleanup() {
   fi
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 install_missing() {
   local missing=()
   command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  [[ -x /usr/bin/time ]] || missing+=(time)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
   dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
   if (( ${#missing[@]} > 0 )); then
     echo "installing: ${missing[*]}"
     local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Release binaries: trafficinator and bare_curl_loop (built once, bounded to 30 minutes).
+find_binaries() {
+  tf_bin="${TF_BIN:-$build_dir/src/trafficinator}"
+  bare_bin="${BARE_LOOP:-$build_dir/tools/bench/bare_curl_loop}"
+  if [[ ! -x "$tf_bin" || ! -x "$bare_bin" ]]; then
+    echo "building Release binaries in $build_dir"
+    cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTF_SANITIZE=OFF -DTF_WERROR=OFF >/dev/null
+    timeout 1800 cmake --build "$build_dir" --target trafficinator bare_curl_loop -j2 >/dev/null
   fi
 }
 
@@ -44,35 +68,110 @@ start_nginx() {
   "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"
   for _ in $(seq 50); do [[ -s "$work/nginx/nginx.pid" ]] && break; sleep 0.1; done
   nginx_pid="$(cat "$work/nginx/nginx.pid")"
-  curl -fsS -o /dev/null -w '' "$url" || { echo "nginx did not answer on $url"; exit 1; }
-}
-
-build_bare_loop() {
-  if [[ -n "${BARE_LOOP:-}" ]]; then echo "$BARE_LOOP"; return; fi
-  g++ -O2 -std=c++20 "$here/bare_curl_loop.cpp" -lcurl -o "$work/bare_curl_loop"
-  echo "$work/bare_curl_loop"
+  curl -fsS -o /dev/null "$url" || { echo "nginx did not answer on $url"; exit 1; }
 }
 
 wrk_rate() {
-  wrk -t1 -c"$connections" -d"${seconds}s" "$url" | awk '/Requests\/sec/ {printf "%.0f", $2}'
+  timeout $((seconds + 30)) wrk -t1 -c"$connections" -d"${seconds}s" "$url" |
+    awk '/Requests\/sec/ {printf "%.0f", $2}'
 }
 
+# bare_rate MODE [URL [BODY]]: requests/s of the bare loop (a BODY makes every request a POST).
 bare_rate() {
-  "$1" "$2" "$connections" "$seconds" "$url" | tee -a "$work/bare.log" |
-    sed -n 's/.*req_per_s=\([0-9]*\).*/\1/p'
+  timeout $((seconds + 30)) "$bare_bin" "$1" "$connections" "$seconds" "${2:-$url}" 50000000 "${3:-}" |
+    tee -a "$work/bare.log" | sed -n 's/.*req_per_s=\([0-9]*\).*/\1/p'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# tf_run NAME TIMEOUT_S [ENV=VALUE ...] -- [run options]: runs trafficinator under
+# /usr/bin/time -v; leaves $work/NAME.json (summary) and $work/NAME.time (rusage).
+tf_run() {
+  local name="$1" limit="$2"; shift 2
+  local envs=()
+  while [[ "$1" != "--" ]]; do envs+=("$1"); shift; done
+  shift
+  env MATOMO_URL="$url" MATOMO_TOKEN_AUTH= SEED=1 "${envs[@]}" \
+    timeout -s INT -k 10 "$limit" /usr/bin/time -v -o "$work/$name.time" \
+    "$tf_bin" run --quiet --summary-json "$work/$name.json" "$@" >"$work/$name.out" 2>&1 || {
+    echo "  ($name: trafficinator exited $?; last lines:)"; tail -5 "$work/$name.out" | sed 's/^/    /'; }
+}
+
+# summary NAME EXPR: a figure from $work/NAME.json (python expression over `s`, the summary, and
+# `t`, its one target's row: visits, hits, requests, acked, ...).
+summary() {
+  python3 - "$work/$1.json" "$2" <<'EOF'
+import json, sys
+try:
+    s = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    print("n/a"); sys.exit(0)
+try:
+    t = s["targets"][0]
+    v = eval(sys.argv[2])
+except (KeyError, IndexError, ZeroDivisionError, TypeError):
+    print("n/a"); sys.exit(0)
+if isinstance(v, (int, float)):
+    print(f"{v:.0f}" if abs(v) >= 100 else f"{v:.2f}")
+else:
+    print(v)
+EOF
+}
+
+peak_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$work/$1.time"; }
+cpu_s() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$work/$1.time"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "n/a") printf "%.2f", a / b; else print "n/a" }'; }
+line() { printf '%-38s %10s %-9s %s\n' "$1" "$2" "$3" "${*:4}"; }
 
 install_missing
-bare="$(build_bare_loop)"
+find_binaries
 start_nginx
-echo "sink: nginx (1 worker, return 204) on $url; ${connections} connections; ${seconds} s per run"
+echo "sink: nginx (1 worker, return 204, access log off) on $url; ${seconds} s per throughput run"
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start (shared: compare ratios)"
+echo
+
 wrk_rps="$(wrk_rate)"
-poll_rps="$(bare_rate "$bare" poll)"
-epoll_rps="$(bare_rate "$bare" epoll)"
-printf '%-28s %10s req/s\n' "wrk -t1 -c${connections}" "$wrk_rps"
-printf '%-28s %10s req/s  (%s of wrk)\n' "bare curl loop, poll" "$poll_rps" "$(ratio "$poll_rps" "$wrk_rps")"
-printf '%-28s %10s req/s  (%s of wrk, %s of poll)\n' "bare curl loop, epoll (lazy)" "$epoll_rps" \
-  "$(ratio "$epoll_rps" "$wrk_rps")" "$(ratio "$epoll_rps" "$poll_rps")"
+poll_rps="$(bare_rate poll)"
+line "wrk -t1 -c${connections}" "$wrk_rps" "req/s" "(the machine's HTTP/1.1 reference)"
+line "bare libcurl loop, poll, ${connections}" "$poll_rps" "req/s" "($(ratio "$poll_rps" "$wrk_rps") of wrk)"
+# The same loop with a real hit's bytes: the first hit of `generate` (seed 1) as a GET query and
+# as a POST form body. libcurl's cost grows with the URL (it re-parses and re-formats it).
+hit_query="$("$tf_bin" generate --visits 1 --seed 1 --format urls 2>/dev/null | head -1 | sed 's/^[^?]*?//')"
+get_rps="$(bare_rate poll "$url?$hit_query")"
+post_rps="$(bare_rate poll "$url" "$hit_query")"
+line "bare loop, real hit as GET (${#hit_query} B)" "$get_rps" "req/s" "($(ratio "$get_rps" "$poll_rps") of bare loop)"
+line "bare loop, real hit as POST body" "$post_rps" "req/s" "($(ratio "$post_rps" "$poll_rps") of bare loop)"
+if [[ "${BENCH_EPOLL:-0}" == 1 ]]; then
+  epoll_rps="$(bare_rate epoll)"
+  line "bare libcurl loop, epoll (lazy)" "$epoll_rps" "req/s" "($(ratio "$epoll_rps" "$wrk_rps") of wrk)"
+fi
+
+no_pauses=(TARGET_VISITS_PER_DAY=1e9 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0)
+tf_run single $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections -- --duration "${seconds}s" --drain-timeout 5s
+single_hps="$(summary single 't["acked"] / s["elapsed_s"]')"
+line "trafficinator, single-hit, c${connections}" "$single_hps" "hits/s" \
+  "($(ratio "$single_hps" "$poll_rps") of bare loop, goal >= 0.90; $(ratio "$single_hps" "$get_rps") of bare GET;" \
+  "$(ratio "$single_hps" "$wrk_rps") of wrk; $(cpu_s single) CPU-s)"
+
+# Bulk: hits of many visits in progress share a POST; the engine keeps <= 64 POSTs in flight.
+tf_run bulk $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=5000 -- --bulk 100 --duration "${seconds}s" --drain-timeout 5s
+bulk_hps="$(summary bulk 't["acked"] / s["elapsed_s"]')"
+bulk_rps="$(summary bulk 't["requests"] / s["elapsed_s"]')"
+line "trafficinator, --bulk 100" "$bulk_hps" "hits/s" \
+  "(goal >= 500000; $bulk_rps POST/s; $(cpu_s bulk) CPU-s)"
+
+# 10,000 visits in progress: 5 s pauses keep every visit open for >= 10 s, the rate fills them.
+tf_run rss 60 TARGET_VISITS_PER_DAY=1e9 PAUSE_BETWEEN_PVS_MIN=5 PAUSE_BETWEEN_PVS_MAX=5 CONCURRENCY=10000 \
+  -- --duration 12s --drain-timeout 1s
+rss_visits="$(summary rss 't["visits"]')"
+line "peak RSS, 10,000 visits in progress" "$(peak_rss_mb rss)" "MB" \
+  "(goal <= 64; $rss_visits visits started, >= 10000 means the cap was reached)"
+
+if [[ "${BENCH_LONG:-0}" == 1 ]]; then
+  tf_run rate 100 TARGET_VISITS_PER_DAY=17280000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0 CONCURRENCY=10000 \
+    -- --duration 60s --drain-timeout 5s
+  rate_vps="$(summary rate 't["visits"] / s["elapsed_s"]')"
+  line "achieved visit rate, 60 s" "$rate_vps" "visits/s" \
+    "(target 200; $(summary rate '100 * (t["visits"] / s["elapsed_s"] / 200 - 1)')% off, goal within +-1%)"
+fi
+
+echo
 sed 's/^/  /' "$work/bare.log"
