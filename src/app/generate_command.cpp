@@ -7,6 +7,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "app/backfill_run.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/funnels_json.hpp"
 #include "matomo/encode.hpp"
@@ -60,14 +61,33 @@ struct Writer {
   }
 };
 
+/// Backfill: the whole plan of the window (every visit of the shard, --visits does not apply),
+/// the same visits `run` sends with the same seed.
+void write_backfill(const GenerateOptions& options, model::VisitGenerator& generator, const date::time_zone* zone,
+                    Writer& writer, GenerateTotals& totals) {
+  const auto plan = make_backfill_plan(options.settings, zone, totals.seed, std::chrono::system_clock::now());
+  model::BackfillTimeline timeline(plan);
+  const auto shards = static_cast<std::uint64_t>(std::max(1, options.shard.count));
+  const auto mine = static_cast<std::uint64_t>(std::max(0, options.shard.index));
+  while (!timeline.done()) {
+    const auto i = timeline.next_index();
+    const auto start = timeline.next_start(generator.duration_of(i));
+    if (i % shards != mine) {
+      generator.skip_at(i, start);
+      continue;
+    }
+    const model::Visit visit = generator.build_at(i, start);
+    writer.visit(visit);
+    ++totals.visits;
+    totals.hits += visit.hits.size();
+  }
+}
+
 } // namespace
 
 GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out) {
   if (options.format != "ndjson" && options.format != "urls") {
     throw Error(fmt::format("--format: expected ndjson or urls, found \"{}\"", options.format));
-  }
-  if (!options.backfill_range.empty()) {
-    throw Error("--backfill: generate writes realtime visits only in this version");
   }
   const config::Settings& settings = options.settings;
   const auto targets = config::effective_targets(settings);
@@ -75,8 +95,9 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
     throw Error("no target configured");
   }
   GenerateTotals totals;
-  totals.seed_given = settings.seed.has_value();
-  totals.seed = settings.seed.value_or(fresh_seed());
+  const auto given_seed = settings.backfill_enabled ? backfill_seed(settings) : settings.seed;
+  totals.seed_given = given_seed.has_value();
+  totals.seed = given_seed.value_or(fresh_seed());
   const auto* zone = zone_of(settings.timezone);
   const config::UrlCatalogue catalogue =
       settings.urls_file.empty() ? config::builtin_catalogue() : config::load_catalogue(settings.urls_file);
@@ -84,6 +105,11 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
                                                       : config::load_funnels(settings.funnel_config_path);
   model::VisitGenerator generator(settings, catalogue, std::move(funnels), totals.seed);
   Writer writer{options, targets.targets.front(), zone, out, options.format == "urls", {}, {}};
+  if (settings.backfill_enabled) {
+    write_backfill(options, generator, zone, writer, totals);
+    out.flush();
+    return totals;
+  }
   const auto count = static_cast<std::uint64_t>(std::max(0LL, options.visits));
   const auto shards = static_cast<std::uint64_t>(std::max(1, options.shard.count));
   const auto mine = static_cast<std::uint64_t>(std::max(0, options.shard.index));

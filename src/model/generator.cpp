@@ -140,4 +140,6 @@ Visit VisitGenerator::build_at(std::uint64_t i, std::int64_t start_ms) { return 
 
 void VisitGenerator::skip(std::uint64_t i) { admit(i, plan(i), std::nullopt); }
 
+void VisitGenerator::skip_at(std::uint64_t i, std::int64_t start_ms) { admit(i, plan(i), start_ms); }
+
 } // namespace tf::model

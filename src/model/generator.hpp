@@ -73,6 +73,10 @@ public:
   Visit build_at(std::uint64_t i, std::int64_t start_ms);
   /// Advances past visit i without building its content. Requires i == next_index().
   void skip(std::uint64_t i);
+  /// skip() for a visit that build_at(i, start_ms) would have built (backfill shards, resume).
+  void skip_at(std::uint64_t i, std::int64_t start_ms);
+  /// Simulated length of visit i (== build_at(i, …).duration_ms), from its plan stream; any i.
+  std::int64_t duration_of(std::uint64_t i) const { return plan(i).duration_ms(); }
 
   std::uint64_t next_index() const { return m_next; }
   std::uint64_t seed() const { return m_seed; }

@@ -1,0 +1,89 @@
+#pragma once
+// The backfill checkpoint (--checkpoint FILE): which visits of a backfill were delivered
+// completely, by visit index, so that a rerun of the same command skips them.
+//
+// File (JSON, replaced atomically: temporary file + rename):
+//   {"trafficinator_checkpoint": 1, "seed": S, "window": "YYYY-MM-DD..YYYY-MM-DD",
+//    "timezone": "Europe/Stockholm", "visits": N, "shard": "K/N",
+//    "watermark": W, "completed": [i, …], "completed_visits": C,
+//    "partial": [[i, target, hits], …]}
+// Every visit of the shard with an index below W is complete; "completed" lists the complete
+// ones at or above W (few: visits finish nearly in index order). "partial" lists incomplete
+// visits whose first `hits` hits on target number `target` were acked: a rerun sends only the
+// rest, so no hit reaches Matomo twice (the targets must be configured in the same order).
+// Limits: a hit whose request was in flight when the run ended without draining (a second
+// signal, a drain timeout, a crash) has an unknown fate and is sent again; progress of the last
+// 250 ms before a crash (no final save) is sent again too. A drained stop (one SIGINT) is exact. A checkpoint resumes only the
+// backfill it was written for: a different seed, window, time zone, visit count or shard is an
+// error, so a rerun never mixes two histories.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.hpp"
+#include "util/clock.hpp"
+
+namespace tf::app {
+
+struct CheckpointIdentity {
+  std::uint64_t seed = 0;
+  std::string window;    ///< BackfillWindow::label()
+  std::string timezone;  ///< TIMEZONE
+  std::uint64_t visits = 0;  ///< visits of the whole plan
+  Shard shard;
+};
+
+/// The content of an existing checkpoint file; nullopt when `path` is empty or does not exist.
+/// Throws tf::Error "--checkpoint PATH: …" when it cannot be read or is not a checkpoint.
+std::optional<nlohmann::json> read_checkpoint(const std::string& path);
+
+/// The seed recorded in a checkpoint's content.
+std::uint64_t checkpoint_seed(const nlohmann::json& content);
+
+class Checkpoint {
+public:
+  /// Starts from `previous` (the file's content) when given; throws tf::Error naming the first
+  /// identity field that differs. An empty `path` keeps the progress in memory only.
+  Checkpoint(std::string path, CheckpointIdentity identity, const std::optional<nlohmann::json>& previous);
+
+  /// Thread-safe.
+  bool done(std::uint64_t visit) const;
+  /// Records visit `visit` (of this shard) as delivered completely. Thread-safe.
+  void complete(std::uint64_t visit);
+  /// Records that the first `hits` hits of incomplete visit `visit` on `target` were acked.
+  void partial(std::uint64_t visit, std::size_t target, std::size_t hits);
+  /// Hits of `visit` on `target` acked by an earlier run (0: none). Thread-safe.
+  std::size_t sent(std::uint64_t visit, std::size_t target) const;
+  /// Writes the file now (no-op without a path). Thread-safe. Throws tf::Error on I/O failure.
+  void save();
+  /// Writes the file when at least `every` has passed since the last write. Thread-safe.
+  void save_if_due(SteadyTime now, std::chrono::milliseconds every);
+
+  std::uint64_t completed() const;    ///< complete visits of this shard, earlier runs included
+  std::uint64_t watermark() const;
+  const std::string& path() const { return m_path; }
+  /// The file content for the current state.
+  nlohmann::json to_json() const;
+
+private:
+  std::uint64_t next_of_shard(std::uint64_t index) const;  ///< smallest shard index ≥ index
+  void advance();
+  nlohmann::json to_json_locked() const;
+
+  std::string m_path;
+  CheckpointIdentity m_identity;
+  mutable std::mutex m_mutex;
+  std::uint64_t m_watermark = 0;
+  std::set<std::uint64_t> m_above;  ///< complete visits ≥ m_watermark
+  std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> m_partial;  ///< (visit, target) → acked hits
+  std::uint64_t m_completed = 0;
+  std::optional<SteadyTime> m_last_save;
+};
+
+} // namespace tf::app
