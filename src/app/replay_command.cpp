@@ -24,23 +24,9 @@ namespace {
 constexpr double k_replay_arrivals_per_second = 1e6;
 
 engine::EngineConfig engine_config(const config::Settings& s, std::size_t targets, std::size_t visits) {
-  engine::EngineConfig config;
-  config.targets.assign(targets, engine::TargetLimits{std::max(1, s.concurrency)});
+  engine::EngineConfig config = delivery_config(s, targets);
   config.arrivals_per_second = k_replay_arrivals_per_second;
-  config.max_flows_in_progress = s.concurrency;
-  config.threads = s.threads;
-  config.bulk = s.bulk;
-  config.bulk_linger = s.bulk_linger;
-  config.connect_timeout = s.connect_timeout;
-  config.request_timeout = s.request_timeout;
-  config.http2 = s.http2;
-  config.insecure = s.insecure;
-  config.retry.max_retries = s.max_retries;
-  config.retry.backoff = s.retry_backoff;
-  config.retry.retry_after_cap = s.retry_after_cap;
-  config.retry.budget = s.retry_budget;
   config.max_arrivals = static_cast<long long>(visits);
-  config.drain_timeout = s.drain_timeout;
   config.seed = s.seed.value_or(0);
   return config;
 }

@@ -86,14 +86,7 @@ void ReplayObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::
   if (outcome == engine::StepOutcome::abandoned) {
     ++replay_flow.abandoned;
   }
-  m_metrics.update([&](metrics::RunMetrics& run) {
-    auto& t = run.targets[flow.target()];
-    switch (outcome) {
-      case engine::StepOutcome::acked: ++t.acked; break;
-      case engine::StepOutcome::dead_lettered: ++t.dead_lettered; break;
-      case engine::StepOutcome::abandoned: ++t.abandoned; break;
-    }
-  });
+  m_metrics.update([&](metrics::RunMetrics& run) { count_outcome(run.targets[flow.target()], outcome); });
 }
 
 void ReplayObserver::on_flow_done(engine::Flow& flow) {

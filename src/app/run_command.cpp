@@ -9,6 +9,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "app/backfill_run.hpp"
 #include "app/commands.hpp"
 #include "app/dead_letter.hpp"
 #include "app/reporter.hpp"
@@ -28,21 +29,8 @@ namespace {
 
 engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& setup) {
   const auto& s = options.settings;
-  engine::EngineConfig config;
-  config.targets.assign(setup.targets.size(), engine::TargetLimits{std::max(1, s.concurrency)});
+  engine::EngineConfig config = delivery_config(s, setup.targets.size());
   config.arrivals_per_second = s.target_visits_per_day / 86400.0 * s.speed / options.shard.count;
-  config.max_flows_in_progress = s.concurrency;
-  config.threads = s.threads;
-  config.bulk = s.bulk;
-  config.bulk_linger = s.bulk_linger;
-  config.connect_timeout = s.connect_timeout;
-  config.request_timeout = s.request_timeout;
-  config.http2 = s.http2;
-  config.insecure = s.insecure;
-  config.retry.max_retries = s.max_retries;
-  config.retry.backoff = s.retry_backoff;
-  config.retry.retry_after_cap = s.retry_after_cap;
-  config.retry.budget = s.retry_budget;
   if (options.duration) {
     config.duration = *options.duration;
   } else if (s.auto_stop_after_hours > 0) {
@@ -52,7 +40,6 @@ engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& se
     config.max_arrivals = shard_share(*options.visits, options.shard);
   }
   config.rolling_cap_per_day = s.max_total_visits;
-  config.drain_timeout = s.drain_timeout;
   config.seed = mix_keys(setup.seed, 0x656e67696e65ULL, static_cast<std::uint64_t>(options.shard.index));
   return config;
 }
@@ -97,7 +84,13 @@ int exit_code_for(const engine::RunResult& result, const metrics::Snapshot& snap
 
 } // namespace
 
-int run_command(const RunOptions& options) {
+int run_command(const RunOptions& raw_options) {
+  const RunOptions options = raw_options.settings.backfill_enabled ? backfill_run_options(raw_options) : raw_options;
+  if (!options.dry_run && !options.settings.targets && options.settings.origins.count("MATOMO_URL") == 0) {
+    // The built-in MATOMO_URL is the predecessor's placeholder: never send traffic to it.
+    throw Error("no target: set MATOMO_URL to a tracking endpoint (.../matomo.php), or give "
+                "--targets FILE or MULTI_TARGET_CONFIG");
+  }
   SystemClock clock;
   RunSetup setup = prepare_run(options.settings, clock);
   const auto& s = options.settings;
@@ -107,16 +100,28 @@ int run_command(const RunOptions& options) {
   RunObserver observer(shared, dead_letters, target_names(setup), clock);
   VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, options.shard, observer);
   BulkCodec codec(setup.targets);
+  auto backfill = s.backfill_enabled ? std::make_unique<BackfillRun>(options, setup, observer, clock) : nullptr;
+  engine::FlowSource& flow_source = backfill ? backfill->source() : source;
+  engine::Observer& engine_observer = backfill ? backfill->observer() : observer;
 
   auto config = engine_config(options, setup);
+  if (backfill) {
+    backfill->configure(config);
+  }
   auto transport = options.dry_run ? make_dry_run_transport() : engine::TransportFactory{};
-  auto engine = transport ? std::make_unique<engine::Engine>(config, source, observer, s.bulk > 0 ? &codec : nullptr, clock, transport)
-                          : std::make_unique<engine::Engine>(config, source, observer, s.bulk > 0 ? &codec : nullptr, clock);
+  auto engine = transport ? std::make_unique<engine::Engine>(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr, clock, transport)
+                          : std::make_unique<engine::Engine>(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr, clock);
   source.set_engine(engine.get());
+  if (backfill) {
+    backfill->set_engine(engine.get());
+  }
 
   SignalScope signals(SignalHooks{engine_stop, engine_stop_now, engine.get()});
   auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
   print_run_banner(setup, options, config, clock);
+  if (backfill) {
+    backfill->print_banner();
+  }
   if (!wait_for_start_signal(s, clock)) {
     return static_cast<int>(ExitCode::interrupted);
   }
@@ -136,8 +141,12 @@ int run_command(const RunOptions& options) {
   const auto table = report::render_health_table(final_snapshot, color);
   std::fwrite(table.data(), 1, table.size(), stdout);
   std::fflush(stdout);
+  const bool backfill_complete = !backfill || backfill->finish();
   write_outputs(options, setup, final_snapshot);
-  if (!dead_letters.path().empty() && dead_letters.lines() > 0) {
+  if (backfill && !options.summary_json.empty()) {
+    backfill->amend_summary_file(options.summary_json);
+  }
+  if (dead_letters.lines() > 0) {
     log_line(fmt::format("{} hit(s) written to the dead-letter file {}", dead_letters.lines(), dead_letters.path()), clock);
   }
   const auto accounting = metrics::check_accounting(final_snapshot);
@@ -148,7 +157,10 @@ int run_command(const RunOptions& options) {
   if (result.reason == engine::StopReason::error) {
     log_line("error: " + result.error_text, clock);
   }
-  return exit_code_for(result, final_snapshot, s.max_failure_rate);
+  const int code = exit_code_for(result, final_snapshot, s.max_failure_rate);
+  // A backfill that left visits undelivered has not done its job, even under the thresholds.
+  return !backfill_complete && code == static_cast<int>(ExitCode::success) ? static_cast<int>(ExitCode::thresholds_failed)
+                                                                             : code;
 }
 
 } // namespace tf::app

@@ -32,6 +32,14 @@ std::uint64_t micros(Micros d) {
 
 } // namespace
 
+void count_outcome(metrics::TargetMetrics& t, engine::StepOutcome outcome) {
+  switch (outcome) {
+    case engine::StepOutcome::acked: ++t.acked; break;
+    case engine::StepOutcome::dead_lettered: ++t.dead_lettered; break;
+    case engine::StepOutcome::abandoned: ++t.abandoned; break;
+  }
+}
+
 void log_line(std::string_view line, const Clock& clock) {
   const std::string text = fmt::format("{} {}\n", report::format_utc(clock.system_now()), line);
   std::fwrite(text.data(), 1, text.size(), stderr);
@@ -91,14 +99,7 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
   if (outcome == engine::StepOutcome::abandoned) {
     ++visit_flow.abandoned;
   }
-  m_metrics.update([&](metrics::RunMetrics& run) {
-    auto& t = run.targets[flow.target()];
-    switch (outcome) {
-      case engine::StepOutcome::acked: ++t.acked; break;
-      case engine::StepOutcome::dead_lettered: ++t.dead_lettered; break;
-      case engine::StepOutcome::abandoned: ++t.abandoned; break;
-    }
-  });
+  m_metrics.update([&](metrics::RunMetrics& run) { count_outcome(run.targets[flow.target()], outcome); });
 }
 
 void RunObserver::on_flow_done(engine::Flow& flow) {

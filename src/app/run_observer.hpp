@@ -30,6 +30,9 @@ private:
   const Clock& m_clock;
 };
 
+/// Counts one hit's final outcome on its target.
+void count_outcome(metrics::TargetMetrics& target, engine::StepOutcome outcome);
+
 /// Prints a timestamped log line to stderr (one write, so lines of threads do not interleave).
 void log_line(std::string_view line, const Clock& clock);
 

@@ -104,6 +104,25 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
   return setup;
 }
 
+engine::EngineConfig delivery_config(const config::Settings& s, std::size_t targets) {
+  engine::EngineConfig config;
+  config.targets.assign(targets, engine::TargetLimits{std::max(1, s.concurrency)});
+  config.max_flows_in_progress = s.concurrency;
+  config.threads = s.threads;
+  config.bulk = s.bulk;
+  config.bulk_linger = s.bulk_linger;
+  config.connect_timeout = s.connect_timeout;
+  config.request_timeout = s.request_timeout;
+  config.http2 = s.http2;
+  config.insecure = s.insecure;
+  config.retry.max_retries = s.max_retries;
+  config.retry.backoff = s.retry_backoff;
+  config.retry.retry_after_cap = s.retry_after_cap;
+  config.retry.budget = s.retry_budget;
+  config.drain_timeout = s.drain_timeout;
+  return config;
+}
+
 std::vector<std::string> target_names(const RunSetup& setup) {
   std::vector<std::string> names;
   for (const auto& t : setup.targets) {

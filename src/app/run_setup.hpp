@@ -36,6 +36,9 @@ struct RunSetup {
 /// Resolves the seed, targets, time zone, catalogue and funnels; throws tf::Error on bad input.
 RunSetup prepare_run(const config::Settings& settings, const Clock& clock);
 std::vector<std::string> target_names(const RunSetup& setup);
+/// The engine settings every delivering command shares (limits, timeouts, retries, bulk, TLS,
+/// threads, drain); the caller sets pacing and stop conditions.
+engine::EngineConfig delivery_config(const config::Settings& settings, std::size_t targets);
 /// Visits of the first `visits` indices that fall to `shard` (i ≡ K mod N).
 long long shard_share(long long visits, Shard shard);
 metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& options, const Clock& clock);
