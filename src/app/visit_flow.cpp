@@ -41,29 +41,29 @@ std::int64_t VisitFlow::anchor_ms() {
   return *m_anchor_ms;
 }
 
-matomo::Params VisitFlow::params(std::size_t step) {
+matomo::EncodeContext VisitFlow::encode_context() {
   matomo::EncodeContext ctx;
   ctx.site_id = m_context.site_id;
   ctx.has_token = !m_context.token_auth.empty();
   ctx.anchor_ms = anchor_ms();
   ctx.time_zone = m_zone;
   ctx.send_cip = m_context.send_cip;
-  return matomo::encode_hit(*m_visit, step, ctx);
+  return ctx;
+}
+
+matomo::Params VisitFlow::params(std::size_t step) {
+  return matomo::encode_hit(*m_visit, step, encode_context());
 }
 
 void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest& out) {
-  const auto p = params(step);
+  // Every single hit is a form POST: Matomo reads tracking parameters from the body, a token
+  // never travels in a URL, and libcurl does not re-parse a 500-byte URL per request.
   out.clear();
   out.user_agent = m_visit->visitor.user_agent;
-  if (m_context.token_auth.empty()) {
-    out.url = m_context.url + "?" + matomo::query_string(p);
-    return;
-  }
-  // A token never travels in a URL: POST it in a form body.
   out.url = m_context.url;
   out.post = true;
   out.content_type = "application/x-www-form-urlencoded";
-  out.body = matomo::form_body(p, m_context.token_auth);
+  matomo::append_hit_form(*m_visit, step, encode_context(), m_context.token_auth, out.body);
 }
 
 void VisitFlow::build_bulk_item(std::size_t step, SteadyTime, std::string& out) {

@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "config/settings.hpp"
 #include "engine/engine.hpp"
+#include "matomo/encode.hpp"
 #include "matomo/params.hpp"
 #include "model/generator.hpp"
 #include "model/visit.hpp"
@@ -53,6 +54,7 @@ public:
 
 private:
   std::int64_t anchor_ms();
+  matomo::EncodeContext encode_context();
 
   std::shared_ptr<const model::Visit> m_visit;
   std::size_t m_target;
