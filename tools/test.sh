@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 tools/setup.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
-ctest --preset ci -j "$(nproc)"
+ctest --preset ci -j "$(nproc)" --repeat until-pass:2

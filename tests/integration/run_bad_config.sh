@@ -48,6 +48,13 @@ MATOMO_URL=not-a-url expect_config_error url \
 expect_config_error bulk '--bulk: error: BULK: expected an integer from 0 to 10000, found "-3"' \
   --preset smoke --bulk -3
 
+# no target at all: the predecessor's placeholder URL is never used
+rc=0
+env -u MATOMO_URL timeout 30 "$TF_BIN" run --preset smoke --visits 1 \
+  >"$TF_WORK/notarget.out" 2>"$TF_WORK/notarget.err" || rc=$?
+check "no target: exit code" "2" "$rc"
+check "no target: message" "1" "$(grep -cxF -- "trafficinator: error: no target: set MATOMO_URL to a tracking endpoint (.../matomo.php), or give --targets FILE or MULTI_TARGET_CONFIG" "$TF_WORK/notarget.err" || true)"
+
 check "no request reached the mock" "0" "$(mock_stat requests)"
 stop_mock
 finish
