@@ -107,6 +107,9 @@ int run_command(const RunOptions& raw_options) {
   auto config = engine_config(options, setup);
   if (backfill) {
     backfill->configure(config);
+    // Backfill paces by BACKFILL_RPS_LIMIT (or as fast as CONCURRENCY allows), not by
+    // TARGET_VISITS_PER_DAY: report the rate the engine was actually asked for.
+    shared.update([&](metrics::RunMetrics& run) { run.requested_visit_rate = config.arrivals_per_second; });
   }
   auto transport = options.dry_run ? make_dry_run_transport() : engine::TransportFactory{};
   auto engine = transport ? std::make_unique<engine::Engine>(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr, clock, transport)
