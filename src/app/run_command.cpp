@@ -87,7 +87,7 @@ int exit_code_for(const engine::RunResult& result, const metrics::Snapshot& snap
 int run_command(const RunOptions& raw_options) {
   const RunOptions options = raw_options.settings.backfill_enabled ? backfill_run_options(raw_options) : raw_options;
   if (!options.dry_run && !options.settings.targets && options.settings.origins.count("MATOMO_URL") == 0) {
-    // The built-in MATOMO_URL is the predecessor's placeholder: never send traffic to it.
+    // The built-in MATOMO_URL is the predecessor's example host: never send traffic to it.
     throw Error("no target: set MATOMO_URL to a tracking endpoint (.../matomo.php), or give "
                 "--targets FILE or MULTI_TARGET_CONFIG");
   }

@@ -48,7 +48,7 @@ MATOMO_URL=not-a-url expect_config_error url \
 expect_config_error bulk '--bulk: error: BULK: expected an integer from 0 to 10000, found "-3"' \
   --preset smoke --bulk -3
 
-# no target at all: the predecessor's placeholder URL is never used
+# no target at all: the predecessor's example URL is never used
 rc=0
 env -u MATOMO_URL timeout 30 "$TF_BIN" run --preset smoke --visits 1 \
   >"$TF_WORK/notarget.out" 2>"$TF_WORK/notarget.err" || rc=$?
