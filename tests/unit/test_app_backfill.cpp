@@ -15,6 +15,7 @@
 #include "app/dead_letter.hpp"
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
+#include "temp_dir.hpp"
 #include "test_engine_support.hpp"
 #include "util/error.hpp"
 
@@ -23,20 +24,9 @@ namespace {
 using namespace tf;
 using tf::engine::testing::Answer;
 using tf::engine::testing::FakeTransport;
+using tf::testing::read_file;
+using tf::testing::TempDir;
 
-struct TempDir {
-  TempDir() {
-    std::random_device device;
-    path = std::filesystem::temp_directory_path() / ("tf-backfill-" + std::to_string(device()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::filesystem::path path;
-};
 
 app::CheckpointIdentity identity(app::Shard shard = {}) {
   return {11, "2025-03-01..2025-03-03", "UTC", 40, shard};
@@ -49,11 +39,6 @@ std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "no error";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 /// A two-day backfill (UTC, 2023-10-02 and -03, before FakeClock's "now") on one target.
@@ -249,7 +234,7 @@ TEST_CASE("a backfill delivers every planned visit with cdt inside its day and n
     CHECK(cdt < day1 + 2 * 86400);
     CHECK(form_value(r.body, "token_auth") == "0123456789abcdef0123456789abcdef");
   }
-  const auto saved = nlohmann::json::parse(slurp(dir.file("cp.json")));
+  const auto saved = nlohmann::json::parse(read_file(dir.file("cp.json")));
   CHECK(saved["watermark"] == 24);
   CHECK(saved["completed_visits"] == 24);
 }
@@ -271,7 +256,7 @@ TEST_CASE("a failed hit leaves its visit and day incomplete; the rerun sends onl
   CHECK(first.summary["visits_completed"] == 23);
   REQUIRE(first.summary["incomplete_days"].size() == 1);
   const auto failed_visit = form_value(first.requests[30].body, "_id");
-  const auto partial = nlohmann::json::parse(slurp(dir.file("cp.json")))["partial"];
+  const auto partial = nlohmann::json::parse(read_file(dir.file("cp.json")))["partial"];
   REQUIRE(partial.size() == 1);  // the failed visit's hits before the failed one were acked
   CHECK(partial[0][1] == 0);
   CHECK(partial[0][2] > 0);

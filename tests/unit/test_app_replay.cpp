@@ -11,6 +11,7 @@
 
 #include "app/replay_command.hpp"
 #include "app/replay_file.hpp"
+#include "temp_dir.hpp"
 #include "test_engine_support.hpp"
 #include "util/error.hpp"
 
@@ -19,21 +20,9 @@ namespace {
 using namespace tf;
 using tf::engine::testing::Answer;
 using tf::engine::testing::FakeTransport;
+using tf::testing::read_file;
+using tf::testing::TempDir;
 
-/// A fresh directory under the system temp dir, removed at scope exit.
-struct TempDir {
-  TempDir() {
-    std::random_device device;
-    path = std::filesystem::temp_directory_path() / ("tf-replay-" + std::to_string(device()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::filesystem::path path;
-};
 
 constexpr std::int64_t k_now_s = 1'700'000'000;  // FakeClock's default wall time
 
@@ -56,13 +45,6 @@ std::string line(std::uint64_t visit, std::size_t hit, const std::string& target
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 config::TargetSpec target(const std::string& name, const std::string& token = "", bool enabled = true) {
@@ -168,7 +150,7 @@ TEST_CASE("replay reads a dead-letter file and rejects a bad one with exit code 
   const auto file = app::read_dead_letter_file(path);
   CHECK(file.hits == 2);
   CHECK(file.visits.size() == 1);
-  CHECK(file.hash == app::content_hash(read_text(path)));
+  CHECK(file.hash == app::content_hash(read_file(path)));
 
   write_text(path, "nope\n");
   try {
@@ -198,7 +180,7 @@ TEST_CASE("the replay marker records the content it was written for", "[app]") {
   app::write_marker(marker, file, SysTime{std::chrono::seconds{k_now_s}});
   CHECK(app::replayed_at(marker, file.hash) == std::optional<std::string>("2023-11-14T22:13:20.000Z"));
   CHECK_FALSE(app::replayed_at(marker, "fnv1a64:0000000000000002").has_value());
-  const auto record = nlohmann::json::parse(read_text(marker));
+  const auto record = nlohmann::json::parse(read_file(marker));
   CHECK(record["hits"] == 4);
   CHECK(record["file"] == file.path);
 }
@@ -266,8 +248,8 @@ TEST_CASE("replay delivers each visit's hits in order, each target's token only 
   REQUIRE(to_a.size() == 2);
   CHECK(to_a[0].find("v1%2Fh3") != std::string::npos);
   CHECK(to_a[1].find("v1%2Fh4") != std::string::npos);
-  CHECK(read_text(options.file + ".failed").empty());
-  CHECK(app::replayed_at(options.file + ".replayed", app::content_hash(read_text(options.file))).has_value());
+  CHECK(read_file(options.file + ".failed").empty());
+  CHECK(app::replayed_at(options.file + ".replayed", app::content_hash(read_file(options.file))).has_value());
 }
 
 TEST_CASE("replay refuses a file it has replayed before unless --force", "[app]") {
@@ -305,7 +287,7 @@ TEST_CASE("replay writes the hits that still fail to a new dead-letter file and 
   h.answer = [](const engine::HttpRequest& r) { return Answer{r.url.find("/b/") != std::string::npos ? 503 : 204}; };
   CHECK(h.run(options) == 1);
   CHECK(h.requests.size() == 3);  // a once; b's first hit twice (one retry), its second never sent
-  std::istringstream failed(read_text(options.file + ".failed"));
+  std::istringstream failed(read_file(options.file + ".failed"));
   std::vector<nlohmann::json> lines;
   for (std::string text; std::getline(failed, text);) {
     lines.push_back(nlohmann::json::parse(text));
@@ -319,7 +301,7 @@ TEST_CASE("replay writes the hits that still fail to a new dead-letter file and 
   CHECK(lines[0]["params"]["url"] == "https://shop.example/v2/h5");
   CHECK(lines[1]["hit"] == 6);
   CHECK(lines[1]["reason"] == "previous-hit-failed");
-  const auto summary = nlohmann::json::parse(read_text(options.summary_json));
+  const auto summary = nlohmann::json::parse(read_file(options.summary_json));
   CHECK(summary["totals"]["dead_lettered"] == 2);
   CHECK(summary["accounting"]["balanced"] == true);
 
@@ -330,7 +312,7 @@ TEST_CASE("replay writes the hits that still fail to a new dead-letter file and 
   h.answer = [](const engine::HttpRequest&) { return Answer{200}; };
   CHECK(h.run(again) == 0);
   CHECK(h.requests.size() == 5);
-  CHECK(read_text(again.file + ".failed").empty());
+  CHECK(read_file(again.file + ".failed").empty());
 }
 
 TEST_CASE("replay of an empty dead-letter file sends nothing and succeeds", "[app]") {

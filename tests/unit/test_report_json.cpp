@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "report/atomic_file.hpp"
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
@@ -47,18 +48,6 @@ RunMetrics sample_run() {
   return run;
 }
 
-std::string temp_dir() {
-  const auto dir = std::filesystem::temp_directory_path() / ("tf_test_report_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 } // namespace
 
@@ -139,20 +128,20 @@ TEST_CASE("an invalid summary is rejected with the file and the field named", "[
 }
 
 TEST_CASE("summary and metrics files are written whole and replace the old file", "[report]") {
-  const std::string dir = temp_dir();
+  const tf::testing::TempDir tmp;
+  const std::string dir = tmp.path().string();
   const std::string summary = dir + "/summary.json";
   const std::string prom = dir + "/metrics.prom";
   tf::report::write_file_atomically(summary, "old");
   tf::report::write_summary_file(summary, json{{"a", 1}});
-  CHECK(read_text(summary) == "{\n  \"a\": 1\n}\n");
+  CHECK(tf::testing::read_file(summary) == "{\n  \"a\": 1\n}\n");
   tf::report::write_prometheus_file(prom, sample_run());
-  CHECK(read_text(prom) == tf::report::render_prometheus(sample_run()));
+  CHECK(tf::testing::read_file(prom) == tf::report::render_prometheus(sample_run()));
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) {
     ++files;
   }
   CHECK(files == 2);  // no temporary file left behind
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("writing into a missing directory names the file", "[report]") {

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "temp_dir.hpp"
 #include "report/merge.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
@@ -34,13 +35,6 @@ RunMetrics shard(std::uint64_t seed, std::uint64_t stream, std::chrono::microsec
   return run;
 }
 
-std::string write_temp(const std::string& name, const std::string& content) {
-  const auto dir = std::filesystem::temp_directory_path() / ("tf_test_merge_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
-  std::ofstream(path) << content;
-  return path;
-}
 
 } // namespace
 
@@ -89,20 +83,21 @@ TEST_CASE("shards with different seeds are merged and their seeds listed", "[rep
 TEST_CASE("merge names the file that cannot be read or parsed", "[report]") {
   CHECK_THROWS_WITH(tf::report::merge_summary_files({"/nonexistent/shard-0.json"}),
                     "/nonexistent/shard-0.json: cannot read: No such file or directory");
-  const auto broken = write_temp("broken.json", "{\"seed\": ");
+  const tf::testing::TempDir tmp;
+  const auto broken = tmp.write("broken.json", "{\"seed\": ");
   CHECK_THROWS_WITH(tf::report::merge_summary_files({broken}),
                     broken + ": invalid JSON: parse error at line 1, column 10: syntax error while parsing "
                              "value - unexpected end of input; expected '[', '{', or a literal");
-  const auto not_summary = write_temp("other.json", "[1, 2]");
+  const auto not_summary = tmp.write("other.json", "[1, 2]");
   CHECK_THROWS_WITH(tf::report::merge_summary_files({not_summary}),
                     not_summary + ": not a trafficinator summary: the top level must be an object");
   CHECK_THROWS_WITH(tf::report::merge_summary_files({}), "merge: no summary files given");
-  std::filesystem::remove_all(std::filesystem::path(broken).parent_path());
 }
 
 TEST_CASE("merge reads summary files written by write_summary_file", "[report]") {
-  const auto first = write_temp("s0.json", "");
-  const auto second = write_temp("s1.json", "");
+  const tf::testing::TempDir tmp;
+  const auto first = tmp.file("s0.json");
+  const auto second = tmp.file("s1.json");
   tf::report::write_summary_file(first, tf::report::summary_to_json(shard(9, 1, 10s), json::object()));
   tf::report::write_summary_file(second, tf::report::summary_to_json(shard(9, 3, 12s), json::object()));
   const auto merged = tf::report::merge_summary_files({first, second});
