@@ -1,5 +1,6 @@
 #include "cli/config_options.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -126,6 +127,24 @@ std::vector<config::FlagValue> backfill_flags(const std::string& range) {
 
 void show_config(const config::Settings& settings, bool show_secrets) {
   app::print_settings(std::cout, settings, show_secrets);
+}
+
+std::optional<config::Settings> load_settings(const ConfigOptions& options) {
+  auto settings = config::load(options.request());
+  if (options.show_config) {
+    show_config(settings, options.show_secrets);
+    return std::nullopt;
+  }
+  return settings;
+}
+
+app::Shard apply_scope(const VisitScope& scope, ConfigOptions& config) {
+  if (!scope.backfill.empty()) {
+    config.extra = backfill_flags(scope.backfill);
+  }
+  const char* job_index = std::getenv("JOB_COMPLETION_INDEX");
+  return resolve_shard(scope.shard, scope.shard_count,
+                       job_index == nullptr ? std::nullopt : std::optional<std::string>(job_index));
 }
 
 } // namespace tf::cli

@@ -58,4 +58,19 @@ std::vector<config::FlagValue> backfill_flags(const std::string& range);
 /// Prints the settings with origins to stdout (for --show-config).
 void show_config(const config::Settings& settings, bool show_secrets);
 
+/// The settings `options` ask for, or nullopt once they were printed for --show-config (the
+/// subcommand then exits 0 without doing anything else).
+std::optional<config::Settings> load_settings(const ConfigOptions& options);
+
+/// Which visits a command covers: --backfill FROM..TO, --shard K/N, --shard-count N.
+struct VisitScope {
+  std::string backfill;
+  std::string shard;
+  int shard_count = 0;
+};
+
+/// Puts --backfill into the command-line layer of `config` and resolves the shard (from
+/// --shard, or --shard-count with JOB_COMPLETION_INDEX). Throws tf::Error (usage).
+app::Shard apply_scope(const VisitScope& scope, ConfigOptions& config);
+
 } // namespace tf::cli

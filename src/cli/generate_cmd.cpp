@@ -14,25 +14,18 @@ struct GenerateState {
   long long visits = 100;
   std::string format = "ndjson";
   std::string output;
-  std::string backfill;
-  std::string shard;
-  int shard_count = 0;
+  VisitScope scope;
 };
 
 int generate(GenerateState& state) {
   app::GenerateOptions options;
-  if (!state.backfill.empty()) {
-    state.config.extra = backfill_flags(state.backfill);
-    options.backfill_range = state.backfill;
-  }
-  const char* job_index = std::getenv("JOB_COMPLETION_INDEX");
-  options.shard = resolve_shard(state.shard, state.shard_count,
-                                job_index == nullptr ? std::nullopt : std::optional<std::string>(job_index));
-  options.settings = config::load(state.config.request());
-  if (state.config.show_config) {
-    show_config(options.settings, state.config.show_secrets);
+  options.shard = apply_scope(state.scope, state.config);
+  options.backfill_range = state.scope.backfill;
+  auto settings = load_settings(state.config);
+  if (!settings) {
     return 0;
   }
+  options.settings = std::move(*settings);
   options.visits = state.visits;
   options.format = state.format;
   options.output = state.output;
@@ -50,9 +43,9 @@ void add_generate(CLI::App& app, Action& action) {
   sub->add_option("--format", state->format, "Output format: ndjson (one hit a line) or urls (one tracking URL a line)")
     ->check(CLI::IsMember({"ndjson", "urls"}))->type_name("ndjson|urls")->group("Generate");
   sub->add_option("--output", state->output, "Output file (default: standard output)")->type_name("FILE")->group("Generate");
-  sub->add_option("--backfill", state->backfill, "Generate for the days FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")->type_name("FROM..TO")->group("Generate");
-  sub->add_option("--shard", state->shard, "Generate shard K of N (0-based)")->type_name("K/N")->group("Generate");
-  sub->add_option("--shard-count", state->shard_count, "N shards; K comes from JOB_COMPLETION_INDEX")->type_name("N")->check(CLI::Range(1, 100000))->group("Generate");
+  sub->add_option("--backfill", state->scope.backfill, "Generate for the days FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")->type_name("FROM..TO")->group("Generate");
+  sub->add_option("--shard", state->scope.shard, "Generate shard K of N (0-based)")->type_name("K/N")->group("Generate");
+  sub->add_option("--shard-count", state->scope.shard_count, "N shards; K comes from JOB_COMPLETION_INDEX")->type_name("N")->check(CLI::Range(1, 100000))->group("Generate");
   sub->callback([state, &action] { action = [state] { return generate(*state); }; });
 }
 

@@ -46,11 +46,11 @@ int validate(const ValidateState& state) {
 
 int replay(const ReplayState& state) {
   app::ReplayOptions options;
-  options.settings = config::load(state.config.request());
-  if (state.config.show_config) {
-    show_config(options.settings, state.config.show_secrets);
+  auto settings = load_settings(state.config);
+  if (!settings) {
     return 0;
   }
+  options.settings = std::move(*settings);
   options.file = state.file;
   options.summary_json = state.summary_json;
   options.force = state.force;

@@ -16,39 +16,29 @@ struct RunState {
   ConfigOptions config;
   long long visits = 0;
   std::string duration;
-  std::string backfill;
+  VisitScope scope;
   std::string checkpoint;
   std::string summary_json;
   std::string metrics_file;
-  std::string shard;
-  int shard_count = 0;
   bool dry_run = false;
   bool quiet = false;
 };
 
-std::optional<std::string> job_completion_index() {
-  const char* value = std::getenv("JOB_COMPLETION_INDEX");
-  return value == nullptr ? std::nullopt : std::optional<std::string>(value);
-}
-
 int run(RunState& state) {
   app::RunOptions options;
-  if (!state.backfill.empty()) {
-    state.config.extra = backfill_flags(state.backfill);
-    options.backfill_range = state.backfill;
-  }
-  options.shard = resolve_shard(state.shard, state.shard_count, job_completion_index());
+  options.shard = apply_scope(state.scope, state.config);
+  options.backfill_range = state.scope.backfill;
   if (!state.duration.empty()) {
     options.duration = parse_duration(state.duration);
     if (!options.duration || options.duration->count() == 0) {
       throw Error(fmt::format("--duration: expected a duration such as 90s, 5m or 2h, found \"{}\"", state.duration));
     }
   }
-  options.settings = config::load(state.config.request());
-  if (state.config.show_config) {
-    show_config(options.settings, state.config.show_secrets);
+  auto settings = load_settings(state.config);
+  if (!settings) {
     return 0;
   }
+  options.settings = std::move(*settings);
   if (state.visits > 0) {
     options.visits = state.visits;
   }
@@ -69,12 +59,12 @@ void add_run(CLI::App& app, Action& action) {
   add_config_options(*sub, state->config);
   sub->add_option("--visits", state->visits, "Stop after N visits have started")->type_name("N")->check(CLI::Range(1LL, 1'000'000'000'000LL))->group("Run");
   sub->add_option("--duration", state->duration, "Stop after this long (90s, 5m, 2h)")->type_name("DURATION")->group("Run");
-  sub->add_option("--backfill", state->backfill, "Backfill the days FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")->type_name("FROM..TO")->group("Run");
+  sub->add_option("--backfill", state->scope.backfill, "Backfill the days FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")->type_name("FROM..TO")->group("Run");
   sub->add_option("--checkpoint", state->checkpoint, "Backfill progress file, to resume an interrupted backfill")->type_name("FILE")->group("Run");
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_option("--metrics-file", state->metrics_file, "Write Prometheus text metrics to FILE (node_exporter textfile)")->type_name("FILE")->group("Output");
-  sub->add_option("--shard", state->shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")->type_name("K/N")->group("Run");
-  sub->add_option("--shard-count", state->shard_count, "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")->type_name("N")->check(CLI::Range(1, 100000))->group("Run");
+  sub->add_option("--shard", state->scope.shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")->type_name("K/N")->group("Run");
+  sub->add_option("--shard-count", state->scope.shard_count, "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")->type_name("N")->check(CLI::Range(1, 100000))->group("Run");
   sub->add_flag("--dry-run", state->dry_run, "Build visits and print what would be sent; send nothing")->group("Run");
   sub->add_flag("--quiet", state->quiet, "No live status line")->group("Output");
   sub->callback([state, &action] { action = [state] { return run(*state); }; });
