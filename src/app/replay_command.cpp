@@ -46,23 +46,6 @@ void check_not_replayed(const ReplayOptions& options, const DeadLetterFile& file
   }
 }
 
-int exit_code_for(engine::StopReason reason, const metrics::Snapshot& snapshot, double max_failure_rate) {
-  if (reason == engine::StopReason::error) {
-    return static_cast<int>(ExitCode::runtime);
-  }
-  if (reason == engine::StopReason::stop_requested || reason == engine::StopReason::immediate_stop) {
-    return static_cast<int>(ExitCode::interrupted);
-  }
-  const auto totals = snapshot.totals();
-  const double failure_rate = totals.hits_generated == 0 ? 0.0
-      : static_cast<double>(totals.dead_lettered) / static_cast<double>(totals.hits_generated);
-  return failure_rate > max_failure_rate ? static_cast<int>(ExitCode::thresholds_failed)
-                                         : static_cast<int>(ExitCode::success);
-}
-
-void engine_stop(void* engine) { static_cast<engine::Engine*>(engine)->request_stop(); }
-void engine_stop_now(void* engine) { static_cast<engine::Engine*>(engine)->request_immediate_stop(); }
-
 metrics::RunMetrics initial_replay_metrics(const ReplayTargets& plan, const config::Settings& s, const Clock& clock) {
   metrics::RunMetrics run;
   for (const auto& t : plan.contexts) {
@@ -124,7 +107,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   RunOptions run_options;
   run_options.settings = s;
   if (seams.interactive) {
-    signals = std::make_unique<SignalScope>(SignalHooks{engine_stop, engine_stop_now, engine.get()});
+    signals = std::make_unique<SignalScope>(engine_signal_hooks(*engine));
     reporter = std::make_unique<Reporter>(reporter_options(run_options), snapshot, clock);
     reporter->start();
   }
@@ -146,15 +129,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
     report::write_summary_file(options.summary_json, report::summary_to_json(final_snapshot, redacted_config(s)));
   }
   log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
-  const auto accounting = metrics::check_accounting(final_snapshot);
-  if (!accounting.ok()) {
-    throw Error("accounting does not add up for " + fmt::format("{}", fmt::join(accounting.unbalanced, ", ")),
-                ExitCode::runtime);
-  }
-  if (result.reason == engine::StopReason::error) {
-    log_line("error: " + result.error_text, clock);
-  }
-  return exit_code_for(result.reason, final_snapshot, s.max_failure_rate);
+  return finish_delivery(result, final_snapshot, s.max_failure_rate, clock);
 }
 
 int replay_command(const ReplayOptions& options) {

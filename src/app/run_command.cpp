@@ -63,25 +63,6 @@ bool wait_for_start_signal(const config::Settings& s, const Clock& clock) {
   return false;
 }
 
-void engine_stop(void* engine) { static_cast<engine::Engine*>(engine)->request_stop(); }
-void engine_stop_now(void* engine) { static_cast<engine::Engine*>(engine)->request_immediate_stop(); }
-
-int exit_code_for(const engine::RunResult& result, const metrics::Snapshot& snapshot, double max_failure_rate) {
-  if (result.reason == engine::StopReason::error) {
-    return static_cast<int>(ExitCode::runtime);
-  }
-  if (result.reason == engine::StopReason::stop_requested ||
-      result.reason == engine::StopReason::immediate_stop) {
-    return static_cast<int>(ExitCode::interrupted);
-  }
-  const auto totals = snapshot.totals();
-  const auto generated = totals.hits_generated;
-  const double failure_rate =
-      generated == 0 ? 0.0 : static_cast<double>(totals.dead_lettered) / static_cast<double>(generated);
-  return failure_rate > max_failure_rate ? static_cast<int>(ExitCode::thresholds_failed)
-                                         : static_cast<int>(ExitCode::success);
-}
-
 } // namespace
 
 int run_command(const RunOptions& raw_options) {
@@ -119,7 +100,7 @@ int run_command(const RunOptions& raw_options) {
     backfill->set_engine(engine.get());
   }
 
-  SignalScope signals(SignalHooks{engine_stop, engine_stop_now, engine.get()});
+  SignalScope signals(engine_signal_hooks(*engine));
   auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
   print_run_banner(setup, options, config, clock);
   if (backfill) {
@@ -152,15 +133,7 @@ int run_command(const RunOptions& raw_options) {
   if (dead_letters.lines() > 0) {
     log_line(fmt::format("{} hit(s) written to the dead-letter file {}", dead_letters.lines(), dead_letters.path()), clock);
   }
-  const auto accounting = metrics::check_accounting(final_snapshot);
-  if (!accounting.ok()) {
-    throw Error("accounting does not add up for " + fmt::format("{}", fmt::join(accounting.unbalanced, ", ")),
-                ExitCode::runtime);
-  }
-  if (result.reason == engine::StopReason::error) {
-    log_line("error: " + result.error_text, clock);
-  }
-  const int code = exit_code_for(result, final_snapshot, s.max_failure_rate);
+  const int code = finish_delivery(result, final_snapshot, s.max_failure_rate, clock);
   // A backfill that left visits undelivered has not done its job, even under the thresholds.
   return !backfill_complete && code == static_cast<int>(ExitCode::success) ? static_cast<int>(ExitCode::thresholds_failed)
                                                                              : code;

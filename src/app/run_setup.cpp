@@ -171,6 +171,41 @@ metrics::Snapshot merged_snapshot(const metrics::SharedMetrics& shared, const en
   return snapshot;
 }
 
+namespace {
+
+void engine_stop(void* engine) { static_cast<engine::Engine*>(engine)->request_stop(); }
+void engine_stop_now(void* engine) { static_cast<engine::Engine*>(engine)->request_immediate_stop(); }
+
+} // namespace
+
+SignalHooks engine_signal_hooks(engine::Engine& engine) {
+  return SignalHooks{engine_stop, engine_stop_now, &engine};
+}
+
+int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot,
+                    double max_failure_rate, const Clock& clock) {
+  const auto accounting = metrics::check_accounting(snapshot);
+  if (!accounting.ok()) {
+    throw Error(fmt::format("accounting does not add up for {}", fmt::join(accounting.unbalanced, ", ")),
+                ExitCode::runtime);
+  }
+  switch (result.reason) {
+    case engine::StopReason::error:
+      log_line("error: " + result.error_text, clock);
+      return static_cast<int>(ExitCode::runtime);
+    case engine::StopReason::stop_requested:
+    case engine::StopReason::immediate_stop:
+      return static_cast<int>(ExitCode::interrupted);
+    default:
+      break;
+  }
+  const auto totals = snapshot.totals();
+  const double failure_rate = totals.hits_generated == 0 ? 0.0
+      : static_cast<double>(totals.dead_lettered) / static_cast<double>(totals.hits_generated);
+  return failure_rate > max_failure_rate ? static_cast<int>(ExitCode::thresholds_failed)
+                                         : static_cast<int>(ExitCode::success);
+}
+
 engine::TransportFactory make_dry_run_transport() {
   return [](const engine::EngineConfig&) { return std::make_unique<DryRunTransport>(); };
 }

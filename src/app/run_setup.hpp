@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/signals.hpp"
 #include "app/visit_flow.hpp"
 #include "config/settings.hpp"
 #include "engine/engine.hpp"
@@ -53,6 +54,14 @@ ReporterOptions reporter_options(const RunOptions& options);
 nlohmann::json redacted_config(const config::Settings& settings);
 void print_run_banner(const RunSetup& setup, const RunOptions& options, const engine::EngineConfig& config,
                       const Clock& clock);
+/// SIGINT/SIGTERM hooks that drain `engine` (first signal) or stop it at once (second).
+SignalHooks engine_signal_hooks(engine::Engine& engine);
+/// The end of a delivering command: checks the accounting identity (tf::Error, runtime, when a
+/// target does not add up), logs an engine error, and returns the exit code: 3 engine error,
+/// 130 interrupted, 1 when more than `max_failure_rate` of the generated hits were
+/// dead-lettered, else 0.
+int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot,
+                    double max_failure_rate, const Clock& clock);
 /// --summary-json and --metrics-file.
 void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot);
 
