@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/transport.hpp"
 #include "util/error.hpp"
@@ -26,6 +27,11 @@ struct Transfer {
   std::unique_ptr<CURL, EasyDeleter> easy;
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   std::string body, answer;  ///< the POST body (libcurl does not copy it) and the captured answer
+  std::string url;           ///< the URL set last (set again only when it changes)
+  std::string content_type;  ///< the header list was built for this content type …
+  std::vector<std::string> extra_headers;  ///< … and these extra headers
+  bool headers_post = false;               ///< … for a POST (with "Expect:")
+  bool headers_built = false;
   std::uint64_t token = 0;
   bool active = false;
 };
@@ -63,26 +69,25 @@ public:
     Transfer& t = acquire();
     t.token = token;
     t.answer.clear();
-      CURL* e = t.easy.get();
-    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());  // libcurl copies option strings
-    curl_slist* list = nullptr;
+    CURL* e = t.easy.get();
+    // A pooled handle keeps its options: only what differs from its previous request is set
+    // again (libcurl copies option strings, and rebuilding the header list costs allocations).
+    if (t.url != request.url) {
+      t.url = request.url;
+      curl_easy_setopt(e, CURLOPT_URL, t.url.c_str());
+    }
     if (request.post) {
-      t.body = request.body;
+      t.body.assign(request.body);
       curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body.size()));
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.body.c_str());
-      list = curl_slist_append(list, "Expect:");
-      if (!request.content_type.empty()) {
-        list = curl_slist_append(list, ("Content-Type: " + request.content_type).c_str());
-      }
     } else {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
     }
-    for (const auto& header : request.headers) {
-      list = curl_slist_append(list, header.c_str());
+    if (!t.headers_built || t.headers_post != request.post || t.content_type != request.content_type ||
+        t.extra_headers != request.headers) {
+      set_headers(t, request);
     }
-    t.headers.reset(list);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(e, CURLOPT_USERAGENT, request.user_agent.empty() ? nullptr : request.user_agent.c_str());
     t.active = true;
     curl_multi_add_handle(m_multi.get(), e);
@@ -132,6 +137,25 @@ private:
     configure(*t);
     m_pool.push_back(std::move(t));
     return *m_pool.back();
+  }
+
+  static void set_headers(Transfer& t, const HttpRequest& request) {
+    curl_slist* list = nullptr;
+    if (request.post) {
+      list = curl_slist_append(list, "Expect:");
+      if (!request.content_type.empty()) {
+        list = curl_slist_append(list, ("Content-Type: " + request.content_type).c_str());
+      }
+    }
+    for (const auto& header : request.headers) {
+      list = curl_slist_append(list, header.c_str());
+    }
+    curl_easy_setopt(t.easy.get(), CURLOPT_HTTPHEADER, list);
+    t.headers.reset(list);
+    t.headers_built = true;
+    t.headers_post = request.post;
+    t.content_type = request.content_type;
+    t.extra_headers = request.headers;
   }
 
   void configure(Transfer& t) const {
