@@ -3,8 +3,9 @@
 // Modes: `poll` (curl_multi_perform + curl_multi_poll) and `epoll` (curl_multi_socket_action
 // with lazily registered sockets). Loopback URLs only.
 //
-//   bare_curl_loop MODE TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY]]
-// With POST_BODY every request is a POST of that form body (a tracking hit's parameters).
+//   bare_curl_loop MODE TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY [USER_AGENT]]]
+// With POST_BODY every request is a POST of that form body (a tracking hit's parameters); with
+// USER_AGENT every request carries that User-Agent header (as every tracking hit does).
 #include <curl/curl.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -176,7 +177,7 @@ double cpu_seconds() {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: bare_curl_loop poll|epoll TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY]]\n");
+    std::fprintf(stderr, "usage: bare_curl_loop poll|epoll TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY [USER_AGENT]]]\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -185,6 +186,7 @@ int main(int argc, char** argv) {
   const std::string url = argv[4];
   const long long cap = argc > 5 ? std::atoll(argv[5]) : 50'000'000LL;
   const std::string body = argc > 6 ? argv[6] : "";
+  const std::string user_agent = argc > 7 ? argv[7] : "";
   if ((mode != "poll" && mode != "epoll") || transfers < 1 || transfers > 10000 || seconds < 1 ||
       seconds > 120 || !loopback(url)) {
     std::fprintf(stderr, "bare_curl_loop: need poll|epoll, 1-10000 transfers, 1-120 s and a loopback URL\n");
@@ -206,6 +208,9 @@ int main(int argc, char** argv) {
     if (!body.empty()) {
       curl_easy_setopt(handles.back(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
       curl_easy_setopt(handles.back(), CURLOPT_COPYPOSTFIELDS, body.c_str());
+    }
+    if (!user_agent.empty()) {
+      curl_easy_setopt(handles.back(), CURLOPT_USERAGENT, user_agent.c_str());
     }
     curl_multi_add_handle(multi, handles.back());
   }
