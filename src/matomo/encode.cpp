@@ -242,7 +242,7 @@ void put_hit(Writer& w, const model::Visit& visit, const model::Hit& hit, const 
   if (hit.new_visit) {
     w.put("new_visit", "1");
   }
-  put_recurring_if(w, "urlref", hit.urlref);
+  put_recurring_if(w, "urlref", model::referrer_of(visit, static_cast<std::size_t>(&hit - visit.hits.data())));
   put_if(w, "pv_id", hit.pv_id);
   put_recurring_if(w, "ua", visitor.user_agent);
   put_recurring_if(w, "lang", visitor.lang);

@@ -74,7 +74,7 @@ void VisitBuilder::add_funnel_step(const config::Funnel& funnel, std::size_t ind
       Order order = draw_order(m_rng, m_ctx.order_limits, order_id(), overrides);
       Hit& hit = add(HitKind::ecommerce_order, offset_ms, m_page);
       hit.idgoal = 0;
-      hit.order = std::move(order);
+      hit.order = std::make_shared<const Order>(std::move(order));
       break;
     }
     case StepType::goal: {

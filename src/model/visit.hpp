@@ -1,10 +1,15 @@
 #pragma once
 // A simulated visit, built completely before its first hit is sent. Pure data: no wire format
 // (that is matomo/), no absolute send times (cdt and local h/m/s are stamped by the encoder).
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "model/text.hpp"
 
 namespace tf::model {
 
@@ -32,21 +37,23 @@ struct Hit {
   HitKind kind = HitKind::pageview;
   std::int64_t offset_ms = 0;       ///< simulated time since the visit start; non-decreasing
   std::int64_t pause_before_ms = 0; ///< real pause before sending (0 for the first hit)
-  std::string url;                  ///< absolute page URL (campaign params on the landing hit only)
-  std::string action_name;          ///< page title or action label; empty = none
-  std::string urlref;               ///< referrer: external on the first hit, previous page after
+  Text url;                         ///< absolute page URL (campaign params on the landing hit only)
+  Text action_name;                 ///< page title or action label; empty = none
+  Text urlref;                      ///< first hit: external referrer (empty = direct); later hits:
+                                    ///< empty, their referrer is derived (referrer_of)
   std::string pv_id;                ///< 6 alphanumerics on pageview-like hits; ping: last pv_id
   bool new_visit = false;           ///< first hit of every visit
   // site search
-  std::string search, search_cat;
+  Text search, search_cat;
   int search_count = -1;            ///< -1 = not sent
   // outlink / download target URL (absolute)
-  std::string link;
+  Text link;
   // event
-  std::string e_c, e_a, e_n;
+  Text e_c, e_a, e_n;
   std::optional<double> e_v;
-  // ecommerce order (idgoal=0) or goal conversion (idgoal>0)
-  std::optional<Order> order;
+  // ecommerce order (idgoal=0) or goal conversion (idgoal>0); shared and immutable, so a hit
+  // stays small (most hits have none) and copies of a visit share it
+  std::shared_ptr<const Order> order;
   int idgoal = -1;                  ///< -1 none, 0 ecommerce, >0 goal id
   std::optional<Cents> goal_revenue;
 };
@@ -78,5 +85,15 @@ struct Visit {
   std::string campaign;          ///< mtm_campaign of the landing, empty if none
   std::vector<Hit> hits;
 };
+
+/// The referrer sent with hit `i` of `visit`: the landing referrer on the first hit, none on the
+/// closing ping, the previous hit's page on the others. Not stored per hit: 10,000 visits in
+/// progress would hold a copy of every URL twice.
+inline std::string_view referrer_of(const Visit& visit, std::size_t i) {
+  if (i == 0) {
+    return visit.hits[0].urlref;
+  }
+  return visit.hits[i].kind == HitKind::ping ? std::string_view{} : std::string_view{visit.hits[i - 1].url};
+}
 
 } // namespace tf::model

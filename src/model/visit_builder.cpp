@@ -70,7 +70,6 @@ Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, const std::string& 
     hit.new_visit = true;
     hit.urlref = m_landing_referrer;
   } else {
-    hit.urlref = m_visit.hits.back().url;
     const double pause_s = m_rng.uniform(m_ctx.settings.pause_between_pvs_min,
                                          std::max(m_ctx.settings.pause_between_pvs_min,
                                                   m_ctx.settings.pause_between_pvs_max));
@@ -203,7 +202,7 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
       Order order = draw_order(m_rng, m_ctx.order_limits, order_id());
       Hit& hit = add(HitKind::ecommerce_order, offset_ms, page);
       hit.idgoal = 0;
-      hit.order = std::move(order);
+      hit.order = std::make_shared<const Order>(std::move(order));
       break;
     }
   }
@@ -216,6 +215,8 @@ void VisitBuilder::finish() {
   ping.url = m_page;
   ping.pv_id = m_last_pv_id;
   m_visit.hits.push_back(std::move(ping));
+  // Visits wait in memory for seconds or minutes (10,000 in progress is normal): no spare capacity.
+  m_visit.hits.shrink_to_fit();
   m_visit.duration_ms = m_offset_ms;
 }
 

@@ -61,7 +61,7 @@ Visit sample_visit() {
   order.kind = tf::model::HitKind::ecommerce_order;
   order.url = page.url;
   order.idgoal = 0;
-  order.order = tf::model::Order{"ORD1", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 400, 599, 100, 4897};
+  order.order = std::make_shared<const tf::model::Order>(tf::model::Order{"ORD1", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 400, 599, 100, 4897});
   order.offset_ms = 60'000;
   visit.hits = {page, order};
   return visit;
