@@ -67,7 +67,8 @@ void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest&
 }
 
 void VisitFlow::build_bulk_item(std::size_t step, SteadyTime, std::string& out) {
-  out = matomo::bulk_element(params(step)).dump();
+  out.clear();
+  matomo::append_hit_bulk_element(*m_visit, step, encode_context(), out);
 }
 
 VisitSource::VisitSource(model::VisitGenerator& generator, const routing::Router& router,
@@ -105,7 +106,7 @@ void BulkCodec::build_batch(std::size_t target, const std::vector<const std::str
   out.url = m_targets[target].url;
   out.post = true;
   out.content_type = "application/json";
-  out.body = matomo::bulk_body_of_elements(items, m_targets[target].token_auth);
+  matomo::append_bulk_body_of_elements(items, m_targets[target].token_auth, out.body);
 }
 
 std::size_t BulkCodec::recorded(std::size_t, const engine::AttemptResult& result, std::size_t items) {

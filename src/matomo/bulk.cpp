@@ -1,30 +1,29 @@
 #include "matomo/bulk.hpp"
 
-#include <nlohmann/json.hpp>
-
 namespace tf::matomo {
 
-std::string bulk_body_of_elements(const std::vector<const std::string*>& elements, std::string_view token) {
-  std::size_t size = 32 + token.size();
+void append_bulk_body_of_elements(const std::vector<const std::string*>& elements, std::string_view token,
+                                  std::string& out) {
+  constexpr std::string_view k_head = "{\"requests\":[";
+  constexpr std::string_view k_token_key = ",\"token_auth\":";
+  std::size_t size = out.size() + k_head.size() + 2 + k_token_key.size() + 6 * token.size() + 2;
   for (const auto* e : elements) {
     size += e->size() + 1;
   }
-  std::string body;
-  body.reserve(size);
-  body += "{\"requests\":[";
+  out.reserve(size);
+  out += k_head;
   for (std::size_t i = 0; i < elements.size(); ++i) {
     if (i > 0) {
-      body += ',';
+      out += ',';
     }
-    body += *elements[i];  // already valid JSON objects (nlohmann-serialised)
+    out += *elements[i];  // already valid JSON objects
   }
-  body += ']';
+  out += ']';
   if (!token.empty()) {
-    body += ",\"token_auth\":";
-    body += nlohmann::json(std::string(token)).dump();
+    out += k_token_key;
+    append_json_string(token, out);
   }
-  body += '}';
-  return body;
+  out += '}';
 }
 
 } // namespace tf::matomo

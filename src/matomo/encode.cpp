@@ -9,10 +9,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "matomo/encode_detail.hpp"
 #include "matomo/wire.hpp"
 
 namespace tf::matomo {
 namespace {
+
+using detail::HitTime;
+using detail::hit_time;
+using detail::put_hit;
 
 constexpr std::int64_t k_day_s = 86'400;
 
@@ -20,11 +25,6 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   const std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
-
-/// A hit's stamped time: cdt (UNIX s) and the local wall clock h/m/s.
-struct HitTime {
-  std::int64_t cdt = 0, h = 0, m = 0, s = 0;
-};
 
 /// The UTC offset of `zone` at `at_s`, in seconds. An offset is constant over a sys_info
 /// interval, so the last interval looked up is kept per thread (get_info searches and copies).
@@ -39,17 +39,6 @@ std::int64_t utc_offset_s(const date::time_zone& zone, std::int64_t at_s) {
     last = {&zone, info.begin.time_since_epoch().count(), info.end.time_since_epoch().count(), info.offset.count()};
   }
   return last.offset;
-}
-
-HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone) {
-  HitTime t;
-  t.cdt = floor_div(at_ms, 1000);
-  const std::int64_t local_s = t.cdt + (zone != nullptr ? utc_offset_s(*zone, t.cdt) : 0);
-  const std::int64_t of_day = local_s - floor_div(local_s, k_day_s) * k_day_s;
-  t.h = of_day / 3600;
-  t.m = (of_day / 60) % 60;
-  t.s = of_day % 60;
-  return t;
 }
 
 /// Writes parameters into an existing Params, reusing its strings' storage.
@@ -74,6 +63,7 @@ public:
     put(key, std::string_view(text.data(), text.size()));
   }
   void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
+  void put_items(std::string_view key, const model::Order& order) { put(key, ec_items_json(order)); }
 
 private:
   Params& m_out;
@@ -86,6 +76,7 @@ public:
   void put(std::string_view key, std::string_view value) { m_size += 3 * (key.size() + value.size()) + 2; }
   void put_int(std::string_view key, std::int64_t) { m_size += 3 * key.size() + 2 + k_int_chars; }
   void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
+  void put_items(std::string_view key, const model::Order& order) { put(key, ec_items_json(order)); }
   std::size_t size() const { return m_size; }
 
 private:
@@ -145,6 +136,7 @@ public:
     start_pair(key);
     m_dest = std::copy_n(encoded.data(), encoded.size(), m_dest);
   }
+  void put_items(std::string_view key, const model::Order& order) { put(key, ec_items_json(order)); }
   char* end() const { return m_dest; }
 
 private:
@@ -161,98 +153,6 @@ private:
   bool m_any = false;
 };
 
-template <class Writer>
-void put_if(Writer& w, std::string_view key, std::string_view value) {
-  if (!value.empty()) {
-    w.put(key, value);
-  }
-}
-
-template <class Writer>
-void put_recurring_if(Writer& w, std::string_view key, std::string_view value) {
-  if (!value.empty()) {
-    w.put_recurring(key, value);
-  }
-}
-
-template <class Writer>
-void put_order(Writer& w, const model::Order& order) {
-  w.put("idgoal", "0");
-  w.put("ec_id", order.id);
-  w.put("ec_items", ec_items_json(order));
-  w.put("revenue", format_cents(order.revenue));
-  w.put("ec_st", format_cents(order.subtotal));
-  w.put("ec_tx", format_cents(order.tax));
-  w.put("ec_sh", format_cents(order.shipping));
-  w.put("ec_dt", format_cents(order.discount));
-}
-
-template <class Writer>
-void put_kind(Writer& w, const model::Hit& hit) {
-  using model::HitKind;
-  switch (hit.kind) {
-    case HitKind::pageview: break;
-    case HitKind::site_search:
-      w.put("search", hit.search);
-      put_if(w, "search_cat", hit.search_cat);
-      if (hit.search_count >= 0) {
-        w.put_int("search_count", hit.search_count);
-      }
-      break;
-    case HitKind::outlink: w.put("link", hit.link); break;
-    case HitKind::download: w.put("download", hit.link); break;
-    case HitKind::event:
-      w.put("e_c", hit.e_c);
-      w.put("e_a", hit.e_a);
-      put_if(w, "e_n", hit.e_n);
-      if (hit.e_v) {
-        w.put("e_v", fmt::format("{}", *hit.e_v));
-      }
-      break;
-    case HitKind::ecommerce_order:
-      if (hit.order) {
-        put_order(w, *hit.order);
-      }
-      break;
-    case HitKind::goal:
-      w.put_int("idgoal", hit.idgoal);
-      if (hit.goal_revenue) {
-        w.put("revenue", format_cents(*hit.goal_revenue));
-      }
-      break;
-    case HitKind::ping: w.put("ping", "1"); break;
-  }
-}
-
-/// The one definition of a hit's parameters and their order (see encode.hpp).
-template <class Writer>
-void put_hit(Writer& w, const model::Visit& visit, const model::Hit& hit, const EncodeContext& ctx, const HitTime& t) {
-  const model::Visitor& visitor = visit.visitor;
-  w.put_int("idsite", ctx.site_id);
-  w.put("rec", "1");
-  w.put_recurring("url", hit.url);
-  put_if(w, "action_name", hit.action_name);
-  w.put("_id", visitor.id);
-  w.put("cid", visitor.id);
-  put_if(w, "uid", visitor.uid);
-  w.put_int("cdt", t.cdt);
-  w.put_int("h", t.h);
-  w.put_int("m", t.m);
-  w.put_int("s", t.s);
-  if (hit.new_visit) {
-    w.put("new_visit", "1");
-  }
-  put_recurring_if(w, "urlref", model::referrer_of(visit, static_cast<std::size_t>(&hit - visit.hits.data())));
-  put_if(w, "pv_id", hit.pv_id);
-  put_recurring_if(w, "ua", visitor.user_agent);
-  put_recurring_if(w, "lang", visitor.lang);
-  put_if(w, "res", visitor.res);
-  if (ctx.has_token && ctx.send_cip) {
-    put_if(w, "cip", visitor.ip);
-  }
-  put_kind(w, hit);
-}
-
 /// Appends the hit's encoded `key=value&...` pairs to `out`.
 void append_hit_pairs(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, bool plus_for_space,
                       std::string& out) {
@@ -268,6 +168,21 @@ void append_hit_pairs(const model::Visit& visit, std::size_t index, const Encode
 }
 
 } // namespace
+
+namespace detail {
+
+HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone) {
+  HitTime t;
+  t.cdt = floor_div(at_ms, 1000);
+  const std::int64_t local_s = t.cdt + (zone != nullptr ? utc_offset_s(*zone, t.cdt) : 0);
+  const std::int64_t of_day = local_s - floor_div(local_s, k_day_s) * k_day_s;
+  t.h = of_day / 3600;
+  t.m = (of_day / 60) % 60;
+  t.s = of_day % 60;
+  return t;
+}
+
+} // namespace detail
 
 std::string format_cents(model::Cents cents) {
   const model::Cents magnitude = cents < 0 ? -cents : cents;

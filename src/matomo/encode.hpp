@@ -50,6 +50,13 @@ void append_hit_query(const model::Visit& visit, std::size_t hit, const EncodeCo
 void append_hit_form(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx, std::string_view token,
                      std::string& out);
 
+/// The bulk element of the hit, appended to `out`: the same bytes as
+/// `bulk_element(encode_hit(visit, hit, ctx)).dump()`, without building Params or JSON values.
+/// Each invalid UTF-8 sequence in a string becomes U+FFFD (as dump with
+/// error_handler_t::replace), where dump() would throw; the model makes none (its inputs are
+/// checked as UTF-8).
+void append_hit_bulk_element(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx, std::string& out);
+
 /// Cents as a decimal amount with two digits: 1234 → "12.34", -5 → "-0.05".
 std::string format_cents(model::Cents cents);
 

@@ -1,14 +1,16 @@
-// bench_generate [MAX_HITS] [MAX_SECONDS] [all|build|params|direct|check]: hits per second on one core, to an in-memory sink
-// (the same as /dev/null, without the write syscalls). Phases:
+// bench_generate [MAX_HITS] [MAX_SECONDS] [all|build|params|direct|bulk|check]: hits per second on one core, to an
+// in-memory sink (the same as /dev/null, without the write syscalls). Phases:
 //   build+encode    visits built by VisitGenerator, every hit encoded to a query string
 //   encode params   hits of visits built beforehand: encode_hit → Params → append_query_string
 //   encode direct   the same hits: append_hit_query (no Params), the byte-identical fast path
+//   bulk nlohmann   the same hits as bulk elements: bulk_element(encode_hit(...)).dump() (phase `bulk`)
+//   bulk direct     the same elements: append_hit_bulk_element (no Params, no JSON values)
 // Bounded by MAX_HITS (default 5,000,000) and MAX_SECONDS (default 10) per phase. No network.
 // "hits per CPU-s" (getrusage user+sys) is the figure to compare on a shared machine; the third
 // argument runs one phase only (the visits kept for the encode phases are always built), for
 // instruction counts (callgrind), which a busy machine does not distort. `check` compares the
 // direct path with the Params path byte for byte (query and form, token or not, UTC and a DST
-// zone) on the 20,000 visits and exits 1 on any difference.
+// zone) on the 20,000 visits, and the direct bulk element with nlohmann's, and exits 1 on any difference.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -60,38 +62,47 @@ struct Phase {
   }
 };
 
-/// Encodes every hit of `visit` with the Params path (true) or the direct path (false).
-std::uint64_t encode_visit(const Visit& visit, const EncodeContext& ctx, bool via_params,
-                           tf::matomo::Params& params, std::string& buffer) {
+/// What a phase encodes each hit to, and how.
+enum class Path { query_params, query_direct, bulk_nlohmann, bulk_direct };
+
+/// Encodes every hit of `visit` along `path`.
+std::uint64_t encode_visit(const Visit& visit, const EncodeContext& ctx, Path path, tf::matomo::Params& params,
+                           std::string& buffer) {
   std::uint64_t bytes = 0;
   for (std::size_t k = 0; k < visit.hits.size(); ++k) {
     buffer.clear();
-    if (via_params) {
-      tf::matomo::encode_hit(visit, k, ctx, params);
-      tf::matomo::append_query_string(params, buffer);
-    } else {
-      tf::matomo::append_hit_query(visit, k, ctx, buffer);
+    switch (path) {
+      case Path::query_params:
+        tf::matomo::encode_hit(visit, k, ctx, params);
+        tf::matomo::append_query_string(params, buffer);
+        break;
+      case Path::query_direct: tf::matomo::append_hit_query(visit, k, ctx, buffer); break;
+      case Path::bulk_nlohmann:  // as VisitFlow::build_bulk_item did before the direct writer
+        tf::matomo::encode_hit(visit, k, ctx, params);
+        buffer = tf::matomo::bulk_element(params).dump();
+        break;
+      case Path::bulk_direct: tf::matomo::append_hit_bulk_element(visit, k, ctx, buffer); break;
     }
     bytes += buffer.size();
   }
   return bytes;
 }
 
-void encode_kept(const std::vector<Visit>& kept, const EncodeContext& ctx, bool via_params, Phase phase,
+void encode_kept(const std::vector<Visit>& kept, const EncodeContext& ctx, Path path, Phase phase,
                  std::uint64_t max_hits, double max_seconds) {
   tf::matomo::Params params;
   std::string buffer;
   while (phase.hits < max_hits && seconds_since(phase.start) < max_seconds) {
     for (const auto& visit : kept) {
-      phase.bytes += encode_visit(visit, ctx, via_params, params, buffer);
+      phase.bytes += encode_visit(visit, ctx, path, params, buffer);
       phase.hits += visit.hits.size();
     }
   }
   phase.report();
 }
 
-/// The direct path must give the Params path's bytes: query and form, with and without a token,
-/// in UTC and in a zone with DST. Returns the number of hits that differ (printed).
+/// The direct path must give the Params path's bytes: query, form and bulk element, with and
+/// without a token, in UTC and in a zone with DST. Returns the number of hits that differ (printed).
 std::size_t check_direct(const std::vector<Visit>& kept, const EncodeContext& base) {
   std::size_t differ = 0;
   tf::matomo::Params params;
@@ -110,6 +121,9 @@ std::size_t check_direct(const std::vector<Visit>& kept, const EncodeContext& ba
           tf::matomo::append_hit_query(visit, k, ctx, actual);
           actual += "\n";
           tf::matomo::append_hit_form(visit, k, ctx, secret, actual);
+          expected += "\n" + tf::matomo::bulk_element(params).dump();
+          actual += "\n";
+          tf::matomo::append_hit_bulk_element(visit, k, ctx, actual);
           if (actual != expected && differ++ < 3) {
             std::printf("MISMATCH visit %llu hit %zu\n  params: %s\n  direct: %s\n",
                         static_cast<unsigned long long>(visit.index), k, expected.c_str(), actual.c_str());
@@ -143,7 +157,7 @@ int main(int argc, char** argv) {
        (build.hits < build_hits && (i % 256 != 0 || seconds_since(build.start) < max_seconds));
        ++i) {
     Visit visit = generator.build(i);
-    build.bytes += encode_visit(visit, ctx, false, params, buffer);
+    build.bytes += encode_visit(visit, ctx, Path::query_direct, params, buffer);
     build.hits += visit.hits.size();
     if (kept.size() < 20'000) {
       kept.push_back(std::move(visit));
@@ -158,10 +172,14 @@ int main(int argc, char** argv) {
     return differ == 0 ? 0 : 1;
   }
   if (only == "all" || only == "params") {
-    encode_kept(kept, ctx, true, Phase{"encode params"}, max_hits, max_seconds);
+    encode_kept(kept, ctx, Path::query_params, Phase{"encode params"}, max_hits, max_seconds);
   }
   if (only == "all" || only == "direct") {
-    encode_kept(kept, ctx, false, Phase{"encode direct"}, max_hits, max_seconds);
+    encode_kept(kept, ctx, Path::query_direct, Phase{"encode direct"}, max_hits, max_seconds);
+  }
+  if (only == "all" || only == "bulk") {
+    encode_kept(kept, ctx, Path::bulk_nlohmann, Phase{"bulk nlohmann"}, max_hits, max_seconds);
+    encode_kept(kept, ctx, Path::bulk_direct, Phase{"bulk direct"}, max_hits, max_seconds);
   }
   return 0;
 }

@@ -1,0 +1,122 @@
+#pragma once
+// Internal to encode.cpp and bulk_writer.cpp: the one definition of a hit's parameters and their
+// order (encode.hpp), written through any Writer with
+//   put(key, value)             a string value
+//   put_int(key, value)         an integer value
+//   put_recurring(key, value)   a string value that recurs between hits (a memo may help)
+//   put_items(key, order)       ec_items: the order's items as JSON (ec_items_json)
+#include <cstdint>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "matomo/encode.hpp"
+#include "model/visit.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace tf::matomo::detail {
+
+/// A hit's stamped time: cdt (UNIX s) and the local wall clock h/m/s.
+struct HitTime {
+  std::int64_t cdt = 0, h = 0, m = 0, s = 0;
+};
+
+/// The stamp of the instant `at_ms` (UNIX ms) in `zone` (UTC if null).
+HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone);
+
+template <class Writer>
+void put_if(Writer& w, std::string_view key, std::string_view value) {
+  if (!value.empty()) {
+    w.put(key, value);
+  }
+}
+
+template <class Writer>
+void put_recurring_if(Writer& w, std::string_view key, std::string_view value) {
+  if (!value.empty()) {
+    w.put_recurring(key, value);
+  }
+}
+
+template <class Writer>
+void put_order(Writer& w, const model::Order& order) {
+  w.put("idgoal", "0");
+  w.put("ec_id", order.id);
+  w.put_items("ec_items", order);
+  w.put("revenue", format_cents(order.revenue));
+  w.put("ec_st", format_cents(order.subtotal));
+  w.put("ec_tx", format_cents(order.tax));
+  w.put("ec_sh", format_cents(order.shipping));
+  w.put("ec_dt", format_cents(order.discount));
+}
+
+template <class Writer>
+void put_kind(Writer& w, const model::Hit& hit) {
+  using model::HitKind;
+  switch (hit.kind) {
+    case HitKind::pageview: break;
+    case HitKind::site_search:
+      w.put("search", hit.search);
+      put_if(w, "search_cat", hit.search_cat);
+      if (hit.search_count >= 0) {
+        w.put_int("search_count", hit.search_count);
+      }
+      break;
+    case HitKind::outlink: w.put("link", hit.link); break;
+    case HitKind::download: w.put("download", hit.link); break;
+    case HitKind::event:
+      w.put("e_c", hit.e_c);
+      w.put("e_a", hit.e_a);
+      put_if(w, "e_n", hit.e_n);
+      if (hit.e_v) {
+        w.put("e_v", fmt::format("{}", *hit.e_v));
+      }
+      break;
+    case HitKind::ecommerce_order:
+      if (hit.order) {
+        put_order(w, *hit.order);
+      }
+      break;
+    case HitKind::goal:
+      w.put_int("idgoal", hit.idgoal);
+      if (hit.goal_revenue) {
+        w.put("revenue", format_cents(*hit.goal_revenue));
+      }
+      break;
+    case HitKind::ping: w.put("ping", "1"); break;
+  }
+}
+
+/// The one definition of a hit's parameters and their order (see encode.hpp).
+template <class Writer>
+void put_hit(Writer& w, const model::Visit& visit, const model::Hit& hit, const EncodeContext& ctx, const HitTime& t) {
+  const model::Visitor& visitor = visit.visitor;
+  w.put_int("idsite", ctx.site_id);
+  w.put("rec", "1");
+  w.put_recurring("url", hit.url);
+  put_if(w, "action_name", hit.action_name);
+  w.put("_id", visitor.id);
+  w.put("cid", visitor.id);
+  put_if(w, "uid", visitor.uid);
+  w.put_int("cdt", t.cdt);
+  w.put_int("h", t.h);
+  w.put_int("m", t.m);
+  w.put_int("s", t.s);
+  if (hit.new_visit) {
+    w.put("new_visit", "1");
+  }
+  put_recurring_if(w, "urlref", model::referrer_of(visit, static_cast<std::size_t>(&hit - visit.hits.data())));
+  put_if(w, "pv_id", hit.pv_id);
+  put_recurring_if(w, "ua", visitor.user_agent);
+  put_recurring_if(w, "lang", visitor.lang);
+  put_if(w, "res", visitor.res);
+  if (ctx.has_token && ctx.send_cip) {
+    put_if(w, "cip", visitor.ip);
+  }
+  put_kind(w, hit);
+}
+
+} // namespace tf::matomo::detail
