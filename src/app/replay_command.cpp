@@ -23,10 +23,20 @@ namespace {
 /// Arrivals "as fast as CONCURRENCY allows": far above any rate the loop can start visits at.
 constexpr double k_replay_arrivals_per_second = 1e6;
 
-engine::EngineConfig engine_config(const config::Settings& s, std::size_t targets, std::size_t visits) {
-  engine::EngineConfig config = delivery_config(s, targets);
+/// Each target reserves the share of CONCURRENCY its visits have in the file, so a slow target
+/// does not hold back the replay of the others.
+engine::EngineConfig engine_config(const config::Settings& s, const ReplayTargets& plan) {
+  engine::EngineConfig config = delivery_config(s, plan.contexts.size());
+  std::vector<double> shares(plan.contexts.size(), 0.0);
+  for (const std::size_t target : plan.visit_targets) {
+    shares[target] += 1.0;
+  }
+  for (auto& share : shares) {
+    share /= static_cast<double>(std::max<std::size_t>(1, plan.visit_targets.size()));
+  }
+  engine::reserve_shares(config, shares);
   config.arrivals_per_second = k_replay_arrivals_per_second;
-  config.max_arrivals = static_cast<long long>(visits);
+  config.max_arrivals = static_cast<long long>(plan.visit_targets.size());
   config.seed = s.seed.value_or(0);
   return config;
 }
@@ -92,7 +102,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   ReplayObserver observer(shared, dead_letters, names, clock);
   ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
   BulkCodec codec(plan.contexts);
-  const auto config = engine_config(s, plan.contexts.size(), file.visits.size());
+  const auto config = engine_config(s, plan);
   auto* batch = s.bulk > 0 ? &codec : nullptr;
   auto engine = seams.transport
       ? std::make_unique<engine::Engine>(config, source, observer, batch, clock, seams.transport)

@@ -1,8 +1,9 @@
-// The engine loop: due-time heap, Poisson arrivals, CONCURRENCY admission with per-key FIFO,
-// rolling 24 h cap, stop conditions and drain.
+// The engine loop: due-time heap, Poisson arrivals, CONCURRENCY admission (per-key FIFO, a
+// ready FIFO and a reserved share per target), rolling 24 h cap, stop conditions and drain.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/engine_impl.hpp"
 #include "util/error.hpp"
@@ -37,6 +38,8 @@ Engine::Impl::Impl(EngineConfig config_, FlowSource& source_, Observer& observer
     targets.emplace_back(config, limits);
   }
   open_flags = std::make_unique<std::atomic<bool>[]>(targets.size());
+  admission = FlowAdmission(config.max_flows_in_progress, config.targets);
+  ready.fifo.resize(admission.lanes());
   published.targets.resize(targets.size());
 }
 
@@ -109,6 +112,7 @@ void Engine::Impl::run_due(SteadyTime now) {
       targets[item.index].breaker_timer = false;
       note_breaker(item.index, now);
       release_blocked(item.index, now);
+      admit(now);  // the target's reservation may be back (or lent)
       break;
     case DueKind::flush:
       targets[item.index].flush_scheduled = false;
@@ -132,7 +136,7 @@ void Engine::Impl::on_arrival(SteadyTime now) {
   if (arrivals_stopped) {
     return;
   }
-  if (ready.size() >= ready_limit()) {
+  if (ready.longest() >= ready_limit()) {
     arrival_parked = true;  // resumed by admit(); its intended time stays, so the lag is kept
     return;
   }
@@ -177,6 +181,7 @@ void Engine::Impl::enqueue(std::unique_ptr<Flow> flow, SteadyTime intended) {
   }
   FlowSlot& s = slots[slot];
   const std::uint64_t key = flow->order_key();
+  const std::size_t lane = lane_of(*flow);
   s.flow = std::move(flow);
   s.step = 0;
   s.attempts = 0;
@@ -190,25 +195,43 @@ void Engine::Impl::enqueue(std::unique_ptr<Flow> flow, SteadyTime intended) {
     return;
   }
   key_waiters.emplace(key, std::vector<std::uint32_t>{});
-  if (at_capacity()) {
+  if (!may_start(lane)) {
     ++waited_total;
   }
-  ready.push_back(slot);
+  ready.push(lane, slot);
+}
+
+std::size_t Engine::Impl::next_lane() {
+  const std::size_t none = ready.fifo.size();
+  std::size_t best = none;
+  for (std::size_t lane = 0; lane < ready.fifo.size(); ++lane) {
+    const auto& fifo = ready.fifo[lane];
+    if (fifo.empty() || (best != none && slots[ready.fifo[best].front()].intended_arrival <=
+                                             slots[fifo.front()].intended_arrival)) {
+      continue;
+    }
+    if (may_start(lane)) {
+      best = lane;
+    }
+  }
+  return best;
 }
 
 void Engine::Impl::admit(SteadyTime now) {
   if (shared != nullptr) {
     ready_published.store(ready.size());
   }
-  while (!ready.empty() && try_start_slot()) {
-    const std::uint32_t slot = ready.front();
-    ready.pop_front();
-    start_flow(slot, now);
+  while (!ready.empty()) {
+    const std::size_t lane = next_lane();
+    if (lane == ready.fifo.size() || !try_start_slot(lane)) {
+      break;
+    }
+    start_flow(ready.pop(lane), now);
   }
   if (shared != nullptr) {
     ready_published.store(ready.size());
   }
-  if (arrival_parked && ready.size() < ready_limit()) {
+  if (arrival_parked && ready.longest() < ready_limit()) {
     arrival_parked = false;
     push(schedule->next(), DueKind::arrival);
   }
@@ -233,10 +256,11 @@ void Engine::Impl::finish_flow(std::uint32_t slot, SteadyTime now) {
   FlowSlot& s = slots[slot];
   observer.on_flow_done(*s.flow);
   const std::uint64_t key = s.flow->order_key();
+  const std::size_t lane = lane_of(*s.flow);
   s.flow.reset();
   ++s.gen;
   free_slots.push_back(slot);
-  release_slot();
+  release_slot(lane);
   --live_flows;
   auto it = key_waiters.find(key);
   if (it != key_waiters.end()) {
@@ -245,10 +269,11 @@ void Engine::Impl::finish_flow(std::uint32_t slot, SteadyTime now) {
     } else {
       const std::uint32_t next = it->second.front();
       it->second.erase(it->second.begin());
-      if (at_capacity()) {
+      const std::size_t successor_lane = lane_of(*slots[next].flow);
+      if (!may_start(successor_lane)) {
         ++waited_total;
       }
-      ready.push_back(next);
+      ready.push(successor_lane, next);
     }
   }
   admit(now);
@@ -261,11 +286,12 @@ void Engine::Impl::abandon_flow(std::uint32_t slot, std::string_view reason) {
     ++result.steps_abandoned;
   }
   observer.on_flow_done(*s.flow);
+  const std::size_t lane = lane_of(*s.flow);
   s.flow.reset();
   ++s.gen;
   free_slots.push_back(slot);
   if (s.started) {
-    release_slot();
+    release_slot(lane);
   }
   --live_flows;
 }
@@ -280,9 +306,12 @@ void Engine::Impl::stop_arrivals(StopReason reason, bool drain, SteadyTime now) 
   }
   result.reason = reason;
   draining = true;
-  std::vector<std::uint32_t> cut(ready.begin(), ready.end());
-  for (const std::uint32_t slot : ready) {
-    key_waiters.erase(slots[slot].flow->order_key());
+  std::vector<std::uint32_t> cut;
+  for (const auto& fifo : ready.fifo) {
+    for (const std::uint32_t slot : fifo) {
+      cut.push_back(slot);
+      key_waiters.erase(slots[slot].flow->order_key());
+    }
   }
   ready.clear();
   for (auto& [key, waiters] : key_waiters) {
@@ -342,6 +371,23 @@ void Engine::Impl::check_signals(SteadyTime now) {
   }
   stop_arrivals(reason, true, now);
   result.reason = reason;
+}
+
+void reserve_shares(EngineConfig& config, const std::vector<double>& shares) {
+  const long long limit = std::max(1, config.max_flows_in_progress);
+  long long reserved = 0;
+  for (std::size_t i = 0; i < config.targets.size(); ++i) {
+    const double share = i < shares.size() ? std::clamp(shares[i], 0.0, 1.0) : 0.0;
+    const auto n = static_cast<long long>(std::floor(static_cast<double>(limit) * share + 1e-9));
+    config.targets[i].reserved_flows = static_cast<int>(std::min(n, limit - reserved));
+    reserved += config.targets[i].reserved_flows;
+  }
+  for (std::size_t i = 0; i < config.targets.size() && i < shares.size() && reserved < limit; ++i) {
+    if (shares[i] > 0.0 && config.targets[i].reserved_flows == 0) {
+      config.targets[i].reserved_flows = 1;
+      ++reserved;
+    }
+  }
 }
 
 } // namespace tf::engine

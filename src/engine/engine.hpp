@@ -104,8 +104,16 @@ public:
   virtual void on_log(std::string_view line) = 0;  ///< pauses/resumes, breaker transitions …
 };
 
+/// Per-target limits. CONCURRENCY (EngineConfig::max_flows_in_progress) is shared with a reserved
+/// share per target: a flow of target t starts when fewer than CONCURRENCY flows are in progress
+/// and either t has fewer than reserved_flows in progress, or the unreserved room is free:
+/// CONCURRENCY − Σ_u max(in_progress_u, reserved_u) > 0. A target whose circuit is open reserves
+/// nothing (new visits fail over elsewhere, so its share is lent to the others). So a slow target
+/// uses its own reservation plus the unreserved pool, never the other targets' reserved flows;
+/// all reservations 0 (the default) or one target is one plain global CONCURRENCY.
 struct TargetLimits {
   int max_in_flight = 64;  ///< bulkhead: requests in flight to this target
+  int reserved_flows = 0;  ///< flows in progress always available to this target (see above)
 };
 
 struct RetryPolicy {
@@ -129,7 +137,7 @@ struct BreakerPolicy {
 struct EngineConfig {
   std::vector<TargetLimits> targets;
   double arrivals_per_second = 1.0;  ///< > 0
-  int max_flows_in_progress = 100;   ///< CONCURRENCY
+  int max_flows_in_progress = 100;   ///< CONCURRENCY, with each target's reserved share (TargetLimits)
   int threads = 1;
   int bulk = 0;                      ///< 0 = one request per step; N = up to N steps per request
   Millis bulk_linger{50};
@@ -143,6 +151,11 @@ struct EngineConfig {
   Millis drain_timeout{10000};
   std::uint64_t seed = 0;            ///< Poisson and jitter streams
 };
+
+/// Sets targets[i].reserved_flows = floor(CONCURRENCY × shares[i]) (shares: the part of the flows
+/// each target receives, summing to ≤ 1; 0 for a disabled target), then raises a target with a
+/// share > 0 and no reservation to 1 while the reservations stay within CONCURRENCY.
+void reserve_shares(EngineConfig& config, const std::vector<double>& shares);
 
 enum class StopReason { duration, arrivals_exhausted, max_arrivals, stop_requested, immediate_stop, error };
 const char* to_string(StopReason reason);
@@ -173,8 +186,8 @@ struct EngineStats {
   Histogram start_lag;               ///< µs: flow start − intended arrival
   Micros cpu_user{0}, cpu_system{0}; ///< process CPU (getrusage)
   long long flows_in_progress = 0;
-  long long flows_waiting = 0;       ///< ready to start, waiting for CONCURRENCY
-  long long flows_waited = 0;        ///< flows that ever waited for CONCURRENCY
+  long long flows_waiting = 0;       ///< ready to start, waiting for CONCURRENCY (or its target's share)
+  long long flows_waited = 0;        ///< flows that ever waited for CONCURRENCY (or its target's share)
   bool arrivals_paused = false;      ///< rolling cap reached
   long long requests = 0, retries = 0;
   std::vector<TargetStats> targets;

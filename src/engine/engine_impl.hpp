@@ -1,6 +1,7 @@
 #pragma once
 // The engine's single-thread loop state, shared by engine.cpp (loop, arrivals, admission, stop)
 // and engine_steps.cpp (sending steps, completions, retries, bulk batches).
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <queue>
@@ -58,12 +59,93 @@ struct InFlight {
   SteadyTime intended{};             ///< earliest intended send time among them
 };
 
+/// CONCURRENCY with a reserved share per target (TargetLimits::reserved_flows). Lanes are the
+/// target indices plus one last lane for flows naming no configured target (reserving nothing).
+/// Not thread-safe: SharedState guards its copy with a mutex.
+class FlowAdmission {
+public:
+  FlowAdmission() = default;
+  FlowAdmission(int limit, const std::vector<TargetLimits>& targets) : m_limit(std::max(1, limit)) {
+    for (const auto& t : targets) {
+      m_reserved.push_back(std::max(0, t.reserved_flows));
+    }
+    m_reserved.push_back(0);
+    m_in.assign(m_reserved.size(), 0);
+  }
+  std::size_t lanes() const { return m_in.size(); }
+  /// True when a flow of `lane` may start now; `open(u)`: u's circuit is open or half-open, so
+  /// it reserves nothing (its new visits fail over and its share is lent to the others).
+  template <class Open>
+  bool may_start(std::size_t lane, const Open& open) const {
+    if (m_total >= m_limit) {
+      return false;
+    }
+    long long committed = 0;  // Σ_u max(in_progress_u, reserved_u)
+    for (std::size_t u = 0; u < m_in.size(); ++u) {
+      const long long reserved = m_reserved[u] > 0 && open(u) ? 0 : m_reserved[u];
+      if (u == lane && m_in[u] < reserved) {
+        return true;
+      }
+      committed += std::max(m_in[u], reserved);
+    }
+    return committed < m_limit;
+  }
+  void start(std::size_t lane) {
+    ++m_in[lane];
+    ++m_total;
+  }
+  void finish(std::size_t lane) {
+    --m_in[lane];
+    --m_total;
+  }
+
+private:
+  long long m_limit = 1;
+  std::vector<long long> m_reserved, m_in;  ///< per lane
+  long long m_total = 0;
+};
+
+/// Flows ready to start (their order key free) that wait for CONCURRENCY or their target's
+/// share: one FIFO per admission lane, so flows of a target held at its share do not hold back
+/// the other targets' flows queued behind them.
+struct ReadyQueues {
+  std::vector<std::deque<std::uint32_t>> fifo;  ///< per lane: flow slots, in the order they became ready
+  std::size_t count = 0;
+  std::size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  void push(std::size_t lane, std::uint32_t slot) {
+    fifo[lane].push_back(slot);
+    ++count;
+  }
+  std::uint32_t pop(std::size_t lane) {
+    const std::uint32_t slot = fifo[lane].front();
+    fifo[lane].pop_front();
+    --count;
+    return slot;
+  }
+  void clear() {
+    for (auto& f : fifo) {
+      f.clear();
+    }
+    count = 0;
+  }
+  std::size_t longest() const {
+    std::size_t n = 0;
+    for (const auto& f : fifo) {
+      n = std::max(n, f.size());
+    }
+    return n;
+  }
+};
+
 /// Shared by the coordinator and the worker loops when threads > 1.
 struct SharedState {
   std::atomic<long long> in_progress{0};  ///< flows in progress over all workers (CONCURRENCY)
   std::atomic<long long> queued{0};       ///< flows handed to workers and not yet taken
   std::atomic<bool> arrivals_done{false}; ///< the coordinator hands out no more flows
   std::vector<Engine::Impl*> workers;
+  std::mutex admission_mutex;
+  FlowAdmission admission;                ///< per-target shares over all workers; admission_mutex
 };
 
 struct Engine::Impl {
@@ -77,9 +159,12 @@ struct Engine::Impl {
   void hand_over(std::unique_ptr<Flow> flow, SteadyTime intended);  ///< coordinator thread
   void take_inbox(SteadyTime now);
   void reject(Flow& flow);
-  bool at_capacity() const;
-  bool try_start_slot();
-  void release_slot();
+  /// The admission lane of a flow: its target, or the last lane for an unknown target.
+  std::size_t lane_of(const Flow& flow) const { return std::min(flow.target(), targets.size()); }
+  bool target_lent(std::size_t lane) const;  ///< its circuit is open in any loop (see FlowAdmission)
+  bool may_start(std::size_t lane);
+  bool try_start_slot(std::size_t lane);
+  void release_slot(std::size_t lane);
   void wake() noexcept {
     if (Transport* t = wake_target.load()) {
       t->wakeup();
@@ -90,6 +175,9 @@ struct Engine::Impl {
   void on_arrival(SteadyTime now);
   void take_arrival(SteadyTime now);
   void enqueue(std::unique_ptr<Flow> flow, SteadyTime intended);
+  /// The lane whose first ready flow may start and arrived earliest (ties: the lower lane), or
+  /// ready.fifo.size() when none may start.
+  std::size_t next_lane();
   void admit(SteadyTime now);
   void start_flow(std::uint32_t slot, SteadyTime now);
   void finish_flow(std::uint32_t slot, SteadyTime now);
@@ -99,7 +187,8 @@ struct Engine::Impl {
   void check_signals(SteadyTime now);
   void publish(SteadyTime now, bool force);
   bool done() const { return (shared != nullptr ? inbox_closed : arrivals_stopped) && live_flows == 0; }
-  /// Flows ready to start held at most; beyond it the next arrival waits (keeping its time).
+  /// Flows ready to start held at most per target; while one target's FIFO holds that many, the
+  /// next arrival waits (keeping its intended time): its target is unknown until it is taken.
   std::size_t ready_limit() const {
     return std::max<std::size_t>(1024, 2 * static_cast<std::size_t>(config.max_flows_in_progress));
   }
@@ -140,7 +229,7 @@ struct Engine::Impl {
   std::vector<FlowSlot> slots;
   std::vector<std::uint32_t> free_slots;
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> key_waiters;  ///< key busy → successors (FIFO)
-  std::deque<std::uint32_t> ready;  ///< eligible flows waiting for CONCURRENCY
+  ReadyQueues ready;  ///< eligible flows waiting for CONCURRENCY or their target's share
   std::vector<TargetState> targets;
   std::vector<InFlight> requests;          ///< pooled; token = gen << 32 | index
   std::vector<std::uint32_t> free_requests;
@@ -148,6 +237,7 @@ struct Engine::Impl {
   std::vector<std::uint8_t> decisions;         ///< per completed flow: ack, retry, fail, over budget
   HttpRequest scratch;
   std::vector<Completion> completions;
+  FlowAdmission admission;         ///< threads == 1 (threads > 1: SharedState::admission)
 
   bool arrival_parked = false;     ///< arrival held back while `ready` is full
   bool arrivals_stopped = false, arrivals_paused = false, draining = false;

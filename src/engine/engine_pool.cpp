@@ -1,8 +1,14 @@
 // threads > 1: a coordinator (the thread that calls run()) paces the global Poisson arrivals and
 // hands each flow to the worker loop that owns its order_key; every worker runs its own multi
-// handle. CONCURRENCY is one global count shared by the workers.
+// handle. CONCURRENCY and the per-target reserved shares are one FlowAdmission shared by the
+// workers (under a mutex), so the share rule holds over all of them; each worker keeps its own
+// ready FIFO per target and admits its earliest eligible flow. A worker whose flow is refused
+// is woken when any other worker ends a flow. Backlog: the coordinator holds arrivals back while
+// max(1024, 2 × CONCURRENCY) flows are handed over and not yet taken by a worker; the workers'
+// ready FIFOs themselves are not bounded by ready_limit() (that bound is the threads == 1 path's).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "engine/engine_pool.hpp"
@@ -14,33 +20,58 @@ namespace {
 constexpr Millis k_coordinator_tick{20};  ///< longest coordinator sleep between stop checks
 } // namespace
 
-bool Engine::Impl::at_capacity() const {
-  const long long busy = shared != nullptr ? shared->in_progress.load() : in_progress;
-  return busy >= config.max_flows_in_progress;
+bool Engine::Impl::target_lent(std::size_t lane) const {
+  if (lane >= targets.size()) {
+    return false;
+  }
+  if (shared == nullptr) {
+    return open_flags[lane].load();
+  }
+  // the router fails over while any loop's circuit is open (Engine::target_open)
+  return std::any_of(shared->workers.begin(), shared->workers.end(),
+                     [lane](const Impl* worker) { return worker->open_flags[lane].load(); });
 }
 
-bool Engine::Impl::try_start_slot() {
+bool Engine::Impl::may_start(std::size_t lane) {
+  const auto lent = [this](std::size_t u) { return target_lent(u); };
   if (shared == nullptr) {
-    if (in_progress >= config.max_flows_in_progress) {
+    return admission.may_start(lane, lent);
+  }
+  std::lock_guard lock(shared->admission_mutex);
+  return shared->admission.may_start(lane, lent);
+}
+
+bool Engine::Impl::try_start_slot(std::size_t lane) {
+  const auto lent = [this](std::size_t u) { return target_lent(u); };
+  if (shared == nullptr) {
+    if (!admission.may_start(lane, lent)) {
       return false;
     }
+    admission.start(lane);
     ++in_progress;
     return true;
   }
-  long long busy = shared->in_progress.load();
-  while (busy < config.max_flows_in_progress) {
-    if (shared->in_progress.compare_exchange_weak(busy, busy + 1)) {
-      ++in_progress;
-      return true;
+  {
+    std::lock_guard lock(shared->admission_mutex);
+    if (!shared->admission.may_start(lane, lent)) {
+      return false;
     }
+    shared->admission.start(lane);
   }
-  return false;
+  shared->in_progress.fetch_add(1);
+  ++in_progress;
+  return true;
 }
 
-void Engine::Impl::release_slot() {
+void Engine::Impl::release_slot(std::size_t lane) {
   --in_progress;
   if (shared == nullptr) {
+    admission.finish(lane);
     return;
+  }
+  {
+    std::lock_guard lock(shared->admission_mutex);
+    shared->admission.finish(lane);
   }
   shared->in_progress.fetch_sub(1);
   for (Impl* worker : shared->workers) {
@@ -100,6 +131,7 @@ Engine::Pool::Pool(EngineConfig config_, FlowSource& source_, Observer& observer
     workers.back()->feed_from(shared);
     shared.workers.push_back(workers.back().get());
   }
+  shared.admission = FlowAdmission(config.max_flows_in_progress, config.targets);
 }
 
 void Engine::Pool::stop_workers(StopReason reason) {

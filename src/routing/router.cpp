@@ -7,7 +7,8 @@
 
 namespace tf::routing {
 
-Router::Router(const config::TargetsConfig& config) : m_strategy(config.strategy) {
+Router::Router(const config::TargetsConfig& config)
+  : m_strategy(config.strategy), m_configured(config.targets.size()) {
   double total = 0;
   for (std::size_t i = 0; i < config.targets.size(); ++i) {
     const auto& target = config.targets[i];
@@ -46,6 +47,17 @@ std::size_t Router::home(std::uint64_t visitor_key) const {
       return m_enabled.front();
   }
   return m_enabled.front();
+}
+
+std::vector<double> Router::shares() const {
+  std::vector<double> out(m_configured, 0.0);
+  const double equal = 1.0 / static_cast<double>(m_enabled.size());
+  double previous = 0;
+  for (std::size_t i = 0; i < m_enabled.size(); ++i) {
+    out[m_enabled[i]] = m_strategy == config::Strategy::weighted ? m_cumulative[i] - previous : equal;
+    previous = m_cumulative[i];
+  }
+  return out;
 }
 
 std::vector<std::size_t> Router::route(std::uint64_t visitor_key,

@@ -27,6 +27,12 @@ public:
   /// The target chosen without failover (one target; mirror: the first enabled).
   std::size_t home(std::uint64_t visitor_key) const;
 
+  /// The part of the flows each configured target receives when no circuit is open, summing
+  /// to 1: round-robin, random and mirror (every arrival makes one flow per enabled target)
+  /// 1/K for each of the K enabled targets; weighted: weight / sum of the enabled weights;
+  /// disabled targets 0. Feeds engine::reserve_shares (each target's share of CONCURRENCY).
+  std::vector<double> shares() const;
+
   config::Strategy strategy() const { return m_strategy; }
   const std::vector<std::size_t>& enabled() const { return m_enabled; }
 
@@ -34,6 +40,7 @@ private:
   config::Strategy m_strategy;
   std::vector<std::size_t> m_enabled;    ///< indices of enabled targets, in configured order
   std::vector<double> m_cumulative;      ///< cumulative weight share per enabled target (weighted)
+  std::size_t m_configured = 0;          ///< targets configured, enabled or not
 };
 
 } // namespace tf::routing

@@ -308,6 +308,14 @@ mocks_targets() {
   printf '%s\n' "${items[@]}" | jq -s --arg s "$strategy" '{targets: ., distribution_strategy: $s}' >"$file"
 }
 
+# kill_mock I: SIGKILL to mock I of start_mocks (a target dying mid-run), waiting for its exit.
+# Its MOCKS_* entries stay; queries to it then fail (the cleanup trap ignores the dead pid).
+kill_mock() {
+  local pid=${MOCKS_PID[$1]}
+  kill -KILL "$pid" 2>/dev/null || fail "mock $1 (pid $pid) was not running"
+  wait "$pid" 2>/dev/null || true
+}
+
 # mock_visitor_ids I: the distinct visitor ids (_id) of the hits stored by mock I, sorted.
 mock_visitor_ids() {
   curl -s --max-time 30 "${MOCKS_BASE[$1]}/mock/hits" | jq -r '.params._id // empty' | sort -u

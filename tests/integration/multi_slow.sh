@@ -3,8 +3,9 @@
 # twice, first with every mock answering at once, then with mock c adding 1.5 s of latency to
 # every answer. The healthy targets a and b receive the same hits in both runs, and the rate at
 # which they receive them (hits over the span of their arrival times at the mocks) drops by at
-# most 10%. CONCURRENCY is set high enough for c's slow visits (Little's law: ~7 visits/s to c
-# × ~4.5 s per visit ≈ 30 visits in progress); when CONCURRENCY is exhausted every target waits.
+# most 10%. CONCURRENCY 20 is less than c's slow visits would take (Little's law: ~7 visits/s
+# to c × ~4.5 s per visit ≈ 30 visits in progress): each target reserves its share of it (20/3
+# → 6), so c runs on its 6 plus the 2 unreserved and its visits queue, while a and b keep theirs.
 source "$(dirname "$0")/lib.sh"
 need_tools
 start_mocks 3
@@ -21,7 +22,7 @@ healthy_rate() {
 paced_run() {
   reset_mocks
   run_tf "$1" run --preset smoke --targets "$T" --visits 120 --duration 30s --speed 2 --seed 9 --quiet \
-    --concurrency 100 --summary-json "$TF_WORK/$1.json" --dead-letter "$TF_WORK/$1.dead"
+    --concurrency 20 --summary-json "$TF_WORK/$1.json" --dead-letter "$TF_WORK/$1.dead"
   check "$1: exit code" "0" "$RUN_RC"
   [[ -s "$TF_WORK/$1.json" ]] || fail "$1: no summary: $(tail -3 "$TF_WORK/$1.err")"
   check_accounting "$TF_WORK/$1.json" "$TF_WORK/$1.dead"

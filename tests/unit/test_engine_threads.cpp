@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -58,6 +59,7 @@ public:
     started_ids.insert(RecordingObserver::id(flow));
     starts_by_key[key].push_back(RecordingObserver::id(flow));
     max_in_progress = std::max(max_in_progress, ++in_progress);
+    target_max[flow.target()] = std::max(target_max[flow.target()], ++target_in_progress[flow.target()]);
   }
   void on_attempt(std::size_t, const AttemptResult&, bool) override {}
   void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view, int) override {
@@ -74,6 +76,7 @@ public:
     if (started_ids.count(RecordingObserver::id(flow)) != 0) {
       active_keys.erase(flow.order_key());
       --in_progress;
+      --target_in_progress[flow.target()];
     }
   }
   void on_log(std::string_view) override {}
@@ -85,9 +88,55 @@ public:
   std::map<std::pair<int, std::size_t>, int> steps;
   std::map<StepOutcome, long long> outcomes;
   int in_progress = 0, max_in_progress = 0, flows_done = 0;
+  std::map<std::size_t, int> target_in_progress, target_max;
   bool overlap = false;
   int stop_after = 0;
   Engine* engine = nullptr;
+};
+
+/// Answers requests of even flow ids ("f<id>s<step>") after `slow` of real time, the others at once.
+class SlowEvenTransport final : public Transport {
+public:
+  explicit SlowEvenTransport(Millis slow) : m_slow(slow) {}
+  void start(std::uint64_t token, const HttpRequest& request) override {
+    std::lock_guard lock(m_mutex);
+    Completion c;
+    c.token = token;
+    c.result.status = 204;
+    const bool even = std::stoi(request.url.substr(1)) % 2 == 0;
+    m_pending.emplace(std::chrono::steady_clock::now() + (even ? m_slow : Millis{0}), std::move(c));
+  }
+  void wait(SteadyTime deadline, std::vector<Completion>& out) override {
+    std::unique_lock lock(m_mutex);
+    const auto due = [this] { return !m_pending.empty() && m_pending.begin()->first <= std::chrono::steady_clock::now(); };
+    while (!due() && !m_woken) {
+      const SteadyTime until = m_pending.empty() ? deadline : std::min(deadline, m_pending.begin()->first);
+      if (m_cv.wait_until(lock, until) == std::cv_status::timeout) {
+        break;
+      }
+    }
+    m_woken = false;
+    while (due()) {
+      out.push_back(std::move(m_pending.begin()->second));
+      m_pending.erase(m_pending.begin());
+    }
+  }
+  void wakeup() noexcept override {
+    std::lock_guard lock(m_mutex);
+    m_woken = true;
+    m_cv.notify_one();
+  }
+  void cancel_all() override {
+    std::lock_guard lock(m_mutex);
+    m_pending.clear();
+  }
+
+private:
+  Millis m_slow;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::multimap<SteadyTime, Completion> m_pending;
+  bool m_woken = false;
 };
 
 FakeSource keyed_source(int arrivals) {
@@ -163,4 +212,30 @@ TEST_CASE("threads: max_arrivals stops the coordinator and the workers finish ev
   CHECK(r.arrivals == 250);
   CHECK(r.steps_acked == 750);
   CHECK(engine.stats().requests == 750);
+}
+
+TEST_CASE("threads: a slow target holds only its reserved share of the global CONCURRENCY", "[engine][threads]") {
+  // even flows go to target 0, answered after 30 ms; odd ones to target 1, answered at once
+  const auto run = [](int reserved) {
+    FakeSource source(300, [](int i) {
+      std::vector<std::unique_ptr<Flow>> flows;
+      flows.push_back(std::make_unique<FakeFlow>(i, 2, Millis{0}, static_cast<std::uint64_t>(i % 17) + 1,
+                                                 static_cast<std::size_t>(i % 2)));
+      return flows;
+    });
+    CheckingObserver observer;
+    SystemClock clock;
+    auto config = threaded_config();
+    config.max_flows_in_progress = 8;
+    config.targets = {TargetLimits{64, reserved}, TargetLimits{64, reserved}};
+    Engine engine(config, source, observer, nullptr, clock,
+                  [](const EngineConfig&) { return std::make_unique<SlowEvenTransport>(Millis{30}); });
+    const RunResult r = engine.run();
+    CHECK(r.steps_acked == 600);
+    CHECK_FALSE(observer.overlap);
+    CHECK(observer.max_in_progress <= 8);
+    return observer.target_max[0];
+  };
+  CHECK(run(4) <= 4);  // 4 + 4 reserved of 8: target 0 never borrows target 1's share
+  CHECK(run(0) > 4);   // one global CONCURRENCY: the slow target takes more
 }

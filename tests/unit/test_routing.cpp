@@ -105,3 +105,23 @@ TEST_CASE("a visitor whose target is open fails over to the next closed target",
   auto all_open = [](std::size_t) { return true; };
   CHECK(router.route(1, all_open) == std::vector<std::size_t>{1});
 }
+
+TEST_CASE("shares: equal among enabled targets, by weight when weighted, 0 when disabled", "[routing]") {
+  using Shares = std::vector<double>;
+  CHECK(tf::routing::Router(three(Strategy::round_robin)).shares() == Shares{1.0 / 3, 1.0 / 3, 1.0 / 3});
+  CHECK(tf::routing::Router(three(Strategy::mirror)).shares() == Shares{1.0 / 3, 1.0 / 3, 1.0 / 3});
+  const auto weighted = tf::routing::Router(three(Strategy::weighted, {70, 20, 10})).shares();
+  REQUIRE(weighted.size() == 3);
+  CHECK(weighted[0] == Approx(0.7));
+  CHECK(weighted[1] == Approx(0.2));
+  CHECK(weighted[2] == Approx(0.1));
+  auto config = three(Strategy::random);
+  config.targets[1].enabled = false;
+  CHECK(tf::routing::Router(config).shares() == Shares{0.5, 0.0, 0.5});
+  auto off = three(Strategy::weighted, {70, 20, 10});
+  off.targets[0].enabled = false;
+  const auto rest = tf::routing::Router(off).shares();
+  CHECK(rest[0] == 0.0);
+  CHECK(rest[1] == Approx(2.0 / 3));
+  CHECK(rest[2] == Approx(1.0 / 3));
+}
