@@ -29,6 +29,8 @@ bool set_by_user(const config::Settings& s, const char* key) { return s.origins.
 /// timeline, so the rest continues the visit Matomo already has.
 std::shared_ptr<const model::Visit> remaining_hits(const model::Visit& visit, std::size_t sent) {
   auto rest = std::make_shared<model::Visit>(visit);
+  // The new first hit keeps its referrer (derived from the hit before it, which goes).
+  rest->hits[sent].urlref = model::referrer_of(visit, sent);
   rest->hits.erase(rest->hits.begin(), rest->hits.begin() + static_cast<std::ptrdiff_t>(sent));
   rest->hits.front().new_visit = false;
   return rest;
