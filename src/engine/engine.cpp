@@ -240,6 +240,9 @@ void Engine::Impl::admit(SteadyTime now) {
 void Engine::Impl::start_flow(std::uint32_t slot, SteadyTime now) {
   FlowSlot& s = slots[slot];
   s.started = true;
+  if (shared != nullptr) {
+    shared->queued.fetch_sub(1);
+  }
   ++result.flows_started;
   const Micros lag = to_micros(now - s.intended_arrival);
   start_lag.record(lag);
@@ -292,6 +295,8 @@ void Engine::Impl::abandon_flow(std::uint32_t slot, std::string_view reason) {
   free_slots.push_back(slot);
   if (s.started) {
     release_slot(lane);
+  } else if (shared != nullptr) {
+    shared->queued.fetch_sub(1);
   }
   --live_flows;
 }

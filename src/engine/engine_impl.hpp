@@ -26,6 +26,9 @@ struct DueItem {
   bool operator>(const DueItem& o) const { return due != o.due ? due > o.due : seq > o.seq; }
 };
 
+/// Ready (built, not started) flows held per target; see Engine::Impl::ready_limit.
+inline constexpr std::size_t k_ready_per_target = 1024;
+
 struct FlowSlot {
   std::unique_ptr<Flow> flow;
   std::uint32_t gen = 0;
@@ -141,7 +144,7 @@ struct ReadyQueues {
 /// Shared by the coordinator and the worker loops when threads > 1.
 struct SharedState {
   std::atomic<long long> in_progress{0};  ///< flows in progress over all workers (CONCURRENCY)
-  std::atomic<long long> queued{0};       ///< flows handed to workers and not yet taken
+  std::atomic<long long> queued{0};       ///< flows handed to workers and not yet started
   std::atomic<bool> arrivals_done{false}; ///< the coordinator hands out no more flows
   std::vector<Engine::Impl*> workers;
   std::mutex admission_mutex;
@@ -188,10 +191,10 @@ struct Engine::Impl {
   void publish(SteadyTime now, bool force);
   bool done() const { return (shared != nullptr ? inbox_closed : arrivals_stopped) && live_flows == 0; }
   /// Flows ready to start held at most per target; while one target's FIFO holds that many, the
-  /// next arrival waits (keeping its intended time): its target is unknown until it is taken.
-  std::size_t ready_limit() const {
-    return std::max<std::size_t>(1024, 2 * static_cast<std::size_t>(config.max_flows_in_progress));
-  }
+  /// next arrival waits (keeping its intended time, so its start lag is measured): its target is
+  /// unknown until it is taken. A fixed bound, not a multiple of CONCURRENCY: waiting visits are
+  /// built visits in memory, and a parked arrival loses nothing.
+  static std::size_t ready_limit() { return k_ready_per_target; }
 
   // engine_steps.cpp
   void step_due(std::uint32_t slot, SteadyTime now);

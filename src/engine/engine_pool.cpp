@@ -4,8 +4,8 @@
 // workers (under a mutex), so the share rule holds over all of them; each worker keeps its own
 // ready FIFO per target and admits its earliest eligible flow. A worker whose flow is refused
 // is woken when any other worker ends a flow. Backlog: the coordinator holds arrivals back while
-// max(1024, 2 × CONCURRENCY) flows are handed over and not yet taken by a worker; the workers'
-// ready FIFOs themselves are not bounded by ready_limit() (that bound is the threads == 1 path's).
+// 1024 × targets flows are handed over and not yet started (in an inbox, a ready FIFO or behind an
+// earlier visit of their visitor), so memory stays bounded however far the rate outruns delivery.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -105,8 +105,8 @@ void Engine::Impl::take_inbox(SteadyTime now) {
     inbox_work.swap(inbox);
   }
   for (auto& [flow, intended] : inbox_work) {
-    shared->queued.fetch_sub(1);
     if (draining || arrivals_stopped) {
+      shared->queued.fetch_sub(1);
       reject(*flow);
     } else {
       enqueue(std::move(flow), intended);
@@ -153,7 +153,7 @@ bool Engine::Pool::nap_until(SteadyTime until) {
 
 StopReason Engine::Pool::pace(SteadyTime start) {
   ArrivalSchedule schedule(config, start);
-  const auto queue_limit = std::max<long long>(1024, 2LL * config.max_flows_in_progress);
+  const auto queue_limit = static_cast<long long>(k_ready_per_target * config.targets.size());
   const std::optional<SteadyTime> end =
     config.duration ? std::optional<SteadyTime>(start + *config.duration) : std::nullopt;
   while (true) {
