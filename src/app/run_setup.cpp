@@ -106,7 +106,8 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
 
 engine::EngineConfig delivery_config(const config::Settings& s, std::size_t targets) {
   engine::EngineConfig config;
-  config.targets.assign(targets, engine::TargetLimits{std::max(1, s.concurrency)});
+  // A visit has at most one hit in flight: more than CONCURRENCY requests can never be used.
+  config.targets.assign(targets, engine::TargetLimits{std::max(1, std::min(s.max_in_flight, s.concurrency))});
   config.max_flows_in_progress = s.concurrency;
   // Each target's reserved share of CONCURRENCY follows the routing shares of the configured
   // targets (`run` passes them all). `replay` sets its own shares (its file's visits), and may

@@ -18,6 +18,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--bulk", "BULK"},
     {"--bulk-linger", "BULK_LINGER"},
     {"--concurrency", "CONCURRENCY"},
+    {"--max-in-flight", "MAX_IN_FLIGHT"},
     {"--speed", "SPEED"},
     {"--connect-timeout", "CONNECT_TIMEOUT"},
     {"--timeout", "REQUEST_TIMEOUT"},

@@ -93,6 +93,7 @@ struct Settings {
 
   // --- ours: delivery ---
   int threads = 1;                                    // THREADS / --threads
+  int max_in_flight = 256;                            // MAX_IN_FLIGHT: requests per target (bulkhead)
   int bulk = 0;                                       // BULK / --bulk: hits per POST, 0 = single
   std::chrono::milliseconds bulk_linger{50};          // BULK_LINGER
   std::chrono::milliseconds connect_timeout{5000};    // CONNECT_TIMEOUT

@@ -75,6 +75,7 @@ const std::vector<KeySpec> k_table = {
   {"CAMPAIGN_PROBABILITY", VT::number, 0, 1, "", "Share of visits landing from a campaign (mtm_campaign)", &S::campaign_probability},
   // --- ours: delivery ---
   {"THREADS", VT::integer, 1, 256, "", "Delivery event loops, one thread each (--threads)", &S::threads},
+  {"MAX_IN_FLIGHT", VT::integer, 1, 100000, "", "Requests in flight per target at most (bulkhead and connection pool); the smaller of this and CONCURRENCY applies (--max-in-flight)", &S::max_in_flight},
   {"BULK", VT::integer, 0, 10000, "", "Hits per bulk POST; 0 = one hit per request (--bulk)", &S::bulk},
   {"BULK_LINGER", VT::duration, 0, 10, "", "Longest wait to fill a bulk POST (--bulk-linger)", &S::bulk_linger},
   {"CONNECT_TIMEOUT", VT::duration, 0.001, 300, "", "Connection timeout (--connect-timeout)", &S::connect_timeout},

@@ -77,7 +77,7 @@ TEST_CASE("config options become a layered request with flags in table order", "
 }
 
 TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
-  CHECK(delivery_flags().size() == 14);
+  CHECK(delivery_flags().size() == 15);
 }
 
 TEST_CASE("exit codes: --version 0, unknown option 2, no subcommand 2, bad preset 2", "[cli]") {
