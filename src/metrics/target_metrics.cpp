@@ -119,6 +119,13 @@ std::optional<double> success_rate(const TargetMetrics& target) noexcept {
 }
 
 Health health_of(const TargetMetrics& target) noexcept {
+  if (target.breaker != BreakerState::closed) {
+    return Health::failed;  // its circuit is open now: it takes no traffic, whatever it did before
+  }
+  return total_health_of(target);
+}
+
+Health total_health_of(const TargetMetrics& target) noexcept {
   if (target.acked + target.dead_lettered == 0 && target.failed_attempts > 0) {
     return Health::failed;  // every request failed and no hit got an outcome yet (e.g. abandoned)
   }

@@ -112,7 +112,11 @@ struct TargetMetrics {
 /// nothing about the target. Retried attempts that later succeed count as success. nullopt
 /// when no hit has finished.
 std::optional<double> success_rate(const TargetMetrics& target) noexcept;
-/// classify_health(acked, acked + dead_lettered); `failed` when no hit finished but attempts failed.
+/// classify_health(acked, acked + dead_lettered); `failed` when no hit finished but attempts failed,
+/// and whenever the circuit breaker is open or half-open (the target takes no traffic now).
 Health health_of(const TargetMetrics& target) noexcept;
+/// The TOTAL of several targets: by success rate only (one target's open circuit says nothing
+/// about the others).
+Health total_health_of(const TargetMetrics& total) noexcept;
 
 } // namespace tf::metrics

@@ -40,7 +40,7 @@ std::string top_error_text(const TargetMetrics& t) {
 
 /// One table row; the TOTAL row has no breaker of its own.
 std::vector<Cell> target_row(const TargetMetrics& t, bool is_total, bool color) {
-  const Health health = metrics::health_of(t);
+  const Health health = is_total ? metrics::total_health_of(t) : metrics::health_of(t);
   Cell status(std::string(metrics::to_string(health)));
   if (color) {
     status.style(health_sgr(health));

@@ -64,10 +64,10 @@ json last_error_json(const TargetMetrics& t) {
           {"at", t.last_error_at ? json(format_utc(*t.last_error_at)) : json(nullptr)}};
 }
 
-json target_json(const TargetMetrics& t) {
+json target_json(const TargetMetrics& t, bool is_total = false) {
   const auto rate = metrics::success_rate(t);
   return {{"name", t.name},
-          {"status", metrics::to_string(metrics::health_of(t))},
+          {"status", metrics::to_string(is_total ? metrics::total_health_of(t) : metrics::health_of(t))},
           {"success_rate", rate ? json(*rate) : json(nullptr)},
           {"visits", t.visits_started},
           {"visits_completed", t.visits_completed},
@@ -118,7 +118,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
                            {"intended_us", histogram_json(t.intended_time)}};
     targets.push_back(std::move(entry));
   }
-  json totals = target_json(snapshot.totals());
+  json totals = target_json(snapshot.totals(), true);
   totals.erase("name");
   totals.erase("last_error");
   return {{"schema_version", k_summary_schema_version},

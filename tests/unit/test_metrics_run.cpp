@@ -45,6 +45,17 @@ TEST_CASE("success rate counts acked over finished hits, ignoring abandoned ones
   CHECK(tf::metrics::health_of(fresh) == Health::unknown);
 }
 
+TEST_CASE("a target whose circuit is open now is failed, whatever its earlier success rate", "[metrics]") {
+  auto t = finished(96, 1);  // e.g. killed mid-run: most hits were acked before
+  CHECK(tf::metrics::health_of(t) == Health::healthy);
+  t.breaker = BreakerState::open;
+  CHECK(tf::metrics::health_of(t) == Health::failed);
+  t.breaker = BreakerState::half_open;
+  CHECK(tf::metrics::health_of(t) == Health::failed);
+  t.breaker = BreakerState::closed;  // closed again: its record decides
+  CHECK(tf::metrics::health_of(t) == Health::healthy);
+}
+
 TEST_CASE("enum names are stable and parse back", "[metrics]") {
   CHECK(tf::metrics::to_string(ErrorKind::http_5xx) == "http_5xx");
   CHECK(tf::metrics::error_kind_from_string("dns") == ErrorKind::dns);
