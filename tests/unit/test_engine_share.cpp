@@ -92,7 +92,7 @@ EngineConfig two_targets(int concurrency, int reserved0, int reserved1) {
 
 } // namespace
 
-TEST_CASE("reserve_shares: floor of CONCURRENCY × share, at least 1 while CONCURRENCY allows", "[engine]") {
+TEST_CASE("reserve_shares: floor of CONCURRENCY × share, at least 1 each, or none when CONCURRENCY is too small", "[engine]") {
   const auto reserved = [](int concurrency, std::vector<double> shares) {
     EngineConfig config = base_config();
     config.max_flows_in_progress = concurrency;
@@ -107,7 +107,9 @@ TEST_CASE("reserve_shares: floor of CONCURRENCY × share, at least 1 while CONCU
   CHECK(reserved(20, {0.7, 0.2, 0.1}) == std::vector<int>{14, 4, 2});
   CHECK(reserved(20, {1.0 / 3, 1.0 / 3, 1.0 / 3}) == std::vector<int>{6, 6, 6});
   CHECK(reserved(5, {0.7, 0.2, 0.1}) == std::vector<int>{3, 1, 1});
-  CHECK(reserved(2, {1.0 / 3, 1.0 / 3, 1.0 / 3}) == std::vector<int>{1, 1, 0});
+  CHECK(reserved(2, {1.0 / 3, 1.0 / 3, 1.0 / 3}) == std::vector<int>{0, 0, 0});  // not one slot each
+  CHECK(reserved(3, {1.0 / 3, 1.0 / 3, 1.0 / 3}) == std::vector<int>{1, 1, 1});
+  CHECK(reserved(10, {0.9, 0.05, 0.05}) == std::vector<int>{8, 1, 1});  // every receiving target can start
   CHECK(reserved(10, {0.5, 0.0, 0.5}) == std::vector<int>{5, 0, 5});
   CHECK(reserved(100, {1.0}) == std::vector<int>{100});
 }

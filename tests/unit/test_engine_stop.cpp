@@ -36,6 +36,41 @@ TEST_CASE("a stop drains flows in progress, then abandons their unsent steps", "
   CHECK(static_cast<long long>(o.done.size()) == r.flows);
 }
 
+TEST_CASE("a stop cuts a waiting visit together with the visitor's visits queued behind it", "[engine]") {
+  // flow 0 (visitor A) runs 20 s; flow 1 (visitor B) waits for CONCURRENCY 1, and flow 2 (B
+  // again) waits behind flow 1. The stop at 10 s cuts both at once: the drain ends with flow 0,
+  // not at the drain timeout.
+  Harness h;
+  FakeSource source(3, [](int i) {
+    std::vector<std::unique_ptr<Flow>> flows;
+    if (i == 0) {
+      flows.push_back(std::make_unique<FakeFlow>(i, 3, Millis{10000}, 1));
+    } else {
+      flows.push_back(std::make_unique<FakeFlow>(i, 1, Millis{0}, 2));
+    }
+    return flows;
+  });
+  auto config = base_config();
+  config.arrivals_per_second = 10.0;
+  config.max_flows_in_progress = 1;
+  config.drain_timeout = Millis{60000};
+  h.observer.after_step = [&h](const StepEvent& e) {
+    if (e.flow == 0 && e.step == 1) {
+      h.engine->request_stop();
+    }
+  };
+  const SteadyTime start = h.clock.steady_now();
+  const RunResult r = h.run(config, source);
+  CHECK(h.clock.steady_now() - start < Millis{30000});
+  int not_started = 0;
+  for (const auto& step : h.observer.steps) {
+    not_started += step.outcome == StepOutcome::abandoned && step.reason == "not-started" ? 1 : 0;
+  }
+  CHECK(not_started == 2);
+  CHECK(r.steps_acked == 3);
+  CHECK(static_cast<long long>(h.observer.done.size()) == r.flows);
+}
+
 TEST_CASE("an immediate stop abandons every step not yet acked", "[engine]") {
   Harness h;
   auto source = simple_source(10, 2, Millis{1000});
