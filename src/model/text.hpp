@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,7 +18,7 @@ public:
   Text() noexcept = default;
   Text(std::string_view text) { assign(text); }             // NOLINT(google-explicit-constructor)
   Text(const std::string& text) { assign(text); }           // NOLINT(google-explicit-constructor)
-  Text(const char* text) { assign(std::string_view{text}); } // NOLINT(google-explicit-constructor)
+  Text(const char* text) { assign(text == nullptr ? std::string_view{} : std::string_view{text}); } // NOLINT(google-explicit-constructor)
   Text(const Text& other) { assign(other.view()); }
   Text(Text&& other) noexcept : m_data(std::exchange(other.m_data, nullptr)) {}
   Text& operator=(const Text& other) {
@@ -54,6 +56,9 @@ private:
   void assign(std::string_view text) {
     if (text.empty()) {
       return;
+    }
+    if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
+      throw std::length_error("model::Text: longer than 4 GiB");
     }
     const auto size = static_cast<std::uint32_t>(text.size());
     m_data = new char[sizeof size + text.size()];
