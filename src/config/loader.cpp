@@ -198,7 +198,11 @@ void Loader::apply_flags() {
 
 Settings Loader::load() {
   m_settings = Settings{};
+  const std::size_t errors_before = m_diags.error_count();
   apply_preset();
+  // Without the preset the user asked for, the other rules would judge the built-in defaults and
+  // warn about values the user never chose (e.g. cip without a token): report the preset only.
+  const bool preset_failed = m_diags.error_count() > errors_before;
   for (const auto& path : m_request.env_files) {
     apply_env_file(path);
   }
@@ -213,7 +217,9 @@ Settings Loader::load() {
   } else if (!m_request.preset.empty()) {
     fallback = m_request.preset;
   }
-  check_rules(m_settings, m_diags, m_request.today, fallback);
+  if (!preset_failed) {
+    check_rules(m_settings, m_diags, m_request.today, fallback);
+  }
   if (m_request.check_files) {
     check_referenced_files(m_settings, m_diags);
   }

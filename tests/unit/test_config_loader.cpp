@@ -128,6 +128,8 @@ TEST_CASE("an unknown preset is an error with a suggestion", "[config]") {
   loader.load();
   REQUIRE_FALSE(errors_of(loader).empty());
   CHECK(errors_of(loader).front() == "--preset: error: unknown preset \"meduim\" (did you mean medium?); built-in presets: extreme, heavy, light, medium, smoke");
+  // nothing else is judged without the preset: no warnings about built-in defaults
+  CHECK(loader.diagnostics().items().size() == 1);
 }
 
 TEST_CASE("every built-in preset loads without errors", "[config]") {
