@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -79,7 +80,22 @@ MergedSummary merge_summary_files(const std::vector<std::string>& files) {
   }
   std::vector<nlohmann::json> summaries;
   summaries.reserve(files.size());
+  std::vector<std::filesystem::path> seen;
   for (const auto& file : files) {
+    // The same summary twice would count its hits twice (also under another name or a link).
+    std::error_code ec;
+    const auto canonical = std::filesystem::weakly_canonical(file, ec);
+    const auto same = [&](const std::filesystem::path& p) {
+      std::error_code eq;
+      return p == canonical || std::filesystem::equivalent(p, canonical, eq);
+    };
+    if (!ec && std::any_of(seen.begin(), seen.end(), same)) {
+      throw Error(fmt::format("{}: expected each shard's summary once, found this file twice", file),
+                  ExitCode::usage);
+    }
+    if (!ec) {
+      seen.push_back(canonical);
+    }
     summaries.push_back(read_json_file(file));
   }
   return merge_summaries(summaries, files);

@@ -104,5 +104,9 @@ TEST_CASE("merge reads summary files written by write_summary_file", "[report]")
   CHECK(merged.shard_count == 2);
   CHECK(merged.run.targets.at(0).hits_generated == 400);
   CHECK(tf::metrics::check_accounting(merged.run).ok());
+  // the same shard twice would count it twice, also under another spelling of its path
+  const auto again = tmp.file("./s0.json");
+  CHECK_THROWS_WITH(tf::report::merge_summary_files({first, second, again}),
+                    again + ": expected each shard's summary once, found this file twice");
   std::filesystem::remove_all(std::filesystem::path(first).parent_path());
 }
