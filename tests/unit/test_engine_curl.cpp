@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "test_engine_support.hpp"
 
@@ -46,6 +48,11 @@ public:
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/t"; }
+  /// The request lines and headers received so far, one string per request.
+  std::vector<std::string> heads() const {
+    std::lock_guard lock(m_heads_mutex);
+    return m_heads;
+  }
   int port = 0;
   std::atomic<int> connections{0}, requests{0};
 
@@ -67,6 +74,10 @@ private:
     while (!m_stop) {
       const auto end = buffer.find("\r\n\r\n");
       if (end != std::string::npos) {
+        {
+          std::lock_guard lock(m_heads_mutex);
+          m_heads.push_back(buffer.substr(0, end + 2));
+        }
         buffer.erase(0, end + 4);  // the tests send no request bodies
         ++requests;
         std::this_thread::sleep_for(m_delay);
@@ -85,25 +96,33 @@ private:
 
   std::string m_reply;
   std::chrono::milliseconds m_delay;
+  mutable std::mutex m_heads_mutex;
+  std::vector<std::string> m_heads;
   int m_listen = -1;
   std::atomic<bool> m_stop{false};
   std::thread m_thread;
 };
 
-/// One flow of `steps` GET steps to `url`, no pauses.
+/// One flow of `steps` GET steps to `url`, no pauses; with `agents`, step i sends the User-Agent
+/// agents[i % size] (empty: none).
 class UrlFlow final : public Flow {
 public:
-  UrlFlow(std::string url, std::size_t steps) : m_url(std::move(url)), m_steps(steps) {}
+  UrlFlow(std::string url, std::size_t steps, std::vector<std::string> agents = {})
+    : m_url(std::move(url)), m_steps(steps), m_agents(std::move(agents)) {}
   std::size_t target() const override { return 0; }
   std::uint64_t order_key() const override { return 1; }
   std::size_t step_count() const override { return m_steps; }
   Millis pause_before(std::size_t) const override { return Millis{0}; }
-  void build_request(std::size_t, SteadyTime, HttpRequest& out) override { out.url = m_url; }
+  void build_request(std::size_t step, SteadyTime, HttpRequest& out) override {
+    out.url = m_url;
+    out.user_agent = m_agents.empty() ? std::string{} : m_agents[step % m_agents.size()];
+  }
   void build_bulk_item(std::size_t, SteadyTime, std::string& out) override { out = m_url; }
 
 private:
   std::string m_url;
   std::size_t m_steps;
+  std::vector<std::string> m_agents;
 };
 
 struct Delivery {
@@ -111,21 +130,24 @@ struct Delivery {
   RecordingObserver observer;
 };
 
-void deliver(const std::string& url, std::size_t steps, EngineConfig config, Delivery& out) {
+void deliver(const std::string& url, std::size_t steps, EngineConfig config, Delivery& out,
+             std::vector<std::string> agents = {}) {
   bool given = false;
   struct Source final : FlowSource {
-    Source(std::string u, std::size_t s, bool& g) : url(std::move(u)), steps(s), given(g) {}
+    Source(std::string u, std::size_t s, std::vector<std::string> a, bool& g)
+      : url(std::move(u)), steps(s), agents(std::move(a)), given(g) {}
     std::optional<std::vector<std::unique_ptr<Flow>>> next_arrival(SteadyTime) override {
       if (given) return std::nullopt;
       given = true;
       std::vector<std::unique_ptr<Flow>> flows;
-      flows.push_back(std::make_unique<UrlFlow>(url, steps));
+      flows.push_back(std::make_unique<UrlFlow>(url, steps, agents));
       return flows;
     }
     std::string url;
     std::size_t steps;
+    std::vector<std::string> agents;
     bool& given;
-  } source(url, steps, given);
+  } source(url, steps, std::move(agents), given);
   struct IdObserver final : Observer {
     explicit IdObserver(RecordingObserver& r) : rec(r) {}
     void on_flow_started(Flow&, Micros) override {}
@@ -164,6 +186,29 @@ TEST_CASE("curl: a flow's requests reuse one keep-alive connection", "[engine][c
   CHECK(server.connections == 1);
   REQUIRE_FALSE(d.observer.attempts.empty());
   CHECK(d.observer.attempts[0].status == 204);
+}
+
+TEST_CASE("curl: each request carries its own User-Agent, once, on a reused handle", "[engine][curl]") {
+  LoopbackServer server(k_no_content);
+  Delivery d;
+  deliver(server.url(), 6, curl_config(), d, {"agent-A (X11)", "agent-B", ""});
+  REQUIRE(d.result.steps_acked == 6);
+  const auto heads = server.heads();
+  REQUIRE(heads.size() == 6);
+  const std::vector<std::string> expected{"agent-A (X11)", "agent-B", ""};
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    INFO("request " << i << ":\n" << heads[i]);
+    const auto& agent = expected[i % expected.size()];
+    std::size_t lines = 0;
+    for (auto at = heads[i].find("\r\nUser-Agent:"); at != std::string::npos;
+         at = heads[i].find("\r\nUser-Agent:", at + 1)) {
+      ++lines;
+    }
+    CHECK(lines == (agent.empty() ? 0U : 1U));
+    if (!agent.empty()) {
+      CHECK(heads[i].find("\r\nUser-Agent: " + agent + "\r\n") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("curl: 503 with Retry-After is classified http-5xx and its delay read", "[engine][curl]") {
