@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "matomo/blocks.hpp"
 #include "matomo/bulk.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/encode_detail.hpp"
@@ -126,23 +127,11 @@ char* json_string_to(std::string_view text, char* dest) {
   *dest++ = '"';
   const auto* src = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = src + text.size();
-  while (src != end) {
 #if defined(__SSE2__)
-    if (end - src >= 16) {
-      const unsigned mask = plain_mask(src);
-      std::memcpy(dest, src, 16);
-      if (mask == 0xffffU) {
-        src += 16;
-        dest += 16;
-        continue;
-      }
-      const auto prefix = static_cast<std::size_t>(__builtin_ctz(~mask));
-      src += prefix;
-      dest += prefix;
-      src = escape_one(src, end, dest);
-      continue;
-    }
+  detail::copy_blocks(src, end, dest, plain_mask,
+                      [end](const unsigned char*& at, char*& out) { at = escape_one(at, end, out); });
 #endif
+  while (src != end) {
     if (k_plain[*src]) {
       *dest++ = static_cast<char>(*src++);
     } else {

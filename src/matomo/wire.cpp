@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "matomo/blocks.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -67,25 +69,6 @@ unsigned unreserved_mask(const char* src) {
   return static_cast<unsigned>(_mm_movemask_epi8(ok));
 }
 
-/// 16 bytes at a time: the block is stored whole, the end advances over its unreserved prefix,
-/// and the first byte that needs escaping goes through the table. Needs ≥ 16 bytes left.
-char* encode_blocks(const char*& src, const char* src_end, const EscapeTable& table, char* dest) {
-  constexpr unsigned k_all = 0xffffU;
-  while (src_end - src >= 16) {
-    const unsigned mask = unreserved_mask(src);
-    std::memcpy(dest, src, 16);
-    if (mask == k_all) {
-      src += 16;
-      dest += 16;
-      continue;
-    }
-    const auto prefix = static_cast<std::size_t>(__builtin_ctz(~mask));
-    src += prefix;
-    dest += prefix;
-    dest = escape_byte(table, *src++, dest);
-  }
-  return dest;
-}
 #endif
 
 /// Each byte becomes 1 or 3 characters. The stores run ahead of the end (blocks of 16, entries
@@ -98,7 +81,8 @@ char* encode_to(std::string_view text, bool plus_for_space, char* dest) {
   const char* src = text.data();
   const char* const src_end = src + text.size();
 #if defined(__SSE2__)
-  dest = encode_blocks(src, src_end, table, dest);
+  detail::copy_blocks(src, src_end, dest, unreserved_mask,
+                      [&table](const char*& at, char*& out) { out = escape_byte(table, *at++, out); });
 #endif
   for (; src + 1 < src_end; ++src) {
     dest = escape_byte(table, *src, dest);
