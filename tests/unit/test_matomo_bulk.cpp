@@ -1,5 +1,5 @@
-#include <random>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -9,6 +9,7 @@
 
 #include "config/catalogue.hpp"
 #include "matomo/bulk.hpp"
+#include "funnel_fixture.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
@@ -47,25 +48,7 @@ tf::config::UrlCatalogue nasty_catalogue() {
   return c;
 }
 
-tf::config::Funnel funnel() {
-  tf::config::Funnel f;
-  f.name = "Buy \"now\"";
-  f.probability = 0.3;
-  f.exit_after_completion = false;
-  tf::config::FunnelStep page;
-  tf::config::FunnelStep order;
-  order.type = tf::config::StepType::ecommerce;
-  order.ecommerce_subtotal = 80;
-  tf::config::FunnelStep goal;
-  goal.type = tf::config::StepType::goal;
-  goal.goal_id = 2;
-  goal.goal_revenue = 5;
-  tf::config::FunnelStep download;
-  download.type = tf::config::StepType::download;
-  download.target_url = "files/a.pdf";
-  f.steps = {page, order, goal, download};
-  return f;
-}
+tf::config::Funnel funnel() { return tf::testing::order_goal_download_funnel("Buy \"now\"", 0.3); }
 
 /// The contexts a run can give a hit: no token (no cip), a token with and without cip, UTC and
 /// zones with DST, other sites.

@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include "matomo/checks.hpp"
+#include "funnel_fixture.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
@@ -23,25 +24,7 @@ tf::config::UrlCatalogue catalogue() {
   return c;
 }
 
-tf::config::Funnel funnel() {
-  tf::config::Funnel f;
-  f.name = "Buy";
-  f.probability = 0.2;
-  f.exit_after_completion = false;
-  tf::config::FunnelStep page;
-  tf::config::FunnelStep order;
-  order.type = tf::config::StepType::ecommerce;
-  order.ecommerce_subtotal = 80;
-  tf::config::FunnelStep goal;
-  goal.type = tf::config::StepType::goal;
-  goal.goal_id = 2;
-  goal.goal_revenue = 5;
-  tf::config::FunnelStep download;
-  download.type = tf::config::StepType::download;
-  download.target_url = "files/a.pdf";
-  f.steps = {page, order, goal, download};
-  return f;
-}
+tf::config::Funnel funnel() { return tf::testing::order_goal_download_funnel("Buy", 0.2); }
 
 Visit sample_visit() {
   Visit visit;
