@@ -254,10 +254,10 @@ void append_hit_bulk_element(const model::Visit& visit, std::size_t index, const
   const model::Hit& hit = visit.hits.at(index);
   const detail::HitTime t = detail::hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone);
   JsonSizeBound bound;
-  detail::put_hit(bound, visit, hit, ctx, t);
+  detail::put_hit(bound, visit, index, ctx, t);
   char* const begin = scratch(bound.size());
   JsonElementWriter writer(begin);
-  detail::put_hit(writer, visit, hit, ctx, t);
+  detail::put_hit(writer, visit, index, ctx, t);
   out.append(begin, static_cast<std::size_t>(writer.finish() - begin));
 }
 

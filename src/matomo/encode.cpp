@@ -159,11 +159,11 @@ void append_hit_pairs(const model::Visit& visit, std::size_t index, const Encode
   const model::Hit& hit = visit.hits.at(index);
   const HitTime t = hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone);
   SizeBound bound;
-  put_hit(bound, visit, hit, ctx, t);
+  put_hit(bound, visit, index, ctx, t);
   const std::size_t old = out.size();
   out.resize(old + bound.size());
   PairEncoder encoder(out.data() + old, plus_for_space);
-  put_hit(encoder, visit, hit, ctx, t);
+  put_hit(encoder, visit, index, ctx, t);
   out.resize(static_cast<std::size_t>(encoder.end() - out.data()));
 }
 
@@ -200,7 +200,7 @@ std::string ec_items_json(const model::Order& order) {
 void encode_hit(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, Params& out) {
   const model::Hit& hit = visit.hits.at(index);
   ParamWriter w(out);
-  put_hit(w, visit, hit, ctx, hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone));
+  put_hit(w, visit, index, ctx, hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone));
 }
 
 Params encode_hit(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx) {

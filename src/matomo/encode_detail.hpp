@@ -92,7 +92,8 @@ void put_kind(Writer& w, const model::Hit& hit) {
 
 /// The one definition of a hit's parameters and their order (see encode.hpp).
 template <class Writer>
-void put_hit(Writer& w, const model::Visit& visit, const model::Hit& hit, const EncodeContext& ctx, const HitTime& t) {
+void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const EncodeContext& ctx, const HitTime& t) {
+  const model::Hit& hit = visit.hits[index];
   const model::Visitor& visitor = visit.visitor;
   w.put_int("idsite", ctx.site_id);
   w.put("rec", "1");
@@ -108,7 +109,7 @@ void put_hit(Writer& w, const model::Visit& visit, const model::Hit& hit, const 
   if (hit.new_visit) {
     w.put("new_visit", "1");
   }
-  put_recurring_if(w, "urlref", model::referrer_of(visit, static_cast<std::size_t>(&hit - visit.hits.data())));
+  put_recurring_if(w, "urlref", model::referrer_of(visit, index));
   put_if(w, "pv_id", hit.pv_id);
   put_recurring_if(w, "ua", visitor.user_agent);
   put_recurring_if(w, "lang", visitor.lang);
