@@ -1,7 +1,8 @@
-// threads > 1: real threads with a transport that answers at once (no network, no fake clock).
+// threads > 1: real threads with a transport that answers in real time (no network, no fake clock).
 #include <catch2/catch.hpp>
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -13,41 +14,6 @@ using namespace tf::engine;
 using namespace tf::engine::testing;
 
 namespace {
-
-class InstantTransport final : public Transport {
-public:
-  void start(std::uint64_t token, const HttpRequest&) override {
-    std::lock_guard lock(m_mutex);
-    Completion c;
-    c.token = token;
-    c.result.status = 204;
-    m_ready.push_back(std::move(c));
-  }
-  void wait(SteadyTime deadline, std::vector<Completion>& out) override {
-    std::unique_lock lock(m_mutex);
-    m_cv.wait_until(lock, deadline, [this] { return !m_ready.empty() || m_woken; });
-    m_woken = false;
-    for (auto& c : m_ready) {
-      out.push_back(std::move(c));
-    }
-    m_ready.clear();
-  }
-  void wakeup() noexcept override {
-    std::lock_guard lock(m_mutex);
-    m_woken = true;
-    m_cv.notify_one();
-  }
-  void cancel_all() override {
-    std::lock_guard lock(m_mutex);
-    m_ready.clear();
-  }
-
-private:
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
-  std::vector<Completion> m_ready;
-  bool m_woken = false;
-};
 
 /// Checks, under a lock, that no two flows of one key overlap and CONCURRENCY holds.
 class CheckingObserver final : public Observer {
@@ -94,17 +60,17 @@ public:
   Engine* engine = nullptr;
 };
 
-/// Answers requests of even flow ids ("f<id>s<step>") after `slow` of real time, the others at once.
-class SlowEvenTransport final : public Transport {
+/// Answers each request 204 after `delay(request)` of real time (none: at once), on real threads.
+class RealTimeTransport final : public Transport {
 public:
-  explicit SlowEvenTransport(Millis slow) : m_slow(slow) {}
+  using Delay = std::function<Millis(const HttpRequest&)>;
+  explicit RealTimeTransport(Delay delay = {}) : m_delay(std::move(delay)) {}
   void start(std::uint64_t token, const HttpRequest& request) override {
     std::lock_guard lock(m_mutex);
     Completion c;
     c.token = token;
     c.result.status = 204;
-    const bool even = std::stoi(request.url.substr(1)) % 2 == 0;
-    m_pending.emplace(std::chrono::steady_clock::now() + (even ? m_slow : Millis{0}), std::move(c));
+    m_pending.emplace(std::chrono::steady_clock::now() + (m_delay ? m_delay(request) : Millis{0}), std::move(c));
   }
   void wait(SteadyTime deadline, std::vector<Completion>& out) override {
     std::unique_lock lock(m_mutex);
@@ -132,7 +98,7 @@ public:
   }
 
 private:
-  Millis m_slow;
+  Delay m_delay;
   std::mutex m_mutex;
   std::condition_variable m_cv;
   std::multimap<SteadyTime, Completion> m_pending;
@@ -156,7 +122,7 @@ EngineConfig threaded_config() {
 }
 
 TransportFactory instant() {
-  return [](const EngineConfig&) { return std::make_unique<InstantTransport>(); };
+  return [](const EngineConfig&) { return std::make_unique<RealTimeTransport>(); };
 }
 
 } // namespace
@@ -229,7 +195,12 @@ TEST_CASE("threads: a slow target holds only its reserved share of the global CO
     config.max_flows_in_progress = 8;
     config.targets = {TargetLimits{64, reserved}, TargetLimits{64, reserved}};
     Engine engine(config, source, observer, nullptr, clock,
-                  [](const EngineConfig&) { return std::make_unique<SlowEvenTransport>(Millis{30}); });
+                  [](const EngineConfig&) {
+                    // requests of even flow ids ("f<id>s<step>") take 30 ms, the others none
+                    return std::make_unique<RealTimeTransport>([](const HttpRequest& r) {
+                      return std::stoi(r.url.substr(1)) % 2 == 0 ? Millis{30} : Millis{0};
+                    });
+                  });
     const RunResult r = engine.run();
     CHECK(r.steps_acked == 600);
     CHECK_FALSE(observer.overlap);
