@@ -30,6 +30,8 @@ namespace {
 engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& setup) {
   const auto& s = options.settings;
   engine::EngineConfig config = delivery_config(s, setup.targets.size());
+  // Each target reserves the share of CONCURRENCY its routing gives it.
+  engine::reserve_shares(config, setup.router->shares());
   config.arrivals_per_second = s.target_visits_per_day / 86400.0 * s.speed / options.shard.count;
   if (options.duration) {
     config.duration = *options.duration;

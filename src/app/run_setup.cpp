@@ -109,17 +109,6 @@ engine::EngineConfig delivery_config(const config::Settings& s, std::size_t targ
   // A visit has at most one hit in flight: more than CONCURRENCY requests can never be used.
   config.targets.assign(targets, engine::TargetLimits{std::max(1, std::min(s.max_in_flight, s.concurrency))});
   config.max_flows_in_progress = s.concurrency;
-  // Each target's reserved share of CONCURRENCY follows the routing shares of the configured
-  // targets (`run` passes them all). `replay` sets its own shares (its file's visits), and may
-  // name targets of a configuration the router refuses (a weighted weight of 0): no shares then.
-  const auto configured = config::effective_targets(s);
-  if (configured.targets.size() == targets) {
-    try {
-      engine::reserve_shares(config, routing::Router(configured).shares());
-    } catch (const Error&) {
-      // reservations stay 0: one global CONCURRENCY
-    }
-  }
   config.threads = s.threads;
   config.bulk = s.bulk;
   config.bulk_linger = s.bulk_linger;

@@ -38,7 +38,7 @@ struct RunSetup {
 RunSetup prepare_run(const config::Settings& settings, const Clock& clock);
 std::vector<std::string> target_names(const RunSetup& setup);
 /// The engine settings every delivering command shares (limits, timeouts, retries, bulk, TLS,
-/// threads, drain); the caller sets pacing and stop conditions.
+/// threads, drain); the caller sets pacing, stop conditions and the targets' reserved shares.
 engine::EngineConfig delivery_config(const config::Settings& settings, std::size_t targets);
 /// Visits of the first `visits` indices that fall to `shard` (i ≡ K mod N).
 long long shard_share(long long visits, Shard shard);
