@@ -61,7 +61,7 @@ void RunObserver::on_flow_started(engine::Flow& flow, Micros) {
 
 void RunObserver::on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) {
   const auto kind = metrics_kind(result.error);
-  const auto now = m_clock.system_now();
+  const auto now = kind ? m_clock.system_now() : SysTime{};  // the time of a last error only
   m_metrics.update([&](metrics::RunMetrics& run) {
     auto& t = run.targets[target];
     ++t.requests;
