@@ -22,9 +22,7 @@ std::uint64_t ReplayFlow::order_key() const {
 void ReplayFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest& out) {
   const auto& params = m_visit.hits.at(step).params;
   out.clear();
-  if (const auto ua = matomo::find(params, "ua")) {
-    out.user_agent = std::string(*ua);
-  }
+  out.user_agent = m_context.header_user_agent(matomo::find(params, "ua").value_or(std::string_view{}));
   if (m_context.token_auth.empty()) {
     out.url = matomo::tracking_url(m_context.url, params);
     return;

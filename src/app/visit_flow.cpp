@@ -59,7 +59,7 @@ void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest&
   // Every single hit is a form POST: Matomo reads tracking parameters from the body, a token
   // never travels in a URL, and libcurl does not re-parse a 500-byte URL per request.
   out.clear();
-  out.user_agent = m_visit->visitor.user_agent;
+  out.user_agent = m_context.header_user_agent(m_visit->visitor.user_agent);
   out.url = m_context.url;
   out.post = true;
   out.content_type = "application/x-www-form-urlencoded";

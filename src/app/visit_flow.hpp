@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/commands.hpp"
@@ -31,6 +32,12 @@ struct TargetContext {
   int site_id = 1;
   std::string token_auth;  ///< this target's own token only; empty = none
   bool send_cip = false;   ///< RANDOMIZE_VISITOR_COUNTRIES and a token
+  std::string user_agent;  ///< HTTP_USER_AGENT: the User-Agent header; "visitor" = each visit's own
+
+  /// The User-Agent header of a hit whose simulated browser is `visitor_ua`.
+  std::string_view header_user_agent(std::string_view visitor_ua) const {
+    return user_agent == config::k_visitor_user_agent ? visitor_ua : std::string_view{user_agent};
+  }
 };
 
 class VisitFlow final : public engine::Flow {

@@ -12,7 +12,7 @@ namespace tf::cli {
 
 int main(int argc, char** argv) {
   CLI::App app{"trafficinator: realistic Matomo traffic generator", "trafficinator"};
-  app.set_version_flag("--version", "trafficinator 0.1.0");
+  app.set_version_flag("--version", "trafficinator " TF_VERSION);
   app.require_subcommand(1, 1);
   app.footer("See trafficinator(1) for settings, files, exit codes and examples.");
   Action action;

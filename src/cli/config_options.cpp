@@ -28,6 +28,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--dead-letter", "DEAD_LETTER_FILE"},
     {"--http2", "HTTP2", true},
     {"--insecure", "INSECURE", true},
+    {"--user-agent", "HTTP_USER_AGENT"},
     {"--max-failure-rate", "MAX_FAILURE_RATE"},
   };
   return flags;
@@ -59,7 +60,10 @@ void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
     if (flag.is_switch) {
       app.add_flag(name, options.switches[name], help)->group("Delivery");
     } else {
-      app.add_option(name, options.values[name], help)->type_name(std::string(config::type_name(spec->type)))->group("Delivery");
+      // Only given flags get an entry, so a value given empty ("") is passed on (and judged by
+      // the table) rather than taken for an absent flag.
+      app.add_option_function<std::string>(name, [&options, name](const std::string& value) { options.values[name] = value; }, help)
+        ->type_name(std::string(config::type_name(spec->type)))->group("Delivery");
     }
   }
 }
@@ -82,7 +86,7 @@ config::LoadRequest ConfigOptions::request() const {
       continue;
     }
     const auto it = values.find(name);
-    if (it != values.end() && !it->second.empty()) {
+    if (it != values.end()) {
       request.flags.push_back({std::string(flag.key), it->second, name});
     }
   }

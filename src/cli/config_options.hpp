@@ -33,7 +33,7 @@ struct ConfigOptions {
   std::string seed;
   bool show_config = false;
   bool show_secrets = false;
-  std::map<std::string, std::string> values;  ///< by flag, as given
+  std::map<std::string, std::string> values;  ///< by flag: the flags given, with their values
   std::map<std::string, bool> switches;       ///< by flag
   std::vector<config::FlagValue> extra;       ///< set by subcommand options (e.g. --backfill)
 

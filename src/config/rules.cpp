@@ -50,6 +50,17 @@ public:
 
   void backfill_window(date::sys_days today);
   void tokens();
+  /// A value sent as an HTTP header line: printable, no CR/LF or other control characters.
+  void header_value(const std::string& key, const std::string& value) {
+    const auto bad = std::find_if(value.begin(), value.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return (u < 0x20 && c != '\t') || u == 0x7f;
+    });
+    if (bad != value.end()) {
+      error(key, fmt::format("expected a header value without control characters, found byte 0x{:02x} at position {}",
+                             static_cast<unsigned char>(*bad), bad - value.begin() + 1));
+    }
+  }
 
 private:
   const Settings& m_s;
@@ -166,6 +177,7 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
                 static_cast<double>(s.backfill_max_visits_total));
   rules.backfill_window(today ? *today : today_in(s.timezone));
   rules.tokens();
+  rules.header_value("HTTP_USER_AGENT", s.http_user_agent);
 }
 
 void check_referenced_files(const Settings& settings, Diagnostics& diags) {

@@ -15,6 +15,12 @@
 
 namespace tf::config {
 
+/// HTTP_USER_AGENT's default: the tool names itself in the header; the simulated browser travels
+/// in each hit's `ua` parameter, which is what Matomo records.
+inline constexpr const char* k_tool_user_agent = "trafficinator/" TF_VERSION;
+/// HTTP_USER_AGENT value that sends each visit's browser user agent as the header instead.
+inline constexpr const char* k_visitor_user_agent = "visitor";
+
 /// Where a value came from, lowest layer first.
 enum class Layer { built_in, preset, env_file, environment, targets_file, command_line };
 
@@ -107,6 +113,7 @@ struct Settings {
   double speed = 1.0;                                 // SPEED / --speed: multiplies the rate
   bool http2 = false;                                 // HTTP2
   bool insecure = false;                              // INSECURE: no TLS verification
+  std::string http_user_agent = k_tool_user_agent;    // HTTP_USER_AGENT: header; "visitor" = the visit's
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
   double max_failure_rate = 1.0;                      // MAX_FAILURE_RATE: exit 1 above it
 

@@ -4,6 +4,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/config_options.hpp"
+#include "config/settings_table.hpp"
 #include "util/error.hpp"
 
 using namespace tf::cli;
@@ -77,7 +78,25 @@ TEST_CASE("config options become a layered request with flags in table order", "
 }
 
 TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
-  CHECK(delivery_flags().size() == 15);
+  CHECK(delivery_flags().size() == 16);
+  for (const auto& flag : delivery_flags()) {
+    INFO(flag.flag);
+    CHECK(tf::config::find_key(flag.key) != nullptr);
+  }
+}
+
+TEST_CASE("a delivery flag given an empty value is passed on, not taken for an absent flag", "[cli]") {
+  CLI::App app;
+  ConfigOptions o;
+  add_config_options(app, o);
+  const char* argv[] = {"run", "--user-agent", "", "--threads", "2"};
+  app.parse(5, argv);
+  const auto r = o.request();
+  REQUIRE(r.flags.size() == 2);
+  CHECK(r.flags[0].key == "THREADS");
+  CHECK(r.flags[1].key == "HTTP_USER_AGENT");
+  CHECK(r.flags[1].value.empty());
+  CHECK(r.flags[1].flag == "--user-agent");
 }
 
 TEST_CASE("exit codes: --version 0, unknown option 2, no subcommand 2, bad preset 2", "[cli]") {

@@ -106,7 +106,8 @@ std::string Stats::hits_ndjson() const {
   std::string out;
   for (const auto& hit : m_hits) {
     json line = {{"params", params_json(hit.params)}, {"arrival_ms", hit.arrival_ms},
-                 {"connection", hit.connection}, {"visitor", hit.visitor}, {"visit", hit.visit}};
+                 {"connection", hit.connection}, {"visitor", hit.visitor}, {"visit", hit.visit},
+                 {"user_agent", hit.user_agent}};
     out += line.dump(-1, ' ', false, json::error_handler_t::replace);
     out += '\n';
   }

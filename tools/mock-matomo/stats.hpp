@@ -19,6 +19,7 @@ struct StoredHit {
   std::string connection;     ///< "addr:port" of the client connection
   std::string visitor;
   std::uint64_t visit = 0;
+  std::string user_agent;     ///< the request's User-Agent header ("" when none)
 };
 
 /// Counters of the tracking endpoints. Not thread-safe: the server serialises calls.

@@ -190,7 +190,7 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
   m_stats.count_accepted();
   const auto arrival_ms =
     std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  m_stats.store(StoredHit{redacted(params), arrival_ms, request.connection, key, number});
+  m_stats.store(StoredHit{redacted(params), arrival_ms, request.connection, key, number, request.user_agent});
   result.outcome = Outcome::accepted;
   return result;
 }
