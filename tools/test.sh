@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite (unit, CLI smoke and integration against the
 # mock on loopback) under ASan+UBSan with warnings as errors. This is what .ci/run calls.
+# Before the suite, the shipped binary (a Release build, with mimalloc as its allocator, which the
+# sanitizer build cannot have) goes through the smoke and bulk integration tests too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" --target trafficinator
+for t in run_smoke run_bulk; do
+  echo "release binary: integration.$t"
+  TF_BIN=build/release/src/trafficinator TF_MOCK=build/ci/tools/mock-matomo/mock-matomo \
+    TF_TEST_DATA_DIR=tests/data bash "tests/integration/$t.sh" >"build/release/$t.log" 2>&1 ||
+    { tail -30 "build/release/$t.log"; echo "release binary: integration.$t FAILED"; exit 1; }
+done
 ctest --preset ci -j "$(nproc)" --repeat until-pass:2
