@@ -42,7 +42,7 @@ metrics::BreakerState to_metrics(engine::BreakerState state) {
 /// Dry run: every request "answered" 204 at once, nothing sent.
 class DryRunTransport final : public engine::Transport {
 public:
-  void start(std::uint64_t token, const engine::HttpRequest&) override {
+  void start(std::uint64_t token, engine::HttpRequest&) override {
     engine::Completion c;
     c.token = token;
     c.result.status = 204;

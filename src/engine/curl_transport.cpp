@@ -94,24 +94,26 @@ public:
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
-  void start(std::uint64_t token, const HttpRequest& request) override {
+  void start(std::uint64_t token, HttpRequest& request) override {
     Transfer& t = acquire();
     t.token = token;
     t.answer.clear();
     CURL* e = t.easy.get();
     // A pooled handle keeps its options: only what differs from its previous request is set again.
     set_url(t, request);
+    if (t.headers == nullptr || !t.headers->matches(request)) {
+      t.headers = &header_set(request);
+      curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers->list.get());
+    }
     if (request.post) {
-      t.body.assign(request.body);
+      // After the headers, which depend on the body's size. A bulk body is ~70 kB: swapped, not
+      // copied (the caller gets this handle's previous buffer).
+      t.body.swap(request.body);
       curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body.size()));
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.body.c_str());
     } else {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    }
-    if (t.headers == nullptr || !t.headers->matches(request)) {
-      t.headers = &header_set(request);
-      curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers->list.get());
     }
     t.active = true;
     curl_multi_add_handle(m_multi.get(), e);

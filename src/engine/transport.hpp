@@ -17,8 +17,9 @@ struct Completion {
 class Transport {
 public:
   virtual ~Transport() = default;
-  /// Starts one request; its completion comes from a later wait() with the same token.
-  virtual void start(std::uint64_t token, const HttpRequest& request) = 0;
+  /// Starts one request; its completion comes from a later wait() with the same token. May take
+  /// request.body (swapping another buffer in, of unspecified content) instead of copying it.
+  virtual void start(std::uint64_t token, HttpRequest& request) = 0;
   /// Blocks until at least one completion, a wakeup(), or the deadline; appends completions.
   virtual void wait(SteadyTime deadline, std::vector<Completion>& out) = 0;
   /// Makes a blocked or the next wait() return early. Thread-safe and async-signal-safe.

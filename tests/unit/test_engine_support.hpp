@@ -35,7 +35,7 @@ public:
   using Responder = std::function<Answer(const HttpRequest&, std::size_t call)>;
   FakeTransport(FakeClock& clock, Responder responder) : m_clock(clock), m_responder(std::move(responder)) {}
 
-  void start(std::uint64_t token, const HttpRequest& request) override {
+  void start(std::uint64_t token, HttpRequest& request) override {
     const Answer a = m_responder(request, sent.size());
     sent.push_back(Sent{request.url, request.body, since_start()});
     Completion c;

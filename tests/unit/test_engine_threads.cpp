@@ -65,7 +65,7 @@ class RealTimeTransport final : public Transport {
 public:
   using Delay = std::function<Millis(const HttpRequest&)>;
   explicit RealTimeTransport(Delay delay = {}) : m_delay(std::move(delay)) {}
-  void start(std::uint64_t token, const HttpRequest& request) override {
+  void start(std::uint64_t token, HttpRequest& request) override {
     std::lock_guard lock(m_mutex);
     Completion c;
     c.token = token;
