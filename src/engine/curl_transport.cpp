@@ -59,7 +59,7 @@ struct Transfer {
   std::unique_ptr<CURL, EasyDeleter> easy;
   const HeaderSet* headers = nullptr;  ///< the header list set last (set again only when it changes)
   std::string body, answer;  ///< the POST body (libcurl does not copy it) and the captured answer
-  std::string url;           ///< the CURLOPT_URL set last
+  std::string url;           ///< the CURLOPT_URL set last; cleared when a CURLU is used (see set_url)
   const std::string* parsed = nullptr;  ///< the URL of the CURLU set last (a key of m_urls), or none
   std::uint64_t token = 0;
   bool active = false;
@@ -177,6 +177,9 @@ private:
       if (const auto* key = parsed_url(request.url)) {
         curl_easy_setopt(e, CURLOPT_CURLU, m_urls.find(*key)->second.get());
         t.parsed = key;
+        // A transfer from a CURLU overwrites the handle's stored CURLOPT_URL with the CURLU's
+        // URL (libcurl 7.88): the text URL must be set again when this handle goes back to one.
+        t.url.clear();
         return;
       }
     }

@@ -74,11 +74,15 @@ private:
     while (!m_stop) {
       const auto end = buffer.find("\r\n\r\n");
       if (end != std::string::npos) {
+        const std::string head = buffer.substr(0, end + 2);
         {
           std::lock_guard lock(m_heads_mutex);
-          m_heads.push_back(buffer.substr(0, end + 2));
+          m_heads.push_back(head);
         }
-        buffer.erase(0, end + 4);  // the tests send no request bodies
+        buffer.erase(0, end + 4);
+        if (!skip_body(fd, buffer, content_length(head))) {
+          return;
+        }
         ++requests;
         std::this_thread::sleep_for(m_delay);
         if (m_reply.empty() || ::send(fd, m_reply.data(), m_reply.size(), MSG_NOSIGNAL) < 0) {
@@ -94,6 +98,24 @@ private:
     }
   }
 
+  static std::size_t content_length(const std::string& head) {
+    const auto at = head.find("\r\nContent-Length: ");
+    return at == std::string::npos ? 0 : std::stoul(head.substr(at + 18));
+  }
+  /// Drops a request body of `n` bytes, part of which may be in `buffer` already.
+  static bool skip_body(int fd, std::string& buffer, std::size_t n) {
+    char chunk[4096];
+    while (buffer.size() < n) {
+      const ssize_t got = ::recv(fd, chunk, sizeof chunk, 0);
+      if (got <= 0) {
+        return false;
+      }
+      buffer.append(chunk, static_cast<std::size_t>(got));
+    }
+    buffer.erase(0, n);
+    return true;
+  }
+
   std::string m_reply;
   std::chrono::milliseconds m_delay;
   mutable std::mutex m_heads_mutex;
@@ -104,11 +126,11 @@ private:
 };
 
 /// One flow of `steps` GET steps to `url`, no pauses; with `agents`, step i sends the User-Agent
-/// agents[i % size] (empty: none).
+/// agents[i % size] (empty: none); with a `post_url`, every odd step POSTs a form there instead.
 class UrlFlow final : public Flow {
 public:
-  UrlFlow(std::string url, std::size_t steps, std::vector<std::string> agents = {})
-    : m_url(std::move(url)), m_steps(steps), m_agents(std::move(agents)) {}
+  UrlFlow(std::string url, std::size_t steps, std::vector<std::string> agents = {}, std::string post_url = {})
+    : m_url(std::move(url)), m_post_url(std::move(post_url)), m_steps(steps), m_agents(std::move(agents)) {}
   std::size_t target() const override { return 0; }
   std::uint64_t order_key() const override { return 1; }
   std::size_t step_count() const override { return m_steps; }
@@ -116,11 +138,17 @@ public:
   void build_request(std::size_t step, SteadyTime, HttpRequest& out) override {
     out.url = m_url;
     out.user_agent = m_agents.empty() ? std::string{} : m_agents[step % m_agents.size()];
+    if (!m_post_url.empty() && step % 2 == 1) {
+      out.url = m_post_url;
+      out.post = true;
+      out.content_type = "application/x-www-form-urlencoded";
+      out.body = "idsite=1&rec=1&step=" + std::to_string(step);
+    }
   }
   void build_bulk_item(std::size_t, SteadyTime, std::string& out) override { out = m_url; }
 
 private:
-  std::string m_url;
+  std::string m_url, m_post_url;
   std::size_t m_steps;
   std::vector<std::string> m_agents;
 };
@@ -131,23 +159,23 @@ struct Delivery {
 };
 
 void deliver(const std::string& url, std::size_t steps, EngineConfig config, Delivery& out,
-             std::vector<std::string> agents = {}) {
+             std::vector<std::string> agents = {}, std::string post_url = {}) {
   bool given = false;
   struct Source final : FlowSource {
-    Source(std::string u, std::size_t s, std::vector<std::string> a, bool& g)
-      : url(std::move(u)), steps(s), agents(std::move(a)), given(g) {}
+    Source(std::string u, std::size_t s, std::vector<std::string> a, std::string p, bool& g)
+      : url(std::move(u)), post_url(std::move(p)), steps(s), agents(std::move(a)), given(g) {}
     std::optional<std::vector<std::unique_ptr<Flow>>> next_arrival(SteadyTime) override {
       if (given) return std::nullopt;
       given = true;
       std::vector<std::unique_ptr<Flow>> flows;
-      flows.push_back(std::make_unique<UrlFlow>(url, steps, agents));
+      flows.push_back(std::make_unique<UrlFlow>(url, steps, agents, post_url));
       return flows;
     }
-    std::string url;
+    std::string url, post_url;
     std::size_t steps;
     std::vector<std::string> agents;
     bool& given;
-  } source(url, steps, std::move(agents), given);
+  } source(url, steps, std::move(agents), std::move(post_url), given);
   struct IdObserver final : Observer {
     explicit IdObserver(RecordingObserver& r) : rec(r) {}
     void on_flow_started(Flow&, Micros) override {}
@@ -209,6 +237,23 @@ TEST_CASE("curl: each request carries its own User-Agent, once, on a reused hand
       CHECK(heads[i].find("\r\nUser-Agent: " + agent + "\r\n") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("curl: a pooled handle alternating a GET URL and a parsed POST endpoint sends each to its own URL", "[engine][curl]") {
+  // libcurl 7.88 overwrites a handle's stored URL with the CURLU's on a transfer; a handle that
+  // goes back to a text URL must not keep sending to the POST endpoint (another target's, maybe).
+  LoopbackServer server(k_no_content);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port);
+  Delivery d;
+  deliver(base + "/get-target?x=1", 6, curl_config(), d, {}, base + "/post-target");
+  REQUIRE(d.result.steps_acked == 6);
+  const auto heads = server.heads();
+  REQUIRE(heads.size() == 6);
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    INFO("request " << i << ":\n" << heads[i]);
+    CHECK(heads[i].rfind(i % 2 == 0 ? "GET /get-target?x=1 HTTP/1.1\r\n" : "POST /post-target HTTP/1.1\r\n", 0) == 0);
+  }
+  CHECK(server.connections == 1);
 }
 
 TEST_CASE("curl: 503 with Retry-After is classified http-5xx and its delay read", "[engine][curl]") {
