@@ -83,7 +83,7 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
   setup.strategy = targets.strategy;
   bool warned = false;
   for (const auto& t : targets.targets) {
-    TargetContext context{t.name, t.url, t.site_id, t.token_auth, false, settings.http_user_agent};
+    TargetContext context{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header};
     context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
     if (settings.randomize_visitor_countries && t.token_auth.empty() && t.enabled && !warned) {
       log_line(fmt::format("warning: target '{}' has no token_auth: visitor IPs (cip) are not sent, "

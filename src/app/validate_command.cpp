@@ -20,6 +20,7 @@ namespace {
 struct FileReport {
   config::Diagnostics diags;
   std::vector<config::TargetSpec> targets;  ///< for --probe
+  std::string user_agent = config::k_tool_user_agent;  ///< for --probe: a .env file's USER_AGENT_HEADER
 };
 
 std::string_view skip_bom_and_blanks(std::string_view text) {
@@ -50,6 +51,7 @@ void check_env(const std::string& path, FileReport& report) {
   report.diags.append(loader.diagnostics());
   if (!loader.diagnostics().has_errors()) {
     report.targets = config::effective_targets(settings).targets;
+    report.user_agent = settings.user_agent_header;
   }
 }
 
@@ -68,13 +70,13 @@ void check_text(const std::string& path, const std::string& text, FileKind kind,
   }
 }
 
-void probe_all(const std::vector<config::TargetSpec>& targets, const ValidateOptions& options,
-               std::ostream& out, bool& failed) {
+void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view user_agent,
+               const ValidateOptions& options, std::ostream& out, bool& failed) {
   for (const auto& target : targets) {
     if (!target.enabled) {
       continue;
     }
-    const ProbeResult r = probe_target(target, options.probe_timeout);
+    const ProbeResult r = probe_target(target, options.probe_timeout, user_agent);
     if (r.reachable) {
       out << fmt::format("probe {} ({}): reachable, HTTP {}, {} ms\n", target.name, target.url, r.status, r.latency.count());
     } else {
@@ -140,7 +142,7 @@ int validate_command(const ValidateOptions& options, std::ostream& out) {
     out << fmt::format("{}: {} ({}, {} error(s), {} warning(s))\n", path, invalid ? "invalid" : "valid", kind_name,
                        report.diags.error_count(), report.diags.warning_count());
     if (options.probe && !invalid) {
-      probe_all(report.targets, options, out, any_invalid);
+      probe_all(report.targets, report.user_agent, options, out, any_invalid);
     }
   }
   return any_invalid ? 1 : 0;

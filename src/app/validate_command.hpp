@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/settings.hpp"
 #include "config/targets.hpp"
 
 namespace tf::app {
@@ -36,6 +37,8 @@ struct ProbeResult {
 
 /// GETs the tracking URL with idsite but without rec=1 (Matomo records nothing).
 /// http:// and https:// (TLS verified).
-ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout);
+/// One probe of `target` with USER_AGENT_HEADER's value `user_agent` ("visitor": the tool's name).
+ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout,
+                         std::string_view user_agent = config::k_tool_user_agent);
 
 } // namespace tf::app

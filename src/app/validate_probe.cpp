@@ -7,11 +7,12 @@
 
 namespace tf::app {
 
-ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout) {
+ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout,
+                         std::string_view user_agent) {
   engine::HttpRequest request;
   const char* separator = target.url.find('?') == std::string::npos ? "?" : "&";
   request.url = fmt::format("{}{}idsite={}", target.url, separator, target.site_id);
-  request.user_agent = "trafficinator-probe";
+  request.user_agent = user_agent == config::k_visitor_user_agent ? std::string_view{config::k_tool_user_agent} : user_agent;
   const auto answer = engine::probe_once(request, timeout);
   ProbeResult result;
   result.status = answer.status;

@@ -32,12 +32,20 @@ struct TargetContext {
   int site_id = 1;
   std::string token_auth;  ///< this target's own token only; empty = none
   bool send_cip = false;   ///< RANDOMIZE_VISITOR_COUNTRIES and a token
-  std::string user_agent;  ///< HTTP_USER_AGENT: the User-Agent header; "visitor" = each visit's own
+  std::string user_agent;  ///< USER_AGENT_HEADER: the User-Agent header; "visitor" = each visit's own
 
-  /// The User-Agent header of a hit whose simulated browser is `visitor_ua`.
+  /// The User-Agent header of a hit whose simulated browser is `visitor_ua` (a browser that
+  /// cannot stand in a header line, e.g. from a replayed file, is replaced by the tool's name).
   std::string_view header_user_agent(std::string_view visitor_ua) const {
-    return user_agent == config::k_visitor_user_agent ? visitor_ua : std::string_view{user_agent};
+    if (user_agent != config::k_visitor_user_agent) {
+      return user_agent;
+    }
+    return config::header_unsafe_at(visitor_ua) == std::string_view::npos ? visitor_ua
+                                                                          : std::string_view{config::k_tool_user_agent};
   }
+  /// The User-Agent header of a bulk request, which carries many visitors: the tool's name in
+  /// "visitor" mode.
+  std::string_view bulk_user_agent() const { return header_user_agent(config::k_tool_user_agent); }
 };
 
 class VisitFlow final : public engine::Flow {

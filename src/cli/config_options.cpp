@@ -28,7 +28,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--dead-letter", "DEAD_LETTER_FILE"},
     {"--http2", "HTTP2", true},
     {"--insecure", "INSECURE", true},
-    {"--user-agent", "HTTP_USER_AGENT"},
+    {"--user-agent", "USER_AGENT_HEADER"},
     {"--max-failure-rate", "MAX_FAILURE_RATE"},
   };
   return flags;

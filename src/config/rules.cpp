@@ -52,13 +52,9 @@ public:
   void tokens();
   /// A value sent as an HTTP header line: printable, no CR/LF or other control characters.
   void header_value(const std::string& key, const std::string& value) {
-    const auto bad = std::find_if(value.begin(), value.end(), [](char c) {
-      const auto u = static_cast<unsigned char>(c);
-      return (u < 0x20 && c != '\t') || u == 0x7f;
-    });
-    if (bad != value.end()) {
+    if (const auto at = header_unsafe_at(value); at != std::string_view::npos) {
       error(key, fmt::format("expected a header value without control characters, found byte 0x{:02x} at position {}",
-                             static_cast<unsigned char>(*bad), bad - value.begin() + 1));
+                             static_cast<unsigned char>(value[at]), at + 1));
     }
   }
 
@@ -177,7 +173,7 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
                 static_cast<double>(s.backfill_max_visits_total));
   rules.backfill_window(today ? *today : today_in(s.timezone));
   rules.tokens();
-  rules.header_value("HTTP_USER_AGENT", s.http_user_agent);
+  rules.header_value("USER_AGENT_HEADER", s.user_agent_header);
 }
 
 void check_referenced_files(const Settings& settings, Diagnostics& diags) {

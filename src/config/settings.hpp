@@ -3,10 +3,12 @@
 // names (see settings_table.hpp for the table of keys, defaults, ranges and help) and the origin
 // of each value. Produced by config::load(); read by model, routing, engine wiring and report.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/catalogue.hpp"
@@ -15,11 +17,23 @@
 
 namespace tf::config {
 
-/// HTTP_USER_AGENT's default: the tool names itself in the header; the simulated browser travels
+/// USER_AGENT_HEADER's default: the tool names itself in the header; the simulated browser travels
 /// in each hit's `ua` parameter, which is what Matomo records.
 inline constexpr const char* k_tool_user_agent = "trafficinator/" TF_VERSION;
-/// HTTP_USER_AGENT value that sends each visit's browser user agent as the header instead.
+/// USER_AGENT_HEADER value that sends each visit's browser user agent as the header instead.
 inline constexpr const char* k_visitor_user_agent = "visitor";
+
+/// Where `value` has a byte that cannot stand in an HTTP header line (a control character other
+/// than tab, or DEL), or npos.
+inline std::size_t header_unsafe_at(std::string_view value) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto u = static_cast<unsigned char>(value[i]);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
 
 /// Where a value came from, lowest layer first.
 enum class Layer { built_in, preset, env_file, environment, targets_file, command_line };
@@ -113,7 +127,7 @@ struct Settings {
   double speed = 1.0;                                 // SPEED / --speed: multiplies the rate
   bool http2 = false;                                 // HTTP2
   bool insecure = false;                              // INSECURE: no TLS verification
-  std::string http_user_agent = k_tool_user_agent;    // HTTP_USER_AGENT: header; "visitor" = the visit's
+  std::string user_agent_header = k_tool_user_agent;    // USER_AGENT_HEADER: header; "visitor" = the visit's
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
   double max_failure_rate = 1.0;                      // MAX_FAILURE_RATE: exit 1 above it
 

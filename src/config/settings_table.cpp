@@ -89,7 +89,7 @@ const std::vector<KeySpec> k_table = {
   {"SPEED", VT::number, 0.001, 1e6, "", "Multiplies the visit rate (--speed)", &S::speed},
   {"HTTP2", VT::boolean, 0, 0, "", "Use HTTP/2 over TLS (--http2)", &S::http2},
   {"INSECURE", VT::boolean, 0, 0, "", "Skip TLS certificate verification (--insecure)", &S::insecure},
-  {"HTTP_USER_AGENT", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::http_user_agent},
+  {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
   {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of hits is dead-lettered (--max-failure-rate)", &S::max_failure_rate},
 };

@@ -28,6 +28,15 @@ bulks=$(mock_stat bulk_requests)
 check "bulk: every request was a bulk" "$(mock_stat requests)" "$bulks"
 check "bulk: requests counted by the client = bulks received" "$bulks" "$(jv "$s" '.totals.requests')"
 check "bulk: no retries" "0" "$(jv "$s" '.totals.retries')"
+tool_ua="trafficinator/$("$TF_BIN" --version | awk '{print $2}')"
+check "bulk: every bulk request's User-Agent header is $tool_ua" "0" "$(mock_hits_count ".user_agent != \"$tool_ua\"")"
+stop_mock
+
+# USER_AGENT_HEADER=visitor: a bulk carries many visitors, so its header is the tool's name
+start_mock
+s=$TF_WORK/bulk_visitor.json
+bulk_run bulk_visitor --user-agent visitor
+check "bulk_visitor: the header is $tool_ua on every bulk" "0" "$(mock_hits_count ".user_agent != \"$tool_ua\"")"
 stop_mock
 
 start_mock

@@ -21,7 +21,7 @@ check "smoke: one request per hit" "$(jv "$s" '.totals.hits')" "$(jv "$s" '.tota
 check "smoke: every visit completed" "$(jv "$s" '.totals.visits')" "$(jv "$s" '.totals.visits_completed')"
 check "smoke: the mock saw every hit once" "$(jv "$s" '.totals.hits')" "$(mock_stat hits_received)"
 check "smoke: one hit in flight per visitor at most" "1" "$(mock_stat max_concurrent_per_visitor)"
-# HTTP_USER_AGENT: the header names the tool; the simulated browser is in every hit's ua parameter
+# USER_AGENT_HEADER: the header names the tool; the simulated browser is in every hit's ua parameter
 tool_ua="trafficinator/$("$TF_BIN" --version | awk '{print $2}')"
 check "smoke: every hit carries its browser in ua" "0" "$(mock_hits_count '(.params.ua // "") | test("^Mozilla/")  | not')"
 check "smoke: every User-Agent header is $tool_ua" "0" "$(mock_hits_count ".user_agent != \"$tool_ua\"")"
@@ -29,12 +29,12 @@ stop_mock
 check "smoke: mock verdict" "1" \
   "$(grep -c "^mock-matomo: $(jv "$s" '.totals.hits') hits, $(jv "$s" '.totals.hits') accepted, 0 violations$" "$MOCK_LOG" || true)"
 
-# HTTP_USER_AGENT=visitor: the header is the visit's browser, the same as its ua parameter
+# USER_AGENT_HEADER=visitor: the header is the visit's browser, the same as its ua parameter
 run_paced visitor_ua 40 20 --preset smoke --user-agent visitor
 check "visitor_ua: the header is the ua parameter on every hit" "0" "$(mock_hits_count '.user_agent != .params.ua')"
 check "visitor_ua: hits arrived" "true" "$(mock_hits_count 'true' | jq '. > 50')"
 stop_mock
-# HTTP_USER_AGENT empty: no User-Agent header at all (the ua parameter still names the browser)
+# USER_AGENT_HEADER empty: no User-Agent header at all (the ua parameter still names the browser)
 run_paced no_ua 40 10 --preset smoke --user-agent ""
 check "no_ua: no User-Agent header on any hit" "0" "$(mock_hits_count '.user_agent != ""')"
 stop_mock

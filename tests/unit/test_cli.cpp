@@ -94,7 +94,7 @@ TEST_CASE("a delivery flag given an empty value is passed on, not taken for an a
   const auto r = o.request();
   REQUIRE(r.flags.size() == 2);
   CHECK(r.flags[0].key == "THREADS");
-  CHECK(r.flags[1].key == "HTTP_USER_AGENT");
+  CHECK(r.flags[1].key == "USER_AGENT_HEADER");
   CHECK(r.flags[1].value.empty());
   CHECK(r.flags[1].flag == "--user-agent");
 }

@@ -157,12 +157,12 @@ TEST_CASE("the min <= max rules name the key that was set", "[config]") {
         std::vector<std::string>{"F:2: error: BACKFILL_MAX_VISITS_TOTAL: expected a value ≥ BACKFILL_MAX_VISITS_PER_DAY (2000), found 100"});
 }
 
-TEST_CASE("HTTP_USER_AGENT is sent as a header line, so control characters are an error", "[config]") {
-  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nHTTP_USER_AGENT=\"loadtest\\r\\nX-Injected: 1\"\n") ==
-        std::vector<std::string>{"F:2: error: HTTP_USER_AGENT: expected a header value without control characters, found byte 0x0d at position 9"});
-  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nHTTP_USER_AGENT=\"loadtest/1.0 (tab\\tok)\"\n").empty());
-  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nHTTP_USER_AGENT=visitor\n").empty());
-  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nHTTP_USER_AGENT=\n").empty());
+TEST_CASE("USER_AGENT_HEADER is sent as a header line, so control characters are an error", "[config]") {
+  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nUSER_AGENT_HEADER=\"loadtest\\r\\nX-Injected: 1\"\n") ==
+        std::vector<std::string>{"F:2: error: USER_AGENT_HEADER: expected a header value without control characters, found byte 0x0d at position 9"});
+  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nUSER_AGENT_HEADER=\"loadtest/1.0 (tab\\tok)\"\n").empty());
+  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nUSER_AGENT_HEADER=visitor\n").empty());
+  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nUSER_AGENT_HEADER=\n").empty());
 }
 
 TEST_CASE("the backfill window rules", "[config]") {
