@@ -212,13 +212,24 @@ private:
     return inserted->second ? &inserted->first : nullptr;
   }
 
-  /// The shared header list for this request's headers (built on first use; there are few: one
-  /// per content type, User-Agent and extra header lines seen).
+  /// The shared header list for this request's headers, built on first use. One per content type,
+  /// User-Agent and extra header lines seen: a few by default, one per browser with
+  /// USER_AGENT_HEADER=visitor (so a hash map, not a scan; looked up only when a handle's previous
+  /// list does not match).
   const HeaderSet& header_set(const HttpRequest& request) {
-    for (const auto& set : m_header_sets) {
-      if (set->matches(request)) {
-        return *set;
-      }
+    std::string key;
+    key += request.post ? 'P' : 'G';
+    key += wants_no_expect(request) ? 'E' : '-';
+    key += request.content_type;
+    key += '\n';
+    key += request.user_agent;
+    for (const auto& header : request.headers) {
+      key += '\n';
+      key += header;
+    }
+    auto& slot = m_header_sets[key];
+    if (slot) {
+      return *slot;
     }
     auto set = std::make_unique<HeaderSet>();
     set->post = request.post;
@@ -242,8 +253,8 @@ private:
       list = curl_slist_append(list, header.c_str());
     }
     set->list.reset(list);
-    m_header_sets.push_back(std::move(set));
-    return *m_header_sets.back();
+    slot = std::move(set);
+    return *slot;
   }
 
   void configure(Transfer& t) const {
@@ -311,7 +322,7 @@ private:
   EngineConfig m_config;
   // Declared before the multi handle and the pool, so they outlive every easy handle using them.
   std::unordered_map<std::string, std::unique_ptr<CURLU, UrlDeleter>> m_urls;  ///< null: set as text
-  std::vector<std::unique_ptr<HeaderSet>> m_header_sets;
+  std::unordered_map<std::string, std::unique_ptr<HeaderSet>> m_header_sets;  ///< by header_set's key
   std::unique_ptr<CURLM, MultiDeleter> m_multi;
   std::vector<std::unique_ptr<Transfer>> m_pool;
   std::vector<Transfer*> m_free;
