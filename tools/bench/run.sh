@@ -38,12 +38,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 install_missing() {
+  "$root/tools/setup.sh" >/dev/null  # the build's packages (libcurl, mimalloc, ...), idempotent
   local missing=()
   command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   [[ -x /usr/bin/time ]] || missing+=(time)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
-  dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
   if (( ${#missing[@]} > 0 )); then
     echo "installing: ${missing[*]}"
     local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
@@ -52,11 +52,12 @@ install_missing() {
   fi
 }
 
-# Release binaries: trafficinator and bare_curl_loop (built once, bounded to 30 minutes).
+# Release binaries: trafficinator and bare_curl_loop, brought up to date (bounded to 30 minutes)
+# unless TF_BIN and BARE_LOOP name binaries to use as they are.
 find_binaries() {
   tf_bin="${TF_BIN:-$build_dir/src/trafficinator}"
   bare_bin="${BARE_LOOP:-$build_dir/tools/bench/bare_curl_loop}"
-  if [[ ! -x "$tf_bin" || ! -x "$bare_bin" ]]; then
+  if [[ -z "${TF_BIN:-}" || -z "${BARE_LOOP:-}" ]]; then
     echo "building Release binaries in $build_dir"
     cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTF_SANITIZE=OFF -DTF_WERROR=OFF >/dev/null
     timeout 1800 cmake --build "$build_dir" --target trafficinator bare_curl_loop -j2 >/dev/null
@@ -124,7 +125,7 @@ peak_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 102
 cpu_s() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$work/$1.time"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "n/a") printf "%.2f", a / b; else print "n/a" }'; }
 line() { printf '%-42s %10s %-9s %s\n' "$1" "$2" "$3" "${*:4}"; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk '{v[NR] = $1} END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 install_missing
 find_binaries
@@ -145,14 +146,14 @@ post_rps="$(bare_rate poll "$url" "$hit_query")"
 line "bare loop, real hit as GET (${#hit_query} B)" "$get_rps" "req/s" "($(ratio "$get_rps" "$poll_rps") of bare loop)"
 line "bare loop, real hit as POST body" "$post_rps" "req/s" "($(ratio "$post_rps" "$poll_rps") of bare loop)"
 # What trafficinator sends per hit: the form body and, by default, its own User-Agent line
-# (HTTP_USER_AGENT; the browser travels in the body's ua parameter); with HTTP_USER_AGENT=visitor
+# (USER_AGENT_HEADER; the browser travels in the body's ua parameter); with USER_AGENT_HEADER=visitor
 # the browser's User-Agent line instead.
-tool_ua="$("$tf_bin" run --show-config 2>/dev/null | awk '$1 == "HTTP_USER_AGENT" {print $2}')"
+tool_ua="trafficinator/$("$tf_bin" --version | awk '{print $2}')"
 hit_ua="$("$tf_bin" generate --visits 1 --seed 1 2>/dev/null | head -1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["params"]["ua"])')"
 same_rps="$(bare_rate poll "$url" "$hit_query" "$tool_ua")"
 line "bare loop, same bytes (POST + $tool_ua)" "$same_rps" "req/s" "($(ratio "$same_rps" "$poll_rps") of bare loop)"
 browser_rps="$(bare_rate poll "$url" "$hit_query" "$hit_ua")"
-line "bare loop, POST + browser User-Agent line" "$browser_rps" "req/s" "($(ratio "$browser_rps" "$poll_rps") of bare loop; what HTTP_USER_AGENT=visitor sends)"
+line "bare loop, POST + browser User-Agent line" "$browser_rps" "req/s" "($(ratio "$browser_rps" "$poll_rps") of bare loop; what USER_AGENT_HEADER=visitor sends)"
 if [[ "${BENCH_EPOLL:-0}" == 1 ]]; then
   epoll_rps="$(bare_rate epoll)"
   line "bare libcurl loop, epoll (lazy)" "$epoll_rps" "req/s" "($(ratio "$epoll_rps" "$wrk_rps") of wrk)"
@@ -172,18 +173,18 @@ for round in $(seq "$rounds"); do
   tf_run "single$round" $((run_seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections -- --duration "${run_seconds}s" --drain-timeout 5s
   round_hps="$(summary "single$round" 't["acked"] / s["elapsed_s"]')"
   round_ratio="$(ratio "$round_hps" "$round_bare")"
-  line "  round $round: bare loop / trafficinator" "$round_bare" "req/s" "/ $round_hps hits/s = $round_ratio ($(cpu_s "single$round") CPU-s)"
+  line "  round $round: bare loop, trafficinator" "$round_bare" "req/s" "then $round_hps hits/s: ratio $round_ratio ($(cpu_s "single$round") CPU-s)"
   ratios+=" $round_ratio"; singles+=" $round_hps"
 done
 unset run_seconds
 single_hps="$(echo "$singles" | median)"
 line "trafficinator, single-hit, c${connections}" "$single_hps" "hits/s" \
-  "(median of $rounds rounds: $(echo "$ratios" | median) of the bare loop, goal >= 0.90;" \
+  "(median round; median ratio of $rounds rounds: $(echo "$ratios" | median) of the bare loop, goal >= 0.90;" \
   "$(ratio "$single_hps" "$same_rps") of the same-bytes loop; $(ratio "$single_hps" "$wrk_rps") of wrk)"
-tf_run visitor_ua $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections HTTP_USER_AGENT=visitor -- \
+tf_run visitor_ua $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections USER_AGENT_HEADER=visitor -- \
   --duration "${seconds}s" --drain-timeout 5s
 visitor_hps="$(summary visitor_ua 't["acked"] / s["elapsed_s"]')"
-line "trafficinator, HTTP_USER_AGENT=visitor" "$visitor_hps" "hits/s" \
+line "trafficinator, USER_AGENT_HEADER=visitor" "$visitor_hps" "hits/s" \
   "($(ratio "$visitor_hps" "$browser_rps") of the browser-User-Agent loop; $(cpu_s visitor_ua) CPU-s)"
 
 # Bulk: hits of many visits in progress share a POST. CONCURRENCY 500 fills five 100-hit POSTs at
