@@ -37,7 +37,7 @@ struct ProbeResult {
 
 /// GETs the tracking URL with idsite but without rec=1 (Matomo records nothing).
 /// http:// and https:// (TLS verified).
-/// One probe of `target` with USER_AGENT_HEADER's value `user_agent` ("visitor": the tool's name).
+/// With USER_AGENT_HEADER's value `user_agent` (config::header_user_agent; the probe has no visitor).
 ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout,
                          std::string_view user_agent = config::k_tool_user_agent);
 

@@ -12,7 +12,7 @@ ProbeResult probe_target(const config::TargetSpec& target, std::chrono::millisec
   engine::HttpRequest request;
   const char* separator = target.url.find('?') == std::string::npos ? "?" : "&";
   request.url = fmt::format("{}{}idsite={}", target.url, separator, target.site_id);
-  request.user_agent = user_agent == config::k_visitor_user_agent ? std::string_view{config::k_tool_user_agent} : user_agent;
+  request.user_agent = config::header_user_agent(user_agent, config::k_tool_user_agent);  // no visitor
   const auto answer = engine::probe_once(request, timeout);
   ProbeResult result;
   result.status = answer.status;

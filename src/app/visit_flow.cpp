@@ -104,7 +104,7 @@ void BulkCodec::build_batch(std::size_t target, const std::vector<const std::str
                             engine::HttpRequest& out) {
   out.clear();
   out.url = m_targets[target].url;
-  out.user_agent = m_targets[target].bulk_user_agent();
+  out.user_agent = m_targets[target].header_user_agent(config::k_tool_user_agent);  // many visitors
   out.post = true;
   out.content_type = "application/json";
   matomo::append_bulk_body_of_elements(items, m_targets[target].token_auth, out.body);

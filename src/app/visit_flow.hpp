@@ -34,18 +34,10 @@ struct TargetContext {
   bool send_cip = false;   ///< RANDOMIZE_VISITOR_COUNTRIES and a token
   std::string user_agent;  ///< USER_AGENT_HEADER: the User-Agent header; "visitor" = each visit's own
 
-  /// The User-Agent header of a hit whose simulated browser is `visitor_ua` (a browser that
-  /// cannot stand in a header line, e.g. from a replayed file, is replaced by the tool's name).
-  std::string_view header_user_agent(std::string_view visitor_ua) const {
-    if (user_agent != config::k_visitor_user_agent) {
-      return user_agent;
-    }
-    return config::header_unsafe_at(visitor_ua) == std::string_view::npos ? visitor_ua
-                                                                          : std::string_view{config::k_tool_user_agent};
+  /// The User-Agent header of a hit whose simulated browser is `browser` (config::header_user_agent).
+  std::string_view header_user_agent(std::string_view browser) const {
+    return config::header_user_agent(user_agent, browser);
   }
-  /// The User-Agent header of a bulk request, which carries many visitors: the tool's name in
-  /// "visitor" mode.
-  std::string_view bulk_user_agent() const { return header_user_agent(config::k_tool_user_agent); }
 };
 
 class VisitFlow final : public engine::Flow {

@@ -16,4 +16,21 @@ TargetsConfig effective_targets(const Settings& settings) {
   return config;
 }
 
+std::size_t header_unsafe_at(std::string_view value) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto u = static_cast<unsigned char>(value[i]);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string_view header_user_agent(std::string_view setting, std::string_view browser) {
+  if (setting != k_visitor_user_agent) {
+    return setting;
+  }
+  return header_unsafe_at(browser) == std::string_view::npos ? browser : std::string_view{k_tool_user_agent};
+}
+
 } // namespace tf::config

@@ -25,15 +25,13 @@ inline constexpr const char* k_visitor_user_agent = "visitor";
 
 /// Where `value` has a byte that cannot stand in an HTTP header line (a control character other
 /// than tab, or DEL), or npos.
-inline std::size_t header_unsafe_at(std::string_view value) {
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const auto u = static_cast<unsigned char>(value[i]);
-    if ((u < 0x20 && u != '\t') || u == 0x7f) {
-      return i;
-    }
-  }
-  return std::string_view::npos;
-}
+std::size_t header_unsafe_at(std::string_view value);
+
+/// The User-Agent header for USER_AGENT_HEADER's value `setting` on a request whose simulated
+/// browser is `browser`: the setting itself, or for "visitor" the browser, unless it cannot stand
+/// in a header line (from a replayed file, say). A request without one browser (a bulk, the probe)
+/// passes k_tool_user_agent.
+std::string_view header_user_agent(std::string_view setting, std::string_view browser);
 
 /// Where a value came from, lowest layer first.
 enum class Layer { built_in, preset, env_file, environment, targets_file, command_line };

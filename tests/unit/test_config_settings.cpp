@@ -129,3 +129,16 @@ TEST_CASE("secrets are redacted unless asked for", "[config]") {
   CHECK(format_value(*find_key("MATOMO_TOKEN_AUTH"), s) == "***");
   CHECK(format_value(*find_key("MATOMO_TOKEN_AUTH"), s, true) == "abc");
 }
+
+TEST_CASE("the User-Agent header: the setting, or for 'visitor' the browser when it fits a header line", "[config]") {
+  using tf::config::header_user_agent;
+  using tf::config::k_tool_user_agent;
+  CHECK(header_user_agent(k_tool_user_agent, "Mozilla/5.0 (X11)") == k_tool_user_agent);
+  CHECK(header_user_agent("loadtest/2", "Mozilla/5.0 (X11)") == "loadtest/2");
+  CHECK(header_user_agent("", "Mozilla/5.0 (X11)").empty());
+  CHECK(header_user_agent("visitor", "Mozilla/5.0 (X11)") == "Mozilla/5.0 (X11)");
+  CHECK(header_user_agent("visitor", "Mozilla/5.0\r\nX-Injected: 1") == k_tool_user_agent);
+  CHECK(header_user_agent("visitor", k_tool_user_agent) == k_tool_user_agent);  // a bulk, the probe
+  CHECK(tf::config::header_unsafe_at("tab\tok") == std::string_view::npos);
+  CHECK(tf::config::header_unsafe_at("del\x7f") == 3);
+}
