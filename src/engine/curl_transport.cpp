@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/transport.hpp"
@@ -54,13 +55,16 @@ struct HeaderSet {
   }
 };
 
+/// A URL and its parsed form, shared by the handles that send to it (null: set as text instead).
+using ParsedUrl = std::pair<const std::string, std::unique_ptr<CURLU, UrlDeleter>>;
+
 /// One pooled easy handle and the buffers it points into.
 struct Transfer {
   std::unique_ptr<CURL, EasyDeleter> easy;
   const HeaderSet* headers = nullptr;  ///< the header list set last (set again only when it changes)
   std::string body, answer;  ///< the POST body (libcurl does not copy it) and the captured answer
   std::string url;           ///< the CURLOPT_URL set last; cleared when a CURLU is used (see set_url)
-  const std::string* parsed = nullptr;  ///< the URL of the CURLU set last (a key of m_urls), or none
+  const ParsedUrl* parsed = nullptr;  ///< the CURLU set last (an entry of m_urls), or none
   std::uint64_t token = 0;
   bool active = false;
 };
@@ -170,13 +174,13 @@ private:
   /// and one that does not parse (libcurl then reports it for the transfer, as before).
   void set_url(Transfer& t, const HttpRequest& request) {
     CURL* e = t.easy.get();
-    if (t.parsed != nullptr && *t.parsed == request.url) {
+    if (t.parsed != nullptr && t.parsed->first == request.url) {
       return;
     }
     if (request.post) {
-      if (const auto* key = parsed_url(request.url)) {
-        curl_easy_setopt(e, CURLOPT_CURLU, m_urls.find(*key)->second.get());
-        t.parsed = key;
+      if (const ParsedUrl* parsed = parsed_url(request.url)) {
+        curl_easy_setopt(e, CURLOPT_CURLU, parsed->second.get());
+        t.parsed = parsed;
         // A transfer from a CURLU overwrites the handle's stored CURLOPT_URL with the CURLU's
         // URL (libcurl 7.88): the text URL must be set again when this handle goes back to one.
         t.url.clear();
@@ -193,10 +197,10 @@ private:
     }
   }
 
-  /// The key of the parsed URL in m_urls (parsed now if new), or null when it is to be set as text.
-  const std::string* parsed_url(const std::string& url) {
+  /// The entry of `url` in m_urls (parsed now if new), or null when it is to be set as text.
+  const ParsedUrl* parsed_url(const std::string& url) {
     if (auto it = m_urls.find(url); it != m_urls.end()) {
-      return it->second ? &it->first : nullptr;
+      return it->second ? &*it : nullptr;
     }
     std::unique_ptr<CURLU, UrlDeleter> handle;
     const bool zone_id = url.find('[') != std::string::npos && url.find('%') != std::string::npos;
@@ -209,7 +213,7 @@ private:
       }
     }
     const auto inserted = m_urls.emplace(url, std::move(handle)).first;
-    return inserted->second ? &inserted->first : nullptr;
+    return inserted->second ? &*inserted : nullptr;
   }
 
   /// The shared header list for this request's headers, built on first use. One per content type,
