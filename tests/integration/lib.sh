@@ -209,6 +209,11 @@ check_table() {
     "$(grep -Ec '^accounting: generated [0-9]+ = acked [0-9]+ \+ dead-lettered [0-9]+ \+ abandoned [0-9]+ ✓$' "$out" || true)"
 }
 
+# tool_user_agent: USER_AGENT_HEADER's default, trafficinator/VERSION of $TF_BIN.
+tool_user_agent() {
+  echo "trafficinator/$("$TF_BIN" --version | awk '{print $2}')"
+}
+
 # mock_hits_count JQ_CONDITION: how many hits stored by the mock satisfy the condition, e.g.
 # `mock_hits_count '.params.ec_id != null'`.
 mock_hits_count() {

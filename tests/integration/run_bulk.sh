@@ -28,7 +28,7 @@ bulks=$(mock_stat bulk_requests)
 check "bulk: every request was a bulk" "$(mock_stat requests)" "$bulks"
 check "bulk: requests counted by the client = bulks received" "$bulks" "$(jv "$s" '.totals.requests')"
 check "bulk: no retries" "0" "$(jv "$s" '.totals.retries')"
-tool_ua="trafficinator/$("$TF_BIN" --version | awk '{print $2}')"
+tool_ua=$(tool_user_agent)
 check "bulk: every bulk request's User-Agent header is $tool_ua" "0" "$(mock_hits_count ".user_agent != \"$tool_ua\"")"
 stop_mock
 

@@ -22,7 +22,7 @@ check "smoke: every visit completed" "$(jv "$s" '.totals.visits')" "$(jv "$s" '.
 check "smoke: the mock saw every hit once" "$(jv "$s" '.totals.hits')" "$(mock_stat hits_received)"
 check "smoke: one hit in flight per visitor at most" "1" "$(mock_stat max_concurrent_per_visitor)"
 # USER_AGENT_HEADER: the header names the tool; the simulated browser is in every hit's ua parameter
-tool_ua="trafficinator/$("$TF_BIN" --version | awk '{print $2}')"
+tool_ua=$(tool_user_agent)
 check "smoke: every hit carries its browser in ua" "0" "$(mock_hits_count '(.params.ua // "") | test("^Mozilla/")  | not')"
 check "smoke: every User-Agent header is $tool_ua" "0" "$(mock_hits_count ".user_agent != \"$tool_ua\"")"
 stop_mock

@@ -11,7 +11,7 @@
 #
 #   tools/bench/run.sh [SECONDS]     (default 10 per throughput run)
 # Env: PORT (18204), TF_BUILD_DIR (Release build dir; default build/bench-release, configured and
-#   built when it has no trafficinator), TF_BIN / BARE_LOOP (use these binaries instead),
+#   brought up to date), TF_BIN / BARE_LOOP (use these binaries as they are),
 #   BENCH_EPOLL=1 (also the bare loop in epoll mode), BENCH_LONG=1 (the 60 s rate phase),
 #   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the bare loop then trafficinator.
 set -euo pipefail
@@ -80,7 +80,7 @@ wrk_rate() {
 }
 
 # bare_rate MODE [URL [BODY [USER_AGENT]]]: requests/s of the bare loop (a BODY makes every request
-# a POST; a USER_AGENT adds that header), for $run_seconds (default: SECONDS).
+# a POST; a USER_AGENT adds that header), for SECONDS (or run_seconds=N bare_rate ... for N).
 bare_rate() {
   local s="${run_seconds:-$seconds}"
   timeout $((s + 30)) "$bare_bin" "$1" "$connections" "$s" "${2:-$url}" 50000000 "${3:-}" "${4:-}" |
@@ -166,17 +166,16 @@ no_pauses=(TARGET_VISITS_PER_DAY=1e9 SPEED=1000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BE
 # drifts by tens of percent within seconds to minutes): each round's ratio is trafficinator's
 # hits/s over the bare loop's requests/s just before it; the goal is judged on the median round.
 rounds="${BENCH_ROUNDS:-9}"
-run_seconds="${BENCH_ROUND_SECONDS:-4}"
+round_seconds="${BENCH_ROUND_SECONDS:-4}"
 ratios=""; singles=""
 for round in $(seq "$rounds"); do
-  round_bare="$(bare_rate poll)"
-  tf_run "single$round" $((run_seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections -- --duration "${run_seconds}s" --drain-timeout 5s
+  round_bare="$(run_seconds=$round_seconds bare_rate poll)"
+  tf_run "single$round" $((round_seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections -- --duration "${round_seconds}s" --drain-timeout 5s
   round_hps="$(summary "single$round" 't["acked"] / s["elapsed_s"]')"
   round_ratio="$(ratio "$round_hps" "$round_bare")"
   line "  round $round: bare loop, trafficinator" "$round_bare" "req/s" "then $round_hps hits/s: ratio $round_ratio ($(cpu_s "single$round") CPU-s)"
   ratios+=" $round_ratio"; singles+=" $round_hps"
 done
-unset run_seconds
 single_hps="$(echo "$singles" | median)"
 line "trafficinator, single-hit, c${connections}" "$single_hps" "hits/s" \
   "(median round; median ratio of $rounds rounds: $(echo "$ratios" | median) of the bare loop, goal >= 0.90;" \
