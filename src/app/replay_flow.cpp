@@ -34,8 +34,8 @@ void ReplayFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest
   out.body = matomo::form_body(params, m_context.token_auth);
 }
 
-void ReplayFlow::build_bulk_item(std::size_t step, SteadyTime, std::string& out) {
-  out = matomo::bulk_element(m_visit.hits.at(step).params).dump();
+void ReplayFlow::append_bulk_item(std::size_t step, SteadyTime, std::string& out) {
+  out += matomo::bulk_element(m_visit.hits.at(step).params).dump();
 }
 
 ReplayObserver::ReplayObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,

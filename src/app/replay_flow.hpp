@@ -28,7 +28,7 @@ public:
   Millis pause_before(std::size_t) const override { return Millis{0}; }
   /// GET with the stored parameters, or a POST form body carrying the target's token.
   void build_request(std::size_t step, SteadyTime send_time, engine::HttpRequest& out) override;
-  void build_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
+  void append_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
 
   const ReplayVisit& visit() const { return m_visit; }
   int abandoned = 0;  ///< hits of this flow that ended abandoned

@@ -66,8 +66,7 @@ void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest&
   matomo::append_hit_form(*m_visit, step, encode_context(), m_context.token_auth, out.body);
 }
 
-void VisitFlow::build_bulk_item(std::size_t step, SteadyTime, std::string& out) {
-  out.clear();
+void VisitFlow::append_bulk_item(std::size_t step, SteadyTime, std::string& out) {
   matomo::append_hit_bulk_element(*m_visit, step, encode_context(), out);
 }
 
@@ -100,14 +99,21 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> VisitSource::next_arri
   return flows;
 }
 
-void BulkCodec::build_batch(std::size_t target, const std::vector<const std::string*>& items,
+void BulkCodec::build_batch(std::size_t target, const std::vector<engine::BatchItem>& items, SteadyTime send_time,
                             engine::HttpRequest& out) {
   out.clear();
   out.url = m_targets[target].url;
   out.user_agent = m_targets[target].header_user_agent(config::k_tool_user_agent);  // many visitors
   out.post = true;
   out.content_type = "application/json";
-  matomo::append_bulk_body_of_elements(items, m_targets[target].token_auth, out.body);
+  matomo::append_bulk_head(out.body);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) {
+      out.body += ',';
+    }
+    items[i].flow->append_bulk_item(items[i].step, send_time, out.body);  // a JSON object
+  }
+  matomo::append_bulk_tail(m_targets[target].token_auth, out.body);
 }
 
 std::size_t BulkCodec::recorded(std::size_t, const engine::AttemptResult& result, std::size_t items) {

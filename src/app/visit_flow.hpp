@@ -50,7 +50,7 @@ public:
   std::size_t step_count() const override { return m_visit->hits.size(); }
   Millis pause_before(std::size_t step) const override;
   void build_request(std::size_t step, SteadyTime send_time, engine::HttpRequest& out) override;
-  void build_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
+  void append_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
 
   /// The parameters of hit `step` as sent (or as they would have been sent), token included.
   matomo::Params params(std::size_t step);
@@ -107,7 +107,7 @@ private:
 class BulkCodec final : public engine::BatchCodec {
 public:
   explicit BulkCodec(const std::vector<TargetContext>& targets) : m_targets(targets) {}
-  void build_batch(std::size_t target, const std::vector<const std::string*>& items,
+  void build_batch(std::size_t target, const std::vector<engine::BatchItem>& items, SteadyTime send_time,
                    engine::HttpRequest& out) override;
   std::size_t recorded(std::size_t target, const engine::AttemptResult& result, std::size_t items) override;
   /// Elements a bulk answer counted as invalid (never retried; reported).

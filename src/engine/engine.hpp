@@ -60,7 +60,9 @@ public:
   /// The real pause after step-1's outcome, before step (step ≥ 1; step 0 is sent at start).
   virtual Millis pause_before(std::size_t step) const = 0;
   virtual void build_request(std::size_t step, SteadyTime send_time, HttpRequest& out) = 0;  ///< single mode
-  virtual void build_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) = 0;  ///< bulk mode
+  /// Bulk mode: appends the step's item (one element of a batch, framed by the BatchCodec) to
+  /// `out`, the request body being written. Called for every attempt, as the batch is built.
+  virtual void append_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) = 0;
 };
 
 /// Called at each Poisson arrival, always from the thread that called Engine::run(); returns the
@@ -71,12 +73,20 @@ public:
   virtual std::optional<std::vector<std::unique_ptr<Flow>>> next_arrival(SteadyTime intended) = 0;
 };
 
+/// One step carried by a bulk request.
+struct BatchItem {
+  Flow* flow = nullptr;
+  std::size_t step = 0;
+};
+
 /// Packs bulk items into one request per target and reads the answer: how many leading items
 /// the server recorded (the rest are resent), or a transport/HTTP failure (return 0).
 class BatchCodec {
 public:
   virtual ~BatchCodec() = default;
-  virtual void build_batch(std::size_t target, const std::vector<const std::string*>& items,
+  /// The request carrying `items` in order, each written by its flow's append_bulk_item straight
+  /// into the body (no copy of an item is kept between attempts).
+  virtual void build_batch(std::size_t target, const std::vector<BatchItem>& items, SteadyTime send_time,
                            HttpRequest& out) = 0;
   virtual std::size_t recorded(std::size_t target, const AttemptResult& result, std::size_t items) = 0;
 };

@@ -36,7 +36,6 @@ struct FlowSlot {
   int attempts = 0;           ///< attempts of the current step
   bool started = false;
   SteadyTime intended_arrival{}, intended_send{};
-  std::string item;           ///< bulk: the current step's encoded item
 };
 
 struct TargetState {
@@ -239,6 +238,7 @@ struct Engine::Impl {
   std::vector<std::uint32_t> completed_flows;  ///< on_completion's working copy
   std::vector<std::uint8_t> decisions;         ///< per completed flow: ack, retry, fail, over budget
   HttpRequest scratch;
+  std::vector<BatchItem> batch_items;  ///< flush's working list
   std::vector<Completion> completions;
   FlowAdmission admission;         ///< threads == 1 (threads > 1: SharedState::admission)
 

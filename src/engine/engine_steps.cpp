@@ -100,8 +100,6 @@ void Engine::Impl::add_to_batch(std::uint32_t slot, SteadyTime now) {
   const std::size_t target = s.flow->target();
   TargetState& t = targets[target];
   ++s.attempts;
-  s.item.clear();
-  s.flow->build_bulk_item(s.step, now, s.item);
   t.batch.push_back(slot);
   if (t.batch.size() >= static_cast<std::size_t>(config.bulk)) {
     flush(target, now);
@@ -113,7 +111,6 @@ void Engine::Impl::add_to_batch(std::uint32_t slot, SteadyTime now) {
 
 void Engine::Impl::flush(std::size_t target, SteadyTime now) {
   TargetState& t = targets[target];
-  std::vector<const std::string*> items;
   while (!t.batch.empty()) {
     if (!can_send(t, now)) {
       note_breaker(target, now);  // resumed by a completion or the breaker timer
@@ -124,14 +121,14 @@ void Engine::Impl::flush(std::size_t target, SteadyTime now) {
     const std::uint64_t token = new_request(target, request);
     request->flows.assign(t.batch.begin(), t.batch.begin() + static_cast<std::ptrdiff_t>(n));
     request->intended = now;
-    items.clear();
+    batch_items.clear();
     for (const std::uint32_t slot : request->flows) {
-      items.push_back(&slots[slot].item);
+      batch_items.push_back({slots[slot].flow.get(), slots[slot].step});
       request->intended = std::min(request->intended, slots[slot].intended_send);
     }
     t.batch.erase(t.batch.begin(), t.batch.begin() + static_cast<std::ptrdiff_t>(n));
     scratch.clear();
-    codec->build_batch(target, items, scratch);
+    codec->build_batch(target, batch_items, now, scratch);
     ++t.in_flight;
     t.breaker.on_sent(now);
     t.budget.on_request(now, static_cast<long long>(n));

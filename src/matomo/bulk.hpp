@@ -1,17 +1,17 @@
 #pragma once
-// Bulk bodies from elements already serialised (each a JSON object, as built lazily per hit at
-// send time by the engine), so a resent tail never re-encodes its hits.
+// Bulk bodies written in place: the head, then the elements (each a JSON object, written by
+// `append_hit_bulk_element` or `bulk_element(params).dump()` straight into the body, separated by
+// commas), then the tail.
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace tf::matomo {
 
-/// Appends `{"requests":[e1,e2,...],"token_auth":"..."}` (token_auth only when non-empty) to
-/// `out`, with one reservation. Each element must be a JSON object text, as
-/// `append_hit_bulk_element` or `bulk_element(params).dump()` writes it.
-void append_bulk_body_of_elements(const std::vector<const std::string*>& elements, std::string_view token,
-                                  std::string& out);
+/// `{"requests":[`, appended to `out`.
+void append_bulk_head(std::string& out);
+/// `]}`, or `],"token_auth":"..."}` when `token` is non-empty, appended to `out`: with
+/// append_bulk_head and the elements between them, the bytes of bulk_body (wire.hpp).
+void append_bulk_tail(std::string_view token, std::string& out);
 
 /// `text` as a JSON string, quotes included, appended to `out`: the bytes of nlohmann's dump()
 /// (`"` `\` and control characters escaped: \b \t \n \f \r, else \u00xx; "/" and UTF-8 kept).

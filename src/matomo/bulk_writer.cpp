@@ -3,6 +3,7 @@
 // control characters escaped), without Params, JSON values or their allocations.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -94,11 +95,17 @@ Utf8Sequence utf8_sequence(const unsigned char* p, const unsigned char* end) {
   return {continuations + 1, true};
 }
 
-/// One byte that is not plain, from `src`; returns the new source position.
-const unsigned char* escape_one(const unsigned char* src, const unsigned char* end, char*& dest) {
+/// Where escaping one byte (or sequence) left the source and the destination.
+struct Escaped {
+  const unsigned char* src;
+  char* dest;
+};
+
+/// One byte that is not plain, from `src`. Source and destination are passed and returned by
+/// value, so that callers keep them in registers.
+Escaped escape_one(const unsigned char* src, const unsigned char* end, char* dest) {
   if (*src < 0x80) {
-    dest = escape_ascii(*src, dest);
-    return src + 1;
+    return {src + 1, escape_ascii(*src, dest)};
   }
   const Utf8Sequence seq = utf8_sequence(src, end);
   if (seq.valid) {
@@ -106,7 +113,64 @@ const unsigned char* escape_one(const unsigned char* src, const unsigned char* e
   } else {
     dest = std::copy_n("\xEF\xBF\xBD", 3, dest);  // U+FFFD
   }
-  return src + seq.length;
+  return {src + seq.length, dest};
+}
+
+constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+
+/// Every byte of the 8 in `x` plain (SWAR: exact tests for "some byte is zero / below 0x20").
+constexpr bool word_plain(std::uint64_t x) {
+  const auto has_zero = [](std::uint64_t y) { return (y - k_ones) & ~y & k_highs; };
+  const std::uint64_t below_space = (x - 0x20 * k_ones) & ~x & k_highs;
+  return ((x & k_highs) | below_space | has_zero(x ^ ('"' * k_ones)) | has_zero(x ^ ('\\' * k_ones))) == 0;
+}
+
+std::uint64_t load8(const unsigned char* p) {
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+
+std::uint32_t load4(const unsigned char* p) {
+  std::uint32_t x = 0;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+
+/// The `n` (< 16) bytes at `src`, all plain, copied with at most two overlapping loads and
+/// stores of 8 or 4 bytes (no call to memcpy for a length known only at run time).
+char* copy_short(const unsigned char* src, std::size_t n, char* dest) {
+  if (n >= 8) {
+    const std::uint64_t head = load8(src), tail = load8(src + n - 8);
+    std::memcpy(dest, &head, 8);
+    std::memcpy(dest + n - 8, &tail, 8);
+  } else if (n >= 4) {
+    const std::uint32_t head = load4(src), tail = load4(src + n - 4);
+    std::memcpy(dest, &head, 4);
+    std::memcpy(dest + n - 4, &tail, 4);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      dest[i] = static_cast<char>(src[i]);
+    }
+  }
+  return dest + n;
+}
+
+/// The `n` (< 16) bytes at `src` all plain? Reads only those bytes.
+bool short_plain(const unsigned char* src, std::size_t n) {
+  if (n >= 8) {
+    return word_plain(load8(src)) && word_plain(load8(src + n - 8));
+  }
+  if (n >= 4) {
+    return word_plain(load4(src) | (std::uint64_t{load4(src + n - 4)} << 32U));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!k_plain[src[i]]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 #if defined(__SSE2__)
@@ -123,19 +187,40 @@ unsigned plain_mask(const unsigned char* src) {
 
 /// `text` as a JSON string with its quotes at `dest`, which must have room for
 /// k_max_escape × text.size() + 2 characters (blocks of 16 are stored ahead of the end).
+/// Plain text, the common case, goes by blocks of 16 and a tail of at most two word copies.
 char* json_string_to(std::string_view text, char* dest) {
   *dest++ = '"';
   const auto* src = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = src + text.size();
+  bool tail_plain = false;
 #if defined(__SSE2__)
-  detail::copy_blocks(src, end, dest, plain_mask,
-                      [end](const unsigned char*& at, char*& out) { at = escape_one(at, end, out); });
+  detail::copy_blocks(src, end, dest, plain_mask, [end](const unsigned char*& at, char*& out) {
+    const Escaped next = escape_one(at, end, out);
+    at = next.src;
+    out = next.dest;
+  });
+  const auto rest = static_cast<std::size_t>(end - src);
+  if (text.size() >= 16) {
+    // The 16 bytes before the end are readable: their last `rest` mask bits are the tail's.
+    const unsigned all = (1U << rest) - 1U;
+    tail_plain = (plain_mask(end - 16) >> (16U - rest) & all) == all;
+  } else {
+    tail_plain = short_plain(src, rest);
+  }
+#else
+  tail_plain = text.size() < 16 && short_plain(src, text.size());
 #endif
-  while (src != end) {
-    if (k_plain[*src]) {
-      *dest++ = static_cast<char>(*src++);
-    } else {
-      src = escape_one(src, end, dest);
+  if (tail_plain) {
+    dest = copy_short(src, static_cast<std::size_t>(end - src), dest);
+  } else {
+    while (src != end) {
+      if (k_plain[*src]) {
+        *dest++ = static_cast<char>(*src++);
+      } else {
+        const Escaped next = escape_one(src, end, dest);
+        src = next.src;
+        dest = next.dest;
+      }
     }
   }
   *dest++ = '"';

@@ -247,7 +247,7 @@ TEST_CASE("the bulkhead keeps a slow target from holding back a fast one", "[eng
     void build_request(std::size_t, SteadyTime, HttpRequest& out) override {
       out.url = fmt::format("{}{}", m_target == 0 ? "slow" : "fast", id);
     }
-    void build_bulk_item(std::size_t, SteadyTime, std::string&) override {}
+    void append_bulk_item(std::size_t, SteadyTime, std::string&) override {}
     int id;
     std::size_t m_target;
   };

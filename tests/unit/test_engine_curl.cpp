@@ -145,7 +145,7 @@ public:
       out.body = "idsite=1&rec=1&step=" + std::to_string(step);
     }
   }
-  void build_bulk_item(std::size_t, SteadyTime, std::string& out) override { out = m_url; }
+  void append_bulk_item(std::size_t, SteadyTime, std::string& out) override { out += m_url; }
 
 private:
   std::string m_url, m_post_url;

@@ -126,10 +126,8 @@ TEST_CASE("the rolling 24 h cap pauses arrivals and resumes them a day later", "
 
 TEST_CASE("bulk mode packs steps of several flows into one request", "[engine]") {
   struct JoinCodec final : BatchCodec {
-    void build_batch(std::size_t, const std::vector<const std::string*>& items, HttpRequest& out) override {
-      for (const auto* item : items) {
-        out.body += (out.body.empty() ? "" : ",") + *item;
-      }
+    void build_batch(std::size_t, const std::vector<BatchItem>& items, SteadyTime now, HttpRequest& out) override {
+      join_items(items, now, out.body);
       out.post = true;
     }
     std::size_t recorded(std::size_t, const AttemptResult& r, std::size_t items) override {
@@ -160,7 +158,7 @@ TEST_CASE("bulk mode packs steps of several flows into one request", "[engine]")
 
 TEST_CASE("a bulk batch is flushed after the linger when not full", "[engine]") {
   struct CountCodec final : BatchCodec {
-    void build_batch(std::size_t, const std::vector<const std::string*>& items, HttpRequest& out) override {
+    void build_batch(std::size_t, const std::vector<BatchItem>& items, SteadyTime, HttpRequest& out) override {
       out.body = std::to_string(items.size());
     }
     std::size_t recorded(std::size_t, const AttemptResult&, std::size_t items) override { return items; }
@@ -206,10 +204,8 @@ TEST_CASE("curl results are classified into error kinds", "[engine]") {
 
 TEST_CASE("a failed bulk request resends all its items in a later batch", "[engine]") {
   struct CountCodec final : BatchCodec {
-    void build_batch(std::size_t, const std::vector<const std::string*>& items, HttpRequest& out) override {
-      for (const auto* item : items) {
-        out.body += (out.body.empty() ? "" : ",") + *item;
-      }
+    void build_batch(std::size_t, const std::vector<BatchItem>& items, SteadyTime now, HttpRequest& out) override {
+      join_items(items, now, out.body);
     }
     std::size_t recorded(std::size_t, const AttemptResult& r, std::size_t items) override {
       return r.error == ErrorKind::none ? items : 0;

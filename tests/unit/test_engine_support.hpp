@@ -92,8 +92,8 @@ public:
   void build_request(std::size_t step, SteadyTime, HttpRequest& out) override {
     out.url = fmt::format("f{}s{}", id, step);
   }
-  void build_bulk_item(std::size_t step, SteadyTime, std::string& out) override {
-    out = fmt::format("f{}s{}", id, step);
+  void append_bulk_item(std::size_t step, SteadyTime, std::string& out) override {
+    out += fmt::format("f{}s{}", id, step);
   }
   int id;
 
@@ -130,6 +130,16 @@ inline FakeSource simple_source(int arrivals, std::size_t steps, Millis pause = 
     flows.push_back(std::make_unique<FakeFlow>(i, steps, pause));
     return flows;
   });
+}
+
+/// A batch's items as their flows append them, comma-separated (a test codec's body).
+inline void join_items(const std::vector<BatchItem>& items, SteadyTime now, std::string& body) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) {
+      body += ',';
+    }
+    items[i].flow->append_bulk_item(items[i].step, now, body);
+  }
 }
 
 struct StepEvent {

@@ -188,6 +188,30 @@ TEST_CASE("invalid UTF-8 becomes U+FFFD where nlohmann's default dump would thro
     INFO("string " << n);
     REQUIRE(s == replace_dump(nlohmann::ordered_json(text)));
   }
+
+  // Mostly plain strings with at most one special byte, anywhere: the word-sized tail checks
+  // (lengths below 16, and the last < 16 bytes of longer ones) must see it wherever it is.
+  const std::string specials = std::string("\"\\\x01\x1f\x7f\x80\xc3\xff") + '\0';
+  for (std::size_t size = 0; size <= 40; ++size) {
+    for (std::size_t at = 0; at <= size; ++at) {
+      for (char special : specials) {
+        std::string text(size, 'a');
+        for (std::size_t i = 0; i < size; ++i) {
+          text[i] = static_cast<char>(' ' + (i * 7 + size) % 95);  // printable ASCII
+          if (text[i] == '"' || text[i] == '\\') {
+            text[i] = 'x';
+          }
+        }
+        if (at < size) {
+          text[at] = special;  // at == size: the string stays plain
+        }
+        s.clear();
+        append_json_string(text, s);
+        INFO("size " << size << " special at " << at);
+        REQUIRE(s == replace_dump(nlohmann::ordered_json(text)));
+      }
+    }
+  }
 }
 
 TEST_CASE("a bulk body is appended to the caller's buffer around elements as they are", "[matomo]") {
@@ -197,13 +221,15 @@ TEST_CASE("a bulk body is appended to the caller's buffer around elements as the
   for (const auto& hit : hits) {
     elements.push_back(bulk_element(hit).dump());
   }
-  const std::vector<const std::string*> items{&elements[0], &elements[1]};
   for (const std::string token : {"", "0123456789abcdef0123456789abcdef", "t\"k\\"}) {
     std::string body = "kept";
-    append_bulk_body_of_elements(items, token, body);
+    append_bulk_head(body);
+    body += elements[0] + "," + elements[1];
+    append_bulk_tail(token, body);
     CHECK(body == "kept" + bulk_body(hits, token));
   }
   std::string empty;
-  append_bulk_body_of_elements({}, "", empty);
+  append_bulk_head(empty);
+  append_bulk_tail("", empty);
   CHECK(empty == R"({"requests":[]})");
 }

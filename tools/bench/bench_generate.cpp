@@ -77,7 +77,7 @@ std::uint64_t encode_visit(const Visit& visit, const EncodeContext& ctx, Path pa
         tf::matomo::append_query_string(params, buffer);
         break;
       case Path::query_direct: tf::matomo::append_hit_query(visit, k, ctx, buffer); break;
-      case Path::bulk_nlohmann:  // as VisitFlow::build_bulk_item did before the direct writer
+      case Path::bulk_nlohmann:  // as VisitFlow wrote bulk items before the direct writer
         tf::matomo::encode_hit(visit, k, ctx, params);
         buffer = tf::matomo::bulk_element(params).dump();
         break;
