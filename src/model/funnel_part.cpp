@@ -35,7 +35,7 @@ void VisitBuilder::add_funnel_step(const config::Funnel& funnel, std::size_t ind
   using config::StepType;
   switch (step.type) {
     case StepType::pageview: {
-      const std::string url = !step.url.empty() ? resolve(step.url) : !m_page.empty() ? m_page : random_page().url;
+      const Text url = !step.url.empty() ? Text(resolve(step.url)) : !m_page.empty() ? m_page : random_page().url;
       std::string title = or_default(step.action_name, title_of(url));
       if (title.empty()) {
         title = fmt::format("Funnel: {} ({}/{})", funnel.name, index + 1, funnel.steps.size());
@@ -64,8 +64,8 @@ void VisitBuilder::add_funnel_step(const config::Funnel& funnel, std::size_t ind
     case StepType::outlink:
     case StepType::download: {
       const HitKind kind = step.type == StepType::outlink ? HitKind::outlink : HitKind::download;
-      const std::string page = m_page;
-      add(kind, offset_ms, page).link = step.target_url.empty() ? page : resolve(step.target_url);
+      const Text page = m_page;
+      add(kind, offset_ms, page).link = step.target_url.empty() ? page : Text(resolve(step.target_url));
       break;
     }
     case StepType::ecommerce: {

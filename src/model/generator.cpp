@@ -50,8 +50,10 @@ VisitGenerator::VisitGenerator(const config::Settings& settings, const config::U
   std::stable_sort(m_funnels.begin(), m_funnels.end(),
                    [](const auto& a, const auto& b) { return a.priority < b.priority; });
   m_titles.reserve(m_catalogue.pages.size());
+  m_pages.reserve(m_catalogue.pages.size());
   for (const auto& page : m_catalogue.pages) {
     m_titles.emplace(page.url, page.title);
+    m_pages.push_back({Text::intern(page.url), Text::intern(page.title)});
   }
   m_slot_end_ms.assign(static_cast<std::size_t>(std::max(0, settings.returning_visitor_pool)), k_unused_slot);
 }
@@ -120,7 +122,7 @@ Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms
   } else {
     visit.visitor = draw_visitor(rng, m_settings.logged_in_probability);
   }
-  const BuildContext context{m_settings, m_catalogue, m_titles, m_order_limits};
+  const BuildContext context{m_settings, m_catalogue, m_pages, m_titles, m_order_limits};
   VisitBuilder builder(context, visit, rng);
   builder.landing();
   if (visit_plan.funnel != nullptr) {

@@ -95,6 +95,7 @@ private:
   config::UrlCatalogue m_catalogue;
   std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
   std::unordered_map<std::string_view, std::string_view> m_titles;  ///< url → title, into m_catalogue
+  std::vector<PageText> m_pages;  ///< m_catalogue.pages, interned
   OrderLimits m_order_limits;
   std::uint64_t m_seed;
   std::uint64_t m_next = 0;

@@ -1,7 +1,8 @@
 #pragma once
 // Text: a string held in one pointer, for the fields of hits. Visits wait in memory while they
 // are delivered (10,000 in progress is normal, ~6 hits each), and most hit fields are empty or
-// set once: 8 bytes instead of std::string's 32, one allocation when not empty.
+// set once: 8 bytes instead of std::string's 32, one allocation when not empty, none for an
+// interned string (a catalogue's URLs and titles, sent in many hits): its copies share it.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -19,7 +20,13 @@ public:
   Text(std::string_view text) { assign(text); }             // NOLINT(google-explicit-constructor)
   Text(const std::string& text) { assign(text); }           // NOLINT(google-explicit-constructor)
   Text(const char* text) { assign(text == nullptr ? std::string_view{} : std::string_view{text}); } // NOLINT(google-explicit-constructor)
-  Text(const Text& other) { assign(other.view()); }
+  Text(const Text& other) {
+    if (other.interned()) {
+      m_data = other.m_data;
+    } else {
+      assign(other.view());
+    }
+  }
   Text(Text&& other) noexcept : m_data(std::exchange(other.m_data, nullptr)) {}
   Text& operator=(const Text& other) {
     if (this != &other) {
@@ -32,16 +39,26 @@ public:
     std::swap(m_data, other.m_data);
     return *this;
   }
-  ~Text() { delete[] m_data; }
+  ~Text() {
+    if (!interned()) {
+      delete[] m_data;
+    }
+  }
+
+  /// `text` kept once for the whole process (per distinct string, never freed; thread-safe):
+  /// copies of the result share that storage. For strings of a bounded set, such as a catalogue.
+  static Text intern(std::string_view text);
 
   std::string_view view() const noexcept {
     if (m_data == nullptr) {
       return {};
     }
+    const char* block = this->block();
     std::uint32_t size = 0;
-    std::memcpy(&size, m_data, sizeof size);
-    return {m_data + sizeof size, size};
+    std::memcpy(&size, block, sizeof size);
+    return {block + sizeof size, size};
   }
+  bool interned() const noexcept { return (reinterpret_cast<std::uintptr_t>(m_data) & k_interned) != 0; }
   operator std::string_view() const noexcept { return view(); }  // NOLINT(google-explicit-constructor)
   std::string str() const { return std::string(view()); }
   bool empty() const noexcept { return m_data == nullptr; }
@@ -53,6 +70,12 @@ public:
   friend bool operator==(const Text& a, const char* b) noexcept { return a.view() == b; }
 
 private:
+  /// Tags an interned block in m_data's lowest bit (blocks from new[] are at least 2-aligned).
+  static constexpr std::uintptr_t k_interned = 1;
+
+  const char* block() const noexcept {
+    return reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(m_data) & ~k_interned);
+  }
   void assign(std::string_view text) {
     if (text.empty()) {
       return;
@@ -66,7 +89,7 @@ private:
     std::memcpy(m_data + sizeof size, text.data(), text.size());
   }
 
-  char* m_data = nullptr;  ///< [uint32 size][bytes], or null when empty
+  char* m_data = nullptr;  ///< [uint32 size][bytes] (owned, or interned when tagged), or null when empty
 };
 
 } // namespace tf::model

@@ -58,6 +58,11 @@ struct Hit {
   std::optional<Cents> goal_revenue;
 };
 
+/// A catalogue page's URL and title, interned (Text::intern): the hits of it share them.
+struct PageText {
+  Text url, title;
+};
+
 struct Visitor {
   std::string id;          ///< 16 lowercase hex: sent as _id and cid
   std::string uid;         ///< logged-in user id, empty when anonymous

@@ -19,20 +19,20 @@ constexpr int k_max_search_count = 25;
 constexpr double k_search_share = 35.0 / 70.0;  // of non-direct landings
 constexpr double k_social_share = 15.0 / 70.0;
 
-std::string with_query(const std::string& url, const std::string& query) {
+std::string with_query(std::string_view url, const std::string& query) {
   const std::size_t fragment = url.find('#');
-  const std::string base = url.substr(0, fragment);
-  const std::string tail = fragment == std::string::npos ? std::string{} : url.substr(fragment);
-  return base + (base.find('?') == std::string::npos ? "?" : "&") + query + tail;
+  const std::string_view base = url.substr(0, fragment);
+  const std::string_view tail = fragment == std::string_view::npos ? std::string_view{} : url.substr(fragment);
+  return std::string(base).append(base.find('?') == std::string_view::npos ? "?" : "&").append(query).append(tail);
 }
 
 /// "scheme://host" of an absolute URL.
-std::string origin_of(const std::string& url) {
+std::string origin_of(std::string_view url) {
   const std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos) {
-    return url;
+  if (scheme == std::string_view::npos) {
+    return std::string(url);
   }
-  return url.substr(0, url.find('/', scheme + 3));
+  return std::string(url.substr(0, url.find('/', scheme + 3)));
 }
 
 } // namespace
@@ -61,11 +61,11 @@ void VisitBuilder::landing() {
   }
 }
 
-Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, const std::string& url) {
+Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, Text url) {
   Hit hit;
   hit.kind = kind;
   hit.offset_ms = offset_ms;
-  hit.url = url;
+  hit.url = std::move(url);
   if (m_visit.hits.empty()) {
     hit.new_visit = true;
     hit.urlref = m_landing_referrer;
@@ -79,12 +79,12 @@ Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, const std::string& 
   return m_visit.hits.back();
 }
 
-Hit& VisitBuilder::add_page(std::int64_t offset_ms, const std::string& url, const std::string& title) {
+Hit& VisitBuilder::add_page(std::int64_t offset_ms, Text url, Text title) {
   const bool landing_hit = m_visit.hits.empty();
   m_page = url;
   Hit& hit = add(HitKind::pageview, offset_ms,
-                 landing_hit && !m_campaign_query.empty() ? with_query(url, m_campaign_query) : url);
-  hit.action_name = title;
+                 landing_hit && !m_campaign_query.empty() ? Text(with_query(url, m_campaign_query)) : std::move(url));
+  hit.action_name = std::move(title);
   hit.pv_id = new_pv_id();
   return hit;
 }
@@ -98,11 +98,11 @@ std::string VisitBuilder::new_pv_id() {
   return id;
 }
 
-const config::PageEntry& VisitBuilder::random_page() {
-  return m_ctx.catalogue.pages[m_rng.index(m_ctx.catalogue.pages.size())];
+const PageText& VisitBuilder::random_page() {
+  return m_ctx.pages[m_rng.index(m_ctx.pages.size())];
 }
 
-std::string VisitBuilder::title_of(const std::string& url) const {
+std::string VisitBuilder::title_of(std::string_view url) const {
   const auto it = m_ctx.titles.find(url);
   return it == m_ctx.titles.end() ? std::string{} : std::string(it->second);
 }
@@ -111,7 +111,7 @@ std::string VisitBuilder::resolve(const std::string& target) const {
   if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
     return target;
   }
-  const std::string origin = origin_of(m_page.empty() ? m_ctx.catalogue.pages.front().url : m_page);
+  const std::string origin = origin_of(m_page.empty() ? m_ctx.pages.front().url.view() : m_page.view());
   return origin + (target.rfind('/', 0) == 0 ? "" : "/") + target;
 }
 
@@ -136,12 +136,16 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
                                                      s.downloads_probability, s.click_events_probability,
                                                      s.random_events_probability, s.ecommerce_probability};
   std::array<std::size_t, action_count> page_of{};  // 0 = not in this visit
+  std::size_t actions = 0;
   for (std::size_t a = 0; a < action_count; ++a) {
     const bool fires = m_rng.bernoulli(probability[a]);
     if (fires && n >= 2) {
       page_of[a] = a == order_action ? n : static_cast<std::size_t>(m_rng.uniform_int(2, static_cast<std::int64_t>(n)));
+      ++actions;
     }
   }
+  // The pages, their actions and finish()'s ping: one allocation, which finish() keeps as it is.
+  m_visit.hits.reserve(m_visit.hits.size() + n + actions + 1);
   std::int64_t start = m_offset_ms;
   double elapsed = 0;
   for (std::size_t k = 1; k <= n; ++k) {
@@ -166,7 +170,7 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
 }
 
 void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
-  const std::string page = m_page;
+  const Text page = m_page;  // interned for catalogue pages: a pointer copy
   switch (action) {
     case search_action: {
       Hit& hit = add(HitKind::site_search, offset_ms, page);

@@ -20,6 +20,7 @@ namespace tf::model {
 struct BuildContext {
   const config::Settings& settings;
   const config::UrlCatalogue& catalogue;
+  const std::vector<PageText>& pages;  ///< catalogue.pages, interned, in the same order
   const std::unordered_map<std::string_view, std::string_view>& titles;
   const OrderLimits& order_limits;
 };
@@ -38,12 +39,12 @@ public:
   void finish();
 
 private:
-  Hit& add(HitKind kind, std::int64_t offset_ms, const std::string& url);
+  Hit& add(HitKind kind, std::int64_t offset_ms, Text url);
   /// A pageview of `url` (campaign parameters added on the landing hit).
-  Hit& add_page(std::int64_t offset_ms, const std::string& url, const std::string& title);
+  Hit& add_page(std::int64_t offset_ms, Text url, Text title);
   std::string new_pv_id();
-  const config::PageEntry& random_page();
-  std::string title_of(const std::string& url) const;
+  const PageText& random_page();
+  std::string title_of(std::string_view url) const;
   std::string resolve(const std::string& target) const;  ///< relative → absolute on the page host
   std::string order_id();
   void add_browsing_action(int action, std::int64_t offset_ms);
@@ -53,7 +54,7 @@ private:
   Visit& m_visit;
   Rng& m_rng;
   std::int64_t m_offset_ms = 0;  ///< where the next part starts
-  std::string m_page;            ///< url of the current page (empty before the landing)
+  Text m_page;                   ///< url of the current page (empty before the landing)
   std::string m_last_pv_id;
   std::string m_landing_referrer;
   std::string m_campaign_query;  ///< "mtm_campaign=…&mtm_kwd=…" or empty

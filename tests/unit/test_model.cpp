@@ -8,6 +8,7 @@
 #include "model/catalogues.hpp"
 #include "model/generator.hpp"
 #include "model/order.hpp"
+#include "model/text.hpp"
 #include "model/visitor.hpp"
 
 using namespace tf::model;
@@ -108,6 +109,38 @@ TEST_CASE("a visit's content does not depend on which earlier visits were built 
       }
     }
   }
+}
+
+TEST_CASE("an interned Text is kept once and shared by its copies; an owned one is copied", "[model]") {
+  const std::string source = "https://shop.example.test/a";
+  const Text a = Text::intern(source);
+  const Text b = Text::intern(std::string_view(source).substr(0));  // equal text, another argument
+  const Text copy = a;
+  CHECK(a.interned());
+  CHECK(a == source);
+  CHECK(b.view().data() == a.view().data());
+  CHECK(copy.interned());
+  CHECK(copy.view().data() == a.view().data());
+  CHECK(Text::intern("").empty());
+  CHECK_FALSE(Text::intern("").interned());
+  Text owned(source);
+  CHECK_FALSE(owned.interned());
+  owned = a;  // an interned one assigned: shared, and the owned block freed (ASan checks)
+  CHECK(owned.view().data() == a.view().data());
+  Text moved = std::move(owned);
+  CHECK(moved.interned());
+  CHECK(moved == source);
+
+  // Visits outlive their generator: catalogue pages are interned, never freed with it.
+  Visit visit;
+  {
+    const tf::config::Settings settings;
+    VisitGenerator generator(settings, small_catalogue(), {}, 7);
+    visit = generator.build(0);
+  }
+  REQUIRE_FALSE(visit.hits.empty());
+  CHECK(visit.hits.back().url.interned());  // the ping: its page's URL
+  CHECK(visit.hits.back().url.view().rfind("https://", 0) == 0);
 }
 
 TEST_CASE("the same seed gives the same visits and another seed different ones", "[model]") {
