@@ -74,10 +74,18 @@ RunResult Engine::Impl::run() {
       if (done()) {
         break;
       }
-      const bool more_due = !heap.empty() && heap.top().due <= now;
+      bool more_due = !heap.empty() && heap.top().due <= now;
+      if (shared != nullptr) {
+        polling.store(true);
+        // A flow ended since admit() refused a ready one: a slot may be free, do not block.
+        more_due = more_due || (!ready.empty() && shared->releases.load() != releases_seen);
+      }
       const SteadyTime deadline = more_due ? now : heap.empty() ? now + Millis{1000} : heap.top().due;
       completions.clear();
       transport->wait(deadline, completions);
+      if (shared != nullptr) {
+        polling.store(false);
+      }
       now = clock.steady_now();
       for (auto& completion : completions) {
         on_completion(completion, now);
@@ -219,6 +227,7 @@ std::size_t Engine::Impl::next_lane() {
 
 void Engine::Impl::admit(SteadyTime now) {
   if (shared != nullptr) {
+    releases_seen = shared->releases.load();
     ready_published.store(ready.size());
   }
   while (!ready.empty()) {

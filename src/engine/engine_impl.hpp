@@ -145,6 +145,7 @@ struct SharedState {
   std::atomic<long long> in_progress{0};  ///< flows in progress over all workers (CONCURRENCY)
   std::atomic<long long> queued{0};       ///< flows handed to workers and not yet started
   std::atomic<bool> arrivals_done{false}; ///< the coordinator hands out no more flows
+  std::atomic<std::uint64_t> releases{0}; ///< flows ended over all workers (see Engine::Impl::polling)
   std::vector<Engine::Impl*> workers;
   std::mutex admission_mutex;
   FlowAdmission admission;                ///< per-target shares over all workers; admission_mutex
@@ -254,6 +255,13 @@ struct Engine::Impl {
   std::vector<std::pair<std::unique_ptr<Flow>, SteadyTime>> inbox, inbox_work;
   bool inbox_closed = false;
   std::atomic<std::size_t> ready_published{0};
+  /// threads > 1: set while this loop may block in the transport. A worker that ends a flow wakes
+  /// another only when it is polling with flows ready (not on every flow: a system call each);
+  /// a loop about to block first sees whether a flow ended since its last admission, and then
+  /// does not block (seq_cst on both sides: either the ender sees `polling`, or the loop sees
+  /// the new `releases`).
+  std::atomic<bool> polling{false};
+  std::uint64_t releases_seen = 0;  ///< shared->releases when admit() last ran
   std::atomic<int> stop_reason_hint{static_cast<int>(StopReason::stop_requested)};
 
   mutable std::mutex stats_mutex;

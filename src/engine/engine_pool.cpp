@@ -74,19 +74,26 @@ void Engine::Impl::release_slot(std::size_t lane) {
     shared->admission.finish(lane);
   }
   shared->in_progress.fetch_sub(1);
+  shared->releases.fetch_add(1);
   for (Impl* worker : shared->workers) {
-    if (worker != this && worker->ready_published.load() > 0) {
+    if (worker != this && worker->ready_published.load() > 0 && worker->polling.load()) {
       worker->wake();  // it may start a flow now
     }
   }
 }
 
 void Engine::Impl::hand_over(std::unique_ptr<Flow> flow, SteadyTime intended) {
+  bool was_empty = false;
   {
     std::lock_guard lock(inbox_mutex);
+    was_empty = inbox.empty();
     inbox.emplace_back(std::move(flow), intended);
   }
-  wake();
+  // The loop takes the whole inbox on each turn, so only the flow that makes the inbox non-empty
+  // needs a wake-up (a system call); the wake-up stays pending when the loop is not polling.
+  if (was_empty) {
+    wake();
+  }
 }
 
 void Engine::Impl::reject(Flow& flow) {
