@@ -3,7 +3,8 @@
 // handle. CONCURRENCY and the per-target reserved shares are one FlowAdmission shared by the
 // workers (under a mutex), so the share rule holds over all of them; each worker keeps its own
 // ready FIFO per target and admits its earliest eligible flow. A worker whose flow is refused
-// is woken when any other worker ends a flow. Backlog: the coordinator holds arrivals back while
+// retries when any other worker ends a flow: woken if it is polling, else before it next blocks
+// (Impl::polling). Backlog: the coordinator holds arrivals back while
 // 1024 × targets flows are handed over and not yet started (in an inbox, a ready FIFO or behind an
 // earlier visit of their visitor), so memory stays bounded however far the rate outruns delivery.
 #include <fmt/format.h>

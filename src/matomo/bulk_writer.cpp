@@ -322,8 +322,8 @@ private:
   bool m_any = false;
 };
 
-/// This thread's buffer of at least `size` bytes: the element is written there, then copied to
-/// the caller's string with its exact size (an item lives until acknowledged; no slack kept).
+/// This thread's buffer of at least `size` bytes: the element is written there (the bound is up
+/// to 6 × its text), then appended to the request body with its exact size.
 char* scratch(std::size_t size) {
   thread_local std::vector<char> buffer;
   if (buffer.size() < size) {
