@@ -36,7 +36,7 @@ void VisitBuilder::add_funnel_step(const config::Funnel& funnel, std::size_t ind
   switch (step.type) {
     case StepType::pageview: {
       const Text url = !step.url.empty() ? Text(resolve(step.url)) : !m_page.empty() ? m_page : random_page().url;
-      std::string title = or_default(step.action_name, title_of(url));
+      Text title = !step.action_name.empty() ? Text(step.action_name) : title_of(url);
       if (title.empty()) {
         title = fmt::format("Funnel: {} ({}/{})", funnel.name, index + 1, funnel.steps.size());
       }
@@ -64,7 +64,7 @@ void VisitBuilder::add_funnel_step(const config::Funnel& funnel, std::size_t ind
     case StepType::outlink:
     case StepType::download: {
       const HitKind kind = step.type == StepType::outlink ? HitKind::outlink : HitKind::download;
-      const Text page = m_page;
+      const Text& page = m_page;  // add() takes a copy
       add(kind, offset_ms, page).link = step.target_url.empty() ? page : Text(resolve(step.target_url));
       break;
     }

@@ -38,7 +38,7 @@ std::int64_t VisitPlan::duration_ms() const {
 
 VisitGenerator::VisitGenerator(const config::Settings& settings, const config::UrlCatalogue& catalogue,
                                std::vector<config::Funnel> funnels, std::uint64_t seed)
-  : m_settings(settings), m_catalogue(catalogue), m_order_limits(order_limits(settings)), m_seed(seed) {
+  : m_settings(settings), m_order_limits(order_limits(settings)), m_seed(seed) {
   if (catalogue.pages.empty()) {
     throw Error("the URL catalogue has no pages");
   }
@@ -49,11 +49,11 @@ VisitGenerator::VisitGenerator(const config::Settings& settings, const config::U
   }
   std::stable_sort(m_funnels.begin(), m_funnels.end(),
                    [](const auto& a, const auto& b) { return a.priority < b.priority; });
-  m_titles.reserve(m_catalogue.pages.size());
-  m_pages.reserve(m_catalogue.pages.size());
-  for (const auto& page : m_catalogue.pages) {
-    m_titles.emplace(page.url, page.title);
+  m_titles.reserve(catalogue.pages.size());
+  m_pages.reserve(catalogue.pages.size());
+  for (const auto& page : catalogue.pages) {
     m_pages.push_back({Text::intern(page.url), Text::intern(page.title)});
+    m_titles.emplace(m_pages.back().url.view(), m_pages.back().title);  // keys: interned, never freed
   }
   m_slot_end_ms.assign(static_cast<std::size_t>(std::max(0, settings.returning_visitor_pool)), k_unused_slot);
 }
@@ -122,7 +122,7 @@ Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms
   } else {
     visit.visitor = draw_visitor(rng, m_settings.logged_in_probability);
   }
-  const BuildContext context{m_settings, m_catalogue, m_pages, m_titles, m_order_limits};
+  const BuildContext context{m_settings, m_pages, m_titles, m_order_limits};
   VisitBuilder builder(context, visit, rng);
   builder.landing();
   if (visit_plan.funnel != nullptr) {

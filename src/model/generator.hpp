@@ -63,7 +63,8 @@ struct VisitPlan {
 
 class VisitGenerator {
 public:
-  /// Keeps its own copies of `settings` and `catalogue`. Throws tf::Error for an empty catalogue.
+  /// Keeps its own copy of `settings` and the catalogue's pages (interned: visits may outlive the
+  /// generator). Throws tf::Error for an empty catalogue.
   VisitGenerator(const config::Settings& settings, const config::UrlCatalogue& catalogue,
                  std::vector<config::Funnel> funnels, std::uint64_t seed);
 
@@ -92,10 +93,9 @@ private:
   Visit make(std::uint64_t i, std::optional<std::int64_t> start_ms);
 
   config::Settings m_settings;
-  config::UrlCatalogue m_catalogue;
   std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
-  std::unordered_map<std::string_view, std::string_view> m_titles;  ///< url → title, into m_catalogue
-  std::vector<PageText> m_pages;  ///< m_catalogue.pages, interned
+  std::vector<PageText> m_pages;  ///< the catalogue's pages, interned (the catalogue is not kept)
+  std::unordered_map<std::string_view, Text> m_titles;  ///< page URL → title, both from m_pages
   OrderLimits m_order_limits;
   std::uint64_t m_seed;
   std::uint64_t m_next = 0;

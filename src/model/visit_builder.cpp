@@ -102,9 +102,9 @@ const PageText& VisitBuilder::random_page() {
   return m_ctx.pages[m_rng.index(m_ctx.pages.size())];
 }
 
-std::string VisitBuilder::title_of(std::string_view url) const {
+Text VisitBuilder::title_of(std::string_view url) const {
   const auto it = m_ctx.titles.find(url);
-  return it == m_ctx.titles.end() ? std::string{} : std::string(it->second);
+  return it == m_ctx.titles.end() ? Text{} : it->second;
 }
 
 std::string VisitBuilder::resolve(const std::string& target) const {
@@ -170,7 +170,7 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
 }
 
 void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
-  const Text page = m_page;  // interned for catalogue pages: a pointer copy
+  const Text& page = m_page;  // add() takes a copy: a pointer copy for a catalogue page (interned)
   switch (action) {
     case search_action: {
       Hit& hit = add(HitKind::site_search, offset_ms, page);

@@ -19,9 +19,8 @@ namespace tf::model {
 
 struct BuildContext {
   const config::Settings& settings;
-  const config::UrlCatalogue& catalogue;
-  const std::vector<PageText>& pages;  ///< catalogue.pages, interned, in the same order
-  const std::unordered_map<std::string_view, std::string_view>& titles;
+  const std::vector<PageText>& pages;  ///< the catalogue's pages, interned, in its order (≥ 1)
+  const std::unordered_map<std::string_view, Text>& titles;  ///< page URL → its title
   const OrderLimits& order_limits;
 };
 
@@ -44,7 +43,7 @@ private:
   Hit& add_page(std::int64_t offset_ms, Text url, Text title);
   std::string new_pv_id();
   const PageText& random_page();
-  std::string title_of(std::string_view url) const;
+  Text title_of(std::string_view url) const;  ///< the catalogue's title of `url`, or empty
   std::string resolve(const std::string& target) const;  ///< relative → absolute on the page host
   std::string order_id();
   void add_browsing_action(int action, std::int64_t offset_ms);
