@@ -27,10 +27,23 @@ struct HttpRequest {
   std::string content_type;    ///< POST only; empty = none
   std::string user_agent;      ///< empty = none
   std::vector<std::string> headers;  ///< extra "Name: value" lines
+  std::size_t target = 0;      ///< index into EngineConfig::targets (set by the engine): its network
   void clear() {
     url.clear(); body.clear(); post = false; content_type.clear(); user_agent.clear();
-    headers.clear();
+    headers.clear(); target = 0;
   }
+};
+
+/// How one target is reached (curl's options of the same names); empty fields: libcurl's default.
+/// Set once per pooled connection handle, never per request.
+struct TargetNetwork {
+  std::string ca_bundle, ca_path;       ///< CURLOPT_CAINFO, CURLOPT_CAPATH
+  std::string client_cert, client_key;  ///< CURLOPT_SSLCERT, CURLOPT_SSLKEY (PEM)
+  std::string proxy;                    ///< CURLOPT_PROXY; empty: none
+  bool env_proxy = false;               ///< no proxy given: libcurl reads https_proxy/no_proxy
+  std::vector<std::string> resolve;     ///< CURLOPT_RESOLVE entries
+  std::vector<std::string> connect_to;  ///< CURLOPT_CONNECT_TO entries
+  bool operator==(const TargetNetwork&) const = default;
 };
 
 enum class ErrorKind { none, timeout, connect, dns, tls, reset, http_4xx, http_5xx, bulk_partial, other };
@@ -153,6 +166,7 @@ struct EngineConfig {
   Millis bulk_linger{50};
   Millis connect_timeout{5000}, request_timeout{10000};
   bool http2 = false, insecure = false;
+  std::vector<TargetNetwork> networks;  ///< per target, as `targets`; missing: direct, default trust
   RetryPolicy retry;
   BreakerPolicy breaker;
   std::optional<Millis> duration;
