@@ -51,10 +51,11 @@ free_port() {
 
 # start_tls_nginx UPSTREAM_BASE [SERVER_DIRECTIVES]: nginx (one worker, in the foreground, stopped
 # by the cleanup trap) with TLS on a free loopback port, HTTP/1.1 and HTTP/2, the server
-# certificate of make_pki, proxying everything to UPSTREAM_BASE (e.g. $MOCK_BASE). Its access log
+# certificate of make_pki (@PKI@ in SERVER_DIRECTIVES stands for its directory), proxying everything to UPSTREAM_BASE (e.g. $MOCK_BASE). Its access log
 # has one line per request: "SNI|Host|client-verify|status". Sets TLS_PORT and TLS_LOG.
 start_tls_nginx() {
   local upstream=$1 extra=${2:-} dir attempt
+  extra=${extra//@PKI@/$PKI}
   dir=$(mktemp -d "$TF_WORK/nginx.XXXXXX")
   TLS_LOG=$dir/access.log
   for attempt in 1 2 3; do
@@ -108,6 +109,15 @@ EOF
   fail "nginx with TLS did not start: $(cat "$dir/error.log" "$dir/start.err" 2>/dev/null | tail -3)"
 }
 
+# tls_mock [SERVER_DIRECTIVES]: the certificates (make_pki), the strict mock, and nginx with TLS in
+# front of it (start_tls_nginx).
+tls_mock() {
+  need_tls_tools
+  make_pki
+  start_mock
+  start_tls_nginx "$MOCK_BASE" "$@"
+}
+
 # start_forward_proxy: a forward HTTP proxy on loopback (tests/data/integration/forward_proxy.py)
 # that logs one line per request it carries to PROXY_LOG. Sets PROXY_URL.
 start_forward_proxy() {
@@ -136,7 +146,7 @@ tf_clean_env() {
 }
 
 # smoke_run NAME URL [ENV=VALUE ...] -- [trafficinator args...]: resets the mock, then a short run
-# (6 visits, seed 7, no pauses, no retries) of `trafficinator run` against URL (none: --targets given), without
+# (6 visits, seed 7, no pauses, no retries, 30 s timeouts: TLS handshakes on a busy machine) of `trafficinator run` against URL (none: --targets given), without
 # CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR unless given; summary in $TF_WORK/NAME.json.
 smoke_run() {
   local name=$1 url=$2
@@ -149,7 +159,8 @@ smoke_run() {
   # without the machine's own trust variables, which would otherwise apply (see CA_BUNDLE)
   [[ -n "$url" ]] && envs=(MATOMO_URL="$url" "${envs[@]}")
   TF_BIN=env run_tf "$name" -u CURL_CA_BUNDLE -u SSL_CERT_FILE -u SSL_CERT_DIR PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0.01 \
-    RANDOMIZE_VISITOR_COUNTRIES=false "${envs[@]}" "$TF_BIN" run --preset smoke --visits 6 --speed 50 --seed 7 --retries 0 --duration 30s \
+    RANDOMIZE_VISITOR_COUNTRIES=false "${envs[@]}" "$TF_BIN" run --preset smoke --visits 6 --speed 50 --seed 7 --retries 0 --duration 60s \
+    --connect-timeout 30s --timeout 30s \
     --summary-json "$TF_WORK/$name.json" --dead-letter "$TF_WORK/$name.dead" --quiet "$@"
 }
 
@@ -163,6 +174,7 @@ expect_acked() {
   fi
   check "$1: exit code" "0" "$RUN_RC"
   check "$1: every hit acked" "$(jv "$s" .totals.hits)" "$(jv "$s" .totals.acked)"
+  [[ "$(jv "$s" .totals.hits)" == "$(jv "$s" .totals.acked)" ]] || jq -c '.targets[0] | [.errors, .last_error]' "$s" >&2
   check "$1: no tls error" "0" "$(jv "$s" .totals.errors.tls)"
   assert_bracket "$s"
 }
@@ -176,6 +188,7 @@ expect_tls_failed() {
   fi
   check "$1: nothing acked" "0" "$(jv "$s" .totals.acked)"
   check "$1: every request a tls error" "$(jv "$s" .totals.requests)" "$(jv "$s" .totals.errors.tls)"
+  [[ "$(jv "$s" .totals.requests)" == "$(jv "$s" .totals.errors.tls)" ]] || jq -c '.targets[0] | [.errors, .last_error]' "$s" >&2
   check "$1: tls is the top error of the table" "1" "$(grep -cE '^default .* tls: [0-9]+$' "$TF_WORK/$1.out" || true)"
   assert_bracket "$s"
 }

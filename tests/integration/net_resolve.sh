@@ -5,10 +5,7 @@
 # names a hostname mismatch.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_tls.sh"
-need_tls_tools
-make_pki
-start_mock
-start_tls_nginx "$MOCK_BASE"
+tls_mock
 name_url="https://matomo.test:$TLS_PORT/matomo.php"
 
 # expect_sni_host NAME: every request of run NAME reached nginx with SNI and Host matomo.test.

@@ -4,10 +4,7 @@
 # target's cert/key) every hit is; the key's content is never printed.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_tls.sh"
-need_tls_tools
-make_pki
-start_mock
-start_tls_nginx "$MOCK_BASE" "ssl_verify_client on; ssl_client_certificate $PKI/ca.pem;"
+tls_mock 'ssl_verify_client on; ssl_client_certificate @PKI@/ca.pem;'
 url="https://127.0.0.1:$TLS_PORT/matomo.php"
 
 smoke_run no_cert "$url" -- --cacert "$PKI/ca.pem"

@@ -5,10 +5,7 @@
 # acked; --insecure warns once; validate --probe names the failed verification.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_tls.sh"
-need_tls_tools
-make_pki
-start_mock
-start_tls_nginx "$MOCK_BASE"
+tls_mock
 url="https://127.0.0.1:$TLS_PORT/matomo.php"
 
 smoke_run untrusted "$url"
