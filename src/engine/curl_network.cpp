@@ -69,6 +69,19 @@ std::string transfer_error_text(CURLcode code, const char* error_buffer, long ve
   return text;
 }
 
+bool answered_before_upload_end(CURL* easy, CURLcode code, long status) {
+  if (code != CURLE_HTTP2_STREAM || status < 200) {
+    return false;
+  }
+  long version = 0;
+  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+  curl_off_t expected = -1, received = 0;
+  curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+  curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &received);
+  const bool whole_body = status == 204 || status == 304 || (expected >= 0 && received == expected);
+  return version == CURL_HTTP_VERSION_2_0 && whole_body;
+}
+
 ErrorKind classify_transfer(CURLcode code, int http_status, const char* error_buffer) {
   const ErrorKind kind = classify(static_cast<int>(code), http_status);
   // Only a TLS alert from the peer (it refused the handshake), never an end of stream or a reset

@@ -39,6 +39,13 @@ private:
 /// (CURLINFO_SSL_VERIFYRESULT) is named when the buffer is empty and it is not 0.
 std::string transfer_error_text(CURLcode code, const char* error_buffer, long verify_result);
 
+/// True when `code` is libcurl 7.88's CURLE_HTTP2_STREAM for an HTTP/2 stream that the server
+/// closed after a complete final answer (`status` >= 200, its whole body received) but before the
+/// request body was sent to its end, which RFC 9113 §8.1 allows (nginx's `return 204` does it):
+/// libcurl then still tries to send and reports the closed stream. The answer stands: the server
+/// decided on the request (for Matomo, a 2xx answer is its "recorded").
+bool answered_before_upload_end(CURL* easy, CURLcode code, long status);
+
 /// The kind of a transfer's failure: classify(), except that a receive or send error that the
 /// error buffer names as a TLS alert from the peer (such as "certificate required" under TLS 1.3,
 /// sent when the handshake ends, before any request is read) is tls, not reset.

@@ -305,6 +305,12 @@ private:
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      m_config.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
+    if (m_config.http2) {
+      // Wait for a connection that may multiplex rather than open another: without it, the first
+      // 50 requests open 50 connections (50 handshakes) before any is known to be HTTP/2, and
+      // then carry about one stream each, which costs ~9k more instructions per hit (callgrind).
+      curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    }
     t.profile->network.apply(e);
   }
 
@@ -331,6 +337,9 @@ private:
   static void fill(AttemptResult& r, CURL* e, CURLcode code, Transfer& t) {
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    if (answered_before_upload_end(e, code, status)) {
+      code = CURLE_OK;
+    }
     curl_off_t total = 0;
     curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
     curl_off_t retry_after = 0;
