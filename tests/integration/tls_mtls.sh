@@ -13,6 +13,8 @@ check "no client certificate: nothing acked" "0" "$(jv "$s" .totals.acked)"
 check "no client certificate: nginx refused every request (400)" "$(jv "$s" .totals.requests)" \
   "$(grep -c '^-|127.0.0.1|NONE|400$' "$TLS_LOG" || true)"
 assert_bracket "$s"
+[[ "$(grep -c '^-|127.0.0.1|NONE|400$' "$TLS_LOG" || true)" == "$(jv "$s" .totals.requests)" ]] ||
+  { echo "nginx log:" >&2; cat "$TLS_LOG" >&2; jq -c '.targets[0] | [.errors, .last_error, .status_codes]' "$s" >&2; }
 
 : >"$TLS_LOG"
 smoke_run with_cert "$url" -- --cacert "$PKI/ca.pem" --cert "$PKI/client.pem" --key "$PKI/client.key"

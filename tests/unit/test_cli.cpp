@@ -99,7 +99,7 @@ TEST_CASE("a delivery flag given an empty value is passed on, not taken for an a
   CHECK(r.flags[1].flag == "--user-agent");
 }
 
-TEST_CASE("--resolve and --connect-to are repeatable; their values are joined by blanks", "[cli]") {
+TEST_CASE("the repeatable flags --resolve and --connect-to join their values with blanks", "[cli]") {
   CLI::App app;
   ConfigOptions o;
   add_config_options(app, o);
