@@ -104,19 +104,6 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
   return setup;
 }
 
-engine::TargetNetwork engine_network(const config::NetworkSpec& n) {
-  engine::TargetNetwork out;
-  out.ca_bundle = n.ca_bundle;
-  out.ca_path = n.ca_path;
-  out.client_cert = n.client_cert;
-  out.client_key = n.client_key;
-  out.proxy = n.proxy;
-  out.env_proxy = n.use_env_proxy;
-  out.resolve = n.resolve;
-  out.connect_to = n.connect_to;
-  return out;
-}
-
 void warn_insecure(const config::Settings& settings, const Clock& clock) {
   if (settings.insecure) {
     log_line("warning: INSECURE (--insecure): TLS certificates and host names are not verified; "
@@ -129,7 +116,7 @@ engine::EngineConfig delivery_config(const config::Settings& s, const std::vecto
   // A visit has at most one hit in flight: more than CONCURRENCY requests can never be used.
   config.targets.assign(targets.size(), engine::TargetLimits{std::max(1, std::min(s.max_in_flight, s.concurrency))});
   for (const auto& target : targets) {
-    config.networks.push_back(engine_network(target.network));
+    config.networks.push_back(target.network);
   }
   config.max_flows_in_progress = s.concurrency;
   config.threads = s.threads;

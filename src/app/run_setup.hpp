@@ -41,9 +41,6 @@ std::vector<std::string> target_names(const RunSetup& setup);
 /// threads, drain); the caller sets pacing, stop conditions and the targets' reserved shares.
 engine::EngineConfig delivery_config(const config::Settings& settings, const std::vector<TargetContext>& targets);
 
-/// The engine's view of a target's network options.
-engine::TargetNetwork engine_network(const config::NetworkSpec& network);
-
 /// With INSECURE, logs once that TLS certificates are not verified (a run, a backfill, a replay).
 void warn_insecure(const config::Settings& settings, const Clock& clock);
 /// Visits of the first `visits` indices that fall to `shard` (i ≡ K mod N).

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "app/validate_command.hpp"
-#include "app/run_setup.hpp"
 #include "engine/probe.hpp"
 
 namespace tf::app {
@@ -14,7 +13,7 @@ ProbeResult probe_target(const config::TargetSpec& target, std::chrono::millisec
   const char* separator = target.url.find('?') == std::string::npos ? "?" : "&";
   request.url = fmt::format("{}{}idsite={}", target.url, separator, target.site_id);
   request.user_agent = config::header_user_agent(user_agent, config::k_tool_user_agent);  // no visitor
-  const auto answer = engine::probe_once(request, timeout, engine_network(target.network), insecure);
+  const auto answer = engine::probe_once(request, timeout, target.network, insecure);
   ProbeResult result;
   result.status = answer.status;
   result.latency = std::chrono::duration_cast<std::chrono::milliseconds>(answer.service_time);

@@ -8,20 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "util/network.hpp"
+
 namespace tf::config {
 
-struct NetworkSpec {
-  std::string ca_bundle;    ///< PEM file of trusted CAs; empty: libcurl's default
-  std::string ca_path;      ///< directory of hashed CA certificates; empty: libcurl's default
-  std::string client_cert;  ///< PEM client certificate (mTLS); empty: none
-  std::string client_key;   ///< its private key file (never read here, never printed)
-  std::string proxy;        ///< proxy URL; empty: none (see use_env_proxy)
-  bool use_env_proxy = false;  ///< no proxy given: honour https_proxy/http_proxy/no_proxy
-  std::vector<std::string> resolve;     ///< curl --resolve entries HOST:PORT:ADDR[,ADDR…]
-  std::vector<std::string> connect_to;  ///< curl --connect-to entries HOST1:PORT1:HOST2:PORT2
-
-  bool operator==(const NetworkSpec&) const = default;
-};
+/// The network options of a target (see util/network.hpp).
+using NetworkSpec = NetworkOptions;
 
 /// `over` on top of `base`: every field `over` gives (non-empty) replaces base's.
 NetworkSpec overlay(const NetworkSpec& base, const NetworkSpec& over);

@@ -32,7 +32,7 @@ void CurlNetwork::apply(CURL* e) const {
   if (!m_network.proxy.empty()) {
     curl_easy_setopt(e, CURLOPT_PROXY, m_network.proxy.c_str());
     curl_easy_setopt(e, CURLOPT_NOPROXY, "");  // the proxy for every host; no_proxy does not apply
-  } else if (!m_network.env_proxy) {
+  } else if (!m_network.use_env_proxy) {
     // Connect directly: no proxy from http_proxy/https_proxy/all_proxy (nor their getenv calls on
     // every transfer). A proxy in front of the target would be what the run measures.
     curl_easy_setopt(e, CURLOPT_NOPROXY, "*");

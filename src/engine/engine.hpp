@@ -14,6 +14,7 @@
 
 #include "metrics/histogram.hpp"
 #include "util/clock.hpp"
+#include "util/network.hpp"
 
 namespace tf::engine {
 
@@ -34,17 +35,9 @@ struct HttpRequest {
   }
 };
 
-/// How one target is reached (curl's options of the same names); empty fields: libcurl's default.
-/// Set once per pooled connection handle, never per request.
-struct TargetNetwork {
-  std::string ca_bundle, ca_path;       ///< CURLOPT_CAINFO, CURLOPT_CAPATH
-  std::string client_cert, client_key;  ///< CURLOPT_SSLCERT, CURLOPT_SSLKEY (PEM)
-  std::string proxy;                    ///< CURLOPT_PROXY; empty: none
-  bool env_proxy = false;               ///< no proxy given: libcurl reads https_proxy/no_proxy
-  std::vector<std::string> resolve;     ///< CURLOPT_RESOLVE entries
-  std::vector<std::string> connect_to;  ///< CURLOPT_CONNECT_TO entries
-  bool operator==(const TargetNetwork&) const = default;
-};
+/// How one target is reached (trust, client certificate, proxy, pinned addresses). Set once per
+/// pooled connection handle, never per request.
+using TargetNetwork = NetworkOptions;
 
 enum class ErrorKind { none, timeout, connect, dns, tls, reset, http_4xx, http_5xx, bulk_partial, other };
 const char* to_string(ErrorKind kind);
