@@ -37,8 +37,8 @@ std::optional<double> wait_for_start_at(SysTime instant, Millis report_interval,
   SysTime now = clock.system_now();
   if (now >= instant) {
     const double late = to_ms(now - instant);
-    log_line(fmt::format("warning: START_AT {} passed {:.1f} ms ago: starting at once, {:.1f} ms late",
-                         report::format_utc(instant), late, late),
+    log_line(fmt::format("warning: START_AT {} has passed: starting at once, {:.1f} ms late",
+                         report::format_utc(instant), late),
              clock);
     return late;
   }
