@@ -53,7 +53,8 @@ std::vector<LoggedSummary> read_summary_log(const std::string& file) {
     const std::string_view line = without_cr(raw);
     Block* owner = nullptr;
     for (auto& block : open) {  // the longest prefix the line starts with
-      if (line.substr(0, block.prefix.size()) == block.prefix && (owner == nullptr || block.prefix.size() > owner->prefix.size())) {
+      const bool mine = line.substr(0, block.prefix.size()) == block.prefix;
+      if (mine && (owner == nullptr || block.prefix.size() > owner->prefix.size())) {
         owner = &block;
       }
     }
@@ -73,7 +74,8 @@ std::vector<LoggedSummary> read_summary_log(const std::string& file) {
     open.erase(open.begin() + (owner - open.data()));
   }
   if (!open.empty()) {
-    throw Error(fmt::format("{}:{}: summary without an end marker (\"{}\")", file, open.front().begin_line, k_summary_end),
+    throw Error(fmt::format("{}:{}: summary without an end marker (\"{}\")", file, open.front().begin_line,
+                            k_summary_end),
                 ExitCode::usage);
   }
   if (found.empty()) {
