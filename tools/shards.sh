@@ -8,8 +8,8 @@
 #   SHARDS_DIR   where shard-K.json, shard-K.log (stdout+stderr) and merged.json go
 #                (default: a new directory shards.XXXXXX under ${TMPDIR:-/tmp}, printed)
 #
-# `--start-at +DURATION` is turned into one RFC 3339 instant here, so that every shard waits for
-# the same moment (each process would otherwise count from its own start). SIGINT/SIGTERM are
+# `--start-at +DURATION` (or START_AT=+DURATION) is turned into one RFC 3339 instant here, so
+# that every shard waits for the same moment (each process would otherwise count from its own start). SIGINT/SIGTERM are
 # passed on to every shard (each drains and writes its summary), as Kubernetes does with pods.
 #
 # Exit code: the merge's when every shard exited 0; otherwise the largest shard exit code (1:
@@ -79,6 +79,12 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+
+# START_AT=+DURATION in the environment likewise
+if [[ "${START_AT:-}" == +* ]]; then
+  START_AT=$(absolute_instant "$START_AT")
+  export START_AT
+fi
 
 dir=${SHARDS_DIR:-}
 if [[ -z "$dir" ]]; then
