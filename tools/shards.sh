@@ -9,8 +9,9 @@
 #                (default: a new directory shards.XXXXXX under ${TMPDIR:-/tmp}, printed)
 #
 # `--start-at +DURATION` (or START_AT=+DURATION) is turned into one RFC 3339 instant here, so
-# that every shard waits for the same moment (each process would otherwise count from its own start). SIGINT/SIGTERM are
-# passed on to every shard (each drains and writes its summary), as Kubernetes does with pods.
+# that every shard waits for the same moment (each process would otherwise count from its own
+# start). SIGINT/SIGTERM are passed on to every shard (each drains and writes its summary), as
+# Kubernetes does with pods.
 #
 # Exit code: the merge's when every shard exited 0; otherwise the largest shard exit code (1:
 # thresholds failed, 2: usage/config, 3: runtime, 130: interrupted). A shard without a summary is
