@@ -128,12 +128,7 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
 }
 
 int generate_command(const GenerateOptions& options) {
-  const auto targets = config::effective_targets(options.settings);
-  if (options.settings.randomize_visitor_countries && !targets.targets.empty() &&
-      targets.targets.front().token_auth.empty()) {
-    std::cerr << fmt::format("trafficinator: warning: target '{}' has no token_auth: visitor IPs (cip) are not sent\n",
-                             targets.targets.front().name);
-  }
+  // Without a token no cip is written; config::load warned about it once.
   GenerateTotals totals;
   if (options.output.empty()) {
     totals = write_generated(options, std::cout);

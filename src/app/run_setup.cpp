@@ -70,7 +70,7 @@ private:
 
 } // namespace
 
-RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
+RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
   RunSetup setup;
   setup.seed_given = settings.seed.has_value();
   setup.seed = settings.seed.value_or(random_seed());
@@ -81,15 +81,10 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
   }
   const auto targets = config::effective_targets(settings);
   setup.strategy = targets.strategy;
-  bool warned = false;
+  // A target without a token gets no cip; config::load warned about it once.
   for (const auto& t : targets.targets) {
     TargetContext context{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header};
     context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
-    if (settings.randomize_visitor_countries && t.token_auth.empty() && t.enabled && !warned) {
-      log_line(fmt::format("warning: target '{}' has no token_auth: visitor IPs (cip) are not sent, "
-                           "Matomo would reject them", t.name), clock);
-      warned = true;
-    }
     setup.targets.push_back(std::move(context));
   }
   setup.router = std::make_unique<routing::Router>(targets);

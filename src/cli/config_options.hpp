@@ -26,6 +26,13 @@ struct SettingFlag {
 /// The delivery flags of run/generate/replay, in --help order.
 const std::vector<SettingFlag>& delivery_flags();
 
+/// The single-target flags (--url, --site-id, --token-file), in --help order ("Target" group).
+const std::vector<SettingFlag>& target_flags();
+
+/// Parses --rate's VISITS/s ("2", "2/s", "90/min", "500/h", "20000/d") into visits per day;
+/// throws tf::Error (usage) otherwise.
+double parse_rate(std::string_view text);
+
 struct ConfigOptions {
   std::string preset;
   std::vector<std::string> env_files;
@@ -36,13 +43,15 @@ struct ConfigOptions {
   std::map<std::string, std::string> values;  ///< by flag: the flags given, with their values
   std::map<std::string, bool> switches;       ///< by flag
   std::vector<config::FlagValue> extra;       ///< set by subcommand options (e.g. --backfill)
+  std::string rate;                           ///< --rate VISITS/s; empty: not given
+  bool replay = false;                        ///< replay: no visit-model warnings
 
   /// The layered request for config::load (flags in table order, then `extra`).
   config::LoadRequest request() const;
 };
 
-/// Adds --preset, --env-file, --targets, --seed, --show-config, --show-secrets and the delivery
-/// flags to `app`. `with_seed` false leaves out --seed (replay).
+/// Adds --preset, --env-file, --targets, --seed, --show-config, --show-secrets, the target flags,
+/// --rate and the delivery flags to `app`. `with_seed` false (replay) leaves out --seed and --rate.
 void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed = true);
 
 /// Parses "K/N" (0 ≤ K < N); throws tf::Error (usage) otherwise.

@@ -72,6 +72,7 @@ void add_replay(CLI::App& app, Action& action) {
   auto state = std::make_shared<ReplayState>();
   CLI::App* sub = app.add_subcommand("replay", "Resend the hits of a dead-letter file, visit by visit, in order");
   sub->add_option("FILE", state->file, "Dead-letter file (NDJSON) written by run --dead-letter")->required();
+  state->config.replay = true;
   add_config_options(*sub, state->config, false);
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
@@ -79,8 +80,10 @@ void add_replay(CLI::App& app, Action& action) {
 }
 
 void add_presets(CLI::App& app, Action& action) {
-  CLI::App* sub = app.add_subcommand("presets", "List the built-in presets and the values they set");
-  sub->callback([&action] { action = [] { return app::presets_command(std::cout); }; });
+  auto name = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("presets", "List the built-in presets (purpose, visits/day, visits/s); with NAME, every value it sets");
+  sub->add_option("NAME", *name, "A built-in preset: print every value it sets");
+  sub->callback([name, &action] { action = [name] { return app::presets_command(std::cout, *name); }; });
 }
 
 void add_merge(CLI::App& app, Action& action) {
