@@ -222,6 +222,14 @@ void BackfillRun::configure(engine::EngineConfig& config) const {
   config.rolling_cap_per_day = 0;
 }
 
+std::uint64_t BackfillRun::planned_visits() const {
+  std::uint64_t total = 0;
+  for (const auto& day : days()) {
+    total += day.planned;
+  }
+  return total;
+}
+
 void BackfillRun::print_banner() const {
   const auto& s = m_options.settings;
   const std::string checkpoint =

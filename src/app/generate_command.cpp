@@ -14,6 +14,7 @@
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace tf::app {
 namespace {
@@ -142,8 +143,11 @@ int generate_command(const GenerateOptions& options) {
       throw Error(fmt::format("--output: write to '{}' failed", options.output), ExitCode::runtime);
     }
   }
-  std::cerr << fmt::format("generate: {} visits, {} hits, seed {}{}\n", totals.visits, totals.hits, totals.seed,
-                           totals.seed_given ? "" : " (random)");
+  logging::diagnostic(logging::Level::info, std::chrono::system_clock::now(),
+                      fmt::format("generate: {} visits, {} hits, seed {}{}", totals.visits, totals.hits, totals.seed,
+                                  totals.seed_given ? "" : " (random)"),
+                      {{"visits", std::to_string(totals.visits), true}, {"hits", std::to_string(totals.hits), true},
+                       {"seed", std::to_string(totals.seed), true}});
   return static_cast<int>(ExitCode::success);
 }
 

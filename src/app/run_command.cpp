@@ -112,7 +112,10 @@ int run_command(const RunOptions& raw_options) {
     return static_cast<int>(ExitCode::interrupted);
   }
 
-  Reporter reporter(reporter_options(options), snapshot, clock);
+  auto reporting = reporter_options(options);
+  reporting.bound.visits = backfill ? backfill->planned_visits() : static_cast<std::uint64_t>(config.max_arrivals.value_or(0));
+  reporting.bound.duration = config.duration.value_or(Millis{0});
+  Reporter reporter(reporting, snapshot, clock);
   reporter.start();
   const auto result = engine->run();
   reporter.stop();

@@ -1,6 +1,7 @@
 #include "app/signals.hpp"
 
 #include <csignal>
+#include <ctime>
 
 namespace tf::app {
 namespace {
@@ -10,7 +11,24 @@ std::atomic<bool> g_table_requested{false};
 SignalHooks g_hooks;
 struct sigaction g_old_int, g_old_term, g_old_usr1;
 
+/// Signals within this time of the first count as one request: Ctrl-C under `timeout` delivers
+/// SIGINT from the terminal and again from `timeout`, which forwards it (to the child and to its
+/// process group), microseconds apart. A person's second Ctrl-C comes later.
+constexpr long long k_same_request_ns = 300'000'000;
+std::atomic<long long> g_first_stop_ns{0};
+
+long long monotonic_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  return static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec;
+}
+
 extern "C" void on_stop_signal(int) {
+  const long long now = monotonic_ns();
+  long long first = 0;
+  if (!g_first_stop_ns.compare_exchange_strong(first, now) && now - first < k_same_request_ns) {
+    return;  // the same request, delivered twice
+  }
   const int n = g_stop_requests.fetch_add(1) + 1;
   if (n == 1 && g_hooks.stop != nullptr) {
     g_hooks.stop(g_hooks.context);
@@ -36,6 +54,7 @@ void install(int signo, void (*handler)(int), struct sigaction* old) {
 SignalScope::SignalScope(SignalHooks hooks) {
   g_hooks = hooks;
   g_stop_requests.store(0);
+  g_first_stop_ns.store(0);
   g_table_requested.store(false);
   install(SIGINT, on_stop_signal, &g_old_int);
   install(SIGTERM, on_stop_signal, &g_old_term);

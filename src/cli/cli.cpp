@@ -8,6 +8,7 @@
 #include "cli/subcommands.hpp"
 #include "cli/suggest.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace tf::cli {
 namespace {
@@ -32,10 +33,14 @@ void add_help(CLI::App& app, Action& action) {
   });
 }
 
-int usage_error(const std::string& message) {
-  std::cerr << "trafficinator: error: " << message << '\n';
-  return static_cast<int>(ExitCode::usage);
+/// `trafficinator: error: MESSAGE` (a JSON record with --log-format json); returns `code`.
+int report_error(const std::string& message, ExitCode code) {
+  logging::diagnostic(logging::Level::error, std::chrono::system_clock::now(), "error: " + message,
+                      {{"exit_code", std::to_string(static_cast<int>(code)), true}}, message);
+  return static_cast<int>(code);
 }
+
+int usage_error(const std::string& message) { return report_error(message, ExitCode::usage); }
 
 } // namespace
 
@@ -70,8 +75,7 @@ int main(int argc, char** argv) {
   try {
     return action ? action() : 0;
   } catch (const Error& e) {
-    std::cerr << "trafficinator: error: " << e.what() << '\n';
-    return static_cast<int>(e.code());
+    return report_error(e.what(), e.code());
   }
 }
 

@@ -44,6 +44,13 @@ const std::vector<SettingFlag>& target_flags() {
   return flags;
 }
 
+const std::vector<SettingFlag>& output_flags() {
+  static const std::vector<SettingFlag> flags = {
+    {"--log-format", "LOG_FORMAT"},
+  };
+  return flags;
+}
+
 double parse_rate(std::string_view text) {
   const auto slash = text.find('/');
   const std::string digits(text.substr(0, slash));
@@ -124,6 +131,7 @@ void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
       ->type_name("VISITS/s")->group("Target");
   }
   add_setting_flags(app, options, delivery_flags(), "Delivery");
+  add_setting_flags(app, options, output_flags(), "Output");
 }
 
 config::LoadRequest ConfigOptions::request() const {
@@ -142,6 +150,7 @@ config::LoadRequest ConfigOptions::request() const {
     request.flags.push_back(value);
   }
   push_flag_values(*this, delivery_flags(), request);
+  push_flag_values(*this, output_flags(), request);
   request.flags.insert(request.flags.end(), extra.begin(), extra.end());
   return request;
 }

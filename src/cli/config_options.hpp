@@ -26,6 +26,9 @@ struct SettingFlag {
 /// The delivery flags of run/generate/replay, in --help order.
 const std::vector<SettingFlag>& delivery_flags();
 
+/// The output flags of run/generate/replay (--log-format), in --help order ("Output" group).
+const std::vector<SettingFlag>& output_flags();
+
 /// The single-target flags (--url, --site-id, --token-file), in --help order ("Target" group).
 const std::vector<SettingFlag>& target_flags();
 

@@ -12,6 +12,7 @@
 #include "config/settings_table.hpp"
 #include "config/targets_json.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -270,9 +271,12 @@ Settings Loader::load() {
 Settings load(const LoadRequest& request) {
   Loader loader(request);
   Settings settings = loader.load();
+  logging::configure(logging::parse_level(settings.log_level), logging::parse_format(settings.log_format));
+  const auto now = std::chrono::system_clock::now();
   for (const auto& d : loader.diagnostics().items()) {
     if (d.severity == Severity::warning) {
-      std::cerr << "trafficinator: " << format(d) << '\n';
+      logging::diagnostic(logging::Level::warning, now, format(d),
+                          {{"file", d.file}, {"line", std::to_string(d.line), true}, {"key", d.key}}, d.message);
     }
   }
   if (loader.diagnostics().has_errors()) {

@@ -65,7 +65,8 @@ private:
   void apply_flags();
 };
 
-/// Loads the settings; warnings go to stderr as `trafficinator: FILE:LINE: warning: …`. Throws
+/// Loads the settings and sets the process's log from LOG_LEVEL and LOG_FORMAT; warnings are then
+/// logged (text: `trafficinator: FILE:LINE: warning: …`; hidden by LOG_LEVEL=ERROR). Throws
 /// tf::Error (usage) whose message lists every error, one a line.
 Settings load(const LoadRequest& request);
 

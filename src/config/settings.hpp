@@ -103,6 +103,7 @@ struct Settings {
   std::string start_signal_file = "/app/data/loadgen.start";  // START_SIGNAL_FILE
   double start_check_interval = 2.0;                      // START_CHECK_INTERVAL, seconds
   std::string log_level = "INFO";                         // LOG_LEVEL: DEBUG|INFO|WARNING|ERROR
+  std::string log_format = "text";                        // LOG_FORMAT: text|json
 
   // --- ours: model ---
   std::optional<std::uint64_t> seed;            // SEED / --seed (absent: random, printed)

@@ -67,7 +67,8 @@ const std::vector<KeySpec> k_table = {
   {"AUTO_START", VT::boolean, 0, 0, "", "Start at once; false: wait for START_SIGNAL_FILE", &S::auto_start},
   {"START_SIGNAL_FILE", VT::path, 0, 0, "", "File whose appearance starts a run when AUTO_START=false (deleted when found)", &S::start_signal_file},
   {"START_CHECK_INTERVAL", VT::number, 0.1, 3600, "", "Seconds between checks for START_SIGNAL_FILE", &S::start_check_interval},
-  {"LOG_LEVEL", VT::enumeration, 0, 0, "DEBUG|INFO|WARNING|ERROR", "Least severe log message printed", &S::log_level},
+  {"LOG_LEVEL", VT::enumeration, 0, 0, "DEBUG|INFO|WARNING|ERROR", "Least severe log record printed: ERROR hides warnings, WARNING hides the periodic status records", &S::log_level},
+  {"LOG_FORMAT", VT::enumeration, 0, 0, "text|json", "Log records on stderr as text lines or JSON lines (ts, level, msg and fields) (--log-format)", &S::log_format},
   // --- ours: model ---
   {"SEED", VT::integer, 0, k_u63_max, "", "Seed of the visit model (--seed); unset: random, printed in the summary", &S::seed, false, true},
   {"RETURNING_VISITOR_PROBABILITY", VT::number, 0, 1, "", "Share of visits by a returning visitor from the pool", &S::returning_visitor_probability},

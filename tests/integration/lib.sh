@@ -374,3 +374,19 @@ wait_for_file_line() {
   done
   return 1
 }
+
+# assert_bracket SUMMARY_JSON: the ledger brackets the truth: acked ≤ R ≤ acked + unconfirmed,
+# R = the hits the mock stored (/mock/stats hits_accepted), from the summary's totals (a summary
+# without "unconfirmed" counts it 0). Call while the mock runs.
+assert_bracket() {
+  local s=$1 acked unconfirmed stored
+  acked=$(jv "$s" '.totals.acked')
+  unconfirmed=$(jv "$s" '.totals.unconfirmed // 0')
+  stored=$(mock_stat hits_accepted)
+  if ((acked <= stored && stored <= acked + unconfirmed)); then
+    echo "ok: bracket: acked $acked <= stored $stored <= acked + unconfirmed $((acked + unconfirmed))"
+  else
+    echo "FAIL: bracket: acked $acked, stored $stored, unconfirmed $unconfirmed" >&2
+    TF_FAILURES=$((TF_FAILURES + 1))
+  fi
+}
