@@ -77,12 +77,15 @@ void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view 
       continue;
     }
     const ProbeResult r = probe_target(target, options.probe_timeout, user_agent);
-    if (r.reachable) {
-      out << fmt::format("probe {} ({}): reachable, HTTP {}, {} ms\n", target.name, target.url, r.status, r.latency.count());
-    } else {
-      out << fmt::format("probe {} ({}): unreachable: {} ({} ms)\n", target.name, target.url, r.error, r.latency.count());
-      failed = true;
+    std::string parts = r.site;
+    for (const std::string* part : {&r.token, &r.tls}) {
+      if (!part->empty()) {
+        parts += "; " + *part;
+      }
     }
+    out << fmt::format("probe {} ({}): {}: {}; {} ms\n", target.name, target.url, r.ok ? "ok" : "FAILED", parts,
+                       r.latency.count());
+    failed = failed || !r.ok;
   }
 }
 
@@ -115,6 +118,9 @@ const char* to_string(FileKind kind) {
 
 int validate_command(const ValidateOptions& options, std::ostream& out) {
   bool any_invalid = false;
+  if (options.files.empty() && options.probe) {
+    probe_all(options.targets, options.user_agent, options, out, any_invalid);
+  }
   for (const auto& path : options.files) {
     FileReport report;
     std::string why;

@@ -134,6 +134,12 @@ void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
   add_setting_flags(app, options, output_flags(), "Output");
 }
 
+void add_target_options(CLI::App& app, ConfigOptions& options) {
+  app.add_option("--targets", options.targets, "Targets JSON file (replaces MATOMO_URL and MULTI_TARGET_CONFIG)")
+    ->type_name("FILE")->group("Target");
+  add_setting_flags(app, options, target_flags(), "Target");
+}
+
 config::LoadRequest ConfigOptions::request() const {
   config::LoadRequest request;
   request.preset = preset;

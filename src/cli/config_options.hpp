@@ -57,6 +57,10 @@ struct ConfigOptions {
 /// --rate and the delivery flags to `app`. `with_seed` false (replay) leaves out --seed and --rate.
 void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed = true);
 
+/// Adds --targets and the target flags (--url, --site-id, --token-file) alone: what
+/// `validate --probe` without FILE needs to name the targets.
+void add_target_options(CLI::App& app, ConfigOptions& options);
+
 /// Parses "K/N" (0 ≤ K < N); throws tf::Error (usage) otherwise.
 app::Shard parse_shard(std::string_view text);
 

@@ -6,6 +6,7 @@
 
 #include "app/presets_command.hpp"
 #include "app/validate_command.hpp"
+#include "config/loader.hpp"
 #include "cli/config_options.hpp"
 #include "cli/subcommands.hpp"
 #include "util/error.hpp"
@@ -15,6 +16,7 @@ namespace tf::cli {
 namespace {
 
 struct ValidateState {
+  ConfigOptions config;  ///< the targets of --probe without FILE
   std::vector<std::string> files;
   bool probe = false;
   std::string probe_timeout = "5s";
@@ -41,6 +43,20 @@ int validate(const ValidateState& state) {
     throw Error(fmt::format("--probe-timeout: expected a duration such as 500ms or 5s, found \"{}\"", state.probe_timeout));
   }
   options.probe_timeout = *timeout;
+  if (state.files.empty()) {
+    if (!state.probe) {
+      throw Error("validate: expected FILE... to check, or --probe to probe the targets of the environment and flags");
+    }
+    config::LoadRequest request = state.config.request();
+    request.check_files = false;
+    request.generates_visits = false;
+    const auto settings = config::load(request);
+    options.targets = config::effective_targets(settings).targets;
+    options.user_agent = settings.user_agent_header;
+  } else if (!state.config.values.empty() || !state.config.targets.empty()) {
+    throw Error("validate: --url, --site-id, --token-file and --targets name the targets to probe without FILE; "
+                "with FILE, the file names them");
+  }
   return app::validate_command(options, std::cout);
 }
 
@@ -62,9 +78,10 @@ int replay(const ReplayState& state) {
 void add_validate(CLI::App& app, Action& action) {
   auto state = std::make_shared<ValidateState>();
   CLI::App* sub = app.add_subcommand("validate", "Check .env files, targets JSON, funnels JSON and URL catalogues; exit 0 valid, 1 invalid");
-  sub->add_option("FILE", state->files, "Files to check (the kind is told by content)")->required();
-  sub->add_flag("--probe", state->probe, "Ask each target whether it answers (a GET without rec=1: Matomo records nothing)");
-  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION");
+  sub->add_option("FILE", state->files, "Files to check (the kind is told by content); none with --probe: the targets of the environment and flags");
+  sub->add_flag("--probe", state->probe, "Ask each target whether its site and token are accepted (a bot hit: Matomo records nothing)")->group("Probe");
+  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION")->group("Probe");
+  add_target_options(*sub, state->config);
   sub->callback([state, &action] { action = [state] { return validate(*state); }; });
 }
 
