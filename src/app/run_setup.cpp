@@ -39,10 +39,26 @@ metrics::BreakerState to_metrics(engine::BreakerState state) {
   return metrics::BreakerState::closed;
 }
 
-/// Dry run: every request "answered" 204 at once, nothing sent.
+/// `body` with the value of token_auth replaced by *** (form `token_auth=…` and bulk JSON
+/// `"token_auth":"…"`).
+std::string redact_token(std::string body) {
+  for (const std::string_view key : {std::string_view("token_auth="), std::string_view("\"token_auth\":\"")}) {
+    for (auto at = body.find(key); at != std::string::npos; at = body.find(key, at + 1)) {
+      const auto start = at + key.size();
+      const auto end = body.find(key.front() == '"' ? '"' : '&', start);
+      body.replace(start, (end == std::string::npos ? body.size() : end) - start, "***");
+    }
+  }
+  return body;
+}
+
+/// Dry run: every request "answered" 204 at once, nothing sent; each request is printed to
+/// stdout instead, one line: `POST URL BODY` (tokens as ***).
 class DryRunTransport final : public engine::Transport {
 public:
-  void start(std::uint64_t token, engine::HttpRequest&) override {
+  void start(std::uint64_t token, engine::HttpRequest& request) override {
+    const std::string line = fmt::format("{} {} {}\n", request.post ? "POST" : "GET", request.url, redact_token(request.body));
+    std::fwrite(line.data(), 1, line.size(), stdout);
     engine::Completion c;
     c.token = token;
     c.result.status = 204;
@@ -142,8 +158,14 @@ metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& opt
   run.seed = setup.seed;
   run.started = clock.system_now();
   run.threads = static_cast<unsigned>(std::max(1, options.settings.threads));
-  run.requested_visit_rate =
-      options.settings.target_visits_per_day / 86400.0 * options.settings.speed / options.shard.count;
+  // Mirror starts one visit per enabled target at each arrival: that many visits are requested.
+  std::size_t per_arrival = 1;
+  if (setup.strategy == config::Strategy::mirror) {
+    const auto targets = config::effective_targets(options.settings).targets;
+    per_arrival = static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.enabled; }));
+  }
+  run.requested_visit_rate = options.settings.target_visits_per_day / 86400.0 * options.settings.speed /
+                             options.shard.count * static_cast<double>(per_arrival);
   return run;
 }
 
@@ -234,7 +256,7 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
                        setup.seed_given ? "" : " (random)", config.arrivals_per_second,
                        config.max_flows_in_progress,
                        config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"),
-                       targets, config::to_string(setup.strategy), options.dry_run ? "; DRY RUN: nothing is sent" : ""),
+                       targets, config::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
            clock);
 }
 

@@ -109,7 +109,8 @@ void push_flag_values(const ConfigOptions& options, const std::vector<SettingFla
 
 } // namespace
 
-void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
+void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set) {
+  const bool with_seed = set.visits;
   app.add_option("--preset", options.preset, "Built-in preset (light, medium, heavy, extreme, smoke) or a .env file")
     ->type_name("NAME|FILE")->group("Configuration");
   app.add_option("--env-file", options.env_files, "A .env file applied over the preset (repeatable, in order)")
@@ -130,7 +131,9 @@ void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
                                            "whose preset value it replaces")
       ->type_name("VISITS/s")->group("Target");
   }
-  add_setting_flags(app, options, delivery_flags(), "Delivery");
+  if (set.delivery) {
+    add_setting_flags(app, options, delivery_flags(), "Delivery");
+  }
   add_setting_flags(app, options, output_flags(), "Output");
 }
 

@@ -53,9 +53,15 @@ struct ConfigOptions {
   config::LoadRequest request() const;
 };
 
-/// Adds --preset, --env-file, --targets, --seed, --show-config, --show-secrets, the target flags,
-/// --rate and the delivery flags to `app`. `with_seed` false (replay) leaves out --seed and --rate.
-void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed = true);
+/// Which option groups a subcommand takes: each takes only the options that apply to it.
+struct OptionSet {
+  bool visits = true;    ///< --seed and --rate (not replay: its visits come from the file)
+  bool delivery = true;  ///< the delivery flags (not generate: it sends nothing)
+};
+
+/// Adds --preset, --env-file, --targets, --show-config, --show-secrets, the target flags, the
+/// output flags and, as `set` says, --seed, --rate and the delivery flags to `app`.
+void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set = {});
 
 /// Adds --targets and the target flags (--url, --site-id, --token-file) alone: what
 /// `validate --probe` without FILE needs to name the targets.

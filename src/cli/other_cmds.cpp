@@ -90,7 +90,7 @@ void add_replay(CLI::App& app, Action& action) {
   CLI::App* sub = app.add_subcommand("replay", "Resend the hits of a dead-letter file, visit by visit, in order");
   sub->add_option("FILE", state->file, "Dead-letter file (NDJSON) written by run --dead-letter")->required();
   state->config.replay = true;
-  add_config_options(*sub, state->config, false);
+  add_config_options(*sub, state->config, OptionSet{.visits = false});
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
   sub->callback([state, &action] { action = [state] { return replay(*state); }; });

@@ -49,6 +49,19 @@ public:
   }
 
   void backfill_window(date::sys_days today);
+  /// HTTP2 is HTTP/2 over TLS: every enabled target must be https://.
+  void http2_targets() {
+    if (!m_s.http2) {
+      return;
+    }
+    for (const auto& t : effective_targets(m_s).targets) {
+      if (t.enabled && t.url.rfind("http://", 0) == 0) {
+        error("HTTP2", fmt::format("expected https:// targets (HTTP/2 over TLS; cleartext h2c is not offered), found {} (target \"{}\")",
+                                   t.url, t.name));
+        return;
+      }
+    }
+  }
   void tokens(bool generates_visits);
   /// A value sent as an HTTP header line: printable, no CR/LF or other control characters.
   void header_value(const std::string& key, const std::string& value) {
@@ -174,6 +187,7 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
                 static_cast<double>(s.backfill_max_visits_total));
   rules.backfill_window(today ? *today : today_in(s.timezone));
   rules.tokens(generates_visits);
+  rules.http2_targets();
   rules.header_value("USER_AGENT_HEADER", s.user_agent_header);
 }
 
