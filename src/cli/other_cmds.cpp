@@ -79,8 +79,8 @@ void add_validate(CLI::App& app, Action& action) {
   auto state = std::make_shared<ValidateState>();
   CLI::App* sub = app.add_subcommand("validate", "Check .env files, targets JSON, funnels JSON and URL catalogues; exit 0 valid, 1 invalid");
   sub->add_option("FILE", state->files, "Files to check (the kind is told by content); none with --probe: the targets of the environment and flags");
-  sub->add_flag("--probe", state->probe, "Ask each target whether its site and token are accepted (a bot hit: Matomo records nothing)")->group("Probe");
-  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION")->group("Probe");
+  sub->add_flag("--probe", state->probe, "Ask each target whether its site and token are accepted (a bot hit: Matomo records nothing)")->group("Validate");
+  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION")->group("Validate");
   add_target_options(*sub, state->config);
   sub->callback([state, &action] { action = [state] { return validate(*state); }; });
 }
@@ -107,7 +107,7 @@ void add_merge(CLI::App& app, Action& action) {
   auto state = std::make_shared<MergeState>();
   CLI::App* sub = app.add_subcommand("merge", "Add up JSON summaries of shards into one table and one JSON summary");
   sub->add_option("FILE", state->files, "JSON summaries written by run --summary-json")->required();
-  sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE");
+  sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE")->group("Output");
   sub->callback([state, &action] { action = [state] { return app::merge_command(state->files, state->summary_json); }; });
 }
 
