@@ -9,9 +9,10 @@
 namespace tf::cli {
 namespace {
 
-std::vector<std::string> subcommand_names(const CLI::App& app) {
+/// The subcommands' names; `visible_only`: without hidden ones (an empty group).
+std::vector<std::string> subcommand_names(const CLI::App& app, bool visible_only = false) {
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+  for (const CLI::App* sub : app.get_subcommands([&](const CLI::App* s) { return !visible_only || !s->get_group().empty(); })) {
     names.push_back(sub->get_name());
   }
   return names;
@@ -43,7 +44,8 @@ std::optional<std::string> unknown_command(const CLI::App& app, const std::vecto
   if (std::find(names.begin(), names.end(), word) != names.end()) {
     return std::nullopt;
   }
-  return fmt::format("unknown command \"{}\"{} (commands: {})", word, hint(word, names), fmt::join(names, ", "));
+  const auto visible = subcommand_names(app, true);
+  return fmt::format("unknown command \"{}\"{} (commands: {})", word, hint(word, visible), fmt::join(visible, ", "));
 }
 
 std::optional<std::string> unknown_option(const CLI::App& app, const std::vector<std::string>& args) {
