@@ -46,7 +46,8 @@ struct Rates {
   double hits_per_s = 0;    ///< hits finished (acked + dead-lettered) per second
 };
 /// Rates over the interval between `previous` and `now` (their elapsed times); when the
-/// interval is empty, the averages over the whole run.
+/// interval is empty, the averages over the whole run. An interval without a new visit shows
+/// the run's average visit rate (a slow rate starts none in most intervals).
 Rates rates_between(const metrics::Snapshot& previous, const metrics::Snapshot& now) noexcept;
 
 /// What bounds a run, for % done and ETA; 0 = no such bound.

@@ -53,7 +53,13 @@ Rates rates_between(const metrics::Snapshot& previous, const metrics::Snapshot& 
   const double interval = seconds(now.elapsed - previous.elapsed);
   if (interval > 0) {
     const Totals before = count(previous);
-    return {static_cast<double>(after.visits - std::min(after.visits, before.visits)) / interval,
+    const auto new_visits = after.visits - std::min(after.visits, before.visits);
+    const double whole = seconds(now.elapsed);
+    // A slow rate (medium: 0.116 visits/s) starts no visit in most intervals: show the run's
+    // average then, not 0.0.
+    const double visits_per_s = new_visits == 0 && whole > 0 ? static_cast<double>(after.visits) / whole
+                                                             : static_cast<double>(new_visits) / interval;
+    return {visits_per_s,
             static_cast<double>(after.finished_hits - std::min(after.finished_hits, before.finished_hits)) /
                 interval};
   }

@@ -164,6 +164,9 @@ TEST_CASE("progress: the nearer of the visits and duration bounds, with an ETA",
   CHECK(by_time->done == Approx(0.5));
   CHECK(by_time->eta == std::optional<std::chrono::milliseconds>(10s));
   CHECK(tf::report::format_rate(0.116) == "0.12");
+  RunMetrics later = now;
+  later.elapsed = 11s;  // no visit in the last second: the run's average, not 0
+  CHECK(tf::report::rates_between(now, later).visits_per_s == Approx(25.0 / 11));
   CHECK(tf::report::format_rate(0) == "0.0");
   CHECK(tf::report::format_rate(12.34) == "12.3");
 }
