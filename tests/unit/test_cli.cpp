@@ -110,7 +110,7 @@ TEST_CASE("exit codes: --version 0, unknown option 2, no subcommand 2, bad prese
   CHECK(run_cli({"validate", TF_TEST_DATA_DIR "/config/invalid.env"}) == 1);
 }
 
-TEST_CASE("--rate takes visits per second, or a count per min, h or d", "[cli]") {
+TEST_CASE("the rate flag takes visits per second, or a count per min, h or d", "[cli]") {
   CHECK(parse_rate("2") == 172800);
   CHECK(parse_rate("0.5/s") == 43200);
   CHECK(parse_rate("90/min") == 129600);

@@ -27,7 +27,7 @@ Settings load_bare(std::vector<FlagValue> flags, std::map<std::string, std::stri
 
 } // namespace
 
-TEST_CASE("--bulk without CONCURRENCY sizes CONCURRENCY and MAX_IN_FLIGHT by a rule with its origin", "[config]") {
+TEST_CASE("BULK without CONCURRENCY sizes CONCURRENCY and MAX_IN_FLIGHT by a rule with its origin", "[config]") {
   const Settings s = load_bare({{"BULK", "100", "--bulk"}});
   CHECK(s.concurrency == 500);
   CHECK(s.max_in_flight == 50);
@@ -87,7 +87,7 @@ TEST_CASE("MATOMO_TOKEN_AUTH_FILE sets the token from a file at its own layer, w
   std::filesystem::remove(path);
 }
 
-TEST_CASE("--rate replaces a preset's TARGET_VISITS_PER_DAY and conflicts with the user's own", "[config]") {
+TEST_CASE("the rate flag replaces a preset's TARGET_VISITS_PER_DAY and conflicts with the user's own", "[config]") {
   FlagValue rate{"TARGET_VISITS_PER_DAY", "172800", "--rate"};
   rate.alternative = true;
   LoadRequest with_preset = bare_request({rate});
