@@ -375,18 +375,13 @@ wait_for_file_line() {
   return 1
 }
 
-# assert_bracket SUMMARY_JSON: the ledger brackets the truth: acked ≤ R ≤ acked + unconfirmed,
-# R = the hits the mock stored (/mock/stats hits_accepted), from the summary's totals (a summary
-# without "unconfirmed" counts it 0). Call while the mock runs.
+# assert_bracket SUMMARY_JSON: the ledger brackets the truth, acked ≤ R ≤ acked + unconfirmed,
+# where R = hits the mock stored (/mock/stats hits_accepted) and acked, unconfirmed come from the
+# summary's totals (unconfirmed 0 when the summary has none).
 assert_bracket() {
-  local s=$1 acked unconfirmed stored
-  acked=$(jv "$s" '.totals.acked')
-  unconfirmed=$(jv "$s" '.totals.unconfirmed // 0')
+  local s=$1 n=${1##*/} acked unconfirmed stored
+  read -r acked unconfirmed < <(jq -r '[.totals.acked, (.totals.unconfirmed // 0)] | @tsv' "$s")
   stored=$(mock_stat hits_accepted)
-  if ((acked <= stored && stored <= acked + unconfirmed)); then
-    echo "ok: bracket: acked $acked <= stored $stored <= acked + unconfirmed $((acked + unconfirmed))"
-  else
-    echo "FAIL: bracket: acked $acked, stored $stored, unconfirmed $unconfirmed" >&2
-    TF_FAILURES=$((TF_FAILURES + 1))
-  fi
+  check "$n: acked ≤ stored ≤ acked + unconfirmed ($acked ≤ $stored ≤ $acked + $unconfirmed)" "yes" \
+    "$( ((acked <= stored && stored <= acked + unconfirmed)) && echo yes || echo no)"
 }
