@@ -14,7 +14,6 @@
 namespace tf::app {
 namespace {
 
-constexpr int k_default_bulk = 100;
 /// "As fast as possible": a visit rate no loop reaches; CONCURRENCY is the limit.
 constexpr double k_unlimited_visits_per_second = 1e6;
 constexpr std::chrono::milliseconds k_save_every{250};
@@ -22,8 +21,6 @@ constexpr std::chrono::milliseconds k_save_every{250};
 std::int64_t unix_ms(SysTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
-
-bool set_by_user(const config::Settings& s, const char* key) { return s.origins.count(key) > 0; }
 
 /// The visit without its first `sent` hits (delivered by an earlier run): the same start and
 /// timeline, so the rest continues the visit Matomo already has.
@@ -80,12 +77,6 @@ RunOptions backfill_run_options(const RunOptions& options) {
     }
   } else {
     s.seed = backfill_seed(s);
-  }
-  if (!set_by_user(s, "BULK")) {
-    s.bulk = k_default_bulk;
-  }
-  if (!set_by_user(s, "CONCURRENCY")) {
-    s.concurrency = std::max(s.concurrency, 2 * s.bulk);
   }
   return out;
 }
@@ -229,6 +220,14 @@ BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, RunObserver
 void BackfillRun::configure(engine::EngineConfig& config) const {
   config.arrivals_per_second = backfill_arrival_rate(m_options.settings, m_options.shard);
   config.rolling_cap_per_day = 0;
+}
+
+std::uint64_t BackfillRun::planned_visits() const {
+  std::uint64_t total = 0;
+  for (const auto& day : days()) {
+    total += day.planned;
+  }
+  return total;
 }
 
 void BackfillRun::print_banner() const {

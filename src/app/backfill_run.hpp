@@ -128,6 +128,8 @@ public:
   /// Saves the checkpoint and logs the incomplete days; true when every visit is complete.
   bool finish();
   std::vector<BackfillDayStatus> days() const;
+  /// Visits of this shard over the whole window (the bound of its % done).
+  std::uint64_t planned_visits() const;
   /// The "backfill" object of the JSON summary.
   nlohmann::json summary() const;
   /// Adds summary() to an existing JSON summary file (atomically).

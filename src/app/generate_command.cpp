@@ -14,6 +14,7 @@
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace tf::app {
 namespace {
@@ -128,12 +129,7 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
 }
 
 int generate_command(const GenerateOptions& options) {
-  const auto targets = config::effective_targets(options.settings);
-  if (options.settings.randomize_visitor_countries && !targets.targets.empty() &&
-      targets.targets.front().token_auth.empty()) {
-    std::cerr << fmt::format("trafficinator: warning: target '{}' has no token_auth: visitor IPs (cip) are not sent\n",
-                             targets.targets.front().name);
-  }
+  // Without a token no cip is written; config::load warned about it once.
   GenerateTotals totals;
   if (options.output.empty()) {
     totals = write_generated(options, std::cout);
@@ -147,8 +143,11 @@ int generate_command(const GenerateOptions& options) {
       throw Error(fmt::format("--output: write to '{}' failed", options.output), ExitCode::runtime);
     }
   }
-  std::cerr << fmt::format("generate: {} visits, {} hits, seed {}{}\n", totals.visits, totals.hits, totals.seed,
-                           totals.seed_given ? "" : " (random)");
+  logging::diagnostic(logging::Level::info, std::chrono::system_clock::now(),
+                      fmt::format("generate: {} visits, {} hits, seed {}{}", totals.visits, totals.hits, totals.seed,
+                                  totals.seed_given ? "" : " (random)"),
+                      {{"visits", std::to_string(totals.visits), true}, {"hits", std::to_string(totals.hits), true},
+                       {"seed", std::to_string(totals.seed), true}});
   return static_cast<int>(ExitCode::success);
 }
 

@@ -2,55 +2,98 @@
 
 #include <algorithm>
 #include <map>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "config/diagnostic.hpp"
 #include "config/loader.hpp"
 #include "config/settings_table.hpp"
+#include "util/error.hpp"
 
 namespace tf::app {
+namespace {
 
-int presets_command(std::ostream& out) {
+struct Preset {
+  std::string name;
+  std::string purpose;
+  config::Settings settings;
+};
+
+/// The text after `: ` on the preset file's first line (`# trafficinator preset "NAME": purpose`).
+std::string purpose_of(const std::string& text) {
+  const std::string first = text.substr(0, text.find('\n'));
+  const auto colon = first.find("\": ");
+  return colon == std::string::npos ? "" : first.substr(colon + 3);
+}
+
+Preset load_preset(const std::string& name) {
+  config::LoadRequest request;
+  request.preset = name;
+  request.environment = std::map<std::string, std::string>{};
+  request.check_files = false;
+  config::Loader loader(request);
+  return Preset{name, purpose_of(config::builtin_preset(name).value_or("")), loader.load()};
+}
+
+std::vector<std::string> ordered_names() {
   auto names = config::builtin_preset_names();
   const std::vector<std::string> k_order = {"light", "medium", "heavy", "extreme", "smoke"};
-  const auto rank = [&](const std::string& name) {
-    return std::find(k_order.begin(), k_order.end(), name) - k_order.begin();
-  };
+  const auto rank = [&](const std::string& name) { return std::find(k_order.begin(), k_order.end(), name) - k_order.begin(); };
   std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
-  std::vector<config::Settings> presets;
-  for (const auto& name : names) {
-    config::LoadRequest request;
-    request.preset = name;
-    request.environment = std::map<std::string, std::string>{};
-    request.check_files = false;
-    config::Loader loader(request);
-    presets.push_back(loader.load());
+  return names;
+}
+
+/// Visits per second with enough digits to tell 0.116 from 0.
+std::string per_second(double per_day) {
+  const double rate = per_day / 86400.0;
+  return rate >= 10 ? fmt::format("{:.1f}", rate) : fmt::format("{:.3g}", rate);
+}
+
+void print_list(std::ostream& out) {
+  out << fmt::format("{:<8}  {:>10}  {:>8}  {}\n", "PRESET", "VISITS/DAY", "VISITS/S", "PURPOSE");
+  for (const auto& name : ordered_names()) {
+    const Preset preset = load_preset(name);
+    const double per_day = preset.settings.target_visits_per_day;
+    out << fmt::format("{:<8}  {:>10}  {:>8}  {}\n", name, fmt::format("{:.0f}", per_day), per_second(per_day), preset.purpose);
   }
-  std::size_t key_width = 3;
-  std::vector<std::string> keys;
+  out << "\nValues of one preset: trafficinator presets NAME. Use: trafficinator run --preset NAME "
+         "(--rate VISITS/s overrides its rate)\n";
+}
+
+void print_one(std::ostream& out, const Preset& preset) {
+  out << fmt::format("preset {}: {}\n", preset.name, preset.purpose);
+  std::vector<std::pair<int, std::string>> rows;
   for (const auto& spec : config::settings_table()) {
     const std::string key(spec.name);
-    if (std::any_of(presets.begin(), presets.end(), [&](const auto& s) { return s.origins.count(key) > 0; })) {
-      keys.push_back(key);
-      key_width = std::max(key_width, key.size());
+    const auto it = preset.settings.origins.find(key);
+    if (it != preset.settings.origins.end() && it->second.layer == config::Layer::preset) {
+      rows.emplace_back(it->second.line, fmt::format("{}={}", key, config::format_value(spec, preset.settings)));
     }
   }
-  constexpr std::size_t k_column = 10;
-  out << fmt::format("{:<{}}", "KEY", key_width);
-  for (const auto& name : names) {
-    out << fmt::format("  {:>{}}", name, k_column);
+  std::sort(rows.begin(), rows.end());
+  for (const auto& row : rows) {
+    out << row.second << '\n';
   }
-  out << '\n';
-  for (const auto& key : keys) {
-    const auto* spec = config::find_key(key);
-    out << fmt::format("{:<{}}", key, key_width);
-    for (const auto& settings : presets) {
-      const bool set = settings.origins.count(key) > 0;
-      out << fmt::format("  {:>{}}", set ? config::format_value(*spec, settings) : "-", k_column);
-    }
-    out << '\n';
+  out << fmt::format("(visits/s: {}; every other key keeps its default: trafficinator run --preset {} --show-config)\n",
+                     per_second(preset.settings.target_visits_per_day), preset.name);
+}
+
+} // namespace
+
+int presets_command(std::ostream& out, const std::string& name) {
+  if (name.empty()) {
+    print_list(out);
+    return 0;
   }
-  out << "\n'-': not set by the preset (the default applies). Use: trafficinator run --preset NAME\n";
+  const auto names = ordered_names();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    const std::string hint = config::closest_match(name, names);
+    throw Error(fmt::format("presets: unknown preset \"{}\"{}; built-in presets: {}", name,
+                            hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint), fmt::join(names, ", ")),
+                ExitCode::usage);
+  }
+  print_one(out, load_preset(name));
   return 0;
 }
 

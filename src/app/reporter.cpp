@@ -1,14 +1,33 @@
 #include "app/reporter.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <cstdio>
+
+#include <fmt/format.h>
 
 #include "app/run_observer.hpp"
 #include "app/signals.hpp"
-#include "report/health_table.hpp"
 #include "report/prometheus.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace tf::app {
+namespace {
+
+constexpr const char* k_clear_line = "\r\033[K";
+
+/// Columns of the terminal on stderr; 80 when unknown.
+std::size_t terminal_width() {
+  winsize size{};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  return 80;
+}
+
+} // namespace
 
 Reporter::Reporter(ReporterOptions options, std::function<metrics::Snapshot()> snapshot, const Clock& clock)
   : m_options(std::move(options)), m_snapshot(std::move(snapshot)), m_clock(clock) {}
@@ -30,7 +49,9 @@ void Reporter::stop() {
   if (m_thread.joinable()) {
     m_thread.join();
     if (m_options.live) {
-      std::fputs("\r\033[K", stderr);
+      logging::set_live_line(false);
+      std::fputs(k_clear_line, stderr);
+      std::fflush(stderr);
     }
   }
 }
@@ -51,11 +72,36 @@ void Reporter::loop() {
   }
 }
 
+void Reporter::print_table() {
+  if (m_options.live) {
+    std::fputs(k_clear_line, stderr);  // the table starts on a fresh line, not after the status
+    std::fflush(stderr);
+  }
+  const auto table = report::render_health_table(m_snapshot(), m_options.color);
+  std::fwrite(table.data(), 1, table.size(), stdout);
+  std::fflush(stdout);
+}
+
+void Reporter::report(const metrics::Snapshot& previous, const metrics::Snapshot& current) {
+  if (m_options.live) {
+    const auto line = k_clear_line + report::render_status_line(previous, current, m_options.color, terminal_width(),
+                                                                 m_options.bound);
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
+    logging::set_live_line(true);
+  } else if (logging::format() == logging::Format::json) {
+    logging::write(logging::Level::info, m_clock.system_now(), "status",
+                   report::status_fields(previous, current, m_options.bound));
+  } else {
+    logging::write_line(logging::Level::info,
+                        report::render_log_line(previous, current, m_clock.system_now(), m_options.bound));
+  }
+}
+
 void Reporter::tick(metrics::Snapshot& previous, SteadyTime& last_log) {
   if (SignalScope::take_table_request()) {
-    const auto table = report::render_health_table(m_snapshot(), m_options.color);
-    std::fwrite(table.data(), 1, table.size(), stdout);
-    std::fflush(stdout);
+    print_table();
+    last_log = SteadyTime{};  // redraw the status line at once, below the table
   }
   const auto now = m_clock.steady_now();
   const auto period = m_options.live ? Millis{1000} : m_options.interval;
@@ -64,14 +110,7 @@ void Reporter::tick(metrics::Snapshot& previous, SteadyTime& last_log) {
   }
   last_log = now;
   auto current = m_snapshot();
-  if (m_options.live) {
-    const auto line = "\r\033[K" + report::render_status_line(previous, current, m_options.color);
-    std::fputs(line.c_str(), stderr);
-    std::fflush(stderr);
-  } else {
-    const auto line = report::render_log_line(previous, current, m_clock.system_now()) + "\n";
-    std::fwrite(line.data(), 1, line.size(), stderr);
-  }
+  report(previous, current);
   if (!m_options.metrics_file.empty()) {
     try {
       report::write_prometheus_file(m_options.metrics_file, current);

@@ -1,6 +1,6 @@
 #pragma once
-// The reporter thread of `run`: a live one-line status on a terminal (each second, stderr),
-// otherwise a log line every REPORT_INTERVAL; the health table on SIGUSR1; the Prometheus file
+// The reporter thread of `run`: a live one-line status on a terminal (each second, stderr,
+// redrawn in place and cut to the terminal's width), otherwise a log record every REPORT_INTERVAL; the health table on SIGUSR1; the Prometheus file
 // refreshed each interval. It only reads snapshots.
 #include <atomic>
 #include <condition_variable>
@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "metrics/run_metrics.hpp"
+#include "report/health_table.hpp"
 #include "util/clock.hpp"
 
 namespace tf::app {
@@ -19,6 +20,7 @@ struct ReporterOptions {
   bool color = false;         ///< NO_COLOR unset and a terminal
   Millis interval{60000};     ///< log line period when not live
   std::string metrics_file;   ///< Prometheus text file, empty = none
+  report::RunBound bound;     ///< for % done and ETA
 };
 
 class Reporter {
@@ -35,6 +37,8 @@ public:
 private:
   void loop();
   void tick(metrics::Snapshot& previous, SteadyTime& last_log);
+  void print_table();
+  void report(const metrics::Snapshot& previous, const metrics::Snapshot& current);
 
   ReporterOptions m_options;
   std::function<metrics::Snapshot()> m_snapshot;

@@ -47,6 +47,17 @@ engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& se
   return config;
 }
 
+/// What a dry run would have sent, instead of a table of answers it never got.
+std::string dry_run_summary(const metrics::Snapshot& snapshot, const RunSetup& setup) {
+  const auto totals = snapshot.totals();
+  std::string targets;
+  for (const auto& t : setup.targets) {
+    targets += fmt::format("{}{} ({})", targets.empty() ? "" : ", ", t.name, t.url);
+  }
+  return fmt::format("dry run: nothing sent. The run would have sent {} hits of {} visits in {} requests to {}.\n",
+                     totals.hits_generated, totals.visits_started, totals.requests, targets);
+}
+
 /// Waits for START_SIGNAL_FILE when AUTO_START=false (the predecessor's start gate); deletes it.
 bool wait_for_start_signal(const config::Settings& s, const Clock& clock) {
   if (s.auto_start) {
@@ -95,7 +106,9 @@ int run_command(const RunOptions& raw_options) {
     backfill->configure(config);
     // Backfill paces by BACKFILL_RPS_LIMIT (or as fast as CONCURRENCY allows), not by
     // TARGET_VISITS_PER_DAY: report the rate the engine was actually asked for.
-    shared.update([&](metrics::RunMetrics& run) { run.requested_visit_rate = config.arrivals_per_second; });
+    // Without BACKFILL_RPS_LIMIT it runs as fast as CONCURRENCY allows: no rate was requested.
+    const double requested = s.backfill_rps_limit ? config.arrivals_per_second : 0.0;
+    shared.update([&](metrics::RunMetrics& run) { run.requested_visit_rate = requested; });
   }
   auto transport = options.dry_run ? make_dry_run_transport() : engine::TransportFactory{};
   auto engine = transport ? std::make_unique<engine::Engine>(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr, clock, transport)
@@ -125,7 +138,10 @@ int run_command(const RunOptions& raw_options) {
     });
   }
 
-  Reporter reporter(reporter_options(options), snapshot, clock);
+  auto reporting = reporter_options(options);
+  reporting.bound.visits = backfill ? backfill->planned_visits() : static_cast<std::uint64_t>(config.max_arrivals.value_or(0));
+  reporting.bound.duration = config.duration.value_or(Millis{0});
+  Reporter reporter(reporting, snapshot, clock);
   reporter.start();
   const auto result = engine->run();
   reporter.stop();
@@ -137,7 +153,7 @@ int run_command(const RunOptions& raw_options) {
     log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
   }
   const bool color = reporter_options(options).color;
-  const auto table = report::render_health_table(final_snapshot, color);
+  const auto table = options.dry_run ? dry_run_summary(final_snapshot, setup) : report::render_health_table(final_snapshot, color);
   std::fwrite(table.data(), 1, table.size(), stdout);
   std::fflush(stdout);
   const bool backfill_complete = !backfill || backfill->finish();

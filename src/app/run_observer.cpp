@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "report/utc_time.hpp"
+#include "util/log.hpp"
 
 namespace tf::app {
 
@@ -41,8 +42,8 @@ void count_outcome(metrics::TargetMetrics& t, engine::StepOutcome outcome) {
 }
 
 void log_line(std::string_view line, const Clock& clock) {
-  const std::string text = fmt::format("{} {}\n", report::format_utc(clock.system_now()), line);
-  std::fwrite(text.data(), 1, text.size(), stderr);
+  const auto [level, msg] = logging::split_level(line);
+  logging::write(level, clock.system_now(), msg);
 }
 
 RunObserver::RunObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,

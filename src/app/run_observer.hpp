@@ -33,7 +33,8 @@ private:
 /// Counts one hit's final outcome on its target.
 void count_outcome(metrics::TargetMetrics& target, engine::StepOutcome outcome);
 
-/// Prints a timestamped log line to stderr (one write, so lines of threads do not interleave).
+/// Logs one record (util/log.hpp): a line starting `warning: ` or `error: ` at that level, any
+/// other at info; one write, so lines of threads do not interleave.
 void log_line(std::string_view line, const Clock& clock);
 
 } // namespace tf::app

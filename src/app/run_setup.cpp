@@ -39,10 +39,26 @@ metrics::BreakerState to_metrics(engine::BreakerState state) {
   return metrics::BreakerState::closed;
 }
 
-/// Dry run: every request "answered" 204 at once, nothing sent.
+/// `body` with the value of token_auth replaced by *** (form `token_auth=…` and bulk JSON
+/// `"token_auth":"…"`).
+std::string redact_token(std::string body) {
+  for (const std::string_view key : {std::string_view("token_auth="), std::string_view("\"token_auth\":\"")}) {
+    for (auto at = body.find(key); at != std::string::npos; at = body.find(key, at + 1)) {
+      const auto start = at + key.size();
+      const auto end = body.find(key.front() == '"' ? '"' : '&', start);
+      body.replace(start, (end == std::string::npos ? body.size() : end) - start, "***");
+    }
+  }
+  return body;
+}
+
+/// Dry run: every request "answered" 204 at once, nothing sent; each request is printed to
+/// stdout instead, one line: `POST URL BODY` (tokens as ***).
 class DryRunTransport final : public engine::Transport {
 public:
-  void start(std::uint64_t token, engine::HttpRequest&) override {
+  void start(std::uint64_t token, engine::HttpRequest& request) override {
+    const std::string line = fmt::format("{} {} {}\n", request.post ? "POST" : "GET", request.url, redact_token(request.body));
+    std::fwrite(line.data(), 1, line.size(), stdout);
     engine::Completion c;
     c.token = token;
     c.result.status = 204;
@@ -70,7 +86,7 @@ private:
 
 } // namespace
 
-RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
+RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
   RunSetup setup;
   setup.seed_given = settings.seed.has_value();
   setup.seed = settings.seed.value_or(random_seed());
@@ -81,15 +97,10 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
   }
   const auto targets = config::effective_targets(settings);
   setup.strategy = targets.strategy;
-  bool warned = false;
+  // A target without a token gets no cip; config::load warned about it once.
   for (const auto& t : targets.targets) {
     TargetContext context{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network};
     context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
-    if (settings.randomize_visitor_countries && t.token_auth.empty() && t.enabled && !warned) {
-      log_line(fmt::format("warning: target '{}' has no token_auth: visitor IPs (cip) are not sent, "
-                           "Matomo would reject them", t.name), clock);
-      warned = true;
-    }
     setup.targets.push_back(std::move(context));
   }
   setup.router = std::make_unique<routing::Router>(targets);
@@ -157,8 +168,14 @@ metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& opt
   run.seed = setup.seed;
   run.started = clock.system_now();
   run.threads = static_cast<unsigned>(std::max(1, options.settings.threads));
-  run.requested_visit_rate =
-      options.settings.target_visits_per_day / 86400.0 * options.settings.speed / options.shard.count;
+  // Mirror starts one visit per enabled target at each arrival: that many visits are requested.
+  std::size_t per_arrival = 1;
+  if (setup.strategy == config::Strategy::mirror) {
+    const auto targets = config::effective_targets(options.settings).targets;
+    per_arrival = static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.enabled; }));
+  }
+  run.requested_visit_rate = options.settings.target_visits_per_day / 86400.0 * options.settings.speed /
+                             options.shard.count * static_cast<double>(per_arrival);
   return run;
 }
 
@@ -249,7 +266,7 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
                        setup.seed_given ? "" : " (random)", config.arrivals_per_second,
                        config.max_flows_in_progress,
                        config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"),
-                       targets, config::to_string(setup.strategy), options.dry_run ? "; DRY RUN: nothing is sent" : ""),
+                       targets, config::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
            clock);
 }
 

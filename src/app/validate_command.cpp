@@ -72,19 +72,22 @@ void check_text(const std::string& path, const std::string& text, FileKind kind,
   }
 }
 
-void probe_all(const FileReport& report, const ValidateOptions& options, std::ostream& out, bool& failed) {
-  const auto& targets = report.targets;
+void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view user_agent, bool insecure,
+               const ValidateOptions& options, std::ostream& out, bool& failed) {
   for (const auto& target : targets) {
     if (!target.enabled) {
       continue;
     }
-    const ProbeResult r = probe_target(target, options.probe_timeout, report.user_agent, report.insecure);
-    if (r.reachable) {
-      out << fmt::format("probe {} ({}): reachable, HTTP {}, {} ms\n", target.name, target.url, r.status, r.latency.count());
-    } else {
-      out << fmt::format("probe {} ({}): unreachable: {} ({} ms)\n", target.name, target.url, r.error, r.latency.count());
-      failed = true;
+    const ProbeResult r = probe_target(target, options.probe_timeout, user_agent, insecure);
+    std::string parts = r.site;
+    for (const std::string* part : {&r.token, &r.tls}) {
+      if (!part->empty()) {
+        parts += "; " + *part;
+      }
     }
+    out << fmt::format("probe {} ({}): {}: {}; {} ms\n", target.name, target.url, r.ok ? "ok" : "FAILED", parts,
+                       r.latency.count());
+    failed = failed || !r.ok;
   }
 }
 
@@ -117,6 +120,9 @@ const char* to_string(FileKind kind) {
 
 int validate_command(const ValidateOptions& options, std::ostream& out) {
   bool any_invalid = false;
+  if (options.files.empty() && options.probe) {
+    probe_all(options.targets, options.user_agent, options.insecure, options, out, any_invalid);
+  }
   for (const auto& path : options.files) {
     FileReport report;
     std::string why;
@@ -144,7 +150,7 @@ int validate_command(const ValidateOptions& options, std::ostream& out) {
     out << fmt::format("{}: {} ({}, {} error(s), {} warning(s))\n", path, invalid ? "invalid" : "valid", kind_name,
                        report.diags.error_count(), report.diags.warning_count());
     if (options.probe && !invalid) {
-      probe_all(report, options, out, any_invalid);
+      probe_all(report.targets, report.user_agent, report.insecure, options, out, any_invalid);
     }
   }
   return any_invalid ? 1 : 0;

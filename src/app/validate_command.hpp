@@ -23,24 +23,37 @@ struct ValidateOptions {
   std::vector<std::string> files;
   bool probe = false;                              ///< --probe: ask each target whether it answers
   std::chrono::milliseconds probe_timeout{5000};   ///< --probe-timeout
+  /// Without files: the targets to probe, from the environment and flags.
+  std::vector<config::TargetSpec> targets;
+  std::string user_agent = config::k_tool_user_agent;  ///< USER_AGENT_HEADER for those targets
+  bool insecure = false;                               ///< INSECURE for those targets
 };
 
 /// Exit code: 0 all valid (warnings allowed), 1 any invalid (or a probe failed).
 int validate_command(const ValidateOptions& options, std::ostream& out);
 
+/// What the deep probe learnt of one target.
 struct ProbeResult {
-  bool reachable = false;
-  int status = 0;                 ///< HTTP status, 0 when no answer
-  std::chrono::milliseconds latency{0};
-  std::string error;              ///< why not reachable
+  bool ok = false;      ///< the site answered as known, and the token (if any) has write access
+  std::string site;     ///< "site 1 ok", "site 99 unknown (HTTP 400: …)", "redirect: HTTP 301 to …", …
+  std::string token;    ///< "token ok", "token lacks write access (HTTP 400: …)", "no token", "" (not asked)
+  std::string tls;      ///< "TLS verified", "TLS not verified (INSECURE)", "no TLS (http)", "TLS failed: …"
+  std::chrono::milliseconds latency{0};  ///< of the site request
 };
 
-/// GETs the tracking URL with idsite but without rec=1 (Matomo records nothing).
-/// http:// and https:// (TLS verified).
-/// With USER_AGENT_HEADER's value `user_agent` (config::header_user_agent; the probe has no visitor).
-/// With the target's network options (trust, client certificate, proxy, pinned addresses) and
-/// INSECURE's value `insecure`; a TLS failure's error names why (transfer_error_text).
+/// The deep probe, recording nothing: a POST of one hit with rec=1, send_image=0 and a bot
+/// user agent (Googlebot/2.1), which Matomo answers 400 for an unknown idsite and 204 for a known
+/// one, then excludes as a bot; with the target's token, the same hit with cip and token_auth,
+/// which Matomo answers 400 when the token lacks write access. A 3xx is a redirect (its Location
+/// shown), never followed. A host under example.com/.org/.net or ending in .example, .test or
+/// .invalid is a placeholder: refused without resolving it.
+/// With the target's network options (trust, client certificate, proxy, pinned addresses; a host
+/// pinned by RESOLVE/CONNECT_TO is never a placeholder) and INSECURE's value `insecure`; a TLS
+/// failure names why (transfer_error_text).
 ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout,
                          std::string_view user_agent = config::k_tool_user_agent, bool insecure = false);
+
+/// True for a placeholder host (see probe_target); `url` is an http(s) URL.
+bool is_placeholder_url(std::string_view url);
 
 } // namespace tf::app

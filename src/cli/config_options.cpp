@@ -1,5 +1,6 @@
 #include "cli/config_options.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -42,7 +43,97 @@ const std::vector<SettingFlag>& delivery_flags() {
   return flags;
 }
 
-void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
+const std::vector<SettingFlag>& target_flags() {
+  static const std::vector<SettingFlag> flags = {
+    {"--url", "MATOMO_URL"},
+    {"--site-id", "MATOMO_SITE_ID"},
+    {"--token-file", "MATOMO_TOKEN_AUTH_FILE"},
+  };
+  return flags;
+}
+
+const std::vector<SettingFlag>& output_flags() {
+  static const std::vector<SettingFlag> flags = {
+    {"--log-format", "LOG_FORMAT"},
+  };
+  return flags;
+}
+
+double parse_rate(std::string_view text) {
+  const auto slash = text.find('/');
+  const std::string digits(text.substr(0, slash));
+  char* end = nullptr;
+  const double value = digits.empty() ? 0 : std::strtod(digits.c_str(), &end);
+  const std::optional<double> number = end != nullptr && *end == '\0' && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+  const std::string_view unit = slash == std::string_view::npos ? "s" : text.substr(slash + 1);
+  const std::map<std::string_view, double> k_per_day = {{"s", 86400}, {"min", 1440}, {"h", 24}, {"d", 1}};
+  const auto factor = k_per_day.find(unit);
+  if (!number || *number <= 0 || factor == k_per_day.end()) {
+    throw Error(fmt::format("--rate: expected visits per second such as 2, 0.5/s, 90/min, 500/h or 20000/d, found \"{}\"", text));
+  }
+  return *number * factor->second;
+}
+
+namespace {
+
+/// Adds one CLI option per flag, in the flag's own help group or else `group`; the values land in
+/// `options` (a repeatable flag's values joined by blanks).
+void add_setting_flags(CLI::App& app, ConfigOptions& options, const std::vector<SettingFlag>& flags, const std::string& group) {
+  for (const auto& flag : flags) {
+    const config::KeySpec* spec = config::find_key(flag.key);
+    std::string help = fmt::format("{} ({})", spec->help, flag.key);
+    const std::string mention = fmt::format(" ({})", flag.flag);
+    if (const auto at = help.find(mention); at != std::string::npos) {
+      help.erase(at, mention.size());
+    }
+    const std::string name(flag.flag);
+    const std::string flag_group = flag.group.empty() ? group : std::string(flag.group);
+    if (flag.is_switch) {
+      app.add_flag(name, options.switches[name], help)->group(flag_group);
+    } else if (flag.repeatable) {
+      app.add_option_function<std::vector<std::string>>(
+           name,
+           [&options, name](const std::vector<std::string>& values) {
+             std::string joined;
+             for (const auto& value : values) {
+               joined += (joined.empty() ? "" : " ") + value;
+             }
+             options.values[name] = joined;
+           },
+           help + " (repeatable)")
+        ->type_name(std::string(config::type_name(spec->type)))->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(flag_group);
+    } else {
+      // Only given flags get an entry, so a value given empty ("") is passed on (and judged by
+      // the table) rather than taken for an absent flag.
+      app.add_option_function<std::string>(name, [&options, name](const std::string& value) { options.values[name] = value; }, help)
+        ->type_name(std::string(config::type_name(spec->type)))->group(flag_group);
+    }
+  }
+}
+
+/// The flags' values as the command-line layer, in `flags` order.
+void push_flag_values(const ConfigOptions& options, const std::vector<SettingFlag>& flags, config::LoadRequest& request) {
+  for (const auto& flag : flags) {
+    const std::string name(flag.flag);
+    if (flag.is_switch) {
+      const auto it = options.switches.find(name);
+      if (it != options.switches.end() && it->second) {
+        request.flags.push_back({std::string(flag.key), "true", name});
+      }
+      continue;
+    }
+    const auto it = options.values.find(name);
+    if (it != options.values.end()) {
+      request.flags.push_back({std::string(flag.key), it->second, name});
+    }
+  }
+}
+
+} // namespace
+
+void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set) {
+  const bool with_seed = set.visits;
   app.add_option("--preset", options.preset, "Built-in preset (light, medium, heavy, extreme, smoke) or a .env file")
     ->type_name("NAME|FILE")->group("Configuration");
   app.add_option("--env-file", options.env_files, "A .env file applied over the preset (repeatable, in order)")
@@ -57,37 +148,22 @@ void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
     ->group("Configuration");
   app.add_flag("--show-secrets", options.show_secrets, "Print tokens instead of *** (--show-config, output)")
     ->group("Configuration");
-  for (const auto& flag : delivery_flags()) {
-    const config::KeySpec* spec = config::find_key(flag.key);
-    std::string help = fmt::format("{} ({})", spec->help, flag.key);
-    const std::string mention = fmt::format(" ({})", flag.flag);
-    if (const auto at = help.find(mention); at != std::string::npos) {
-      help.erase(at, mention.size());
-    }
-    const std::string name(flag.flag);
-    const std::string group(flag.group);
-    if (flag.is_switch) {
-      app.add_flag(name, options.switches[name], help)->group(group);
-    } else if (flag.repeatable) {
-      app.add_option_function<std::vector<std::string>>(
-           name,
-           [&options, name](const std::vector<std::string>& values) {
-             std::string joined;
-             for (const auto& value : values) {
-               joined += (joined.empty() ? "" : " ") + value;
-             }
-             options.values[name] = joined;
-           },
-           help + " (repeatable)")
-        ->type_name(std::string(config::type_name(spec->type)))->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(group);
-    } else {
-      // Only given flags get an entry, so a value given empty ("") is passed on (and judged by
-      // the table) rather than taken for an absent flag.
-      app.add_option_function<std::string>(name, [&options, name](const std::string& value) { options.values[name] = value; }, help)
-        ->type_name(std::string(config::type_name(spec->type)))->group(group);
-    }
+  add_setting_flags(app, options, target_flags(), "Target");
+  if (with_seed) {
+    app.add_option("--rate", options.rate, "Visits per second (2, 90/min, 500/h); instead of TARGET_VISITS_PER_DAY, "
+                                           "whose preset value it replaces")
+      ->type_name("VISITS/s")->group("Target");
   }
+  if (set.delivery) {
+    add_setting_flags(app, options, delivery_flags(), "Delivery");
+  }
+  add_setting_flags(app, options, output_flags(), "Output");
+}
+
+void add_target_options(CLI::App& app, ConfigOptions& options) {
+  app.add_option("--targets", options.targets, "Targets JSON file (replaces MATOMO_URL and MULTI_TARGET_CONFIG)")
+    ->type_name("FILE")->group("Target");
+  add_setting_flags(app, options, target_flags(), "Target");
 }
 
 config::LoadRequest ConfigOptions::request() const {
@@ -95,23 +171,18 @@ config::LoadRequest ConfigOptions::request() const {
   request.preset = preset;
   request.env_files = env_files;
   request.targets_file = targets;
+  request.generates_visits = !replay;
   if (!seed.empty()) {
     request.flags.push_back({"SEED", seed, "--seed"});
   }
-  for (const auto& flag : delivery_flags()) {
-    const std::string name(flag.flag);
-    if (flag.is_switch) {
-      const auto it = switches.find(name);
-      if (it != switches.end() && it->second) {
-        request.flags.push_back({std::string(flag.key), "true", name});
-      }
-      continue;
-    }
-    const auto it = values.find(name);
-    if (it != values.end()) {
-      request.flags.push_back({std::string(flag.key), it->second, name});
-    }
+  push_flag_values(*this, target_flags(), request);
+  if (!rate.empty()) {
+    config::FlagValue value{"TARGET_VISITS_PER_DAY", fmt::format("{}", parse_rate(rate)), "--rate"};
+    value.alternative = true;
+    request.flags.push_back(value);
   }
+  push_flag_values(*this, delivery_flags(), request);
+  push_flag_values(*this, output_flags(), request);
   request.flags.insert(request.flags.end(), extra.begin(), extra.end());
   return request;
 }

@@ -22,11 +22,21 @@ struct SettingFlag {
   std::string_view key;   ///< e.g. "THREADS"
   bool is_switch = false; ///< takes no value (sets the key to true)
   bool repeatable = false; ///< may be given again; the values are joined by blanks
-  std::string_view group = "Delivery";  ///< --help group
+  std::string_view group;  ///< --help group; empty: the group of the flag set (Delivery, Target, Output)
 };
 
 /// The delivery flags of run/generate/replay, in --help order.
 const std::vector<SettingFlag>& delivery_flags();
+
+/// The output flags of run/generate/replay (--log-format), in --help order ("Output" group).
+const std::vector<SettingFlag>& output_flags();
+
+/// The single-target flags (--url, --site-id, --token-file), in --help order ("Target" group).
+const std::vector<SettingFlag>& target_flags();
+
+/// Parses --rate's VISITS/s ("2", "2/s", "90/min", "500/h", "20000/d") into visits per day;
+/// throws tf::Error (usage) otherwise.
+double parse_rate(std::string_view text);
 
 struct ConfigOptions {
   std::string preset;
@@ -38,14 +48,26 @@ struct ConfigOptions {
   std::map<std::string, std::string> values;  ///< by flag: the flags given, with their values
   std::map<std::string, bool> switches;       ///< by flag
   std::vector<config::FlagValue> extra;       ///< set by subcommand options (e.g. --backfill)
+  std::string rate;                           ///< --rate VISITS/s; empty: not given
+  bool replay = false;                        ///< replay: no visit-model warnings
 
   /// The layered request for config::load (flags in table order, then `extra`).
   config::LoadRequest request() const;
 };
 
-/// Adds --preset, --env-file, --targets, --seed, --show-config, --show-secrets and the delivery
-/// flags to `app`. `with_seed` false leaves out --seed (replay).
-void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed = true);
+/// Which option groups a subcommand takes: each takes only the options that apply to it.
+struct OptionSet {
+  bool visits = true;    ///< --seed and --rate (not replay: its visits come from the file)
+  bool delivery = true;  ///< the delivery flags (not generate: it sends nothing)
+};
+
+/// Adds --preset, --env-file, --targets, --show-config, --show-secrets, the target flags, the
+/// output flags and, as `set` says, --seed, --rate and the delivery flags to `app`.
+void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set = {});
+
+/// Adds --targets and the target flags (--url, --site-id, --token-file) alone: what
+/// `validate --probe` without FILE needs to name the targets.
+void add_target_options(CLI::App& app, ConfigOptions& options);
 
 /// Parses "K/N" (0 ≤ K < N); throws tf::Error (usage) otherwise.
 app::Shard parse_shard(std::string_view text);

@@ -38,7 +38,7 @@ int generate(GenerateState& state) {
 void add_generate(CLI::App& app, Action& action) {
   auto state = std::make_shared<GenerateState>();
   CLI::App* sub = app.add_subcommand("generate", "Write the visits `run` would send (same seed, same visits) without any network");
-  add_config_options(*sub, state->config);
+  add_config_options(*sub, state->config, OptionSet{.delivery = false});
   sub->add_option("--visits", state->visits, "Number of visits to generate (default 100)")->type_name("N")->check(CLI::Range(1LL, 1'000'000'000'000LL))->group("Generate");
   sub->add_option("--format", state->format, "Output format: ndjson (one hit a line) or urls (one tracking URL a line)")
     ->check(CLI::IsMember({"ndjson", "urls"}))->type_name("ndjson|urls")->group("Generate");

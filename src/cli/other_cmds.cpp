@@ -6,6 +6,7 @@
 
 #include "app/presets_command.hpp"
 #include "app/validate_command.hpp"
+#include "config/loader.hpp"
 #include "cli/config_options.hpp"
 #include "cli/subcommands.hpp"
 #include "util/error.hpp"
@@ -15,6 +16,7 @@ namespace tf::cli {
 namespace {
 
 struct ValidateState {
+  ConfigOptions config;  ///< the targets of --probe without FILE
   std::vector<std::string> files;
   bool probe = false;
   std::string probe_timeout = "5s";
@@ -42,6 +44,21 @@ int validate(const ValidateState& state) {
     throw Error(fmt::format("--probe-timeout: expected a duration such as 500ms or 5s, found \"{}\"", state.probe_timeout));
   }
   options.probe_timeout = *timeout;
+  if (state.files.empty()) {
+    if (!state.probe) {
+      throw Error("validate: expected FILE... to check, or --probe to probe the targets of the environment and flags");
+    }
+    config::LoadRequest request = state.config.request();
+    request.check_files = false;
+    request.generates_visits = false;
+    const auto settings = config::load(request);
+    options.targets = config::effective_targets(settings).targets;
+    options.user_agent = settings.user_agent_header;
+    options.insecure = settings.insecure;
+  } else if (!state.config.values.empty() || !state.config.targets.empty()) {
+    throw Error("validate: --url, --site-id, --token-file and --targets name the targets to probe without FILE; "
+                "with FILE, the file names them");
+  }
   return app::validate_command(options, std::cout);
 }
 
@@ -63,9 +80,10 @@ int replay(const ReplayState& state) {
 void add_validate(CLI::App& app, Action& action) {
   auto state = std::make_shared<ValidateState>();
   CLI::App* sub = app.add_subcommand("validate", "Check .env files, targets JSON, funnels JSON and URL catalogues; exit 0 valid, 1 invalid");
-  sub->add_option("FILE", state->files, "Files to check (the kind is told by content)")->required();
-  sub->add_flag("--probe", state->probe, "Ask each target whether it answers (a GET without rec=1: Matomo records nothing)");
-  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION");
+  sub->add_option("FILE", state->files, "Files to check (the kind is told by content); none with --probe: the targets of the environment and flags");
+  sub->add_flag("--probe", state->probe, "Ask each target whether its site and token are accepted (a bot hit: Matomo records nothing)")->group("Validate");
+  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION")->group("Validate");
+  add_target_options(*sub, state->config);
   sub->callback([state, &action] { action = [state] { return validate(*state); }; });
 }
 
@@ -73,23 +91,26 @@ void add_replay(CLI::App& app, Action& action) {
   auto state = std::make_shared<ReplayState>();
   CLI::App* sub = app.add_subcommand("replay", "Resend the hits of a dead-letter file, visit by visit, in order");
   sub->add_option("FILE", state->file, "Dead-letter file (NDJSON) written by run --dead-letter")->required();
-  add_config_options(*sub, state->config, false);
+  state->config.replay = true;
+  add_config_options(*sub, state->config, OptionSet{.visits = false});
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
   sub->callback([state, &action] { action = [state] { return replay(*state); }; });
 }
 
 void add_presets(CLI::App& app, Action& action) {
-  CLI::App* sub = app.add_subcommand("presets", "List the built-in presets and the values they set");
-  sub->callback([&action] { action = [] { return app::presets_command(std::cout); }; });
+  auto name = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("presets", "List the built-in presets (purpose, visits/day, visits/s); with NAME, every value it sets");
+  sub->add_option("NAME", *name, "A built-in preset: print every value it sets");
+  sub->callback([name, &action] { action = [name] { return app::presets_command(std::cout, *name); }; });
 }
 
 void add_merge(CLI::App& app, Action& action) {
   auto state = std::make_shared<MergeState>();
   CLI::App* sub = app.add_subcommand("merge", "Add up JSON summaries of shards into one table and one JSON summary");
   sub->add_option("FILE", state->files, "JSON summaries written by run --summary-json")->required();
-  sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE");
-  sub->add_flag("--from-logs", state->from_logs, "FILEs are logs (kubectl logs of the Job's pods): merge every summary printed between the marker lines");
+  sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE")->group("Output");
+  sub->add_flag("--from-logs", state->from_logs, "FILEs are logs (kubectl logs of the Job's pods): merge every summary printed between the marker lines")->group("Merge");
   sub->callback([state, &action] {
     action = [state] { return app::merge_command(state->files, state->summary_json, state->from_logs); };
   });

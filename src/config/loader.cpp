@@ -6,11 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "config/derived.hpp"
 #include "config/embedded.hpp"
 #include "config/rules.hpp"
 #include "config/settings_table.hpp"
 #include "config/targets_json.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -66,10 +68,14 @@ std::string describe(const Origin& origin) {
     case Layer::built_in: return "default";
     case Layer::preset: return fmt::format("preset {}{}", origin.source, line);
     case Layer::env_file: return fmt::format("env-file {}{}", origin.source, line);
-    case Layer::environment: return origin.source.empty() || origin.source == "environment" ? "environment"
-                                                                                            : fmt::format("environment {}", origin.source);
+    case Layer::environment:
+      if (origin.source.empty() || origin.source.rfind("environment", 0) == 0) {
+        return origin.source.empty() ? "environment" : origin.source;
+      }
+      return fmt::format("environment {}", origin.source);
     case Layer::targets_file: return fmt::format("targets {}", origin.source);
     case Layer::command_line: return origin.source;
+    case Layer::rule: return origin.source;
   }
   return origin.source;
 }
@@ -119,6 +125,35 @@ void Loader::apply_one(const std::string& key, const std::string& value, const O
     return;
   }
   m_settings.origins[key] = origin;
+  if (key == "MATOMO_TOKEN_AUTH_FILE" && !value.empty()) {
+    apply_token_file(value, origin);
+  }
+}
+
+void Loader::apply_token_file(const std::string& path, const Origin& origin) {
+  const std::string file = origin.layer == Layer::environment ? "environment" : origin.source;
+  std::string why;
+  auto text = read_text_file(path, why);
+  if (!text) {
+    m_diags.error(file, origin.line, 0, "MATOMO_TOKEN_AUTH_FILE", fmt::format("{}: {}", path, why));
+    return;
+  }
+  const auto first = text->find_first_not_of(" \t\r\n");
+  const auto last = text->find_last_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    m_diags.error(file, origin.line, 0, "MATOMO_TOKEN_AUTH_FILE", fmt::format("expected a token in {}, found an empty file", path));
+    return;
+  }
+  const std::string token = text->substr(first, last - first + 1);
+  if (token.find_first_of(" \t\r\n") != std::string::npos) {
+    m_diags.error(file, origin.line, 0, "MATOMO_TOKEN_AUTH_FILE", fmt::format("expected one token in {}, found several words or lines", path));
+    return;
+  }
+  m_settings.matomo_token_auth = token;
+  Origin token_origin = origin;
+  token_origin.source = origin.layer == Layer::command_line ? fmt::format("{} {}", origin.source, path)
+                                                             : fmt::format("{} (MATOMO_TOKEN_AUTH_FILE {})", origin.source, path);
+  m_settings.origins["MATOMO_TOKEN_AUTH"] = token_origin;
 }
 
 void Loader::apply_entries(const std::vector<EnvEntry>& entries, Layer layer, const std::string& source) {
@@ -212,6 +247,15 @@ void Loader::apply_targets_file() {
 
 void Loader::apply_flags() {
   for (const auto& flag : m_request.flags) {
+    if (flag.alternative) {
+      const auto it = m_settings.origins.find(flag.key);
+      const bool by_user = it != m_settings.origins.end() && it->second.layer != Layer::built_in && it->second.layer != Layer::preset;
+      if (by_user) {
+        m_diags.error(flag.flag, 0, 0, flag.key, fmt::format("expected either {} or {}, found both ({} from {})", flag.flag, flag.key,
+                                                             flag.key, describe(it->second)));
+        continue;
+      }
+    }
     apply_one(flag.key, flag.value, Origin{Layer::command_line, flag.flag, 0});
   }
 }
@@ -241,7 +285,8 @@ Settings Loader::load() {
     fallback = m_request.preset;
   }
   if (!preset_failed) {
-    check_rules(m_settings, m_diags, m_request.today, fallback);
+    check_rules(m_settings, m_diags, m_request.today, fallback, m_request.generates_visits);
+    apply_derived(m_settings, m_diags);
   }
   if (m_request.check_files) {
     check_referenced_files(m_settings, m_diags);
@@ -252,9 +297,12 @@ Settings Loader::load() {
 Settings load(const LoadRequest& request) {
   Loader loader(request);
   Settings settings = loader.load();
+  logging::configure(logging::parse_level(settings.log_level), logging::parse_format(settings.log_format));
+  const auto now = std::chrono::system_clock::now();
   for (const auto& d : loader.diagnostics().items()) {
     if (d.severity == Severity::warning) {
-      std::cerr << "trafficinator: " << format(d) << '\n';
+      logging::diagnostic(logging::Level::warning, now, format(d),
+                          {{"file", d.file}, {"line", std::to_string(d.line), true}, {"key", d.key}}, d.message);
     }
   }
   if (loader.diagnostics().has_errors()) {

@@ -20,6 +20,9 @@ struct FlagValue {
   std::string key;
   std::string value;
   std::string flag;
+  /// Another spelling of `key` (--rate for TARGET_VISITS_PER_DAY): an error when the user also set
+  /// `key` in a file, the environment or a flag (a preset's value is replaced).
+  bool alternative = false;
 };
 
 struct LoadRequest {
@@ -32,6 +35,7 @@ struct LoadRequest {
   bool apply_environment = true;       ///< false: ${VAR} expansion only (validate FILE)
   bool check_files = true;             ///< also read URLS_FILE and FUNNEL_CONFIG_PATH
   std::optional<date::sys_days> today; ///< "today" for backfill rules; nullopt: now in TIMEZONE
+  bool generates_visits = true;        ///< false (replay): no warnings about the visit model (cip)
 };
 
 /// Collects every problem of every layer instead of stopping at the first.
@@ -52,6 +56,7 @@ private:
 
   void apply_entries(const std::vector<EnvEntry>& entries, Layer layer, const std::string& source);
   void apply_one(const std::string& key, const std::string& value, const Origin& origin);
+  void apply_token_file(const std::string& path, const Origin& origin);
   void apply_inline_targets(const std::string& value, const Origin& origin);
   void apply_preset();
   void apply_env_file(const std::string& path);
@@ -61,7 +66,8 @@ private:
   void apply_flags();
 };
 
-/// Loads the settings; warnings go to stderr as `trafficinator: FILE:LINE: warning: …`. Throws
+/// Loads the settings and sets the process's log from LOG_LEVEL and LOG_FORMAT; warnings are then
+/// logged (text: `trafficinator: FILE:LINE: warning: …`; hidden by LOG_LEVEL=ERROR). Throws
 /// tf::Error (usage) whose message lists every error, one a line.
 Settings load(const LoadRequest& request);
 

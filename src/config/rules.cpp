@@ -52,12 +52,25 @@ public:
   }
 
   void backfill_window(date::sys_days today);
-  void tokens();
   void client_key() {
     if (!m_s.client_key.empty() && m_s.client_cert.empty()) {
       error("CLIENT_KEY", "expected CLIENT_CERT as well, found it unset");
     }
   }
+  /// HTTP2 is HTTP/2 over TLS: every enabled target must be https://.
+  void http2_targets() {
+    if (!m_s.http2) {
+      return;
+    }
+    for (const auto& t : effective_targets(m_s).targets) {
+      if (t.enabled && t.url.rfind("http://", 0) == 0) {
+        error("HTTP2", fmt::format("expected https:// targets (HTTP/2 over TLS; cleartext h2c is not offered), found {} (target \"{}\")",
+                                   t.url, t.name));
+        return;
+      }
+    }
+  }
+  void tokens(bool generates_visits);
   /// A value sent as an HTTP header line: printable, no CR/LF or other control characters.
   void header_value(const std::string& key, const std::string& value) {
     if (const auto at = header_unsafe_at(value); at != std::string_view::npos) {
@@ -131,7 +144,7 @@ void RuleChecker::backfill_window(date::sys_days today) {
   }
 }
 
-void RuleChecker::tokens() {
+void RuleChecker::tokens(bool generates_visits) {
   if (m_s.targets && is_set("MATOMO_URL")) {
     error("MATOMO_URL", fmt::format("expected either MATOMO_URL or a targets list, found both (MATOMO_URL from {}, targets from {})",
                                     describe(m_s.origins.at("MATOMO_URL")), describe(m_s.origins.at("MULTI_TARGET_CONFIG"))));
@@ -153,7 +166,7 @@ void RuleChecker::tokens() {
   if (m_s.backfill_enabled) {
     error("BACKFILL_ENABLED", fmt::format("expected a token ({}), found none: backfill sends cdt older than 24 h, which Matomo accepts only with a token", missing));
   }
-  if (m_s.randomize_visitor_countries) {
+  if (m_s.randomize_visitor_countries && generates_visits) {
     warning("RANDOMIZE_VISITOR_COUNTRIES", fmt::format("cip is omitted without a token ({} is empty)", missing));
   }
 }
@@ -170,7 +183,8 @@ date::sys_days today_in(const std::string& tz) {
   }
 }
 
-void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_days> today, const std::string& fallback_file) {
+void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_days> today, const std::string& fallback_file,
+                 bool generates_visits) {
   RuleChecker rules(s, diags, fallback_file);
   rules.min_max("PAGEVIEWS_MIN", "PAGEVIEWS_MAX", s.pageviews_min, s.pageviews_max);
   rules.min_max("PAUSE_BETWEEN_PVS_MIN", "PAUSE_BETWEEN_PVS_MAX", s.pause_between_pvs_min, s.pause_between_pvs_max);
@@ -180,7 +194,8 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
   rules.min_max("BACKFILL_MAX_VISITS_PER_DAY", "BACKFILL_MAX_VISITS_TOTAL", static_cast<double>(s.backfill_max_visits_per_day),
                 static_cast<double>(s.backfill_max_visits_total));
   rules.backfill_window(today ? *today : today_in(s.timezone));
-  rules.tokens();
+  rules.tokens(generates_visits);
+  rules.http2_targets();
   rules.header_value("USER_AGENT_HEADER", s.user_agent_header);
   rules.client_key();
   if (!s.start_at.empty() && !parse_start_at(s.start_at)) {

@@ -16,8 +16,9 @@ inline constexpr int k_max_backfill_days = 180;
 
 /// Checks the cross-field rules. `today` is the current date in TIMEZONE (nullopt: computed).
 /// Problems of keys left at their defaults are reported against `fallback_file`.
+/// `generates_visits` false (replay): the visit model's rules (cip without a token) are skipped.
 void check_rules(const Settings& settings, Diagnostics& diags, std::optional<date::sys_days> today,
-                 const std::string& fallback_file = "defaults");
+                 const std::string& fallback_file = "defaults", bool generates_visits = true);
 
 /// Reads URLS_FILE and FUNNEL_CONFIG_PATH when set and reports their problems.
 void check_referenced_files(const Settings& settings, Diagnostics& diags);

@@ -34,11 +34,12 @@ std::size_t header_unsafe_at(std::string_view value);
 std::string_view header_user_agent(std::string_view setting, std::string_view browser);
 
 /// Where a value came from, lowest layer first.
-enum class Layer { built_in, preset, env_file, environment, targets_file, command_line };
+/// `rule`: derived from other values by a documented rule (config/derived.hpp), never by the user.
+enum class Layer { built_in, preset, env_file, environment, targets_file, command_line, rule };
 
 struct Origin {
   Layer layer = Layer::built_in;
-  std::string source;  ///< preset name, file path, "environment" or "--flag"
+  std::string source;  ///< preset name, file path, "environment", "--flag" or the rule's text
   int line = 0;        ///< line in source when known, else 0
 };
 
@@ -47,6 +48,7 @@ struct Settings {
   std::string matomo_url = "https://matomo.example.com/matomo.php";  // MATOMO_URL
   int matomo_site_id = 1;                                            // MATOMO_SITE_ID
   std::string matomo_token_auth;                                     // MATOMO_TOKEN_AUTH (secret)
+  std::string matomo_token_auth_file;                                // MATOMO_TOKEN_AUTH_FILE
   std::string urls_file;                                             // URLS_FILE (empty: built-in)
   std::string funnel_config_path;                                    // FUNNEL_CONFIG_PATH (empty: none)
 
@@ -102,6 +104,7 @@ struct Settings {
   double start_check_interval = 2.0;                      // START_CHECK_INTERVAL, seconds
   std::string start_at;  // START_AT: RFC 3339 time or +DURATION (util/instant.hpp); empty = at once
   std::string log_level = "INFO";                         // LOG_LEVEL: DEBUG|INFO|WARNING|ERROR
+  std::string log_format = "text";                        // LOG_FORMAT: text|json
 
   // --- ours: model ---
   std::optional<std::uint64_t> seed;            // SEED / --seed (absent: random, printed)

@@ -14,9 +14,10 @@ constexpr double k_u63_max = 9223372036854775807.0;
 // name, type, min, max, allowed, help, field, secret, empty_means_unset
 const std::vector<KeySpec> k_table = {
   // --- single target ---
-  {"MATOMO_URL", VT::url, 0, 0, "", "Tracking endpoint (…/matomo.php) or Matomo base URL (matomo.php is appended); not together with a targets list", &S::matomo_url},
-  {"MATOMO_SITE_ID", VT::integer, 1, k_int_max, "", "Site id (idsite) of the single target", &S::matomo_site_id},
+  {"MATOMO_URL", VT::url, 0, 0, "", "Tracking endpoint (…/matomo.php) or Matomo base URL (matomo.php is appended); not together with a targets list (--url)", &S::matomo_url},
+  {"MATOMO_SITE_ID", VT::integer, 1, k_int_max, "", "Site id (idsite) of the single target (--site-id)", &S::matomo_site_id},
   {"MATOMO_TOKEN_AUTH", VT::string, 0, 0, "", "token_auth of the single target; needed for cip and backfill; sent in the POST body, never in the URL", &S::matomo_token_auth, true},
+  {"MATOMO_TOKEN_AUTH_FILE", VT::path, 0, 0, "", "File holding MATOMO_TOKEN_AUTH (surrounding whitespace dropped), e.g. a mounted Kubernetes secret; sets MATOMO_TOKEN_AUTH at its own layer (--token-file)", &S::matomo_token_auth_file},
   {"URLS_FILE", VT::path, 0, 0, "", "URL catalogue file (URL  title lines); empty: the built-in catalogue", &S::urls_file},
   {"FUNNEL_CONFIG_PATH", VT::path, 0, 0, "", "funnels.json file; empty: no funnels", &S::funnel_config_path},
   {"MULTI_TARGET_CONFIG", VT::json, 0, 0, "", "Inline targets JSON {\"targets\":[…],\"distribution_strategy\":…}; same schema as --targets", &S::targets},
@@ -67,7 +68,8 @@ const std::vector<KeySpec> k_table = {
   {"START_SIGNAL_FILE", VT::path, 0, 0, "", "File whose appearance starts a run when AUTO_START=false (deleted when found)", &S::start_signal_file},
   {"START_AT", VT::string, 0, 0, "", "Start sending at this instant: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION from the run's start (+30s); empty: at once (--start-at)", &S::start_at},
   {"START_CHECK_INTERVAL", VT::number, 0.1, 3600, "", "Seconds between checks for START_SIGNAL_FILE", &S::start_check_interval},
-  {"LOG_LEVEL", VT::enumeration, 0, 0, "DEBUG|INFO|WARNING|ERROR", "Least severe log message printed", &S::log_level},
+  {"LOG_LEVEL", VT::enumeration, 0, 0, "DEBUG|INFO|WARNING|ERROR", "Least severe log record printed: ERROR hides warnings, WARNING hides the periodic status records", &S::log_level},
+  {"LOG_FORMAT", VT::enumeration, 0, 0, "text|json", "Log records on stderr as text lines or JSON lines (ts, level, msg and fields) (--log-format)", &S::log_format},
   // --- ours: model ---
   {"SEED", VT::integer, 0, k_u63_max, "", "Seed of the visit model (--seed); unset: random, printed in the summary", &S::seed, false, true},
   {"RETURNING_VISITOR_PROBABILITY", VT::number, 0, 1, "", "Share of visits by a returning visitor from the pool", &S::returning_visitor_probability},

@@ -98,16 +98,26 @@ bool is_timezone(std::string_view text) {
   }
 }
 
-bool is_enum_value(const KeySpec& spec, std::string_view text) {
+std::string upper_case(std::string_view text) {
+  std::string upper(text);
+  for (auto& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return upper;
+}
+
+/// The allowed value `text` names, in any case, spelt as the table spells it; empty when none.
+std::string enum_value(const KeySpec& spec, std::string_view text) {
+  const std::string wanted = upper_case(text);
   std::string_view all = spec.allowed;
   while (!all.empty()) {
     const auto bar = all.find('|');
-    if (all.substr(0, bar) == text) {
-      return true;
+    if (upper_case(all.substr(0, bar)) == wanted) {
+      return std::string(all.substr(0, bar));
     }
     all = bar == std::string_view::npos ? std::string_view{} : all.substr(bar + 1);
   }
-  return false;
+  return "";
 }
 
 /// Checks and stores a string-typed value.
@@ -150,14 +160,11 @@ std::string apply_string(const KeySpec& spec, std::string_view text, std::string
       }
       break;
     case ValueType::enumeration: {
-      std::string upper(text);
-      for (auto& c : upper) {
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      }
-      if (!is_enum_value(spec, upper)) {
+      std::string value = enum_value(spec, text);
+      if (value.empty()) {
         return expected(spec, text);
       }
-      out = upper;
+      out = std::move(value);
       return "";
     }
     default:

@@ -14,37 +14,66 @@ void ensure_curl_global();
 
 namespace {
 
+constexpr std::size_t k_body_cap = 4096;
+
 struct EasyDeleter {
   void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
 };
+struct ListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
 
-size_t discard(char*, size_t size, size_t count, void*) {
-  return size * count;
+size_t keep_body(char* data, size_t size, size_t count, void* user) {
+  auto& body = *static_cast<std::string*>(user);
+  const std::size_t n = size * count;
+  body.append(data, std::min(n, k_body_cap - std::min(k_body_cap, body.size())));
+  return n;
+}
+
+/// Trust, client certificate, proxy and pinned addresses, as the delivery transport sets them.
+void configure_network(CURL* h, const ProbeOptions& options) {
+  const CurlNetwork curl_network(options.network, options.insecure);
+  curl_network.apply(h);
+}
+
+void configure(CURL* h, const HttpRequest& request, const ProbeOptions& options, std::string& body) {
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  configure_network(h, options);
+  if (!request.user_agent.empty()) {
+    curl_easy_setopt(h, CURLOPT_USERAGENT, request.user_agent.c_str());
+  }
+  if (request.post) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+  }
 }
 
 } // namespace
 
-AttemptResult probe_once(const HttpRequest& request, Millis timeout, const TargetNetwork& network, bool insecure) {
+ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options) {
   ensure_curl_global();
-  AttemptResult result;
+  ProbeAnswer answer;
+  AttemptResult& result = answer.result;
   std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
   if (!easy) {
     result.error = ErrorKind::other;
     result.error_text = "cannot create a libcurl handle";
-    return result;
+    return answer;
   }
   CURL* h = easy.get();
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  const CurlNetwork curl_network(network, insecure);  // as the delivery transport
-  curl_network.apply(h);
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-  if (!request.user_agent.empty()) {
-    curl_easy_setopt(h, CURLOPT_USERAGENT, request.user_agent.c_str());
+  configure(h, request, options, result.body);
+  std::unique_ptr<curl_slist, ListDeleter> headers;
+  if (request.post && !request.content_type.empty()) {
+    headers.reset(curl_slist_append(nullptr, ("Content-Type: " + request.content_type).c_str()));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   }
   const auto started = std::chrono::steady_clock::now();
   const CURLcode code = curl_easy_perform(h);
@@ -60,7 +89,16 @@ AttemptResult probe_once(const HttpRequest& request, Millis timeout, const Targe
   } else if (result.status >= 400) {
     result.error_text = "HTTP " + std::to_string(result.status);
   }
-  return result;
+  char* location = nullptr;
+  if (result.status >= 300 && result.status < 400 && curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
+      location != nullptr) {
+    answer.location = location;
+  }
+  return answer;
+}
+
+AttemptResult probe_once(const HttpRequest& request, Millis timeout, const TargetNetwork& network, bool insecure) {
+  return probe(request, ProbeOptions{timeout, insecure, network}).result;
 }
 
 } // namespace tf::engine

@@ -1,8 +1,27 @@
 #pragma once
 // One blocking request outside any loop, for `validate --probe`: libcurl stays inside engine/.
+#include <string>
+
 #include "engine/engine.hpp"
 
 namespace tf::engine {
+
+/// How the probe's handle connects. The seam for TLS and proxy options (CA file, client
+/// certificate, proxy): each option is a field here, applied in probe.cpp's configure_network.
+struct ProbeOptions {
+  Millis timeout{5000};   ///< connect and whole-request timeout
+  bool insecure = false;  ///< skip TLS certificate verification
+  TargetNetwork network;  ///< trust, client certificate, proxy, pinned addresses (as delivery)
+};
+
+/// The answer to one probe request.
+struct ProbeAnswer {
+  AttemptResult result;  ///< status (0 without an answer), error kind and text, service time, body
+  std::string location;  ///< the Location header of a 3xx (redirects are never followed)
+};
+
+/// Sends `request` (GET, or POST with its body) once, no retries, no redirects followed.
+ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options);
 
 /// Sends `request` once (no retries) with the given connect/total timeout and returns its
 /// outcome; TLS is verified unless `insecure`. `network` as the delivery transport uses it (trust,

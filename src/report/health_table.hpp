@@ -4,10 +4,13 @@
 // snapshots; colour only when the caller asks (the caller handles NO_COLOR and isatty).
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "metrics/run_metrics.hpp"
 #include "util/clock.hpp"
+#include "util/log.hpp"
 
 namespace tf::report {
 
@@ -43,17 +46,43 @@ struct Rates {
   double hits_per_s = 0;    ///< hits finished (acked + dead-lettered) per second
 };
 /// Rates over the interval between `previous` and `now` (their elapsed times); when the
-/// interval is empty, the averages over the whole run.
+/// interval is empty, the averages over the whole run. An interval without a new visit shows
+/// the run's average visit rate (a slow rate starts none in most intervals).
 Rates rates_between(const metrics::Snapshot& previous, const metrics::Snapshot& now) noexcept;
 
+/// What bounds a run, for % done and ETA; 0 = no such bound.
+struct RunBound {
+  std::uint64_t visits = 0;            ///< --visits, or a backfill's planned visits
+  std::chrono::milliseconds duration{0};  ///< --duration or AUTO_STOP_AFTER_HOURS
+};
+
+/// Share of the run done (0..1) and the time left, from the visits started and the elapsed time
+/// (the nearer bound wins); nullopt without a bound.
+struct Progress {
+  double done = 0;
+  std::optional<std::chrono::milliseconds> eta;  ///< nullopt until a rate is known
+};
+std::optional<Progress> progress(const metrics::Snapshot& now, const RunBound& bound) noexcept;
+
+/// Visits or hits per second with enough digits for slow rates: "12.3", "2.0", "0.12", "0.0012".
+std::string format_rate(double per_second);
+
 /// The one-line live status for a terminal, without newline or carriage return:
-/// "elapsed 1m05s | 12.3 visits/s | 85.0 hits/s | in flight 12 | acked 5321 | failed 3 | p99 45.2 ms".
+/// "elapsed 1m05s | 37% eta 1m50s | 12.3 visits/s | 85.0 hits/s | in flight 12 | acked 5321 |
+/// failed 3 | p99 45.2 ms" (the progress field only with a bound). With `width` > 0, fields are
+/// dropped from the right until the visible text is shorter than `width` (a line exactly as wide
+/// as the terminal would wrap on some); the first field is always kept.
 std::string render_status_line(const metrics::Snapshot& previous, const metrics::Snapshot& now,
-                               bool color);
+                               bool color, std::size_t width = 0, const RunBound& bound = {});
+
+/// The periodic log record's fields, in order: elapsed, [done_pct, eta], visits_per_s,
+/// hits_per_s, in_flight, acked, failed, dead_lettered, p99_ms (numbers marked for JSON).
+std::vector<logging::Field> status_fields(const metrics::Snapshot& previous, const metrics::Snapshot& now,
+                                          const RunBound& bound = {});
 
 /// The periodic log line (same numbers, plain), prefixed with the UTC time `when`
 /// ("2026-11-23T17:43:46Z elapsed=65s visits/s=12.3 ..."). No trailing newline.
 std::string render_log_line(const metrics::Snapshot& previous, const metrics::Snapshot& now,
-                            SysTime when);
+                            SysTime when, const RunBound& bound = {});
 
 } // namespace tf::report

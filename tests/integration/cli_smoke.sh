@@ -51,7 +51,10 @@ out=$("$TF_BIN" presets)
 for preset in light medium heavy extreme smoke; do
   grep -q "$preset" <<<"$out" || fail "presets does not list $preset"
 done
-grep -Eq "^TARGET_VISITS_PER_DAY +1000 +10000 +50000 +100000" <<<"$out" || fail "presets values: $out"
+grep -Eq "^medium +10000 +0.116 +a mid-sized site" <<<"$out" || fail "presets: purpose, visits/day and visits/s: $out"
+out=$("$TF_BIN" presets heavy)
+grep -Eq "^TARGET_VISITS_PER_DAY=50000$" <<<"$out" || fail "presets heavy: every value it sets: $out"
+grep -Eq "^CONCURRENCY=150$" <<<"$out" || fail "presets heavy: CONCURRENCY: $out"
 
 out=$(env -i MATOMO_TOKEN_AUTH=s3cret "$TF_BIN" run --preset heavy --threads 3 --show-config)
 grep -Eq "^CONCURRENCY +150 +preset heavy:7" <<<"$out" || fail "show-config origin of a preset value"

@@ -62,7 +62,7 @@ rc=0
 out=$("$TF_BIN" validate --probe "$TF_WORK/wrong.env") || rc=$?
 check "probe of a wrong name: exit 1" "1" "$rc"
 check "probe of a wrong name: names the mismatch" "1" \
-  "$(grep -c "^probe default (https://wrong.test:$TLS_PORT/matomo.php): unreachable: .*no alternative certificate subject name matches target host name 'wrong.test'" <<<"$out" || true)"
+  "$(grep -c "^probe default (https://wrong.test:$TLS_PORT/matomo.php): FAILED: unreachable: .*no alternative certificate subject name matches target host name 'wrong.test'" <<<"$out" || true)"
 sed -i "s/wrong.test/matomo.test/g" "$TF_WORK/wrong.env"
 rc=0
 out=$("$TF_BIN" validate --probe "$TF_WORK/wrong.env") || rc=$?

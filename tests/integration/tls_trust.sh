@@ -65,7 +65,7 @@ printf 'CA_BUNDLE=%s\n' "$PKI/ca.pem" >>"$TF_WORK/untrusted.env"
 rc=0
 out=$("$TF_BIN" validate --probe "$TF_WORK/untrusted.env") || rc=$?
 check "probe with CA_BUNDLE: exit 0" "0" "$rc"
-check "probe with CA_BUNDLE: reachable" "1" "$(grep -c '^probe default .*: reachable, HTTP 200' <<<"$out" || true)"
+check "probe with CA_BUNDLE: site ok, TLS verified" "1" "$(grep -cE '^probe default .*: ok: site 1 ok.*TLS verified' <<<"$out" || true)"
 
 stop_mock
 finish

@@ -189,12 +189,12 @@ TEST_CASE("BACKFILL_RPS_LIMIT is requests per second: visits/s = RPS × hits per
   CHECK(app::backfill_arrival_rate(s, {0, 4}) == Approx(40));
 }
 
-TEST_CASE("backfill run options: bulk 100 and enough concurrency unless set, seed from BACKFILL_SEED or the checkpoint", "[app]") {
+// BULK 100 and CONCURRENCY for a backfill are config rules (test_config_derived.cpp).
+TEST_CASE("backfill run options: delivery settings as loaded, seed from BACKFILL_SEED or the checkpoint", "[app]") {
   app::RunOptions o;
   o.settings.backfill_seed = 9;
   auto b = app::backfill_run_options(o);
-  CHECK(b.settings.bulk == 100);
-  CHECK(b.settings.concurrency == 200);
+  CHECK(b.settings.bulk == 0);
   CHECK(b.settings.seed == std::optional<std::uint64_t>(9));
 
   o.settings.bulk = 20;

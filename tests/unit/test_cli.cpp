@@ -4,6 +4,7 @@
 
 #include "cli/cli.hpp"
 #include "cli/config_options.hpp"
+#include "cli/suggest.hpp"
 #include "config/settings_table.hpp"
 #include "util/error.hpp"
 
@@ -121,4 +122,55 @@ TEST_CASE("exit codes: --version 0, unknown option 2, no subcommand 2, bad prese
   CHECK(run_cli({"validate"}) == 2);
   CHECK(run_cli({"validate", TF_TEST_DATA_DIR "/config/valid.env"}) == 0);
   CHECK(run_cli({"validate", TF_TEST_DATA_DIR "/config/invalid.env"}) == 1);
+}
+
+TEST_CASE("the rate flag takes visits per second, or a count per min, h or d", "[cli]") {
+  CHECK(parse_rate("2") == 172800);
+  CHECK(parse_rate("0.5/s") == 43200);
+  CHECK(parse_rate("90/min") == 129600);
+  CHECK(parse_rate("500/h") == 12000);
+  CHECK(parse_rate("20000/d") == 20000);
+  for (const char* bad : {"", "x", "0", "-1", "2/week", "2/", "1e999"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_rate(bad), tf::Error);
+  }
+}
+
+TEST_CASE("the target flags and --rate become command-line values of their keys", "[cli]") {
+  CLI::App app;
+  ConfigOptions o;
+  add_config_options(app, o);
+  const char* argv[] = {"run", "--url", "http://127.0.0.1:1/", "--site-id", "3", "--token-file", "t.txt", "--rate", "2"};
+  app.parse(9, argv);
+  const auto r = o.request();
+  REQUIRE(r.flags.size() == 4);
+  CHECK(r.flags[0].key == "MATOMO_URL");
+  CHECK(r.flags[1].key == "MATOMO_SITE_ID");
+  CHECK(r.flags[2].key == "MATOMO_TOKEN_AUTH_FILE");
+  CHECK(r.flags[3].key == "TARGET_VISITS_PER_DAY");
+  CHECK(r.flags[3].value == "172800");
+  CHECK(r.flags[3].alternative);
+}
+
+TEST_CASE("unknown commands and options get the closest known name", "[cli]") {
+  CLI::App app;
+  app.add_subcommand("run")->add_option("--visits");
+  app.add_subcommand("generate");
+  CHECK(unknown_command(app, {"rn"}) == std::optional<std::string>("unknown command \"rn\"; did you mean run? (commands: run, generate)"));
+  CHECK_FALSE(unknown_command(app, {"run", "--x"}));
+  CHECK_FALSE(unknown_command(app, {"--version"}));
+  CHECK(unknown_option(app, {"run", "--visit", "10"}) == std::optional<std::string>("run: unknown option --visit; did you mean --visits?"));
+  CHECK(unknown_option(app, {"run", "--zzzzzzzz=1"}) == std::optional<std::string>("run: unknown option --zzzzzzzz"));
+  CHECK_FALSE(unknown_option(app, {"run", "--visits", "10", "extra"}));
+}
+
+TEST_CASE("help, help COMMAND and presets NAME exit 0; an unknown command or preset exits 2", "[cli]") {
+  CHECK(run_cli({"help"}) == 0);
+  CHECK(run_cli({"help", "run"}) == 0);
+  CHECK(run_cli({"help", "rn"}) == 2);
+  CHECK(run_cli({"rn"}) == 2);
+  CHECK(run_cli({"run", "--visit", "10"}) == 2);
+  CHECK(run_cli({"presets"}) == 0);
+  CHECK(run_cli({"presets", "smoke"}) == 0);
+  CHECK(run_cli({"presets", "smok"}) == 2);
 }

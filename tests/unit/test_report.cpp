@@ -130,3 +130,43 @@ TEST_CASE("UTC times round-trip through their text form", "[report]") {
   CHECK_FALSE(tf::report::parse_utc("2026-01-01T01:02:03.04Z"));
   CHECK_FALSE(tf::report::parse_utc("2026-01-01T24:00:00Z"));
 }
+
+TEST_CASE("the live line fits the terminal width by dropping fields from the right", "[report]") {
+  RunMetrics before;
+  RunMetrics now;
+  now.elapsed = 65s;
+  auto& n = now.target("a");
+  n.visits_started = 110;
+  n.acked = 440;
+  n.failed_attempts = 7;
+  const std::string full = tf::report::render_status_line(before, now, false, 0, {200, 0ms});
+  CHECK(full == "elapsed 1m5s | 55% eta 53s | 1.7 visits/s | 6.8 hits/s | in flight 0 | acked 440 | failed 7 | p99 - ms");
+  // 80 characters would fill the last column, where some terminals wrap: one field less
+  const std::string at80 = tf::report::render_status_line(before, now, false, 80, {200, 0ms});
+  CHECK(at80 == "elapsed 1m5s | 55% eta 53s | 1.7 visits/s | 6.8 hits/s | in flight 0");
+  CHECK(tf::report::render_status_line(before, now, false, 81, {200, 0ms}).size() == 80);
+  CHECK(tf::report::render_status_line(before, now, false, 10) == "elapsed 1m5s");
+  // colour codes take no columns
+  const std::string coloured = tf::report::render_status_line(before, now, true, 95);
+  CHECK(coloured.find("\x1b[31mfailed 7\x1b[0m") != std::string::npos);
+}
+
+TEST_CASE("progress: the nearer of the visits and duration bounds, with an ETA", "[report]") {
+  RunMetrics now;
+  now.elapsed = 10s;
+  now.target("a").visits_started = 25;
+  CHECK_FALSE(tf::report::progress(now, {}));
+  const auto by_visits = tf::report::progress(now, {100, 0ms});
+  REQUIRE(by_visits);
+  CHECK(by_visits->done == Approx(0.25));
+  CHECK(by_visits->eta == std::optional<std::chrono::milliseconds>(30s));
+  const auto by_time = tf::report::progress(now, {100, 20s});
+  CHECK(by_time->done == Approx(0.5));
+  CHECK(by_time->eta == std::optional<std::chrono::milliseconds>(10s));
+  CHECK(tf::report::format_rate(0.116) == "0.12");
+  RunMetrics later = now;
+  later.elapsed = 11s;  // no visit in the last second: the run's average, not 0
+  CHECK(tf::report::rates_between(now, later).visits_per_s == Approx(25.0 / 11));
+  CHECK(tf::report::format_rate(0) == "0.0");
+  CHECK(tf::report::format_rate(12.34) == "12.3");
+}

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "util/log.hpp"
 #include "util/random.hpp"
 #include "util/units.hpp"
 
@@ -68,4 +69,29 @@ TEST_CASE("hex strings have the asked length and only hex digits", "[util]") {
   const auto id = rng.hex(16);
   CHECK(id.size() == 16);
   CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+TEST_CASE("log records render as text lines or as JSON objects with ts, level, msg and fields", "[util]") {
+  using namespace tf::logging;
+  const tf::SysTime t = tf::SysTime{std::chrono::seconds{1'767'225'600}} + std::chrono::milliseconds{45};
+  CHECK(render(Level::info, t, "started", {}, Format::text) == "2026-01-01T00:00:00.045Z started");
+  CHECK(render(Level::warning, t, "slow", {{"target", "a"}, {"p99_ms", "12.5", true}}, Format::text) ==
+        "2026-01-01T00:00:00.045Z warning: slow target=a p99_ms=12.5");
+  CHECK(render(Level::warning, t, "say \"hi\"", {{"target", "a"}, {"p99_ms", "12.5", true}}, Format::json) ==
+        R"({"ts":"2026-01-01T00:00:00.045Z","level":"warning","msg":"say \"hi\"","target":"a","p99_ms":12.5})");
+  CHECK(parse_level("ERROR") == Level::error);
+  CHECK(parse_format("json") == Format::json);
+  CHECK(split_level("warning: x").first == Level::warning);
+  CHECK(split_level("warning: x").second == "x");
+  CHECK(split_level("plain").first == Level::info);
+}
+
+TEST_CASE("LOG_LEVEL ERROR leaves only errors enabled", "[util]") {
+  using namespace tf::logging;
+  configure(Level::error, Format::text);
+  CHECK_FALSE(enabled(Level::warning));
+  CHECK(enabled(Level::error));
+  configure(Level::info, Format::text);
+  CHECK(enabled(Level::info));
+  CHECK_FALSE(enabled(Level::debug));
 }

@@ -5,7 +5,7 @@
 #   libcurl setting trafficinator uses (shared CURLU, ...), empty GETs and the same bytes as a hit;
 #   trafficinator run with no pauses and a huge rate: single-hit (CONCURRENCY 50), in short rounds
 #   alternating with the same-bytes loop (the goal ratio is the median round), and --bulk 100 with one
-#   worker thread and with --threads 2;
+#   worker thread and with --threads 2 (tuned), then --bulk 100 alone (untuned);
 #   peak RSS with 10,000 visits in progress;
 #   HTTPS (the same sink over TLS, a self-signed certificate made here and trusted with CA_BUNDLE):
 #   single hits with HTTP/1.1 and with HTTP/2 in alternating rounds, and their ratio;
@@ -206,6 +206,14 @@ for threads in 1 2; do
   line "trafficinator, --bulk 100, --threads $threads" "$bulk_hps" "hits/s" \
     "(goal >= 500000; $bulk_rps POST/s; $(ratio "$bulk_hps" "$wrk_rps") x wrk; $(cpu_s "bulk$threads") CPU-s)"
 done
+# Untuned, as a first user runs it: `run --bulk 100 --url ...` with nothing else (the same
+# no-pause workload). The bulk rules size CONCURRENCY (5 x BULK) and MAX_IN_FLIGHT; the goal is
+# >= 0.5 of the tuned one-thread line above (issue 17: it was 886 hits/s against 824k).
+tuned_hps="$(summary bulk1 't["acked"] / s["elapsed_s"]')"
+tf_run bulk_untuned $((seconds + 40)) "${no_pauses[@]}" -- --bulk 100 --url "$url" --duration "${seconds}s" --drain-timeout 5s
+untuned_hps="$(summary bulk_untuned 't["acked"] / s["elapsed_s"]')"
+line "trafficinator, --bulk 100 untuned" "$untuned_hps" "hits/s" \
+  "(goal >= 0.5 of tuned: $(ratio "$untuned_hps" "$tuned_hps"); CONCURRENCY and MAX_IN_FLIGHT from the bulk rules)"
 
 # HTTPS, single hits, HTTP/1.1 then HTTP/2 in each round (alternating, as above: the machine drifts);
 # each round's ratio is HTTP/2 over the HTTP/1.1 run just before it, judged on the median round.

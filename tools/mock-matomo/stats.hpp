@@ -30,6 +30,8 @@ public:
   void count_request(bool bulk);
   void count_received() { ++m_received; }
   void count_ignored() { ++m_ignored; }
+  /// A hit from a bot user agent: answered as tracked, recorded nowhere (as Matomo excludes it).
+  void count_excluded_bot() { ++m_excluded_bot; }
   void count_accepted() { ++m_accepted; }
   void count_rejected() { ++m_rejected; }
   void count_token_in_url() { ++m_token_in_url; }
@@ -55,7 +57,7 @@ public:
 private:
   std::size_t m_max_stored;
   std::uint64_t m_requests = 0, m_bulk_requests = 0, m_received = 0, m_ignored = 0;
-  std::uint64_t m_accepted = 0, m_rejected = 0, m_token_in_url = 0, m_not_stored = 0;
+  std::uint64_t m_accepted = 0, m_rejected = 0, m_token_in_url = 0, m_not_stored = 0, m_excluded_bot = 0;
   std::map<std::string, std::uint64_t> m_violations, m_matomo_violations;
   std::vector<StoredHit> m_hits;
   std::deque<nlohmann::json> m_recent;

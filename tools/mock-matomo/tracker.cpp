@@ -48,6 +48,15 @@ TrackResponse json_response(int status, const json& body) {
   return {status, "application/json", body.dump(), {}};
 }
 
+/// Matomo's bot exclusion, in short: a user agent (the ua parameter, else the header) naming a
+/// bot, crawler or spider. Matomo answers such a hit as tracked and records nothing.
+bool is_bot(std::string_view user_agent) {
+  std::string lower(user_agent);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find("bot") != std::string::npos || lower.find("crawler") != std::string::npos ||
+         lower.find("spider") != std::string::npos;
+}
+
 int site_id_of(const Params& params) {
   const auto id = tf::parse_int(find(params, "idsite").value_or(""));
   return id && *id > 0 && *id < 1'000'000'000 ? static_cast<int>(*id) : 0;
@@ -163,6 +172,12 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
   }
   if (site == nullptr && std::none_of(v.begin(), v.end(), [](const auto& x) { return x.matomo_rejects; })) {
     v.push_back({"UNKNOWN_SITE", fmt::format("idsite={} is not configured", site_id), true});
+  }
+  const bool matomo_rejects = std::any_of(v.begin(), v.end(), [](const auto& x) { return x.matomo_rejects; });
+  if (!matomo_rejects && is_bot(find(params, "ua").value_or(request.user_agent))) {
+    m_stats.count_excluded_bot();  // after the site and token checks, as Matomo: nothing recorded
+    result.outcome = Outcome::excluded;
+    return result;
   }
   std::optional<HitFacts> facts;
   if (site != nullptr) {

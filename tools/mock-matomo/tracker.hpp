@@ -74,7 +74,7 @@ public:
   bool strict() const { return m_config.strict; }
 
 private:
-  enum class Outcome { accepted, rejected, ignored };
+  enum class Outcome { accepted, rejected, ignored, excluded };
   struct HitResult {
     Outcome outcome = Outcome::ignored;
     std::vector<tf::matomo::Violation> violations;
