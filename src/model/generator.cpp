@@ -118,6 +118,7 @@ Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms
     Rng pool = Rng::stream(mix_keys(m_seed, hash_name("visitor-pool")), *admission.slot);
     visit.visitor = draw_visitor(pool, m_settings.logged_in_probability);
     visit.visitor.pooled = true;
+    visit.visitor.slot = *admission.slot;
     visit.visitor.returning = admission.returning;
   } else {
     visit.visitor = draw_visitor(rng, m_settings.logged_in_probability);

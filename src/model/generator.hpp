@@ -30,8 +30,8 @@
 //   social and referral sites in the ratio 35:15:20. Independently, CAMPAIGN_PROBABILITY of
 //   visits land on a URL with mtm_campaign and mtm_kwd. Later hits have urlref = the previous
 //   hit's url; the ping has none.
-// - build() returns start_ms = nullopt (realtime: the encoder anchors the timeline at send
-//   time); build_at() returns start_ms = the given start.
+// - build() returns start_ms = nullopt (realtime: hits are dated at send time, see
+//   model/timing.hpp); build_at() returns start_ms = the given start.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -73,14 +73,15 @@ struct Visitor {
   std::string country;     ///< ISO code of the IP's bucket (informational, never sent)
   bool returning = false;  ///< a pool visitor seen in an earlier visit (Matomo: returning)
   bool pooled = false;     ///< drawn from the returning-visitor pool (first visit or later)
+  std::size_t slot = 0;    ///< the pool slot when `pooled`
   std::uint64_t key = 0;   ///< stable per visitor: routing and ordering key
 };
 
 struct Visit {
   std::uint64_t index = 0;   ///< visit number i: content depends only on (seed, i)
   Visitor visitor;
-  /// Simulated start, ms since the UNIX epoch (UTC). nullopt in realtime mode: the encoder
-  /// anchors the timeline so that the last hit is stamped at the send time of the first.
+  /// Simulated start, ms since the UNIX epoch (UTC). nullopt in realtime mode: hits are dated
+  /// at send time by the rule of model/timing.hpp.
   std::optional<std::int64_t> start_ms;
   std::int64_t duration_ms = 0;  ///< simulated length: offset of the last hit
   /// Simulated arrival since the start of the run (Poisson schedule at TARGET_VISITS_PER_DAY),

@@ -374,3 +374,17 @@ wait_for_file_line() {
   done
   return 1
 }
+
+# assert_bracket SUMMARY_JSON: the ledger brackets the truth, acked ≤ R ≤ acked + unconfirmed,
+# where R is the number of hits the (running) mock stored (hits_accepted).
+assert_bracket() {
+  local acked unconfirmed stored
+  read -r acked unconfirmed < <(jq -r '[.totals.acked, (.totals.unconfirmed // 0)] | @tsv' "$1")
+  stored=$(mock_stat hits_accepted)
+  if ((acked <= stored && stored <= acked + unconfirmed)); then
+    echo "ok: ${1##*/}: bracket acked $acked <= stored $stored <= acked + unconfirmed $((acked + unconfirmed))"
+  else
+    echo "FAIL: ${1##*/}: bracket broken: acked $acked, stored $stored, unconfirmed $unconfirmed" >&2
+    TF_FAILURES=$((TF_FAILURES + 1))
+  fi
+}
