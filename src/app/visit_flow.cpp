@@ -13,8 +13,8 @@ namespace tf::app {
 
 namespace {
 
-std::int64_t unix_ms(SysTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+std::int64_t unix_us(SysTime t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
 } // namespace
@@ -49,16 +49,16 @@ Millis VisitFlow::pause_before(std::size_t step) const {
   return Millis{m_visit->hits.at(step).pause_before_ms};
 }
 
-std::int64_t VisitFlow::hit_time_ms(std::size_t step) {
+std::int64_t VisitFlow::hit_time_us(std::size_t step) {
   const auto& hits = m_visit->hits;
   if (m_visit->start_ms) {
-    return *m_visit->start_ms + hits.at(step).offset_ms;
+    return (*m_visit->start_ms + hits.at(step).offset_ms) * 1000;
   }
   if (m_times.empty()) {
     m_times.reserve(hits.size());
   }
   while (m_times.size() <= step) {
-    const std::int64_t now = unix_ms(m_clock.system_now());
+    const std::int64_t now = unix_us(m_clock.system_now());
     model::HitTime t;
     if (m_times.empty()) {
       // Only a pool visitor has more than one visit: a shared cell orders their visits.
@@ -71,9 +71,9 @@ std::int64_t VisitFlow::hit_time_ms(std::size_t step) {
                                     m_times.back(), now);
     }
     m_clipped += t.clipped ? 1U : 0U;
-    m_times.push_back(t.ms);
+    m_times.push_back(t.us);
     if (m_cell != nullptr) {
-      m_cell->store(t.ms, std::memory_order_relaxed);
+      m_cell->store(t.us, std::memory_order_relaxed);
     }
   }
   return m_times[step];
@@ -83,8 +83,8 @@ matomo::EncodeContext VisitFlow::encode_context(std::size_t step) {
   matomo::EncodeContext ctx;
   ctx.site_id = m_context.site_id;
   ctx.has_token = !m_context.token_auth.empty();
-  // The encoders date a hit at anchor_ms + offset_ms.
-  ctx.anchor_ms = hit_time_ms(step) - m_visit->hits[step].offset_ms;
+  // The encoders date a hit at anchor_ms + offset_ms (whole seconds for cdt: floor, never later).
+  ctx.anchor_ms = hit_time_us(step) / 1000 - m_visit->hits[step].offset_ms;
   ctx.time_zone = m_zone;
   ctx.send_cip = m_context.send_cip;
   return ctx;

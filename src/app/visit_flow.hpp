@@ -83,12 +83,13 @@ public:
   matomo::Params params(std::size_t step);
   const model::Visit& visit() const { return *m_visit; }
   const TargetContext& context() const { return m_context; }
+  /// The time of hit `step` (cdt, h/m/s), UNIX µs; dates the realtime hits up to `step` that
+  /// are not yet dated, at the clock's current time.
+  std::int64_t hit_time_us(std::size_t step);
   /// Counts hits of this flow that ended abandoned (a visit with none is "completed").
   int abandoned = 0;
 
 private:
-  /// The time of hit `step`, UNIX ms; dates the realtime hits up to `step` that are not yet.
-  std::int64_t hit_time_ms(std::size_t step);
   matomo::EncodeContext encode_context(std::size_t step);
 
   std::shared_ptr<const model::Visit> m_visit;
@@ -97,9 +98,9 @@ private:
   const date::time_zone* m_zone;
   const Clock& m_clock;
   RealtimeDating* m_dating;
-  std::vector<std::int64_t> m_times;  ///< realtime: the dated hits' times, in step order
+  std::vector<std::int64_t> m_times;  ///< realtime: the dated hits' times (µs), in step order
   std::uint64_t m_clipped = 0;        ///< realtime hits dated at send time
-  std::atomic<std::int64_t>* m_cell = nullptr;  ///< a pool visitor's last hit time on this target
+  std::atomic<std::int64_t>* m_cell = nullptr;  ///< a pool visitor's last hit time (µs) on this target
 };
 
 /// Called for each flow the source creates (before the engine sees it): hits are "generated".
