@@ -68,6 +68,9 @@ struct Settings {
   double random_events_probability = 0.12;   // RANDOM_EVENTS_PROBABILITY
   double direct_traffic_probability = 0.30;  // DIRECT_TRAFFIC_PROBABILITY
   double ecommerce_probability = 0.05;       // ECOMMERCE_PROBABILITY
+  double bounce_probability = 0.45;          // BOUNCE_PROBABILITY: single-pageview browsing visits
+  double product_view_probability = 0.30;    // PRODUCT_VIEW_PROBABILITY: browsing pageviews of a product page
+  double cart_update_probability = 0.12;     // CART_UPDATE_PROBABILITY: non-bounce browsing visits with a cart update
   double visit_duration_min = 1.0;           // VISIT_DURATION_MIN, minutes (simulated)
   double visit_duration_max = 8.0;           // VISIT_DURATION_MAX, minutes (simulated)
   bool randomize_visitor_countries = true;   // RANDOMIZE_VISITOR_COUNTRIES (cip; needs a token)

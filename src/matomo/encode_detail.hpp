@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "matomo/encode.hpp"
+#include "model/catalogues.hpp"
 #include "model/visit.hpp"
 
 namespace date {
@@ -53,11 +54,24 @@ void put_order(Writer& w, const model::Order& order) {
   w.put("ec_dt", format_cents(order.discount));
 }
 
+/// A product page view: name, SKU, category and list price (Matomo's setEcommerceView).
+template <class Writer>
+void put_product(Writer& w, const model::Product& product) {
+  w.put("_pkn", product.name);
+  w.put("_pks", product.sku);
+  w.put("_pkc", product.category);
+  w.put("_pkp", format_cents(product.base_price_cents));
+}
+
 template <class Writer>
 void put_kind(Writer& w, const model::Hit& hit) {
   using model::HitKind;
   switch (hit.kind) {
-    case HitKind::pageview: break;
+    case HitKind::pageview:
+      if (hit.product != nullptr) {
+        put_product(w, *hit.product);
+      }
+      break;
     case HitKind::site_search:
       w.put("search", hit.search);
       put_if(w, "search_cat", hit.search_cat);
@@ -78,6 +92,13 @@ void put_kind(Writer& w, const model::Hit& hit) {
     case HitKind::ecommerce_order:
       if (hit.order) {
         put_order(w, *hit.order);
+      }
+      break;
+    case HitKind::cart_update:
+      if (hit.order) {
+        w.put("idgoal", "0");
+        w.put_items("ec_items", *hit.order);
+        w.put("revenue", format_cents(hit.order->revenue));
       }
       break;
     case HitKind::goal:

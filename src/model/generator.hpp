@@ -19,8 +19,12 @@
 //   probability, first one wins) or a browsing visit; a funnel with exit_after_completion=false
 //   continues with a browsing part in the same visit. Every visit ends with a ping carrying the
 //   last pv_id.
-// - Browsing: n ∈ U[PAGEVIEWS_MIN, PAGEVIEWS_MAX] pageviews over a duration
-//   D ∈ U[VISIT_DURATION_MIN, VISIT_DURATION_MAX] minutes, dwell split by weights U(0.5, 1.5).
+// - Browsing: a bounce (one pageview, dwell U(0, 60) s) with BOUNCE_PROBABILITY (funnel
+//   continuations never bounce), else n ∈ U[max(2, PAGEVIEWS_MIN), PAGEVIEWS_MAX] pageviews over
+//   a duration D ∈ U[VISIT_DURATION_MIN, VISIT_DURATION_MAX] minutes, dwell split by weights
+//   U(0.5, 1.5). Each browsing pageview is a product page (product_url, with _pk* parameters)
+//   with PRODUCT_VIEW_PROBABILITY. A visit with n ≥ 2 has a cart update (CART_UPDATE_PROBABILITY)
+//   on a page in [2, n], listing the last product viewed (if any) and draw_cart's lines.
 //   Search, outlink, download, click event and random event each happen with their probability
 //   on a page drawn in [2, n], an order on page n (n ≥ 2 for all of them). Each is an extra hit
 //   after its page's pageview, spread over that page's dwell, so two actions on one page both
@@ -96,6 +100,7 @@ private:
   std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
   std::vector<PageText> m_pages;  ///< the catalogue's pages, interned (the catalogue is not kept)
   std::unordered_map<std::string_view, Text> m_titles;  ///< page URL → title, both from m_pages
+  std::vector<PageText> m_product_pages;  ///< one per catalogue product, on the first page's host
   OrderLimits m_order_limits;
   std::uint64_t m_seed;
   std::uint64_t m_next = 0;

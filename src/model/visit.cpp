@@ -10,6 +10,7 @@ const char* to_string(HitKind kind) {
     case HitKind::download: return "download";
     case HitKind::event: return "event";
     case HitKind::ecommerce_order: return "ecommerce_order";
+    case HitKind::cart_update: return "cart_update";
     case HitKind::goal: return "goal";
     case HitKind::ping: return "ping";
   }

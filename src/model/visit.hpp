@@ -13,7 +13,9 @@
 
 namespace tf::model {
 
-enum class HitKind { pageview, site_search, outlink, download, event, ecommerce_order, goal, ping };
+struct Product;  // catalogues.hpp
+
+enum class HitKind { pageview, site_search, outlink, download, event, ecommerce_order, cart_update, goal, ping };
 
 const char* to_string(HitKind kind);
 
@@ -51,8 +53,11 @@ struct Hit {
   // event
   Text e_c, e_a, e_n;
   std::optional<double> e_v;
-  // ecommerce order (idgoal=0) or goal conversion (idgoal>0); shared and immutable, so a hit
-  // stays small (most hits have none) and copies of a visit share it
+  // product page view (a pageview with _pkn, _pks, _pkc, _pkp): the catalogue's product, static
+  const Product* product = nullptr;
+  // ecommerce order (idgoal=0 with ec_id), cart update (idgoal=0, order without an id: ec_items
+  // and revenue only) or goal conversion (idgoal>0); shared and immutable, so a hit stays small
+  // (most hits have none) and copies of a visit share it
   std::shared_ptr<const Order> order;
   int idgoal = -1;                  ///< -1 none, 0 ecommerce, >0 goal id
   std::optional<Cents> goal_revenue;

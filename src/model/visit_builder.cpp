@@ -6,12 +6,13 @@
 #include <cmath>
 
 #include "model/catalogues.hpp"
+#include "model/order.hpp"
 
 namespace tf::model {
 namespace {
 
 enum BrowsingAction { search_action, outlink_action, download_action, click_action, random_action,
-                      order_action, action_count };
+                      cart_action, order_action, action_count };
 
 constexpr std::string_view k_pv_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr double k_search_category_probability = 0.225;  // predecessor: 0.3 × 3/4
@@ -26,7 +27,8 @@ std::string with_query(std::string_view url, const std::string& query) {
   return std::string(base).append(base.find('?') == std::string_view::npos ? "?" : "&").append(query).append(tail);
 }
 
-/// "scheme://host" of an absolute URL.
+} // namespace
+
 std::string origin_of(std::string_view url) {
   const std::size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) {
@@ -35,7 +37,13 @@ std::string origin_of(std::string_view url) {
   return std::string(url.substr(0, url.find('/', scheme + 3)));
 }
 
-} // namespace
+std::string product_url(std::string_view origin, const Product& product) {
+  std::string url = std::string(origin).append("/products/");
+  for (const char c : product.sku) {
+    url.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return url;
+}
 
 VisitBuilder::VisitBuilder(const BuildContext& context, Visit& visit, Rng& rng)
   : m_ctx(context), m_visit(visit), m_rng(rng) {}
@@ -134,7 +142,8 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
   const auto& s = m_ctx.settings;
   const std::array<double, action_count> probability{s.sitesearch_probability, s.outlinks_probability,
                                                      s.downloads_probability, s.click_events_probability,
-                                                     s.random_events_probability, s.ecommerce_probability};
+                                                     s.random_events_probability, s.cart_update_probability,
+                                                     s.ecommerce_probability};
   std::array<std::size_t, action_count> page_of{};  // 0 = not in this visit
   std::size_t actions = 0;
   for (std::size_t a = 0; a < action_count; ++a) {
@@ -151,8 +160,15 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
   for (std::size_t k = 1; k <= n; ++k) {
     elapsed += weights[k - 1];
     const std::int64_t end = m_offset_ms + std::llround(static_cast<double>(duration_ms) * elapsed / total);
-    const auto& page = random_page();
-    add_page(start, page.url, page.title);
+    if (m_rng.bernoulli(s.product_view_probability)) {
+      const std::size_t product = m_rng.index(m_ctx.product_pages.size());
+      add_page(start, m_ctx.product_pages[product].url, m_ctx.product_pages[product].title).product =
+          &products()[product];
+      m_viewed = product;
+    } else {
+      const auto& page = random_page();
+      add_page(start, page.url, page.title);
+    }
     int on_page = 0;
     for (const auto p : page_of) {
       on_page += p == k ? 1 : 0;
@@ -200,6 +216,28 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
       if (event.value >= 0) {
         hit.e_v = event.value;
       }
+      break;
+    }
+    case cart_action: {
+      // The cart: the product last viewed in this visit (if any) and a drawn cart's other lines.
+      Order cart;
+      cart.items = draw_cart(m_rng, m_ctx.order_limits);
+      if (m_viewed) {
+        const Product& viewed = products()[*m_viewed];
+        const auto same = std::find_if(cart.items.begin(), cart.items.end(),
+                                       [&](const OrderItem& item) { return item.sku == viewed.sku; });
+        if (same == cart.items.end()) {
+          cart.items.front() = {std::string(viewed.sku), std::string(viewed.name), std::string(viewed.category),
+                                viewed.base_price_cents, 1};
+        }
+      }
+      for (const auto& item : cart.items) {
+        cart.subtotal += item.price * item.quantity;
+      }
+      cart.revenue = cart.subtotal;
+      Hit& hit = add(HitKind::cart_update, offset_ms, page);
+      hit.idgoal = 0;
+      hit.order = std::make_shared<const Order>(std::move(cart));
       break;
     }
     default: {

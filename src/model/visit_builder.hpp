@@ -3,6 +3,7 @@
 // the behaviour). One builder per visit; call landing(), then funnel() and/or browsing(), then
 // finish().
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,11 +18,19 @@
 
 namespace tf::model {
 
+struct Product;
+
+/// "scheme://host" of an absolute URL.
+std::string origin_of(std::string_view url);
+/// A product's page: `origin` + "/products/" + its SKU in lowercase.
+std::string product_url(std::string_view origin, const Product& product);
+
 struct BuildContext {
   const config::Settings& settings;
   const std::vector<PageText>& pages;  ///< the catalogue's pages, interned, in its order (≥ 1)
   const std::unordered_map<std::string_view, Text>& titles;  ///< page URL → its title
   const OrderLimits& order_limits;
+  const std::vector<PageText>& product_pages;  ///< product_url and name of each catalogue product
 };
 
 class VisitBuilder {
@@ -57,6 +66,7 @@ private:
   std::string m_last_pv_id;
   std::string m_landing_referrer;
   std::string m_campaign_query;  ///< "mtm_campaign=…&mtm_kwd=…" or empty
+  std::optional<std::size_t> m_viewed;  ///< the product of the last product page viewed
 };
 
 } // namespace tf::model

@@ -165,6 +165,7 @@ TEST_CASE("visits must be requested in increasing order", "[model]") {
 
 TEST_CASE("a browsing visit's timeline, referrers, pauses and ping follow the model", "[model]") {
   tf::config::Settings settings;
+  settings.bounce_probability = 0;  // bounces: "over 100,000 visits ..."
   const auto catalogue = small_catalogue();
   const auto visits = generate(settings, catalogue, 2000);
   for (const auto& visit : visits) {
@@ -214,7 +215,7 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
   const auto visits = generate(settings, catalogue, n, {second, first});
   std::map<std::string, std::size_t> seen;
   std::map<int, std::size_t> pageviews;
-  std::size_t browsing = 0;
+  std::size_t browsing = 0, funnel_less = 0, browsing_pageviews = 0;  // browsing: not a bounce
   for (const auto& visit : visits) {
     seen["funnel:" + visit.funnel] += 1;
     seen["pooled"] += visit.visitor.pooled ? 1U : 0U;
@@ -224,9 +225,18 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
     if (!visit.funnel.empty()) {
       continue;
     }
+    ++funnel_less;
+    const auto pages = std::count_if(visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.kind == HitKind::pageview; });
+    seen["product_view"] += static_cast<std::size_t>(std::count_if(
+        visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.product != nullptr; }));
+    browsing_pageviews += static_cast<std::size_t>(pages);
+    pageviews[static_cast<int>(pages)] += 1;
+    if (pages == 1) {
+      CHECK(visit.hits.size() == 2);  // a bounce: the page and the ping, no other action
+      continue;
+    }
     ++browsing;
-    pageviews[static_cast<int>(std::count_if(visit.hits.begin(), visit.hits.end(),
-                                             [](const Hit& h) { return h.kind == HitKind::pageview; }))] += 1;
+    seen["cart"] += has_kind(visit, HitKind::cart_update) ? 1U : 0U;
     seen["search"] += has_kind(visit, HitKind::site_search) ? 1U : 0U;
     seen["outlink"] += has_kind(visit, HitKind::outlink) ? 1U : 0U;
     seen["download"] += has_kind(visit, HitKind::download) ? 1U : 0U;
@@ -253,7 +263,10 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
   CHECK(within_4_sigma(seen["click"], browsing, settings.click_events_probability));
   const double events_mean = settings.click_events_probability + settings.random_events_probability;
   CHECK(std::abs(static_cast<double>(seen["events"]) / static_cast<double>(browsing) - events_mean) < 0.01);
-  REQUIRE(pageviews.size() == 4);
+  CHECK(within_4_sigma(seen["cart"], browsing, settings.cart_update_probability));
+  CHECK(within_4_sigma(pageviews[1], funnel_less, settings.bounce_probability));
+  CHECK(within_4_sigma(seen["product_view"], browsing_pageviews, settings.product_view_probability));
+  REQUIRE(pageviews.size() == 5);
   for (int k = 3; k <= 6; ++k) {
     CHECK(within_4_sigma(pageviews[k], browsing, 0.25));
   }
