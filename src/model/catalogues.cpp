@@ -92,30 +92,11 @@ const std::array<Country, 11> k_countries{{
     {"br", 0.03, k_br, k_lang_br}, {"", 0.15, k_other, k_lang_other},
 }};
 
-constexpr std::array<SearchEngine, 10> k_search_engines{{
-    {"https://www.google.com/search?q=", "matomo+analytics"},
-    {"https://www.google.com/search?q=", "web+analytics+tool"},
-    {"https://www.google.com/search?q=", "open+source+analytics"},
-    {"https://www.google.com/search?q=", "google+analytics+alternative"},
-    {"https://www.google.com/search?q=", "gdpr+compliant+analytics"},
-    {"https://www.bing.com/search?q=", "privacy+analytics"},
-    {"https://www.bing.com/search?q=", "self+hosted+analytics"},
-    {"https://duckduckgo.com/?q=", "matomo+tracking"},
-    {"https://duckduckgo.com/?q=", "website+tracking+software"},
-    {"https://search.yahoo.com/search?p=", "web+statistics"},
-}};
-
-constexpr std::array<sv, 10> k_social{
-    "https://twitter.com/", "https://www.linkedin.com/", "https://www.facebook.com/",
-    "https://www.reddit.com/", "https://news.ycombinator.com/", "https://medium.com/",
-    "https://dev.to/", "https://stackoverflow.com/", "https://github.com/", "https://www.producthunt.com/"};
-
-constexpr std::array<sv, 15> k_referral{
-    "https://alternativeto.net/", "https://www.capterra.com/", "https://www.g2.com/",
-    "https://sourceforge.net/", "https://www.softwaresuggest.com/", "https://blog.hubspot.com/",
-    "https://moz.com/", "https://searchengineland.com/", "https://techcrunch.com/",
-    "https://www.digitaltrends.com/", "https://blog.kissmetrics.com/", "https://www.semrush.com/",
-    "https://backlinko.com/", "https://neilpatel.com/", "https://marketingland.com/"};
+// Keywords visitors typed into a search engine before landing on the shop ('+' for spaces).
+constexpr std::array<sv, 12> k_engine_keywords{
+    "running+shoes", "rain+jacket+men", "yoga+mat", "camping+tent+2+person", "kitchen+knife+set",
+    "garden+hose+25m", "wireless+earbuds", "wool+socks", "cycling+helmet", "led+desk+lamp",
+    "summer+dress", "outdoor+shop"};
 
 constexpr std::array<sv, 37> k_search_terms{
     "product", "service", "contact", "about", "help", "support", "pricing", "features",
@@ -213,9 +194,7 @@ std::span<const std::string_view> resolutions(Device device) {
 }
 
 std::span<const Country> countries() { return k_countries; }
-std::span<const SearchEngine> search_engines() { return k_search_engines; }
-std::span<const std::string_view> social_sites() { return k_social; }
-std::span<const std::string_view> referral_sites() { return k_referral; }
+std::span<const std::string_view> engine_keywords() { return k_engine_keywords; }
 std::span<const std::string_view> search_terms() { return k_search_terms; }
 std::span<const std::string_view> search_categories() { return k_search_categories; }
 std::span<const std::string_view> outlinks() { return k_outlinks; }

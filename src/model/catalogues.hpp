@@ -38,17 +38,12 @@ struct Product {
   std::int64_t base_price_cents;
 };
 
-struct SearchEngine {
-  std::string_view prefix;  ///< referrer URL up to the keyword, e.g. "https://www.google.com/search?q="
-  std::string_view keyword; ///< words joined with '+'
-};
-
 std::span<const UserAgent> user_agents();
 std::span<const std::string_view> resolutions(Device device);
 std::span<const Country> countries();
-std::span<const SearchEngine> search_engines();
-std::span<const std::string_view> social_sites();
-std::span<const std::string_view> referral_sites();
+/// Search-engine keywords of a landing from a search engine, words joined with '+' (the engines
+/// and other referrers are data: model/referrers.hpp).
+std::span<const std::string_view> engine_keywords();
 std::span<const std::string_view> search_terms();
 std::span<const std::string_view> search_categories();
 std::span<const std::string_view> outlinks();

@@ -7,6 +7,7 @@
 
 #include "model/catalogues.hpp"
 #include "model/order.hpp"
+#include "model/referrers.hpp"
 
 namespace tf::model {
 namespace {
@@ -53,14 +54,13 @@ void VisitBuilder::landing() {
   const double r = m_rng.uniform();
   if (r >= direct) {
     const double band = (r - direct) / (1.0 - direct);
-    if (band < k_search_share) {
-      const auto& engine = search_engines()[m_rng.index(search_engines().size())];
-      m_landing_referrer = std::string(engine.prefix) + std::string(engine.keyword);
-    } else if (band < k_search_share + k_social_share) {
-      m_landing_referrer = std::string(social_sites()[m_rng.index(social_sites().size())]);
-    } else {
-      m_landing_referrer = std::string(referral_sites()[m_rng.index(referral_sites().size())]);
-    }
+    const auto kind = band < k_search_share                    ? ReferrerClass::search
+                      : band < k_search_share + k_social_share ? ReferrerClass::social
+                                                               : ReferrerClass::website;
+    const auto& group = builtin_referrers()[static_cast<std::size_t>(kind)];
+    const Referrer& referrer = group[m_rng.index(group.size())];
+    const auto keyword = engine_keywords()[m_rng.index(engine_keywords().size())];
+    m_landing_referrer = referrer_url(referrer, kind == ReferrerClass::search ? keyword : std::string_view{});
   }
   if (m_rng.bernoulli(m_ctx.settings.campaign_probability)) {
     m_visit.campaign = std::string(campaigns()[m_rng.index(campaigns().size())]);

@@ -8,6 +8,7 @@
 #include "model/catalogues.hpp"
 #include "model/generator.hpp"
 #include "model/order.hpp"
+#include "model/referrers.hpp"
 #include "model/text.hpp"
 #include "model/visitor.hpp"
 
@@ -282,7 +283,9 @@ TEST_CASE("direct traffic is honoured at 0 and the rest splits 35:15:20", "[mode
   for (const auto& visit : generate(settings, catalogue, n)) {
     const std::string_view ref = visit.hits.front().urlref;
     direct += ref.empty() ? 1U : 0U;
-    engines += ref.find("q=") != std::string::npos || ref.find("p=") != std::string::npos ? 1U : 0U;
+    const auto& search = tf::model::builtin_referrers()[static_cast<std::size_t>(tf::model::ReferrerClass::search)];
+    engines += std::any_of(search.begin(), search.end(),
+                           [&](const auto& r) { return ref.substr(0, r.url.size()) == r.url; }) ? 1U : 0U;
   }
   CHECK(direct == 0);
   CHECK(within_4_sigma(engines, n, 0.5));
