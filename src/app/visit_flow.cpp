@@ -127,10 +127,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> VisitSource::next_arri
   const auto* engine = m_engine;
   auto is_open = [engine](std::size_t t) { return engine != nullptr && engine->target_open(t); };
   std::vector<std::unique_ptr<engine::Flow>> flows;
-  // A fresh visitor is routed by visit number, so round-robin cycles over consecutive visits; a
-  // pool visitor by its own key, so all of its visits go to the same target.
-  const std::uint64_t route_key = visit->visitor.pooled ? visit->visitor.key : visit->index;
-  for (std::size_t t : m_router.route(route_key, is_open)) {
+  for (std::size_t t : m_router.route(route_key(*visit), is_open)) {
     auto flow = std::make_unique<VisitFlow>(visit, t, m_targets[t], m_zone, m_clock, m_dating);
     m_sink.on_generated(*flow);
     flows.push_back(std::move(flow));

@@ -103,6 +103,12 @@ private:
   std::atomic<std::int64_t>* m_cell = nullptr;  ///< a pool visitor's last hit time (µs) on this target
 };
 
+/// The routing key of a realtime visit: a pool visitor's own key (all of their visits go to one
+/// target), a fresh visitor's visit number (round-robin cycles over consecutive visits).
+inline std::uint64_t route_key(const model::Visit& visit) {
+  return visit.visitor.pooled ? visit.visitor.key : visit.index;
+}
+
 /// Called for each flow the source creates (before the engine sees it): hits are "generated".
 class FlowSink {
 public:

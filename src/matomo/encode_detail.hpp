@@ -5,6 +5,7 @@
 //   put_int(key, value)         an integer value
 //   put_recurring(key, value)   a string value that recurs between hits (a memo may help)
 //   put_items(key, order)       ec_items: the order's items as JSON (ec_items_json)
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -27,6 +28,11 @@ struct HitTime {
 
 /// The stamp of the instant `at_ms` (UNIX ms) in `zone` (UTC if null).
 HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone);
+
+/// The zone of a hit's local h/m/s: the visitor's (their country's), else the context's (the site's).
+inline const date::time_zone* local_zone(const model::Visit& visit, const EncodeContext& ctx) {
+  return visit.visitor.zone != nullptr ? visit.visitor.zone : ctx.time_zone;
+}
 
 template <class Writer>
 void put_if(Writer& w, std::string_view key, std::string_view value) {
@@ -70,6 +76,22 @@ void put_kind(Writer& w, const model::Hit& hit) {
     case HitKind::pageview:
       if (hit.product != nullptr) {
         put_product(w, *hit.product);
+      }
+      if (hit.has_perf) {
+        constexpr std::array<std::string_view, 6> k_names{"pf_net", "pf_srv", "pf_tfr", "pf_dm1", "pf_dm2", "pf_onl"};
+        for (std::size_t k = 0; k < k_names.size(); ++k) {
+          w.put_int(k_names[k], hit.perf[k]);
+        }
+      }
+      break;
+    case HitKind::content:
+      if (hit.content != nullptr) {
+        if (hit.content_click) {
+          w.put("c_i", "click");
+        }
+        w.put("c_n", hit.content->name);
+        w.put("c_p", hit.content->piece);
+        w.put("c_t", hit.content->target);
       }
       break;
     case HitKind::site_search:

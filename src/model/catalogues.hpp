@@ -26,11 +26,19 @@ struct Country {
   double share;           ///< probability of the bucket; all shares add up to 1
   std::span<const Cidr> ranges;
   std::span<const std::string_view> languages;  ///< Accept-Language values, uniform
+  /// IANA time zones of the country, uniform; for the "other" bucket one per language, in the
+  /// languages' order (the zone follows the language).
+  std::span<const std::string_view> zones;
 };
 
 struct EventEntry {
   std::string_view category, action, name;
   double value;  ///< < 0: no value
+};
+
+/// A content block of a page (Matomo content tracking): name, piece and target.
+struct ContentBlock {
+  std::string_view name, piece, target;
 };
 
 struct Product {
@@ -51,6 +59,7 @@ std::span<const std::string_view> download_paths();  ///< relative: resolved aga
 std::span<const EventEntry> click_events();
 std::span<const EventEntry> random_events();
 std::span<const Product> products();
+std::span<const ContentBlock> content_blocks();
 std::span<const std::string_view> campaigns();
 std::span<const std::string_view> campaign_keywords();
 

@@ -17,8 +17,10 @@
 //   ended at least 30 minutes (Matomo's visit window) before this arrival, else a fresh visitor.
 // - A funnel (enabled, first step a pageview, ascending priority, each fires with its own
 //   probability, first one wins) or a browsing visit; a funnel with exit_after_completion=false
-//   continues with a browsing part in the same visit. Every visit ends with a ping carrying the
-//   last pv_id.
+//   continues with a browsing part in the same visit. With HEARTBEAT_PROBABILITY (default 1) a
+//   visit ends with a ping carrying the last pv_id. Pageviews carry performance timings with
+//   PERFORMANCE_TIMING_PROBABILITY; a page of a non-bounce visit has a content impression
+//   (CONTENT_IMPRESSION_PROBABILITY), followed by a click with CONTENT_INTERACTION_PROBABILITY.
 // - Browsing: a bounce (one pageview, dwell U(0, 60) s) with BOUNCE_PROBABILITY (funnel
 //   continuations never bounce), else n ∈ U[max(2, PAGEVIEWS_MIN), PAGEVIEWS_MAX] pageviews over
 //   a duration D ∈ U[VISIT_DURATION_MIN, VISIT_DURATION_MAX] minutes, dwell split by weights

@@ -1,6 +1,7 @@
 #pragma once
 // A simulated visit, built completely before its first hit is sent. Pure data: no wire format
 // (that is matomo/), no absolute send times (cdt and local h/m/s are stamped by the encoder).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -11,11 +12,20 @@
 
 #include "model/text.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace tf::model {
 
-struct Product;  // catalogues.hpp
+struct Product;       // catalogues.hpp
+struct ContentBlock;  // catalogues.hpp
 
-enum class HitKind { pageview, site_search, outlink, download, event, ecommerce_order, cart_update, goal, ping };
+/// Page performance timings in ms (Matomo's pf_net, pf_srv, pf_tfr, pf_dm1, pf_dm2, pf_onl).
+using PerfTimings = std::array<std::uint16_t, 6>;
+
+enum class HitKind { pageview, site_search, outlink, download, event, content, ecommerce_order, cart_update, goal,
+                     ping };
 
 const char* to_string(HitKind kind);
 
@@ -55,6 +65,12 @@ struct Hit {
   std::optional<double> e_v;
   // product page view (a pageview with _pkn, _pks, _pkc, _pkp): the catalogue's product, static
   const Product* product = nullptr;
+  // page performance timings sent with a pageview (has_perf)
+  bool has_perf = false;
+  PerfTimings perf{};
+  // content impression (c_n, c_p, c_t) or, with content_click, interaction (c_i=click)
+  const ContentBlock* content = nullptr;
+  bool content_click = false;
   // ecommerce order (idgoal=0 with ec_id), cart update (idgoal=0, order without an id: ec_items
   // and revenue only) or goal conversion (idgoal>0); shared and immutable, so a hit stays small
   // (most hits have none) and copies of a visit share it
@@ -76,6 +92,7 @@ struct Visitor {
   std::string lang;        ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
   std::string res;         ///< "1920x1080"
   std::string country;     ///< ISO code of the IP's bucket (informational, never sent)
+  const date::time_zone* zone = nullptr;  ///< the visitor's time zone (local h/m/s); null = the site's
   bool returning = false;  ///< a pool visitor seen in an earlier visit (Matomo: returning)
   bool pooled = false;     ///< drawn from the returning-visitor pool (first visit or later)
   std::size_t slot = 0;    ///< the pool slot when `pooled`

@@ -89,12 +89,40 @@ Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, Text url) {
 
 Hit& VisitBuilder::add_page(std::int64_t offset_ms, Text url, Text title) {
   const bool landing_hit = m_visit.hits.empty();
+  const bool perf = m_rng.bernoulli(m_ctx.settings.performance_timing_probability);
   m_page = url;
   Hit& hit = add(HitKind::pageview, offset_ms,
                  landing_hit && !m_campaign_query.empty() ? Text(with_query(url, m_campaign_query)) : std::move(url));
   hit.action_name = std::move(title);
   hit.pv_id = new_pv_id();
+  if (perf) {
+    hit.has_perf = true;
+    hit.perf = draw_perf_timings(m_rng);
+  }
   return hit;
+}
+
+model::PerfTimings VisitBuilder::draw_perf_timings(Rng& rng) {
+  // network, server, transfer, DOM processing, DOM completion, onload: typical ranges in ms
+  constexpr std::array<std::array<std::int64_t, 2>, 6> k_ranges{
+      {{0, 150}, {40, 600}, {5, 250}, {150, 1800}, {50, 1200}, {0, 120}}};
+  PerfTimings out{};
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    out[k] = static_cast<std::uint16_t>(rng.uniform_int(k_ranges[k][0], k_ranges[k][1]));
+  }
+  return out;
+}
+
+void VisitBuilder::add_content(std::int64_t start_ms, std::int64_t end_ms) {
+  const ContentBlock& block = content_blocks()[m_rng.index(content_blocks().size())];
+  const bool click = m_rng.bernoulli(m_ctx.settings.content_interaction_probability);
+  const Text page = m_page;
+  add(HitKind::content, start_ms, page).content = &block;
+  if (click) {
+    Hit& hit = add(HitKind::content, end_ms, page);
+    hit.content = &block;
+    hit.content_click = true;
+  }
 }
 
 std::string VisitBuilder::new_pv_id() {
@@ -172,6 +200,9 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
     int on_page = 0;
     for (const auto p : page_of) {
       on_page += p == k ? 1 : 0;
+    }
+    if (n >= 2 && m_rng.bernoulli(s.content_impression_probability)) {  // never on a bounce
+      add_content(start, start + (end - start) / (on_page + 2));
     }
     int placed = 0;
     for (std::size_t a = 0; a < action_count; ++a) {
@@ -251,6 +282,11 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
 }
 
 void VisitBuilder::finish() {
+  m_visit.duration_ms = m_offset_ms;
+  if (!m_rng.bernoulli(m_ctx.settings.heartbeat_probability)) {
+    m_visit.hits.shrink_to_fit();
+    return;
+  }
   Hit ping;
   ping.kind = HitKind::ping;
   ping.offset_ms = m_offset_ms;

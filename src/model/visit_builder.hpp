@@ -43,7 +43,7 @@ public:
   void funnel(const config::Funnel& funnel, const std::vector<std::int64_t>& delays_ms);
   /// `pageviews` pages (≥ 1) spread over `duration_ms`, with the browsing actions.
   void browsing(int pageviews, std::int64_t duration_ms);
-  /// Appends the ping with the last pv_id and sets the visit's duration.
+  /// Sets the visit's duration and, with HEARTBEAT_PROBABILITY, appends the ping with the last pv_id.
   void finish();
 
 private:
@@ -56,6 +56,10 @@ private:
   std::string resolve(const std::string& target) const;  ///< relative → absolute on the page host
   std::string order_id();
   void add_browsing_action(int action, std::int64_t offset_ms);
+  /// A content impression of a random block on the current page at `start_ms`, and with
+  /// CONTENT_INTERACTION_PROBABILITY a click on it at `end_ms`.
+  void add_content(std::int64_t start_ms, std::int64_t end_ms);
+  static PerfTimings draw_perf_timings(Rng& rng);
   void add_funnel_step(const config::Funnel& funnel, std::size_t step, std::int64_t offset_ms);
 
   const BuildContext& m_ctx;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include "model/catalogues.hpp"
 #include "model/generator.hpp"
@@ -271,6 +272,30 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
   for (int k = 3; k <= 6; ++k) {
     CHECK(within_4_sigma(pageviews[k], browsing, 0.25));
   }
+}
+
+TEST_CASE("each visitor's time zone is of their country, or of their language outside the listed countries", "[model]") {
+  tf::config::Settings settings;
+  const auto visits = generate(settings, small_catalogue(), 5000);
+  std::set<std::string> zones;
+  for (const auto& visit : visits) {
+    const auto& v = visit.visitor;
+    REQUIRE(v.zone != nullptr);
+    const std::string zone(v.zone->name());
+    zones.insert(zone);
+    if (v.country == "de") {
+      CHECK(zone == "Europe/Berlin");
+    } else if (v.country == "us" || v.country == "ca") {
+      CHECK(zone.rfind("America/", 0) == 0);
+    } else if (v.country == "jp") {
+      CHECK(zone == "Asia/Tokyo");
+    } else if (v.country.empty() && v.lang.rfind("es-ES", 0) == 0) {
+      CHECK(zone == "Europe/Madrid");
+    } else if (v.country.empty() && v.lang.rfind("zh-CN", 0) == 0) {
+      CHECK(zone == "Asia/Shanghai");
+    }
+  }
+  CHECK(zones.size() > 15);
 }
 
 TEST_CASE("direct traffic is honoured at 0 and the rest splits 35:15:20", "[model]") {
