@@ -21,6 +21,9 @@ constexpr std::uint64_t k_content_stream = 2;
 constexpr std::int64_t k_unused_slot = std::numeric_limits<std::int64_t>::min();
 constexpr double k_ms_per_day = 86'400'000.0;
 constexpr double k_bounce_dwell_max_s = 60.0;
+/// Pools of at least this many slots are partitioned by visit number modulo it: 60 has the
+/// divisors 1-6, 10, 12, 15, 20, 30, 60, the shard counts whose shards never share a visitor.
+constexpr std::size_t k_pool_modulus = 60;
 
 std::int64_t seconds_to_ms(double seconds) { return std::llround(seconds * 1000.0); }
 
@@ -70,7 +73,15 @@ VisitPlan VisitGenerator::plan(std::uint64_t i) const {
   const double rate_per_ms = std::max(m_settings.target_visits_per_day, 1e-9) / k_ms_per_day;
   plan.gap_ms = std::llround(rng.exponential(rate_per_ms));
   if (rng.bernoulli(m_settings.returning_visitor_probability) && !m_slot_end_ms.empty()) {
-    plan.slot = rng.index(m_slot_end_ms.size());
+    const std::size_t pool = m_slot_end_ms.size();
+    if (pool >= k_pool_modulus) {
+      // Slots partitioned by i mod k_pool_modulus: with N shards, N dividing it, each pool
+      // visitor's visits all fall to one shard (one process dates and orders them).
+      const std::size_t residue = static_cast<std::size_t>(i % k_pool_modulus);
+      plan.slot = residue + k_pool_modulus * rng.index((pool - residue + k_pool_modulus - 1) / k_pool_modulus);
+    } else {
+      plan.slot = rng.index(pool);
+    }
   }
   for (const auto& funnel : m_funnels) {
     if (rng.uniform() < funnel.probability) {

@@ -13,7 +13,8 @@
 // - Arrival: a Poisson schedule at TARGET_VISITS_PER_DAY / 86400 per second; the gap before visit
 //   i comes from visit i's plan stream. build_at(i, start_ms) (backfill) uses start_ms instead.
 // - Returning visitors: with RETURNING_VISITOR_PROBABILITY a slot of a pool of
-//   RETURNING_VISITOR_POOL profiles is drawn; the pool visitor is used only if its previous visit
+//   RETURNING_VISITOR_POOL profiles is drawn (a pool of 60 or more: among the slots ≡ i mod 60,
+//   so that with --shard K/N, N dividing 60, a visitor's visits all fall to one shard); the pool visitor is used only if its previous visit
 //   ended at least 30 minutes (Matomo's visit window) before this arrival, else a fresh visitor.
 // - A funnel (enabled, first step a pageview, ascending priority, each fires with its own
 //   probability, first one wins) or a browsing visit; a funnel with exit_after_completion=false
