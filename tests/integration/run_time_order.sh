@@ -24,8 +24,8 @@ for seed in 1 2 3; do
   read -r lo hi < <(curl -s --max-time 30 "$MOCK_BASE/mock/hits" | jq -rs '[.[].params.cdt | tonumber] | "\(min) \(max)"')
   check "seed $seed: no hit dated before the run started" "1" "$((lo >= started ? 1 : 0))"
   check "seed $seed: no hit dated after the run ended" "1" "$((hi <= ended ? 1 : 0))"
-  check "seed $seed: summary says the times were clipped to send time" "send_time" \
-    "$(jv "$s" '.timestamps.derived')"
+  check "seed $seed: summary says hits were dated at send time" "model_or_send_time yes" \
+    "$(jv "$s" '.timestamps.derived + " " + (if .timestamps.clipped_to_send_time > 0 then "yes" else "no" end)')"
   stop_mock
 done
 
