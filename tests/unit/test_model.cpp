@@ -12,6 +12,7 @@
 #include "model/referrers.hpp"
 #include "model/text.hpp"
 #include "model/visitor.hpp"
+#include "sigma.hpp"
 
 using namespace tf::model;
 
@@ -83,11 +84,7 @@ bool same(const Visit& a, const Visit& b) {
 }
 
 /// |observed − n·p| ≤ 4σ of a binomial(n, p) count.
-bool within_4_sigma(std::size_t observed, std::size_t n, double p) {
-  const double mean = static_cast<double>(n) * p;
-  const double sigma = std::sqrt(static_cast<double>(n) * p * (1 - p));
-  return std::abs(static_cast<double>(observed) - mean) <= 4 * sigma + 1e-9;
-}
+using tf::testing::within_4_sigma;
 
 bool has_kind(const Visit& visit, HitKind kind) {
   return std::any_of(visit.hits.begin(), visit.hits.end(), [&](const Hit& h) { return h.kind == kind; });

@@ -3,22 +3,13 @@
 // closing heartbeat ping. Shares over 100,000 generated visits within 4 sigma.
 #include <catch2/catch.hpp>
 
-#include <cmath>
-
 #include "model/catalogues.hpp"
 #include "model/generator.hpp"
+#include "sigma.hpp"
 
 using namespace tf::model;
 
-namespace {
-
-bool within_4_sigma(std::size_t observed, std::size_t n, double p) {
-  const double mean = static_cast<double>(n) * p;
-  const double sigma = std::sqrt(static_cast<double>(n) * p * (1.0 - p));
-  return std::abs(static_cast<double>(observed) - mean) <= 4.0 * sigma + 1.0;
-}
-
-} // namespace
+using tf::testing::within_4_sigma;
 
 TEST_CASE("over 100,000 visits timings, content impressions, interactions and pings keep their shares", "[model]") {
   tf::config::Settings settings;
