@@ -1,4 +1,4 @@
-# Compiles presets/*.env and presets/urls.txt into tf_config (config/embedded.hpp).
+# Compiles presets/*.env, presets/urls.txt and presets/referrers.tsv into tf_config (config/embedded.hpp).
 # Included from src/CMakeLists.txt after tf_config is defined; also run in script mode
 # (cmake -DTF_EMBED_OUT=… -DTF_EMBED_DIR=… -P Embed.cmake) to write the generated source.
 
@@ -20,9 +20,12 @@ if(CMAKE_SCRIPT_MODE_FILE)
   endforeach()
   string(APPEND body "};\n")
   tf_embed_literal(catalogue "${TF_EMBED_DIR}/urls.txt")
-  string(APPEND body "const std::string_view k_catalogue = ${catalogue};\n} // namespace\n\n")
+  string(APPEND body "const std::string_view k_catalogue = ${catalogue};\n")
+  tf_embed_literal(referrers "${TF_EMBED_DIR}/referrers.tsv")
+  string(APPEND body "const std::string_view k_referrers = ${referrers};\n} // namespace\n\n")
   string(APPEND body "std::span<const EmbeddedFile> embedded_presets() { return k_presets; }\n")
-  string(APPEND body "std::string_view embedded_catalogue() { return k_catalogue; }\n\n} // namespace tf::config\n")
+  string(APPEND body "std::string_view embedded_catalogue() { return k_catalogue; }\n")
+  string(APPEND body "std::string_view embedded_referrers() { return k_referrers; }\n\n} // namespace tf::config\n")
   file(WRITE "${TF_EMBED_OUT}.tmp" "${body}")
   file(COPY_FILE "${TF_EMBED_OUT}.tmp" "${TF_EMBED_OUT}" ONLY_IF_DIFFERENT)
   file(REMOVE "${TF_EMBED_OUT}.tmp")
@@ -36,7 +39,8 @@ add_custom_command(
   OUTPUT "${tf_embed_out}"
   COMMAND ${CMAKE_COMMAND} -DTF_EMBED_OUT=${tf_embed_out} -DTF_EMBED_DIR=${tf_embed_dir}
           -P "${PROJECT_SOURCE_DIR}/cmake/Embed.cmake"
-  DEPENDS ${tf_embed_inputs} "${tf_embed_dir}/urls.txt" "${PROJECT_SOURCE_DIR}/cmake/Embed.cmake"
+  DEPENDS ${tf_embed_inputs} "${tf_embed_dir}/urls.txt" "${tf_embed_dir}/referrers.tsv"
+          "${PROJECT_SOURCE_DIR}/cmake/Embed.cmake"
   COMMENT "Embedding presets and the URL catalogue"
   VERBATIM)
 target_sources(tf_config PRIVATE "${tf_embed_out}")

@@ -8,11 +8,13 @@
 #include <fmt/format.h>
 
 #include "app/backfill_run.hpp"
+#include "app/visit_flow.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/funnels_json.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
+#include "routing/router.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -34,14 +36,25 @@ std::uint64_t fresh_seed() {
 
 struct Writer {
   const GenerateOptions& options;
-  const config::TargetSpec& target;
+  const std::vector<config::TargetSpec>& targets;
+  const routing::Router& router;
   const date::time_zone* zone;
   std::ostream& out;
   bool urls;
   matomo::Params params;
   std::string line;
+  std::uint64_t hits = 0;  ///< lines written (every routed copy)
 
+  /// The visit on each target `run` routes it to (no circuit is open here): realtime visits by
+  /// route_key, backfill visits by their visitor's key, as run's sources do.
   void visit(const model::Visit& visit) {
+    const std::uint64_t key = visit.start_ms ? visit.visitor.key : route_key(visit);
+    for (const std::size_t t : router.route(key)) {
+      write(visit, targets[t]);
+    }
+  }
+
+  void write(const model::Visit& visit, const config::TargetSpec& target) {
     matomo::EncodeContext ctx;
     ctx.site_id = target.site_id;
     ctx.has_token = !urls && !target.token_auth.empty();
@@ -58,6 +71,7 @@ struct Writer {
       }
       line.push_back('\n');
       out.write(line.data(), static_cast<std::streamsize>(line.size()));
+      ++hits;
     }
   }
 };
@@ -80,8 +94,8 @@ void write_backfill(const GenerateOptions& options, model::VisitGenerator& gener
     const model::Visit visit = generator.build_at(i, start);
     writer.visit(visit);
     ++totals.visits;
-    totals.hits += visit.hits.size();
   }
+  totals.hits = writer.hits;
 }
 
 } // namespace
@@ -105,7 +119,8 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
   auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
                                                       : config::load_funnels(settings.funnel_config_path);
   model::VisitGenerator generator(settings, catalogue, std::move(funnels), totals.seed);
-  Writer writer{options, targets.targets.front(), zone, out, options.format == "urls", {}, {}};
+  const routing::Router router(targets);
+  Writer writer{options, targets.targets, router, zone, out, options.format == "urls", {}, {}};
   if (settings.backfill_enabled) {
     write_backfill(options, generator, zone, writer, totals);
     out.flush();
@@ -122,8 +137,8 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
     const model::Visit visit = generator.build(i);
     writer.visit(visit);
     ++totals.visits;
-    totals.hits += visit.hits.size();
   }
+  totals.hits = writer.hits;
   out.flush();
   return totals;
 }

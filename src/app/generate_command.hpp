@@ -11,8 +11,10 @@
 // - urls: one GET tracking URL a line. URLs never carry a token, so they never carry cip.
 // Time: a realtime visit is anchored at the fixed instant 2026-01-01T00:00:00Z plus its Poisson
 // arrival (Visit::arrival_ms), so cdt/h/m/s are deterministic and checkable; `run` anchors at
-// the send time instead. Target: target 0 of config::effective_targets (per-visitor routing is
-// `run`'s job). Output is byte-identical for the same configuration and seed.
+// the send time instead. Targets: each visit is written for every target `run` routes it to
+// (the same Router, no circuit open: weighted/round-robin/random pick one, mirror all enabled),
+// with that target's name, site id and token, one visit's copies one after the other. Output is
+// byte-identical for the same configuration and seed.
 #include <cstdint>
 #include <ostream>
 
@@ -27,7 +29,7 @@ struct GenerateTotals {
   std::uint64_t seed = 0;
   bool seed_given = false;
   std::uint64_t visits = 0;  ///< visits written (this shard's share)
-  std::uint64_t hits = 0;
+  std::uint64_t hits = 0;    ///< lines written: every routed copy of each hit
 };
 
 /// Writes the hits of visits [0, options.visits) that fall to options.shard to `out`.

@@ -95,7 +95,8 @@ int run_command(const RunOptions& raw_options) {
   metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
   DeadLetterWriter dead_letters(s.dead_letter_file);
   RunObserver observer(shared, dead_letters, target_names(setup), clock);
-  VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, options.shard, observer);
+  VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, options.shard, observer,
+                     setup.dating.get());
   BulkCodec codec(setup.targets);
   auto backfill = s.backfill_enabled ? std::make_unique<BackfillRun>(options, setup, observer, clock) : nullptr;
   engine::FlowSource& flow_source = backfill ? backfill->source() : source;

@@ -270,10 +270,25 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
            clock);
 }
 
-void write_outputs(const RunOptions& options, const RunSetup&, const metrics::Snapshot& snapshot) {
+nlohmann::json timestamps_summary(const RunSetup& setup, bool backfill) {
+  if (backfill) {
+    return {{"derived", "model"},
+            {"note", "the model's timeline, each visit placed in the backfill window"}};
+  }
+  const std::uint64_t later = setup.dating->later_hits(), clipped = setup.dating->clipped();
+  const char* derived = clipped == 0 ? "model" : clipped == later ? "send_time" : "model_or_send_time";
+  return {{"derived", derived}, {"later_hits", later}, {"clipped_to_send_time", clipped},
+          {"note", "a visit's first hit is dated at its send time; a later hit at the first hit's time "
+                   "plus the model's dwell, or at its own send time when the real pause "
+                   "(PAUSE_BETWEEN_PVS_*) was shorter (clipped), so no hit is dated in the future; "
+                   "each strictly after the visitor's previous hit"}};
+}
+
+void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot) {
   if (!options.summary_json.empty()) {
-    report::write_summary_file(options.summary_json,
-                               report::summary_to_json(snapshot, redacted_config(options.settings)));
+    auto summary = report::summary_to_json(snapshot, redacted_config(options.settings));
+    summary["timestamps"] = timestamps_summary(setup, options.settings.backfill_enabled);
+    report::write_summary_file(options.summary_json, summary);
   }
   if (!options.metrics_file.empty()) {
     report::write_prometheus_file(options.metrics_file, snapshot);

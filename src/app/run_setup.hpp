@@ -32,6 +32,8 @@ struct RunSetup {
   bool builtin_catalogue = true;
   std::unique_ptr<model::VisitGenerator> generator;
   std::unique_ptr<routing::Router> router;
+  /// How realtime hits were dated (the summary's "timestamps"); unused by backfill.
+  std::unique_ptr<RealtimeDating> dating = std::make_unique<RealtimeDating>();
 };
 
 /// Resolves the seed, targets, time zone, catalogue and funnels; throws tf::Error on bad input.
@@ -53,6 +55,8 @@ metrics::Snapshot merged_snapshot(const metrics::SharedMetrics& shared, const en
 engine::TransportFactory make_dry_run_transport();
 struct ReporterOptions;
 ReporterOptions reporter_options(const RunOptions& options);
+/// The summary's "timestamps" object: how the hits' times (cdt, h/m/s) were derived.
+nlohmann::json timestamps_summary(const RunSetup& setup, bool backfill);
 /// Every setting as a string, token values as "***" (for the JSON summary).
 nlohmann::json redacted_config(const config::Settings& settings);
 void print_run_banner(const RunSetup& setup, const RunOptions& options, const engine::EngineConfig& config,

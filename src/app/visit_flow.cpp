@@ -1,26 +1,43 @@
 #include "app/visit_flow.hpp"
 
 #include <chrono>
+#include <limits>
 
 #include "matomo/encode.hpp"
 #include "matomo/bulk.hpp"
 #include "matomo/wire.hpp"
+#include "model/timing.hpp"
 #include "util/random.hpp"
 
 namespace tf::app {
 
 namespace {
 
-std::int64_t unix_ms(SysTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+std::int64_t unix_us(SysTime t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
 } // namespace
 
+std::atomic<std::int64_t>& RealtimeDating::visitor_cell(std::uint64_t key) {
+  std::lock_guard lock(m_mutex);
+  auto& cell = m_cells[key];
+  if (!cell) {
+    cell = std::make_unique<std::atomic<std::int64_t>>(std::numeric_limits<std::int64_t>::min() / 2);
+  }
+  return *cell;
+}
+
 VisitFlow::VisitFlow(std::shared_ptr<const model::Visit> visit, std::size_t target,
-                     const TargetContext& context, const date::time_zone* zone, const Clock& clock)
-  : m_visit(std::move(visit)), m_target(target), m_context(context), m_zone(zone), m_clock(clock) {
-  m_anchor_ms = m_visit->start_ms;
+                     const TargetContext& context, const date::time_zone* zone, const Clock& clock,
+                     RealtimeDating* dating)
+  : m_visit(std::move(visit)), m_target(target), m_context(context), m_zone(zone), m_clock(clock),
+    m_dating(dating) {}
+
+VisitFlow::~VisitFlow() {
+  if (m_dating != nullptr && m_times.size() > 1) {
+    m_dating->count(m_times.size() - 1, m_clipped);
+  }
 }
 
 std::uint64_t VisitFlow::order_key() const {
@@ -32,27 +49,49 @@ Millis VisitFlow::pause_before(std::size_t step) const {
   return Millis{m_visit->hits.at(step).pause_before_ms};
 }
 
-std::int64_t VisitFlow::anchor_ms() {
-  if (!m_anchor_ms) {
-    // Realtime: the simulated timeline ends at the send time of the first hit, so no cdt of this
-    // visit is ever in the future, and hits keep their simulated spacing.
-    m_anchor_ms = unix_ms(m_clock.system_now()) - m_visit->duration_ms;
+std::int64_t VisitFlow::hit_time_us(std::size_t step) {
+  const auto& hits = m_visit->hits;
+  if (m_visit->start_ms) {
+    return (*m_visit->start_ms + hits.at(step).offset_ms) * 1000;
   }
-  return *m_anchor_ms;
+  if (m_times.empty()) {
+    m_times.reserve(hits.size());
+  }
+  while (m_times.size() <= step) {
+    const std::int64_t now = unix_us(m_clock.system_now());
+    model::HitTime t;
+    if (m_times.empty()) {
+      // Only a pool visitor has more than one visit: a shared cell orders their visits.
+      if (m_visit->visitor.pooled && m_dating != nullptr) {
+        m_cell = &m_dating->visitor_cell(order_key());
+      }
+      t = model::realtime_first_hit(now, m_cell != nullptr ? m_cell->load(std::memory_order_relaxed) : now - 1);
+    } else {
+      t = model::realtime_later_hit(m_times.front(), hits[m_times.size()].offset_ms - hits.front().offset_ms,
+                                    m_times.back(), now);
+    }
+    m_clipped += t.clipped ? 1U : 0U;
+    m_times.push_back(t.us);
+    if (m_cell != nullptr) {
+      m_cell->store(t.us, std::memory_order_relaxed);
+    }
+  }
+  return m_times[step];
 }
 
-matomo::EncodeContext VisitFlow::encode_context() {
+matomo::EncodeContext VisitFlow::encode_context(std::size_t step) {
   matomo::EncodeContext ctx;
   ctx.site_id = m_context.site_id;
   ctx.has_token = !m_context.token_auth.empty();
-  ctx.anchor_ms = anchor_ms();
+  // The encoders date a hit at anchor_ms + offset_ms (whole seconds for cdt: floor, never later).
+  ctx.anchor_ms = hit_time_us(step) / 1000 - m_visit->hits[step].offset_ms;
   ctx.time_zone = m_zone;
   ctx.send_cip = m_context.send_cip;
   return ctx;
 }
 
 matomo::Params VisitFlow::params(std::size_t step) {
-  return matomo::encode_hit(*m_visit, step, encode_context());
+  return matomo::encode_hit(*m_visit, step, encode_context(step));
 }
 
 void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest& out) {
@@ -63,18 +102,18 @@ void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest&
   out.url = m_context.url;
   out.post = true;
   out.content_type = "application/x-www-form-urlencoded";
-  matomo::append_hit_form(*m_visit, step, encode_context(), m_context.token_auth, out.body);
+  matomo::append_hit_form(*m_visit, step, encode_context(step), m_context.token_auth, out.body);
 }
 
 void VisitFlow::append_bulk_item(std::size_t step, SteadyTime, std::string& out) {
-  matomo::append_hit_bulk_element(*m_visit, step, encode_context(), out);
+  matomo::append_hit_bulk_element(*m_visit, step, encode_context(step), out);
 }
 
 VisitSource::VisitSource(model::VisitGenerator& generator, const routing::Router& router,
                          const std::vector<TargetContext>& targets, const date::time_zone* zone,
-                         const Clock& clock, Shard shard, FlowSink& sink)
+                         const Clock& clock, Shard shard, FlowSink& sink, RealtimeDating* dating)
   : m_generator(generator), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock),
-    m_shard(shard), m_sink(sink) {}
+    m_shard(shard), m_sink(sink), m_dating(dating) {}
 
 std::optional<std::vector<std::unique_ptr<engine::Flow>>> VisitSource::next_arrival(SteadyTime) {
   // Visit indices of this shard: i ≡ K (mod N). The others are skipped, so the returning-visitor
@@ -88,11 +127,8 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> VisitSource::next_arri
   const auto* engine = m_engine;
   auto is_open = [engine](std::size_t t) { return engine != nullptr && engine->target_open(t); };
   std::vector<std::unique_ptr<engine::Flow>> flows;
-  // A fresh visitor is routed by visit number, so round-robin cycles over consecutive visits; a
-  // pool visitor by its own key, so all of its visits go to the same target.
-  const std::uint64_t route_key = visit->visitor.pooled ? visit->visitor.key : visit->index;
-  for (std::size_t t : m_router.route(route_key, is_open)) {
-    auto flow = std::make_unique<VisitFlow>(visit, t, m_targets[t], m_zone, m_clock);
+  for (std::size_t t : m_router.route(route_key(*visit), is_open)) {
+    auto flow = std::make_unique<VisitFlow>(visit, t, m_targets[t], m_zone, m_clock, m_dating);
     m_sink.on_generated(*flow);
     flows.push_back(std::move(flow));
   }

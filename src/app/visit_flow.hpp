@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "app/commands.hpp"
@@ -41,10 +42,35 @@ struct TargetContext {
   }
 };
 
+/// Shared by the realtime flows of a run (model/timing.hpp): the last hit time of each returning
+/// visitor on each target, so that a visitor's next visit is dated strictly after the previous
+/// one, and how many hits were dated at send time instead of the model's time. Thread-safe.
+class RealtimeDating {
+public:
+  /// The last-hit cell of `key` (a flow's order_key); stable while this object lives.
+  std::atomic<std::int64_t>& visitor_cell(std::uint64_t key);
+  void count(std::uint64_t later_hits, std::uint64_t clipped) {
+    m_later.fetch_add(later_hits, std::memory_order_relaxed);
+    m_clipped.fetch_add(clipped, std::memory_order_relaxed);
+  }
+  std::uint64_t later_hits() const { return m_later.load(); }   ///< hits after a visit's first
+  std::uint64_t clipped() const { return m_clipped.load(); }    ///< of them, dated at send time
+
+private:
+  std::mutex m_mutex;
+  std::unordered_map<std::uint64_t, std::unique_ptr<std::atomic<std::int64_t>>> m_cells;
+  std::atomic<std::uint64_t> m_later{0}, m_clipped{0};
+};
+
 class VisitFlow final : public engine::Flow {
 public:
+  /// `dating`: the run's realtime bookkeeping (visits without start_ms); may be null.
   VisitFlow(std::shared_ptr<const model::Visit> visit, std::size_t target,
-            const TargetContext& context, const date::time_zone* zone, const Clock& clock);
+            const TargetContext& context, const date::time_zone* zone, const Clock& clock,
+            RealtimeDating* dating = nullptr);
+  ~VisitFlow() override;
+  VisitFlow(const VisitFlow&) = delete;
+  VisitFlow& operator=(const VisitFlow&) = delete;
 
   std::size_t target() const override { return m_target; }
   std::uint64_t order_key() const override;
@@ -54,23 +80,35 @@ public:
   void append_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
 
   /// The parameters of hit `step` as sent (or as they would have been sent), token included.
+  /// A realtime hit is dated once, when first built (model/timing.hpp); a retry resends it as is.
   matomo::Params params(std::size_t step);
   const model::Visit& visit() const { return *m_visit; }
   const TargetContext& context() const { return m_context; }
+  /// The time of hit `step` (cdt, h/m/s), UNIX µs; dates the realtime hits up to `step` that
+  /// are not yet dated, at the clock's current time.
+  std::int64_t hit_time_us(std::size_t step);
   /// Counts hits of this flow that ended abandoned (a visit with none is "completed").
   int abandoned = 0;
 
 private:
-  std::int64_t anchor_ms();
-  matomo::EncodeContext encode_context();
+  matomo::EncodeContext encode_context(std::size_t step);
 
   std::shared_ptr<const model::Visit> m_visit;
   std::size_t m_target;
   const TargetContext& m_context;
   const date::time_zone* m_zone;
   const Clock& m_clock;
-  std::optional<std::int64_t> m_anchor_ms;  ///< simulated start of the visit, UNIX ms
+  RealtimeDating* m_dating;
+  std::vector<std::int64_t> m_times;  ///< realtime: the dated hits' times (µs), in step order
+  std::uint64_t m_clipped = 0;        ///< realtime hits dated at send time
+  std::atomic<std::int64_t>* m_cell = nullptr;  ///< a pool visitor's last hit time (µs) on this target
 };
+
+/// The routing key of a realtime visit: a pool visitor's own key (all of their visits go to one
+/// target), a fresh visitor's visit number (round-robin cycles over consecutive visits).
+inline std::uint64_t route_key(const model::Visit& visit) {
+  return visit.visitor.pooled ? visit.visitor.key : visit.index;
+}
 
 /// Called for each flow the source creates (before the engine sees it): hits are "generated".
 class FlowSink {
@@ -84,7 +122,7 @@ class VisitSource final : public engine::FlowSource {
 public:
   VisitSource(model::VisitGenerator& generator, const routing::Router& router,
               const std::vector<TargetContext>& targets, const date::time_zone* zone,
-              const Clock& clock, Shard shard, FlowSink& sink);
+              const Clock& clock, Shard shard, FlowSink& sink, RealtimeDating* dating = nullptr);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
   /// Routing consults the breaker through this (set once the engine exists).
@@ -99,6 +137,7 @@ private:
   const Clock& m_clock;
   Shard m_shard;
   FlowSink& m_sink;
+  RealtimeDating* m_dating;
   const engine::Engine* m_engine = nullptr;
   std::atomic<std::uint64_t> m_visits{0};
 };

@@ -1,6 +1,6 @@
 #pragma once
 // Files compiled into the binary (cmake/Embed.cmake generates their definitions from
-// presets/*.env and presets/urls.txt).
+// presets/*.env, presets/urls.txt and presets/referrers.tsv).
 #include <span>
 #include <string_view>
 
@@ -16,5 +16,8 @@ std::span<const EmbeddedFile> embedded_presets();
 
 /// The built-in URL catalogue (presets/urls.txt).
 std::string_view embedded_catalogue();
+
+/// The built-in landing referrers (presets/referrers.tsv: CLASS, URL, KEYWORD_PARAMETER).
+std::string_view embedded_referrers();
 
 } // namespace tf::config

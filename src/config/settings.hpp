@@ -70,6 +70,13 @@ struct Settings {
   double random_events_probability = 0.12;   // RANDOM_EVENTS_PROBABILITY
   double direct_traffic_probability = 0.30;  // DIRECT_TRAFFIC_PROBABILITY
   double ecommerce_probability = 0.05;       // ECOMMERCE_PROBABILITY
+  double bounce_probability = 0.45;          // BOUNCE_PROBABILITY: single-pageview browsing visits
+  double product_view_probability = 0.30;    // PRODUCT_VIEW_PROBABILITY: browsing pageviews of a product page
+  double cart_update_probability = 0.12;     // CART_UPDATE_PROBABILITY: non-bounce browsing visits with a cart update
+  double performance_timing_probability = 0.8;   // PERFORMANCE_TIMING_PROBABILITY: pageviews with pf_* timings
+  double content_impression_probability = 0.2;   // CONTENT_IMPRESSION_PROBABILITY: browsing pages with a content impression
+  double content_interaction_probability = 0.1;  // CONTENT_INTERACTION_PROBABILITY: impressions followed by a click
+  double heartbeat_probability = 1.0;            // HEARTBEAT_PROBABILITY: visits closed by a ping
   double visit_duration_min = 1.0;           // VISIT_DURATION_MIN, minutes (simulated)
   double visit_duration_max = 8.0;           // VISIT_DURATION_MAX, minutes (simulated)
   bool randomize_visitor_countries = true;   // RANDOMIZE_VISITOR_COUNTRIES (cip; needs a token)

@@ -337,7 +337,7 @@ char* scratch(std::size_t size) {
 void append_hit_bulk_element(const model::Visit& visit, std::size_t index, const EncodeContext& ctx,
                              std::string& out) {
   const model::Hit& hit = visit.hits.at(index);
-  const detail::HitTime t = detail::hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone);
+  const detail::HitTime t = detail::hit_time(ctx.anchor_ms + hit.offset_ms, detail::local_zone(visit, ctx));
   JsonSizeBound bound;
   detail::put_hit(bound, visit, index, ctx, t);
   char* const begin = scratch(bound.size());

@@ -16,6 +16,7 @@ namespace {
 
 constexpr std::size_t k_max_url = 1024;
 constexpr std::size_t k_max_dimension = 250;
+constexpr std::int64_t k_max_perf_ms = 16'777'215;
 
 constexpr std::array<std::string_view, 6> k_perf_params{"pf_net", "pf_srv", "pf_tfr",
                                                          "pf_dm1", "pf_dm2", "pf_onl"};
@@ -125,6 +126,9 @@ void check_content_and_perf(const Params& params, Findings& out) {
   if ((content || find(params, "c_n")) && blank(value_of(params, "c_n"))) {
     out.reject("BAD_CONTENT", "c_n is blank on a content hit");
   }
+  if (const auto interaction = find(params, "c_i"); interaction && blank(*interaction)) {
+    out.strict("BAD_CONTENT", "c_i (the interaction) is blank");
+  }
   const std::string_view pv_id = value_of(params, "pv_id");
   if (find(params, "pv_id") &&
       (pv_id.size() != 6 || !std::all_of(pv_id.begin(), pv_id.end(), [](char c) {
@@ -140,6 +144,8 @@ void check_content_and_perf(const Params& params, Findings& out) {
     const auto value = parse_int(*raw);
     if (value && *value < -1) {
       out.reject("BAD_PERF_TIMING", fmt::format("{}={} is negative", name, *raw));
+    } else if (value && *value > k_max_perf_ms) {
+      out.strict("BAD_PERF_TIMING", fmt::format("{}={} is above 16777215 (Matomo ignores it)", name, *raw));
     } else if (!value) {
       out.strict("BAD_PERF_TIMING", fmt::format("{}={} is not an integer", name, *raw));
     }

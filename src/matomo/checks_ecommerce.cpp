@@ -95,11 +95,35 @@ std::optional<std::int64_t> amount(const Params& params, std::string_view name, 
   return to_cents(*value);
 }
 
+/// A product page view (setEcommerceView): _pkn/_pks/_pkc/_pkp ride on a pageview.
+void check_product_view(const Params& params, Findings& out) {
+  if (!has(params, "_pkn") && !has(params, "_pks") && !has(params, "_pkc") && !has(params, "_pkp")) {
+    return;
+  }
+  if (value_of(params, "_pks").empty() && value_of(params, "_pkn").empty()) {
+    out.strict("PRODUCT_VIEW_INCOMPLETE", "a product view needs _pks (SKU) or _pkn (name)");
+  }
+  if (const auto price = find(params, "_pkp"); price && parse_float(*price).value_or(-1.0) < 0) {
+    out.strict("BAD_PRODUCT_PRICE", fmt::format("_pkp={} is not a non-negative amount", *price));
+  }
+  for (const std::string_view other : {"idgoal", "ping", "link", "download", "search", "e_c", "c_n"}) {
+    if (has(params, other)) {
+      out.strict("PRODUCT_VIEW_NOT_PAGEVIEW",
+                 fmt::format("_pk* sent with {}: Matomo records a product view with a pageview", other));
+      break;
+    }
+  }
+}
+
 } // namespace
 
 void check_ecommerce(const Params& params, const CheckContext& /*ctx*/, Findings& out) {
+  check_product_view(params, out);
   if (value_of(params, "idgoal") != "0") {
     return;
+  }
+  if (!has(params, "ec_id") && value_of(params, "ec_items").empty()) {
+    out.strict("CART_WITHOUT_ITEMS", "a cart update (idgoal=0 without ec_id) needs ec_items");
   }
   std::optional<std::int64_t> items;
   if (const auto raw = find(params, "ec_items")) {

@@ -17,6 +17,7 @@ namespace {
 
 using detail::HitTime;
 using detail::hit_time;
+using detail::local_zone;
 using detail::put_hit;
 
 constexpr std::int64_t k_day_s = 86'400;
@@ -27,13 +28,16 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 
 /// The UTC offset of `zone` at `at_s`, in seconds. An offset is constant over a sys_info
-/// interval, so the last interval looked up is kept per thread (get_info searches and copies).
+/// interval, so the last interval looked up per zone (visitors' zones: a few dozen) is kept per
+/// thread in a small direct-mapped cache (get_info searches and copies).
 std::int64_t utc_offset_s(const date::time_zone& zone, std::int64_t at_s) {
   struct Interval {
     const date::time_zone* zone = nullptr;
     std::int64_t begin = 0, end = 0, offset = 0;
   };
-  thread_local Interval last;
+  constexpr std::size_t k_slots = 32;
+  thread_local std::array<Interval, k_slots> cache;
+  Interval& last = cache[(reinterpret_cast<std::uintptr_t>(&zone) >> 4U) % k_slots];
   if (last.zone != &zone || at_s < last.begin || at_s >= last.end) {
     const auto info = zone.get_info(date::sys_seconds{std::chrono::seconds{at_s}});
     last = {&zone, info.begin.time_since_epoch().count(), info.end.time_since_epoch().count(), info.offset.count()};
@@ -157,7 +161,7 @@ private:
 void append_hit_pairs(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, bool plus_for_space,
                       std::string& out) {
   const model::Hit& hit = visit.hits.at(index);
-  const HitTime t = hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone);
+  const HitTime t = hit_time(ctx.anchor_ms + hit.offset_ms, local_zone(visit, ctx));
   SizeBound bound;
   put_hit(bound, visit, index, ctx, t);
   const std::size_t old = out.size();
@@ -200,7 +204,7 @@ std::string ec_items_json(const model::Order& order) {
 void encode_hit(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, Params& out) {
   const model::Hit& hit = visit.hits.at(index);
   ParamWriter w(out);
-  put_hit(w, visit, index, ctx, hit_time(ctx.anchor_ms + hit.offset_ms, ctx.time_zone));
+  put_hit(w, visit, index, ctx, hit_time(ctx.anchor_ms + hit.offset_ms, local_zone(visit, ctx)));
 }
 
 Params encode_hit(const model::Visit& visit, std::size_t hit, const EncodeContext& ctx) {

@@ -2,13 +2,16 @@
 // Hit → Matomo parameters. The only place that maps model::Hit fields to parameter names.
 //
 // Parameter order (stable): idsite, rec, url, action_name, _id, cid, uid, cdt, h, m, s,
-// new_visit, urlref, pv_id, ua, lang, res, cip, then by kind: search, search_cat, search_count |
-// link | download | e_c, e_a, e_n, e_v | idgoal=0, ec_id, ec_items, revenue, ec_st, ec_tx, ec_sh,
-// ec_dt | idgoal=N, revenue | ping=1. Empty optional values are omitted. `token_auth` is never a
+// new_visit, urlref, pv_id, ua, lang, res, cip, then by kind: pageview: _pkn, _pks, _pkc, _pkp
+// (product page), pf_net, pf_srv, pf_tfr, pf_dm1, pf_dm2, pf_onl (timings) | search, search_cat,
+// search_count | link | download | e_c, e_a, e_n, e_v | c_i (interaction), c_n, c_p, c_t |
+// idgoal=0, ec_id, ec_items, revenue, ec_st, ec_tx, ec_sh, ec_dt | cart update: idgoal=0,
+// ec_items, revenue | idgoal=N, revenue | ping=1. Empty optional values are omitted. `token_auth` is never a
 // hit parameter: the body encoders (wire.hpp) add it.
 //
 // Time: `cdt` is UNIX seconds, floor((anchor_ms + offset_ms) / 1000), so it is never after the
-// hit's simulated time; `h`/`m`/`s` are that instant's wall clock in `time_zone` (UTC if null).
+// hit's simulated time; `h`/`m`/`s` are that instant's wall clock in the visitor's time zone
+// (Visitor::zone), else in `time_zone` (UTC if null).
 // For a realtime visit the caller passes anchor_ms = send time of the visit's last hit −
 // duration_ms, which keeps every cdt at or before its send time. The caller must not send a cdt
 // older than 24 h without a token (backfill requires a token).

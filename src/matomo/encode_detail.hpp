@@ -5,12 +5,14 @@
 //   put_int(key, value)         an integer value
 //   put_recurring(key, value)   a string value that recurs between hits (a memo may help)
 //   put_items(key, order)       ec_items: the order's items as JSON (ec_items_json)
+#include <array>
 #include <cstdint>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "matomo/encode.hpp"
+#include "model/catalogues.hpp"
 #include "model/visit.hpp"
 
 namespace date {
@@ -26,6 +28,11 @@ struct HitTime {
 
 /// The stamp of the instant `at_ms` (UNIX ms) in `zone` (UTC if null).
 HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone);
+
+/// The zone of a hit's local h/m/s: the visitor's (their country's), else the context's (the site's).
+inline const date::time_zone* local_zone(const model::Visit& visit, const EncodeContext& ctx) {
+  return visit.visitor.zone != nullptr ? visit.visitor.zone : ctx.time_zone;
+}
 
 template <class Writer>
 void put_if(Writer& w, std::string_view key, std::string_view value) {
@@ -53,11 +60,40 @@ void put_order(Writer& w, const model::Order& order) {
   w.put("ec_dt", format_cents(order.discount));
 }
 
+/// A product page view: name, SKU, category and list price (Matomo's setEcommerceView).
+template <class Writer>
+void put_product(Writer& w, const model::Product& product) {
+  w.put("_pkn", product.name);
+  w.put("_pks", product.sku);
+  w.put("_pkc", product.category);
+  w.put("_pkp", format_cents(product.base_price_cents));
+}
+
 template <class Writer>
 void put_kind(Writer& w, const model::Hit& hit) {
   using model::HitKind;
   switch (hit.kind) {
-    case HitKind::pageview: break;
+    case HitKind::pageview:
+      if (hit.product != nullptr) {
+        put_product(w, *hit.product);
+      }
+      if (hit.has_perf) {
+        constexpr std::array<std::string_view, 6> k_names{"pf_net", "pf_srv", "pf_tfr", "pf_dm1", "pf_dm2", "pf_onl"};
+        for (std::size_t k = 0; k < k_names.size(); ++k) {
+          w.put_int(k_names[k], hit.perf[k]);
+        }
+      }
+      break;
+    case HitKind::content:
+      if (hit.content != nullptr) {
+        if (hit.content_click) {
+          w.put("c_i", "click");
+        }
+        w.put("c_n", hit.content->name);
+        w.put("c_p", hit.content->piece);
+        w.put("c_t", hit.content->target);
+      }
+      break;
     case HitKind::site_search:
       w.put("search", hit.search);
       put_if(w, "search_cat", hit.search_cat);
@@ -78,6 +114,13 @@ void put_kind(Writer& w, const model::Hit& hit) {
     case HitKind::ecommerce_order:
       if (hit.order) {
         put_order(w, *hit.order);
+      }
+      break;
+    case HitKind::cart_update:
+      if (hit.order) {
+        w.put("idgoal", "0");
+        w.put_items("ec_items", *hit.order);
+        w.put("revenue", format_cents(hit.order->revenue));
       }
       break;
     case HitKind::goal:

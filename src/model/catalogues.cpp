@@ -85,37 +85,33 @@ constexpr std::array<sv, 1> k_lang_br{"pt-BR,pt;q=0.9,en;q=0.8"};
 constexpr std::array<sv, 6> k_lang_other{"en-US,en;q=0.9", "es-ES,es;q=0.9,en;q=0.8", "it-IT,it;q=0.9",
                                          "pl-PL,pl;q=0.9,en;q=0.8", "tr-TR,tr;q=0.9", "zh-CN,zh;q=0.9"};
 
+constexpr std::array<sv, 4> k_tz_us{"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"};
+constexpr std::array<sv, 1> k_tz_de{"Europe/Berlin"};
+constexpr std::array<sv, 1> k_tz_gb{"Europe/London"};
+constexpr std::array<sv, 3> k_tz_ca{"America/Toronto", "America/Winnipeg", "America/Vancouver"};
+constexpr std::array<sv, 1> k_tz_fr{"Europe/Paris"};
+constexpr std::array<sv, 3> k_tz_au{"Australia/Sydney", "Australia/Brisbane", "Australia/Perth"};
+constexpr std::array<sv, 1> k_tz_nl{"Europe/Amsterdam"};
+constexpr std::array<sv, 1> k_tz_jp{"Asia/Tokyo"};
+constexpr std::array<sv, 1> k_tz_se{"Europe/Stockholm"};
+constexpr std::array<sv, 2> k_tz_br{"America/Sao_Paulo", "America/Manaus"};
+constexpr std::array<sv, 6> k_tz_other{"America/New_York", "Europe/Madrid", "Europe/Rome",
+                                       "Europe/Warsaw", "Europe/Istanbul", "Asia/Shanghai"};  // per k_lang_other
+
 const std::array<Country, 11> k_countries{{
-    {"us", 0.35, k_us, k_lang_us}, {"de", 0.10, k_de, k_lang_de}, {"gb", 0.08, k_gb, k_lang_gb},
-    {"ca", 0.06, k_ca, k_lang_ca}, {"fr", 0.06, k_fr, k_lang_fr}, {"au", 0.05, k_au, k_lang_au},
-    {"nl", 0.05, k_nl, k_lang_nl}, {"jp", 0.04, k_jp, k_lang_jp}, {"se", 0.03, k_se, k_lang_se},
-    {"br", 0.03, k_br, k_lang_br}, {"", 0.15, k_other, k_lang_other},
+    {"us", 0.35, k_us, k_lang_us, k_tz_us}, {"de", 0.10, k_de, k_lang_de, k_tz_de},
+    {"gb", 0.08, k_gb, k_lang_gb, k_tz_gb}, {"ca", 0.06, k_ca, k_lang_ca, k_tz_ca},
+    {"fr", 0.06, k_fr, k_lang_fr, k_tz_fr}, {"au", 0.05, k_au, k_lang_au, k_tz_au},
+    {"nl", 0.05, k_nl, k_lang_nl, k_tz_nl}, {"jp", 0.04, k_jp, k_lang_jp, k_tz_jp},
+    {"se", 0.03, k_se, k_lang_se, k_tz_se}, {"br", 0.03, k_br, k_lang_br, k_tz_br},
+    {"", 0.15, k_other, k_lang_other, k_tz_other},
 }};
 
-constexpr std::array<SearchEngine, 10> k_search_engines{{
-    {"https://www.google.com/search?q=", "matomo+analytics"},
-    {"https://www.google.com/search?q=", "web+analytics+tool"},
-    {"https://www.google.com/search?q=", "open+source+analytics"},
-    {"https://www.google.com/search?q=", "google+analytics+alternative"},
-    {"https://www.google.com/search?q=", "gdpr+compliant+analytics"},
-    {"https://www.bing.com/search?q=", "privacy+analytics"},
-    {"https://www.bing.com/search?q=", "self+hosted+analytics"},
-    {"https://duckduckgo.com/?q=", "matomo+tracking"},
-    {"https://duckduckgo.com/?q=", "website+tracking+software"},
-    {"https://search.yahoo.com/search?p=", "web+statistics"},
-}};
-
-constexpr std::array<sv, 10> k_social{
-    "https://twitter.com/", "https://www.linkedin.com/", "https://www.facebook.com/",
-    "https://www.reddit.com/", "https://news.ycombinator.com/", "https://medium.com/",
-    "https://dev.to/", "https://stackoverflow.com/", "https://github.com/", "https://www.producthunt.com/"};
-
-constexpr std::array<sv, 15> k_referral{
-    "https://alternativeto.net/", "https://www.capterra.com/", "https://www.g2.com/",
-    "https://sourceforge.net/", "https://www.softwaresuggest.com/", "https://blog.hubspot.com/",
-    "https://moz.com/", "https://searchengineland.com/", "https://techcrunch.com/",
-    "https://www.digitaltrends.com/", "https://blog.kissmetrics.com/", "https://www.semrush.com/",
-    "https://backlinko.com/", "https://neilpatel.com/", "https://marketingland.com/"};
+// Keywords visitors typed into a search engine before landing on the shop ('+' for spaces).
+constexpr std::array<sv, 12> k_engine_keywords{
+    "running+shoes", "rain+jacket+men", "yoga+mat", "camping+tent+2+person", "kitchen+knife+set",
+    "garden+hose+25m", "wireless+earbuds", "wool+socks", "cycling+helmet", "led+desk+lamp",
+    "summer+dress", "outdoor+shop"};
 
 constexpr std::array<sv, 37> k_search_terms{
     "product", "service", "contact", "about", "help", "support", "pricing", "features",
@@ -194,6 +190,15 @@ constexpr std::array<Product, 50> k_products{{
     {"SPORT-009", "Camping Tent", "Sports", 14999}, {"SPORT-010", "Jump Rope", "Sports", 1599},
 }};
 
+constexpr std::array<ContentBlock, 6> k_content{{
+    {"Hero Banner", "/img/banners/spring-sale.jpg", "/sale"},
+    {"Hero Banner", "/img/banners/new-arrivals.jpg", "/new"},
+    {"Newsletter Signup", "Get 10 % off your first order", "/newsletter"},
+    {"Free Shipping Bar", "Free shipping over 50", "/shipping"},
+    {"Recommended Products", "/img/recommended/outdoor.jpg", "/products/sport-009"},
+    {"Customer Reviews", "Rated 4.7 by 2,300 customers", "/reviews"},
+}};
+
 constexpr std::array<sv, 6> k_campaigns{"spring_sale", "newsletter_weekly", "black_friday",
                                         "product_launch", "retargeting", "partner_promo"};
 constexpr std::array<sv, 6> k_campaign_keywords{"analytics", "privacy", "discount",
@@ -213,9 +218,7 @@ std::span<const std::string_view> resolutions(Device device) {
 }
 
 std::span<const Country> countries() { return k_countries; }
-std::span<const SearchEngine> search_engines() { return k_search_engines; }
-std::span<const std::string_view> social_sites() { return k_social; }
-std::span<const std::string_view> referral_sites() { return k_referral; }
+std::span<const std::string_view> engine_keywords() { return k_engine_keywords; }
 std::span<const std::string_view> search_terms() { return k_search_terms; }
 std::span<const std::string_view> search_categories() { return k_search_categories; }
 std::span<const std::string_view> outlinks() { return k_outlinks; }
@@ -223,6 +226,7 @@ std::span<const std::string_view> download_paths() { return k_downloads; }
 std::span<const EventEntry> click_events() { return k_click_events; }
 std::span<const EventEntry> random_events() { return k_random_events; }
 std::span<const Product> products() { return k_products; }
+std::span<const ContentBlock> content_blocks() { return k_content; }
 std::span<const std::string_view> campaigns() { return k_campaigns; }
 std::span<const std::string_view> campaign_keywords() { return k_campaign_keywords; }
 

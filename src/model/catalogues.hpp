@@ -26,6 +26,9 @@ struct Country {
   double share;           ///< probability of the bucket; all shares add up to 1
   std::span<const Cidr> ranges;
   std::span<const std::string_view> languages;  ///< Accept-Language values, uniform
+  /// IANA time zones of the country, uniform; for the "other" bucket one per language, in the
+  /// languages' order (the zone follows the language).
+  std::span<const std::string_view> zones;
 };
 
 struct EventEntry {
@@ -33,22 +36,22 @@ struct EventEntry {
   double value;  ///< < 0: no value
 };
 
+/// A content block of a page (Matomo content tracking): name, piece and target.
+struct ContentBlock {
+  std::string_view name, piece, target;
+};
+
 struct Product {
   std::string_view sku, name, category;
   std::int64_t base_price_cents;
 };
 
-struct SearchEngine {
-  std::string_view prefix;  ///< referrer URL up to the keyword, e.g. "https://www.google.com/search?q="
-  std::string_view keyword; ///< words joined with '+'
-};
-
 std::span<const UserAgent> user_agents();
 std::span<const std::string_view> resolutions(Device device);
 std::span<const Country> countries();
-std::span<const SearchEngine> search_engines();
-std::span<const std::string_view> social_sites();
-std::span<const std::string_view> referral_sites();
+/// Search-engine keywords of a landing from a search engine, words joined with '+' (the engines
+/// and other referrers are data: model/referrers.hpp).
+std::span<const std::string_view> engine_keywords();
 std::span<const std::string_view> search_terms();
 std::span<const std::string_view> search_categories();
 std::span<const std::string_view> outlinks();
@@ -56,6 +59,7 @@ std::span<const std::string_view> download_paths();  ///< relative: resolved aga
 std::span<const EventEntry> click_events();
 std::span<const EventEntry> random_events();
 std::span<const Product> products();
+std::span<const ContentBlock> content_blocks();
 std::span<const std::string_view> campaigns();
 std::span<const std::string_view> campaign_keywords();
 

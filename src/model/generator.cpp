@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "model/catalogues.hpp"
 #include "model/visit_builder.hpp"
 #include "model/visitor.hpp"
 #include "util/error.hpp"
@@ -19,6 +20,10 @@ constexpr std::uint64_t k_plan_stream = 1;
 constexpr std::uint64_t k_content_stream = 2;
 constexpr std::int64_t k_unused_slot = std::numeric_limits<std::int64_t>::min();
 constexpr double k_ms_per_day = 86'400'000.0;
+constexpr double k_bounce_dwell_max_s = 60.0;
+/// Pools of at least this many slots are partitioned by visit number modulo it: 60 has the
+/// divisors 1-6, 10, 12, 15, 20, 30, 60, the shard counts whose shards never share a visitor.
+constexpr std::size_t k_pool_modulus = 60;
 
 std::int64_t seconds_to_ms(double seconds) { return std::llround(seconds * 1000.0); }
 
@@ -55,6 +60,10 @@ VisitGenerator::VisitGenerator(const config::Settings& settings, const config::U
     m_pages.push_back({Text::intern(page.url), Text::intern(page.title)});
     m_titles.emplace(m_pages.back().url.view(), m_pages.back().title);  // keys: interned, never freed
   }
+  const std::string origin = origin_of(m_pages.front().url.view());
+  for (const auto& product : products()) {
+    m_product_pages.push_back({Text::intern(product_url(origin, product)), Text::intern(product.name)});
+  }
   m_slot_end_ms.assign(static_cast<std::size_t>(std::max(0, settings.returning_visitor_pool)), k_unused_slot);
 }
 
@@ -64,7 +73,15 @@ VisitPlan VisitGenerator::plan(std::uint64_t i) const {
   const double rate_per_ms = std::max(m_settings.target_visits_per_day, 1e-9) / k_ms_per_day;
   plan.gap_ms = std::llround(rng.exponential(rate_per_ms));
   if (rng.bernoulli(m_settings.returning_visitor_probability) && !m_slot_end_ms.empty()) {
-    plan.slot = rng.index(m_slot_end_ms.size());
+    const std::size_t pool = m_slot_end_ms.size();
+    if (pool >= k_pool_modulus) {
+      // Slots partitioned by i mod k_pool_modulus: with N shards, N dividing it, each pool
+      // visitor's visits all fall to one shard (one process dates and orders them).
+      const std::size_t residue = static_cast<std::size_t>(i % k_pool_modulus);
+      plan.slot = residue + k_pool_modulus * rng.index((pool - residue + k_pool_modulus - 1) / k_pool_modulus);
+    } else {
+      plan.slot = rng.index(pool);
+    }
   }
   for (const auto& funnel : m_funnels) {
     if (rng.uniform() < funnel.probability) {
@@ -79,10 +96,15 @@ VisitPlan VisitGenerator::plan(std::uint64_t i) const {
     }
   }
   if (plan.funnel == nullptr || !plan.funnel->exit_after_completion) {
-    const int lo = std::max(1, m_settings.pageviews_min);
-    plan.pageviews = static_cast<int>(rng.uniform_int(lo, std::max(lo, m_settings.pageviews_max)));
+    // A browsing visit (not a funnel's continuation) bounces with BOUNCE_PROBABILITY: one page,
+    // read for up to a minute. The others keep PAGEVIEWS_MIN/MAX, with at least 2 pages.
+    const bool bounce = rng.bernoulli(m_settings.bounce_probability) && plan.funnel == nullptr;
+    const int hi = std::max(1, m_settings.pageviews_max);
+    const int lo = std::min(hi, std::max(2, m_settings.pageviews_min));
+    plan.pageviews = bounce ? 1 : static_cast<int>(rng.uniform_int(lo, hi));
     const double dmin = std::max(0.0, m_settings.visit_duration_min);
-    plan.browse_ms = seconds_to_ms(60.0 * rng.uniform(dmin, std::max(dmin, m_settings.visit_duration_max)));
+    const double minutes = rng.uniform(dmin, std::max(dmin, m_settings.visit_duration_max));
+    plan.browse_ms = seconds_to_ms(bounce ? rng.uniform(0.0, k_bounce_dwell_max_s) : 60.0 * minutes);
   }
   return plan;
 }
@@ -118,11 +140,12 @@ Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms
     Rng pool = Rng::stream(mix_keys(m_seed, hash_name("visitor-pool")), *admission.slot);
     visit.visitor = draw_visitor(pool, m_settings.logged_in_probability);
     visit.visitor.pooled = true;
+    visit.visitor.slot = *admission.slot;
     visit.visitor.returning = admission.returning;
   } else {
     visit.visitor = draw_visitor(rng, m_settings.logged_in_probability);
   }
-  const BuildContext context{m_settings, m_pages, m_titles, m_order_limits};
+  const BuildContext context{m_settings, m_pages, m_titles, m_order_limits, m_product_pages};
   VisitBuilder builder(context, visit, rng);
   builder.landing();
   if (visit_plan.funnel != nullptr) {

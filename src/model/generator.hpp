@@ -13,14 +13,21 @@
 // - Arrival: a Poisson schedule at TARGET_VISITS_PER_DAY / 86400 per second; the gap before visit
 //   i comes from visit i's plan stream. build_at(i, start_ms) (backfill) uses start_ms instead.
 // - Returning visitors: with RETURNING_VISITOR_PROBABILITY a slot of a pool of
-//   RETURNING_VISITOR_POOL profiles is drawn; the pool visitor is used only if its previous visit
+//   RETURNING_VISITOR_POOL profiles is drawn (a pool of 60 or more: among the slots ≡ i mod 60,
+//   so that with --shard K/N, N dividing 60, a visitor's visits all fall to one shard); the pool visitor is used only if its previous visit
 //   ended at least 30 minutes (Matomo's visit window) before this arrival, else a fresh visitor.
 // - A funnel (enabled, first step a pageview, ascending priority, each fires with its own
 //   probability, first one wins) or a browsing visit; a funnel with exit_after_completion=false
-//   continues with a browsing part in the same visit. Every visit ends with a ping carrying the
-//   last pv_id.
-// - Browsing: n ∈ U[PAGEVIEWS_MIN, PAGEVIEWS_MAX] pageviews over a duration
-//   D ∈ U[VISIT_DURATION_MIN, VISIT_DURATION_MAX] minutes, dwell split by weights U(0.5, 1.5).
+//   continues with a browsing part in the same visit. With HEARTBEAT_PROBABILITY (default 1) a
+//   visit ends with a ping carrying the last pv_id. Pageviews carry performance timings with
+//   PERFORMANCE_TIMING_PROBABILITY; a page of a non-bounce visit has a content impression
+//   (CONTENT_IMPRESSION_PROBABILITY), followed by a click with CONTENT_INTERACTION_PROBABILITY.
+// - Browsing: a bounce (one pageview, dwell U(0, 60) s) with BOUNCE_PROBABILITY (funnel
+//   continuations never bounce), else n ∈ U[max(2, PAGEVIEWS_MIN), PAGEVIEWS_MAX] pageviews over
+//   a duration D ∈ U[VISIT_DURATION_MIN, VISIT_DURATION_MAX] minutes, dwell split by weights
+//   U(0.5, 1.5). Each browsing pageview is a product page (product_url, with _pk* parameters)
+//   with PRODUCT_VIEW_PROBABILITY. A visit with n ≥ 2 has a cart update (CART_UPDATE_PROBABILITY)
+//   on a page in [2, n], listing the last product viewed (if any) and draw_cart's lines.
 //   Search, outlink, download, click event and random event each happen with their probability
 //   on a page drawn in [2, n], an order on page n (n ≥ 2 for all of them). Each is an extra hit
 //   after its page's pageview, spread over that page's dwell, so two actions on one page both
@@ -30,8 +37,8 @@
 //   social and referral sites in the ratio 35:15:20. Independently, CAMPAIGN_PROBABILITY of
 //   visits land on a URL with mtm_campaign and mtm_kwd. Later hits have urlref = the previous
 //   hit's url; the ping has none.
-// - build() returns start_ms = nullopt (realtime: the encoder anchors the timeline at send
-//   time); build_at() returns start_ms = the given start.
+// - build() returns start_ms = nullopt (realtime: hits are dated at send time, see
+//   model/timing.hpp); build_at() returns start_ms = the given start.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -96,6 +103,7 @@ private:
   std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
   std::vector<PageText> m_pages;  ///< the catalogue's pages, interned (the catalogue is not kept)
   std::unordered_map<std::string_view, Text> m_titles;  ///< page URL → title, both from m_pages
+  std::vector<PageText> m_product_pages;  ///< one per catalogue product, on the first page's host
   OrderLimits m_order_limits;
   std::uint64_t m_seed;
   std::uint64_t m_next = 0;

@@ -25,12 +25,24 @@ struct OrderOverrides {
   std::optional<Cents> revenue, subtotal, tax, shipping;
 };
 
-/// A drawn order: k items (predecessor's weighting), prices = base × U(0.95, 1.05), one shipping
-/// rate, tax = round((subtotal + shipping) × rate), a 5–15 % discount on one order in ten. Prices
-/// are rescaled until revenue lies in [value_min, value_max]. `id` becomes `ec_id`.
+/// The sale price of product `product_index` (catalogues.hpp): its list price less 10, 20 or
+/// 30 % (by the index). Each SKU is sold at its list price or this one, nothing else.
+Cents sale_price(std::size_t product_index);
+
+/// A cart's lines: k ∈ [items_min, items_max] distinct SKUs (the predecessor's weighting of 1..5
+/// items, renormalised over the range; at most the catalogue's size), each at its list price or,
+/// one in five, its sale price, quantity 1 (80 %) or 2–3. Products whose list price fits the
+/// value bound are preferred.
+std::vector<OrderItem> draw_cart(Rng& rng, const OrderLimits& limits);
+
+/// A drawn order: draw_cart's lines, one shipping rate, tax = round((subtotal + shipping) ×
+/// rate), a 5–15 % discount on one order in ten. Quantities (never prices) are adjusted towards
+/// [value_min, value_max]: fewer units or lines (not below items_min) when over, more units of
+/// the cheapest line when under. `id` becomes `ec_id`.
 Order draw_order(Rng& rng, const OrderLimits& limits, std::string id);
 
-/// An order with overrides applied. Derivation: a subtotal override sets every quantity to 1 and
+/// An order with overrides applied (a funnel's fixed amounts: its items' prices are scaled to
+/// them, the one exception to catalogue prices). Derivation: a subtotal override sets every quantity to 1 and
 /// scales prices to add up to it (the rounding remainder goes to the first item). Without a
 /// subtotal override but with a revenue override, the subtotal is solved from the revenue
 /// (tax derived from it unless overridden); a 1-cent rounding excess becomes the discount. With

@@ -9,7 +9,9 @@ const char* to_string(HitKind kind) {
     case HitKind::outlink: return "outlink";
     case HitKind::download: return "download";
     case HitKind::event: return "event";
+    case HitKind::content: return "content";
     case HitKind::ecommerce_order: return "ecommerce_order";
+    case HitKind::cart_update: return "cart_update";
     case HitKind::goal: return "goal";
     case HitKind::ping: return "ping";
   }

@@ -1,6 +1,7 @@
 #pragma once
 // A simulated visit, built completely before its first hit is sent. Pure data: no wire format
 // (that is matomo/), no absolute send times (cdt and local h/m/s are stamped by the encoder).
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -11,9 +12,20 @@
 
 #include "model/text.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace tf::model {
 
-enum class HitKind { pageview, site_search, outlink, download, event, ecommerce_order, goal, ping };
+struct Product;       // catalogues.hpp
+struct ContentBlock;  // catalogues.hpp
+
+/// Page performance timings in ms (Matomo's pf_net, pf_srv, pf_tfr, pf_dm1, pf_dm2, pf_onl).
+using PerfTimings = std::array<std::uint16_t, 6>;
+
+enum class HitKind { pageview, site_search, outlink, download, event, content, ecommerce_order, cart_update, goal,
+                     ping };
 
 const char* to_string(HitKind kind);
 
@@ -51,8 +63,17 @@ struct Hit {
   // event
   Text e_c, e_a, e_n;
   std::optional<double> e_v;
-  // ecommerce order (idgoal=0) or goal conversion (idgoal>0); shared and immutable, so a hit
-  // stays small (most hits have none) and copies of a visit share it
+  // product page view (a pageview with _pkn, _pks, _pkc, _pkp): the catalogue's product, static
+  const Product* product = nullptr;
+  // page performance timings sent with a pageview (has_perf)
+  bool has_perf = false;
+  PerfTimings perf{};
+  // content impression (c_n, c_p, c_t) or, with content_click, interaction (c_i=click)
+  const ContentBlock* content = nullptr;
+  bool content_click = false;
+  // ecommerce order (idgoal=0 with ec_id), cart update (idgoal=0, order without an id: ec_items
+  // and revenue only) or goal conversion (idgoal>0); shared and immutable, so a hit stays small
+  // (most hits have none) and copies of a visit share it
   std::shared_ptr<const Order> order;
   int idgoal = -1;                  ///< -1 none, 0 ecommerce, >0 goal id
   std::optional<Cents> goal_revenue;
@@ -71,16 +92,18 @@ struct Visitor {
   std::string lang;        ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
   std::string res;         ///< "1920x1080"
   std::string country;     ///< ISO code of the IP's bucket (informational, never sent)
+  const date::time_zone* zone = nullptr;  ///< the visitor's time zone (local h/m/s); null = the site's
   bool returning = false;  ///< a pool visitor seen in an earlier visit (Matomo: returning)
   bool pooled = false;     ///< drawn from the returning-visitor pool (first visit or later)
+  std::size_t slot = 0;    ///< the pool slot when `pooled`
   std::uint64_t key = 0;   ///< stable per visitor: routing and ordering key
 };
 
 struct Visit {
   std::uint64_t index = 0;   ///< visit number i: content depends only on (seed, i)
   Visitor visitor;
-  /// Simulated start, ms since the UNIX epoch (UTC). nullopt in realtime mode: the encoder
-  /// anchors the timeline so that the last hit is stamped at the send time of the first.
+  /// Simulated start, ms since the UNIX epoch (UTC). nullopt in realtime mode: hits are dated
+  /// at send time by the rule of model/timing.hpp.
   std::optional<std::int64_t> start_ms;
   std::int64_t duration_ms = 0;  ///< simulated length: offset of the last hit
   /// Simulated arrival since the start of the run (Poisson schedule at TARGET_VISITS_PER_DAY),

@@ -6,12 +6,14 @@
 #include <cmath>
 
 #include "model/catalogues.hpp"
+#include "model/order.hpp"
+#include "model/referrers.hpp"
 
 namespace tf::model {
 namespace {
 
 enum BrowsingAction { search_action, outlink_action, download_action, click_action, random_action,
-                      order_action, action_count };
+                      cart_action, order_action, action_count };
 
 constexpr std::string_view k_pv_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr double k_search_category_probability = 0.225;  // predecessor: 0.3 × 3/4
@@ -26,7 +28,8 @@ std::string with_query(std::string_view url, const std::string& query) {
   return std::string(base).append(base.find('?') == std::string_view::npos ? "?" : "&").append(query).append(tail);
 }
 
-/// "scheme://host" of an absolute URL.
+} // namespace
+
 std::string origin_of(std::string_view url) {
   const std::size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) {
@@ -35,7 +38,13 @@ std::string origin_of(std::string_view url) {
   return std::string(url.substr(0, url.find('/', scheme + 3)));
 }
 
-} // namespace
+std::string product_url(std::string_view origin, const Product& product) {
+  std::string url = std::string(origin).append("/products/");
+  for (const char c : product.sku) {
+    url.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return url;
+}
 
 VisitBuilder::VisitBuilder(const BuildContext& context, Visit& visit, Rng& rng)
   : m_ctx(context), m_visit(visit), m_rng(rng) {}
@@ -45,14 +54,13 @@ void VisitBuilder::landing() {
   const double r = m_rng.uniform();
   if (r >= direct) {
     const double band = (r - direct) / (1.0 - direct);
-    if (band < k_search_share) {
-      const auto& engine = search_engines()[m_rng.index(search_engines().size())];
-      m_landing_referrer = std::string(engine.prefix) + std::string(engine.keyword);
-    } else if (band < k_search_share + k_social_share) {
-      m_landing_referrer = std::string(social_sites()[m_rng.index(social_sites().size())]);
-    } else {
-      m_landing_referrer = std::string(referral_sites()[m_rng.index(referral_sites().size())]);
-    }
+    const auto kind = band < k_search_share                    ? ReferrerClass::search
+                      : band < k_search_share + k_social_share ? ReferrerClass::social
+                                                               : ReferrerClass::website;
+    const auto& group = builtin_referrers()[static_cast<std::size_t>(kind)];
+    const Referrer& referrer = group[m_rng.index(group.size())];
+    const auto keyword = engine_keywords()[m_rng.index(engine_keywords().size())];
+    m_landing_referrer = referrer_url(referrer, kind == ReferrerClass::search ? keyword : std::string_view{});
   }
   if (m_rng.bernoulli(m_ctx.settings.campaign_probability)) {
     m_visit.campaign = std::string(campaigns()[m_rng.index(campaigns().size())]);
@@ -81,12 +89,40 @@ Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, Text url) {
 
 Hit& VisitBuilder::add_page(std::int64_t offset_ms, Text url, Text title) {
   const bool landing_hit = m_visit.hits.empty();
+  const bool perf = m_rng.bernoulli(m_ctx.settings.performance_timing_probability);
   m_page = url;
   Hit& hit = add(HitKind::pageview, offset_ms,
                  landing_hit && !m_campaign_query.empty() ? Text(with_query(url, m_campaign_query)) : std::move(url));
   hit.action_name = std::move(title);
   hit.pv_id = new_pv_id();
+  if (perf) {
+    hit.has_perf = true;
+    hit.perf = draw_perf_timings(m_rng);
+  }
   return hit;
+}
+
+model::PerfTimings VisitBuilder::draw_perf_timings(Rng& rng) {
+  // network, server, transfer, DOM processing, DOM completion, onload: typical ranges in ms
+  constexpr std::array<std::array<std::int64_t, 2>, 6> k_ranges{
+      {{0, 150}, {40, 600}, {5, 250}, {150, 1800}, {50, 1200}, {0, 120}}};
+  PerfTimings out{};
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    out[k] = static_cast<std::uint16_t>(rng.uniform_int(k_ranges[k][0], k_ranges[k][1]));
+  }
+  return out;
+}
+
+void VisitBuilder::add_content(std::int64_t start_ms, std::int64_t end_ms) {
+  const ContentBlock& block = content_blocks()[m_rng.index(content_blocks().size())];
+  const bool click = m_rng.bernoulli(m_ctx.settings.content_interaction_probability);
+  const Text page = m_page;
+  add(HitKind::content, start_ms, page).content = &block;
+  if (click) {
+    Hit& hit = add(HitKind::content, end_ms, page);
+    hit.content = &block;
+    hit.content_click = true;
+  }
 }
 
 std::string VisitBuilder::new_pv_id() {
@@ -134,7 +170,8 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
   const auto& s = m_ctx.settings;
   const std::array<double, action_count> probability{s.sitesearch_probability, s.outlinks_probability,
                                                      s.downloads_probability, s.click_events_probability,
-                                                     s.random_events_probability, s.ecommerce_probability};
+                                                     s.random_events_probability, s.cart_update_probability,
+                                                     s.ecommerce_probability};
   std::array<std::size_t, action_count> page_of{};  // 0 = not in this visit
   std::size_t actions = 0;
   for (std::size_t a = 0; a < action_count; ++a) {
@@ -151,11 +188,21 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
   for (std::size_t k = 1; k <= n; ++k) {
     elapsed += weights[k - 1];
     const std::int64_t end = m_offset_ms + std::llround(static_cast<double>(duration_ms) * elapsed / total);
-    const auto& page = random_page();
-    add_page(start, page.url, page.title);
+    if (m_rng.bernoulli(s.product_view_probability)) {
+      const std::size_t product = m_rng.index(m_ctx.product_pages.size());
+      add_page(start, m_ctx.product_pages[product].url, m_ctx.product_pages[product].title).product =
+          &products()[product];
+      m_viewed = product;
+    } else {
+      const auto& page = random_page();
+      add_page(start, page.url, page.title);
+    }
     int on_page = 0;
     for (const auto p : page_of) {
       on_page += p == k ? 1 : 0;
+    }
+    if (n >= 2 && m_rng.bernoulli(s.content_impression_probability)) {  // never on a bounce
+      add_content(start, start + (end - start) / (on_page + 2));
     }
     int placed = 0;
     for (std::size_t a = 0; a < action_count; ++a) {
@@ -202,6 +249,28 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
       }
       break;
     }
+    case cart_action: {
+      // The cart: the product last viewed in this visit (if any) and a drawn cart's other lines.
+      Order cart;
+      cart.items = draw_cart(m_rng, m_ctx.order_limits);
+      if (m_viewed) {
+        const Product& viewed = products()[*m_viewed];
+        const auto same = std::find_if(cart.items.begin(), cart.items.end(),
+                                       [&](const OrderItem& item) { return item.sku == viewed.sku; });
+        if (same == cart.items.end()) {
+          cart.items.front() = {std::string(viewed.sku), std::string(viewed.name), std::string(viewed.category),
+                                viewed.base_price_cents, 1};
+        }
+      }
+      for (const auto& item : cart.items) {
+        cart.subtotal += item.price * item.quantity;
+      }
+      cart.revenue = cart.subtotal;
+      Hit& hit = add(HitKind::cart_update, offset_ms, page);
+      hit.idgoal = 0;
+      hit.order = std::make_shared<const Order>(std::move(cart));
+      break;
+    }
     default: {
       Order order = draw_order(m_rng, m_ctx.order_limits, order_id());
       Hit& hit = add(HitKind::ecommerce_order, offset_ms, page);
@@ -213,6 +282,11 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
 }
 
 void VisitBuilder::finish() {
+  m_visit.duration_ms = m_offset_ms;
+  if (!m_rng.bernoulli(m_ctx.settings.heartbeat_probability)) {
+    m_visit.hits.shrink_to_fit();
+    return;
+  }
   Hit ping;
   ping.kind = HitKind::ping;
   ping.offset_ms = m_offset_ms;

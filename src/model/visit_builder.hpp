@@ -3,6 +3,7 @@
 // the behaviour). One builder per visit; call landing(), then funnel() and/or browsing(), then
 // finish().
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,11 +18,19 @@
 
 namespace tf::model {
 
+struct Product;
+
+/// "scheme://host" of an absolute URL.
+std::string origin_of(std::string_view url);
+/// A product's page: `origin` + "/products/" + its SKU in lowercase.
+std::string product_url(std::string_view origin, const Product& product);
+
 struct BuildContext {
   const config::Settings& settings;
   const std::vector<PageText>& pages;  ///< the catalogue's pages, interned, in its order (≥ 1)
   const std::unordered_map<std::string_view, Text>& titles;  ///< page URL → its title
   const OrderLimits& order_limits;
+  const std::vector<PageText>& product_pages;  ///< product_url and name of each catalogue product
 };
 
 class VisitBuilder {
@@ -34,7 +43,7 @@ public:
   void funnel(const config::Funnel& funnel, const std::vector<std::int64_t>& delays_ms);
   /// `pageviews` pages (≥ 1) spread over `duration_ms`, with the browsing actions.
   void browsing(int pageviews, std::int64_t duration_ms);
-  /// Appends the ping with the last pv_id and sets the visit's duration.
+  /// Sets the visit's duration and, with HEARTBEAT_PROBABILITY, appends the ping with the last pv_id.
   void finish();
 
 private:
@@ -47,6 +56,10 @@ private:
   std::string resolve(const std::string& target) const;  ///< relative → absolute on the page host
   std::string order_id();
   void add_browsing_action(int action, std::int64_t offset_ms);
+  /// A content impression of a random block on the current page at `start_ms`, and with
+  /// CONTENT_INTERACTION_PROBABILITY a click on it at `end_ms`.
+  void add_content(std::int64_t start_ms, std::int64_t end_ms);
+  static PerfTimings draw_perf_timings(Rng& rng);
   void add_funnel_step(const config::Funnel& funnel, std::size_t step, std::int64_t offset_ms);
 
   const BuildContext& m_ctx;
@@ -57,6 +70,7 @@ private:
   std::string m_last_pv_id;
   std::string m_landing_referrer;
   std::string m_campaign_query;  ///< "mtm_campaign=…&mtm_kwd=…" or empty
+  std::optional<std::size_t> m_viewed;  ///< the product of the last product page viewed
 };
 
 } // namespace tf::model

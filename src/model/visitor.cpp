@@ -1,6 +1,11 @@
 #include "model/visitor.hpp"
 
 #include <charconv>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <date/tz.h>
 
 #include <fmt/format.h>
 
@@ -60,6 +65,18 @@ std::string ipv4_text(std::uint32_t address) {
                      address & 0xffU);
 }
 
+const date::time_zone* zone_named(std::string_view name) {
+  // locate_zone searches the whole database: once per name (a handful), then shared.
+  static std::mutex mutex;
+  static std::map<std::string, const date::time_zone*, std::less<>> zones;
+  const std::lock_guard lock(mutex);
+  auto it = zones.find(name);
+  if (it == zones.end()) {
+    it = zones.emplace(std::string(name), date::locate_zone(name)).first;
+  }
+  return it->second;
+}
+
 Visitor draw_visitor(Rng& rng, double logged_in_probability) {
   Visitor visitor;
   visitor.id = rng.hex(16);
@@ -70,7 +87,10 @@ Visitor draw_visitor(Rng& rng, double logged_in_probability) {
   const Country& country = draw_country(rng);
   visitor.country = std::string(country.code);
   visitor.ip = ipv4_text(draw_ip(rng, country));
-  visitor.lang = std::string(country.languages[rng.index(country.languages.size())]);
+  const std::size_t language = rng.index(country.languages.size());
+  visitor.lang = std::string(country.languages[language]);
+  const bool by_language = country.zones.size() == country.languages.size() && country.code.empty();
+  visitor.zone = zone_named(country.zones[by_language ? language : rng.index(country.zones.size())]);
   const UserAgent& ua = draw_user_agent(rng);
   visitor.user_agent = std::string(ua.text);
   const auto sizes = resolutions(ua.device);

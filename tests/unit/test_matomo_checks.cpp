@@ -219,6 +219,30 @@ TEST_CASE("ecommerce orders are valid JSON items that add up", "[matomo]") {
   CHECK(check(with(with(order(), "ec_st", "44.99"), "revenue", "56.44")) == "SUBTOTAL_MISMATCH");
 }
 
+TEST_CASE("product views ride on a pageview and cart updates list their items", "[matomo]") {
+  const Params view = with(with(with(with(pageview(), "_pkn", "Yoga Mat"), "_pks", "SPORT-001"), "_pkc", "Sports"),
+                           "_pkp", "29.99");
+  CHECK(check(view).empty());
+  CHECK(check(without(without(view, "_pkn"), "_pks")) == "PRODUCT_VIEW_INCOMPLETE");
+  CHECK(check(with(view, "_pkp", "-1")) == "BAD_PRODUCT_PRICE");
+  CHECK(check(with(view, "_pkp", "abc")) == "BAD_PRODUCT_PRICE");
+  CHECK(check(with(with(view, "e_c", "Video"), "e_a", "Play")) == "PRODUCT_VIEW_NOT_PAGEVIEW");
+  Params cart{{"idsite", "1"}, {"rec", "1"}, {"url", "https://shop.example.com/cart"}, {"cid", "0123456789abcdef"},
+              {"idgoal", "0"}, {"ec_items", R"([["SKU1","Shirt","Clothes",19.99,2]])"}, {"revenue", "39.98"}};
+  CHECK(check(cart).empty());
+  CHECK(check(without(cart, "ec_items")) == "CART_WITHOUT_ITEMS");
+}
+
+TEST_CASE("performance timings above Matomo's limit and blank interactions are flagged", "[matomo]") {
+  CHECK(check(with(pageview(), "pf_srv", "16777216")) == "BAD_PERF_TIMING");
+  CHECK(check(with(pageview(), "pf_srv", "16777215")).empty());
+  const Params content{{"idsite", "1"}, {"rec", "1"}, {"url", "https://shop.example.com/"}, {"cid", "0123456789abcdef"},
+                       {"c_n", "Banner"}, {"c_p", "/img/a.jpg"}, {"c_t", "/sale"}};
+  CHECK(check(content).empty());
+  CHECK(check(with(content, "c_i", "click")).empty());
+  CHECK(check(with(content, "c_i", " ")) == "BAD_CONTENT");
+}
+
 TEST_CASE("device parameters have the documented shapes", "[matomo]") {
   CHECK(check(with(pageview(), "res", "1920*1080")) == "BAD_RES");
   CHECK(check(with(pageview(), "res", "12345x10")) == "BAD_RES");

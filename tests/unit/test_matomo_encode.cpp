@@ -7,6 +7,7 @@
 #include "funnel_fixture.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
+#include "model/catalogues.hpp"
 #include "model/generator.hpp"
 
 using namespace tf::matomo;
@@ -70,6 +71,63 @@ TEST_CASE("a pageview is encoded in the documented parameter order", "[matomo]")
   CHECK(with_token.back() == Param{"cip", "5.9.1.2"});
   ctx.send_cip = false;
   CHECK(encode_hit(visit, 0, ctx) == expected);
+}
+
+TEST_CASE("local h/m/s follow the visitor's time zone, else the site's", "[matomo]") {
+  Visit visit = sample_visit();
+  EncodeContext ctx;
+  ctx.anchor_ms = k_anchor_ms;  // 2026-01-01T00:00:00Z
+  ctx.time_zone = date::locate_zone("Europe/Berlin");
+  CHECK(find(encode_hit(visit, 0, ctx), "h") == std::optional<std::string_view>{"1"});
+  visit.visitor.zone = date::locate_zone("Asia/Tokyo");
+  CHECK(find(encode_hit(visit, 0, ctx), "h") == std::optional<std::string_view>{"9"});
+  visit.visitor.zone = date::locate_zone("America/New_York");
+  CHECK(find(encode_hit(visit, 0, ctx), "h") == std::optional<std::string_view>{"19"});
+  CHECK(find(encode_hit(visit, 0, ctx), "cdt") == std::optional<std::string_view>{"1767225601"});  // UTC
+}
+
+TEST_CASE("product views and cart updates are encoded as Matomo's JavaScript tracker sends them", "[matomo]") {
+  Visit visit = sample_visit();
+  static const tf::model::Product mat{"SPORT-001", "Yoga Mat", "Sports", 2999};
+  visit.hits[0].product = &mat;
+  visit.hits[1].kind = tf::model::HitKind::cart_update;
+  visit.hits[1].order = std::make_shared<const tf::model::Order>(
+      tf::model::Order{"", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 0, 0, 0, 3998});
+  EncodeContext ctx;
+  ctx.anchor_ms = k_anchor_ms;
+  const Params view = encode_hit(visit, 0, ctx);
+  CHECK(find(view, "_pkn") == std::optional<std::string_view>{"Yoga Mat"});
+  CHECK(find(view, "_pks") == std::optional<std::string_view>{"SPORT-001"});
+  CHECK(find(view, "_pkc") == std::optional<std::string_view>{"Sports"});
+  CHECK(find(view, "_pkp") == std::optional<std::string_view>{"29.99"});
+  const Params cart = encode_hit(visit, 1, ctx);
+  CHECK(find(cart, "idgoal") == std::optional<std::string_view>{"0"});
+  CHECK(find(cart, "ec_items") == std::optional<std::string_view>{R"([["S1","Shirt","Clothing",19.99,2]])"});
+  CHECK(find(cart, "revenue") == std::optional<std::string_view>{"39.98"});
+  CHECK_FALSE(find(cart, "ec_id"));
+  CHECK_FALSE(find(cart, "ec_st"));
+}
+
+TEST_CASE("performance timings ride on the pageview, content hits carry c_n, c_p, c_t (and c_i)", "[matomo]") {
+  Visit visit = sample_visit();
+  visit.hits[0].has_perf = true;
+  visit.hits[0].perf = {12, 340, 56, 789, 1011, 13};
+  static const tf::model::ContentBlock banner{"Hero Banner", "/img/a.jpg", "/sale"};
+  visit.hits[1] = tf::model::Hit{};
+  visit.hits[1].kind = tf::model::HitKind::content;
+  visit.hits[1].url = visit.hits[0].url;
+  visit.hits[1].content = &banner;
+  visit.hits[1].content_click = true;
+  EncodeContext ctx;
+  ctx.anchor_ms = k_anchor_ms;
+  const Params page = encode_hit(visit, 0, ctx);
+  CHECK(find(page, "pf_net") == std::optional<std::string_view>{"12"});
+  CHECK(find(page, "pf_onl") == std::optional<std::string_view>{"13"});
+  const Params click = encode_hit(visit, 1, ctx);
+  CHECK(find(click, "c_i") == std::optional<std::string_view>{"click"});
+  CHECK(find(click, "c_n") == std::optional<std::string_view>{"Hero Banner"});
+  CHECK(find(click, "c_t") == std::optional<std::string_view>{"/sale"});
+  CHECK_FALSE(find(click, "action_name"));
 }
 
 TEST_CASE("an order carries every amount with two decimals and ec_items as JSON", "[matomo]") {

@@ -4,12 +4,15 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include "model/catalogues.hpp"
 #include "model/generator.hpp"
 #include "model/order.hpp"
+#include "model/referrers.hpp"
 #include "model/text.hpp"
 #include "model/visitor.hpp"
+#include "sigma.hpp"
 
 using namespace tf::model;
 
@@ -81,11 +84,7 @@ bool same(const Visit& a, const Visit& b) {
 }
 
 /// |observed − n·p| ≤ 4σ of a binomial(n, p) count.
-bool within_4_sigma(std::size_t observed, std::size_t n, double p) {
-  const double mean = static_cast<double>(n) * p;
-  const double sigma = std::sqrt(static_cast<double>(n) * p * (1 - p));
-  return std::abs(static_cast<double>(observed) - mean) <= 4 * sigma + 1e-9;
-}
+using tf::testing::within_4_sigma;
 
 bool has_kind(const Visit& visit, HitKind kind) {
   return std::any_of(visit.hits.begin(), visit.hits.end(), [&](const Hit& h) { return h.kind == kind; });
@@ -165,6 +164,7 @@ TEST_CASE("visits must be requested in increasing order", "[model]") {
 
 TEST_CASE("a browsing visit's timeline, referrers, pauses and ping follow the model", "[model]") {
   tf::config::Settings settings;
+  settings.bounce_probability = 0;  // bounces: "over 100,000 visits ..."
   const auto catalogue = small_catalogue();
   const auto visits = generate(settings, catalogue, 2000);
   for (const auto& visit : visits) {
@@ -214,7 +214,7 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
   const auto visits = generate(settings, catalogue, n, {second, first});
   std::map<std::string, std::size_t> seen;
   std::map<int, std::size_t> pageviews;
-  std::size_t browsing = 0;
+  std::size_t browsing = 0, funnel_less = 0, browsing_pageviews = 0;  // browsing: not a bounce
   for (const auto& visit : visits) {
     seen["funnel:" + visit.funnel] += 1;
     seen["pooled"] += visit.visitor.pooled ? 1U : 0U;
@@ -224,9 +224,18 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
     if (!visit.funnel.empty()) {
       continue;
     }
+    ++funnel_less;
+    const auto pages = std::count_if(visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.kind == HitKind::pageview; });
+    seen["product_view"] += static_cast<std::size_t>(std::count_if(
+        visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.product != nullptr; }));
+    browsing_pageviews += static_cast<std::size_t>(pages);
+    pageviews[static_cast<int>(pages)] += 1;
+    if (pages == 1) {
+      CHECK(visit.hits.size() == 2);  // a bounce: the page and the ping, no other action
+      continue;
+    }
     ++browsing;
-    pageviews[static_cast<int>(std::count_if(visit.hits.begin(), visit.hits.end(),
-                                             [](const Hit& h) { return h.kind == HitKind::pageview; }))] += 1;
+    seen["cart"] += has_kind(visit, HitKind::cart_update) ? 1U : 0U;
     seen["search"] += has_kind(visit, HitKind::site_search) ? 1U : 0U;
     seen["outlink"] += has_kind(visit, HitKind::outlink) ? 1U : 0U;
     seen["download"] += has_kind(visit, HitKind::download) ? 1U : 0U;
@@ -253,10 +262,37 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
   CHECK(within_4_sigma(seen["click"], browsing, settings.click_events_probability));
   const double events_mean = settings.click_events_probability + settings.random_events_probability;
   CHECK(std::abs(static_cast<double>(seen["events"]) / static_cast<double>(browsing) - events_mean) < 0.01);
-  REQUIRE(pageviews.size() == 4);
+  CHECK(within_4_sigma(seen["cart"], browsing, settings.cart_update_probability));
+  CHECK(within_4_sigma(pageviews[1], funnel_less, settings.bounce_probability));
+  CHECK(within_4_sigma(seen["product_view"], browsing_pageviews, settings.product_view_probability));
+  REQUIRE(pageviews.size() == 5);
   for (int k = 3; k <= 6; ++k) {
     CHECK(within_4_sigma(pageviews[k], browsing, 0.25));
   }
+}
+
+TEST_CASE("each visitor's time zone is of their country, or of their language outside the listed countries", "[model]") {
+  tf::config::Settings settings;
+  const auto visits = generate(settings, small_catalogue(), 5000);
+  std::set<std::string> zones;
+  for (const auto& visit : visits) {
+    const auto& v = visit.visitor;
+    REQUIRE(v.zone != nullptr);
+    const std::string zone(v.zone->name());
+    zones.insert(zone);
+    if (v.country == "de") {
+      CHECK(zone == "Europe/Berlin");
+    } else if (v.country == "us" || v.country == "ca") {
+      CHECK(zone.rfind("America/", 0) == 0);
+    } else if (v.country == "jp") {
+      CHECK(zone == "Asia/Tokyo");
+    } else if (v.country.empty() && v.lang.rfind("es-ES", 0) == 0) {
+      CHECK(zone == "Europe/Madrid");
+    } else if (v.country.empty() && v.lang.rfind("zh-CN", 0) == 0) {
+      CHECK(zone == "Asia/Shanghai");
+    }
+  }
+  CHECK(zones.size() > 15);
 }
 
 TEST_CASE("direct traffic is honoured at 0 and the rest splits 35:15:20", "[model]") {
@@ -269,7 +305,9 @@ TEST_CASE("direct traffic is honoured at 0 and the rest splits 35:15:20", "[mode
   for (const auto& visit : generate(settings, catalogue, n)) {
     const std::string_view ref = visit.hits.front().urlref;
     direct += ref.empty() ? 1U : 0U;
-    engines += ref.find("q=") != std::string::npos || ref.find("p=") != std::string::npos ? 1U : 0U;
+    const auto& search = tf::model::builtin_referrers()[static_cast<std::size_t>(tf::model::ReferrerClass::search)];
+    engines += std::any_of(search.begin(), search.end(),
+                           [&](const auto& r) { return ref.substr(0, r.url.size()) == r.url; }) ? 1U : 0U;
   }
   CHECK(direct == 0);
   CHECK(within_4_sigma(engines, n, 0.5));
