@@ -16,6 +16,7 @@
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
 #include "app/signals.hpp"
+#include "app/verdict.hpp"
 #include "app/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "report/health_table.hpp"
@@ -77,6 +78,7 @@ int run_command(const RunOptions& raw_options) {
   SystemClock clock;
   RunSetup setup = prepare_run(options.settings, clock);
   const auto& s = options.settings;
+  const auto thresholds = user_thresholds(s);
 
   metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
   DeadLetterWriter dead_letters(s.dead_letter_file);
@@ -120,6 +122,7 @@ int run_command(const RunOptions& raw_options) {
 
   auto final_snapshot = snapshot();
   final_snapshot.stop_reason = engine::to_string(result.reason);
+  final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
   if (codec.invalid() > 0) {
     log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
   }
@@ -135,7 +138,7 @@ int run_command(const RunOptions& raw_options) {
   if (dead_letters.lines() > 0) {
     log_line(fmt::format("{} hit(s) written to the dead-letter file {}", dead_letters.lines(), dead_letters.path()), clock);
   }
-  const int code = finish_delivery(result, final_snapshot, s.max_failure_rate, clock);
+  const int code = finish_delivery(result, final_snapshot, clock);
   // A backfill that left visits undelivered has not done its job, even under the thresholds.
   return !backfill_complete && code == static_cast<int>(ExitCode::success) ? static_cast<int>(ExitCode::thresholds_failed)
                                                                              : code;

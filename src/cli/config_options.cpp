@@ -23,6 +23,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--connect-timeout", "CONNECT_TIMEOUT"},
     {"--timeout", "REQUEST_TIMEOUT"},
     {"--retries", "MAX_RETRIES"},
+    {"--retry-unconfirmed", "RETRY_UNCONFIRMED", true},
     {"--drain-timeout", "DRAIN_TIMEOUT"},
     {"--report-interval", "REPORT_INTERVAL"},
     {"--dead-letter", "DEAD_LETTER_FILE"},
@@ -35,6 +36,10 @@ const std::vector<SettingFlag>& delivery_flags() {
 }
 
 void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
+  app.add_option("--threshold", options.thresholds,
+                 "A threshold, [TARGET:]METRIC OP NUMBER (e.g. 'p99<500', 'a:failure_rate<=0.001'); any "
+                 "failure exits 1 (repeatable; THRESHOLDS)")
+    ->type_name("EXPR")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group("Delivery");
   app.add_option("--preset", options.preset, "Built-in preset (light, medium, heavy, extreme, smoke) or a .env file")
     ->type_name("NAME|FILE")->group("Configuration");
   app.add_option("--env-file", options.env_files, "A .env file applied over the preset (repeatable, in order)")
@@ -89,6 +94,9 @@ config::LoadRequest ConfigOptions::request() const {
     if (it != values.end()) {
       request.flags.push_back({std::string(flag.key), it->second, name});
     }
+  }
+  if (!thresholds.empty()) {
+    request.flags.push_back({"THRESHOLDS", fmt::format("{}", fmt::join(thresholds, ";")), "--threshold"});
   }
   request.flags.insert(request.flags.end(), extra.begin(), extra.end());
   return request;

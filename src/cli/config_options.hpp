@@ -35,6 +35,7 @@ struct ConfigOptions {
   bool show_secrets = false;
   std::map<std::string, std::string> values;  ///< by flag: the flags given, with their values
   std::map<std::string, bool> switches;       ///< by flag
+  std::vector<std::string> thresholds;        ///< --threshold, in order (THRESHOLDS, joined by ';')
   std::vector<config::FlagValue> extra;       ///< set by subcommand options (e.g. --backfill)
 
   /// The layered request for config::load (flags in table order, then `extra`).

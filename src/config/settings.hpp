@@ -120,6 +120,7 @@ struct Settings {
   std::chrono::milliseconds retry_backoff{500};       // RETRY_BACKOFF: first delay, doubles
   std::chrono::milliseconds retry_after_cap{30000};   // RETRY_AFTER_CAP
   double retry_budget = 0.20;                         // RETRY_BUDGET: share of recent requests
+  bool retry_unconfirmed = false;                     // RETRY_UNCONFIRMED: resend maybe-recorded hits
   std::chrono::milliseconds drain_timeout{10000};     // DRAIN_TIMEOUT
   std::chrono::milliseconds report_interval{60000};   // REPORT_INTERVAL
   double speed = 1.0;                                 // SPEED / --speed: multiplies the rate
@@ -127,7 +128,8 @@ struct Settings {
   bool insecure = false;                              // INSECURE: no TLS verification
   std::string user_agent_header = k_tool_user_agent;    // USER_AGENT_HEADER: header; "visitor" = the visit's
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
-  double max_failure_rate = 1.0;                      // MAX_FAILURE_RATE: exit 1 above it
+  double max_failure_rate = 0.01;                     // MAX_FAILURE_RATE: exit 1 above it
+  std::string thresholds;                             // THRESHOLDS: "EXPR;EXPR" (--threshold)
 
   // --- targets (MULTI_TARGET_CONFIG / --targets, or the single target above) ---
   std::optional<TargetsConfig> targets;  // set when a targets list was given

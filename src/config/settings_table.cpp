@@ -84,6 +84,7 @@ const std::vector<KeySpec> k_table = {
   {"RETRY_BACKOFF", VT::duration, 0, 60, "", "First retry delay; doubles each retry, with jitter", &S::retry_backoff},
   {"RETRY_AFTER_CAP", VT::duration, 0, 3600, "", "Longest Retry-After honoured", &S::retry_after_cap},
   {"RETRY_BUDGET", VT::number, 0, 1, "", "Retries allowed as a share of a target's recent requests", &S::retry_budget},
+  {"RETRY_UNCONFIRMED", VT::boolean, 0, 0, "", "Resend a hit whose request may have reached Matomo (timeout or reset after sending); may double-count, counted in possible_duplicates (--retry-unconfirmed)", &S::retry_unconfirmed},
   {"DRAIN_TIMEOUT", VT::duration, 0, 3600, "", "Time to finish visits in flight after SIGINT/SIGTERM (--drain-timeout)", &S::drain_timeout},
   {"REPORT_INTERVAL", VT::duration, 1, 86400, "", "Period of the status log line when not on a terminal (--report-interval)", &S::report_interval},
   {"SPEED", VT::number, 0.001, 1e6, "", "Multiplies the visit rate (--speed)", &S::speed},
@@ -91,7 +92,8 @@ const std::vector<KeySpec> k_table = {
   {"INSECURE", VT::boolean, 0, 0, "", "Skip TLS certificate verification (--insecure)", &S::insecure},
   {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
-  {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of hits is dead-lettered (--max-failure-rate)", &S::max_failure_rate},
+  {"THRESHOLDS", VT::string, 0, 0, "", "Thresholds, ';' between them: [TARGET:]METRIC OP NUMBER, e.g. 'p99<500;failure_rate<=0.001'; any failure exits 1 (--threshold, repeatable)", &S::thresholds},
+  {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of generated hits is not acked: the default threshold failure_rate<=N (--max-failure-rate)", &S::max_failure_rate},
 };
 
 } // namespace

@@ -66,8 +66,18 @@ struct Transfer {
   std::string url;           ///< the CURLOPT_URL set last; cleared when a CURLU is used (see set_url)
   const ParsedUrl* parsed = nullptr;  ///< the CURLU set last (an entry of m_urls), or none
   std::uint64_t token = 0;
+  int sends = 0;  ///< times libcurl was about to send this request (CURLOPT_PREREQFUNCTION)
   bool active = false;
 };
+
+/// libcurl calls this right before it sends a request on a new or reused connection: more than
+/// once per transfer when it resends on a fresh connection after a reused one died without an
+/// answer (libcurl 7.88, Curl_retry_request; POST bodies included). Matomo may have recorded the
+/// first one: the engine counts those as possible duplicates.
+int on_prereq(void* user, char*, char*, int, int) {
+  ++static_cast<Transfer*>(user)->sends;
+  return CURL_PREREQFUNC_OK;
+}
 
 std::size_t capture(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -101,6 +111,7 @@ public:
   void start(std::uint64_t token, HttpRequest& request) override {
     Transfer& t = acquire();
     t.token = token;
+    t.sends = 0;
     t.answer.clear();
     CURL* e = t.easy.get();
     // A pooled handle keeps its options: only what differs from its previous request is set again.
@@ -273,6 +284,8 @@ private:
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, capture);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      m_config.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
     if (m_config.insecure) {
@@ -310,10 +323,20 @@ private:
     curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
     r.status = code == CURLE_OK ? static_cast<int>(status) : 0;
     r.error = classify(static_cast<int>(code), r.status);
+    r.request_sent = t.sends > 0;
+    r.resends = std::max(0, t.sends - 1);
     if (code != CURLE_OK) {
       r.error_text = curl_easy_strerror(code);
-    } else if (r.status >= 400) {
+    } else if (r.status >= 300) {
       r.error_text = "HTTP " + std::to_string(r.status);
+    }
+    if (r.error == ErrorKind::redirect) {
+      char* location = nullptr;
+      curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location);
+      r.detail = answer_detail(std::string("Location: ") + (location != nullptr ? location : "(none)"));
+      r.error_text += r.detail.empty() ? "" : " (" + r.detail + ")";
+    } else if (r.error != ErrorKind::none) {
+      r.detail = answer_detail(t.answer);
     }
     r.service_time = Micros{total};
     if (retry_after > 0) {
@@ -340,6 +363,7 @@ ErrorKind classify(int curl_code, int http_status) {
   case CURLE_OK:
     if (http_status >= 500) return ErrorKind::http_5xx;
     if (http_status >= 400) return ErrorKind::http_4xx;
+    if (http_status >= 300) return ErrorKind::redirect;  // never followed, never success
     return ErrorKind::none;
   case CURLE_OPERATION_TIMEDOUT: return ErrorKind::timeout;
   case CURLE_COULDNT_CONNECT: return ErrorKind::connect;

@@ -18,7 +18,7 @@ Totals count(const metrics::Snapshot& s) {
   Totals t;
   for (const auto& target : s.targets) {
     t.visits += target.visits_started;
-    t.finished_hits += target.acked + target.dead_lettered;
+    t.finished_hits += target.finished();
   }
   return t;
 }
@@ -64,10 +64,10 @@ std::string render_log_line(const metrics::Snapshot& previous, const metrics::Sn
   const Rates rates = rates_between(previous, now);
   const auto total = now.totals();
   return fmt::format("{} elapsed={} visits_per_s={:.1f} hits_per_s={:.1f} in_flight={} acked={} "
-                     "failed={} dead_lettered={} p99_ms={}",
+                     "failed_attempts={} rejected={} failed={} unconfirmed={} not_sent={} p99_ms={}",
                      format_utc_seconds(when), elapsed_text(now), rates.visits_per_s,
                      rates.hits_per_s, total.in_flight, total.acked, total.failed_attempts,
-                     total.dead_lettered,
+                     total.rejected, total.failed, total.unconfirmed, total.not_sent,
                      format_ms(total.service_time.percentile(99), total.service_time.empty()));
 }
 
