@@ -19,6 +19,8 @@ struct ReporterOptions {
   bool color = false;         ///< NO_COLOR unset and a terminal
   Millis interval{60000};     ///< log line period when not live
   std::string metrics_file;   ///< Prometheus text file, empty = none
+  /// Called with a fresh snapshot every second while the run goes on (--abort-on-fail); none = off.
+  std::function<void(const metrics::Snapshot&)> watch;
 };
 
 class Reporter {
@@ -43,6 +45,7 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_wake;
   bool m_stopping = false;
+  SteadyTime m_last_watch{};  ///< when watch was last called
 };
 
 } // namespace tf::app

@@ -1,6 +1,7 @@
 // `trafficinator run`: settings → visits → engine → metrics, dead letters and the health table.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -114,7 +115,17 @@ int run_command(const RunOptions& raw_options) {
     return static_cast<int>(ExitCode::interrupted);
   }
 
-  Reporter reporter(reporter_options(options), snapshot, clock);
+  std::atomic<bool> aborted{false};
+  auto reporting = reporter_options(options);
+  if (s.abort_on_fail && !thresholds.empty()) {
+    reporting.watch = [&](const metrics::Snapshot& now) {
+      if (!aborted && abort_check(thresholds, now, clock)) {
+        aborted = true;
+        engine->request_stop();
+      }
+    };
+  }
+  Reporter reporter(reporting, snapshot, clock);
   reporter.start();
   const auto result = engine->run();
   reporter.stop();
@@ -138,7 +149,10 @@ int run_command(const RunOptions& raw_options) {
   if (dead_letters.lines() > 0) {
     log_line(fmt::format("{} hit(s) written to the dead-letter file {}", dead_letters.lines(), dead_letters.path()), clock);
   }
-  const int code = finish_delivery(result, final_snapshot, clock);
+  int code = finish_delivery(result, final_snapshot, clock);
+  if (aborted && code == static_cast<int>(ExitCode::interrupted)) {
+    code = static_cast<int>(ExitCode::thresholds_failed);  // stopped by --abort-on-fail, not by a signal
+  }
   // A backfill that left visits undelivered has not done its job, even under the thresholds.
   return !backfill_complete && code == static_cast<int>(ExitCode::success) ? static_cast<int>(ExitCode::thresholds_failed)
                                                                              : code;

@@ -67,6 +67,17 @@ std::vector<metrics::ThresholdResult> judge(const metrics::Snapshot& snapshot, d
   return results;
 }
 
+bool abort_check(const std::vector<metrics::Threshold>& user, const metrics::Snapshot& snapshot, const Clock& clock) {
+  for (const auto& t : user) {
+    const auto result = metrics::evaluate(t, snapshot);
+    if (metrics::can_no_longer_pass(t, result)) {
+      log_line(fmt::format("abort-on-fail: {} can no longer pass ({}): stopping", t.expr, value_text(result)), clock);
+      return true;
+    }
+  }
+  return false;
+}
+
 bool report_failures(const std::vector<metrics::ThresholdResult>& results, const Clock& clock) {
   bool ok = true;
   for (const auto& r : results) {

@@ -23,6 +23,10 @@ void check_thresholds(const config::Settings& settings, config::Diagnostics& dia
 std::vector<metrics::ThresholdResult> judge(const metrics::Snapshot& snapshot, double max_failure_rate,
                                             const std::vector<metrics::Threshold>& user);
 
+/// --abort-on-fail: true (after logging "abort-on-fail: EXPR can no longer pass (VALUE)") when a
+/// threshold of `user` failed for good on `snapshot` (metrics::can_no_longer_pass).
+bool abort_check(const std::vector<metrics::Threshold>& user, const metrics::Snapshot& snapshot, const Clock& clock);
+
 /// Logs "threshold failed: EXPR (VALUE)" for each failed one; true when all passed.
 bool report_failures(const std::vector<metrics::ThresholdResult>& results, const Clock& clock);
 

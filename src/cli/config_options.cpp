@@ -31,6 +31,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--insecure", "INSECURE", true},
     {"--user-agent", "USER_AGENT_HEADER"},
     {"--max-failure-rate", "MAX_FAILURE_RATE"},
+    {"--abort-on-fail", "ABORT_ON_FAIL", true},
   };
   return flags;
 }

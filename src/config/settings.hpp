@@ -130,6 +130,7 @@ struct Settings {
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
   double max_failure_rate = 0.01;                     // MAX_FAILURE_RATE: exit 1 above it
   std::string thresholds;                             // THRESHOLDS: "EXPR;EXPR" (--threshold)
+  bool abort_on_fail = false;                         // ABORT_ON_FAIL: stop when a threshold failed for good
 
   // --- targets (MULTI_TARGET_CONFIG / --targets, or the single target above) ---
   std::optional<TargetsConfig> targets;  // set when a targets list was given

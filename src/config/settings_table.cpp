@@ -93,6 +93,7 @@ const std::vector<KeySpec> k_table = {
   {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
   {"THRESHOLDS", VT::string, 0, 0, "", "Thresholds, ';' between them: [TARGET:]METRIC OP NUMBER, e.g. 'p99<500;failure_rate<=0.001'; any failure exits 1 (--threshold, repeatable)", &S::thresholds},
+  {"ABORT_ON_FAIL", VT::boolean, 0, 0, "", "Stop the run (drain, exit 1) as soon as a threshold can no longer pass: a rejected or unconfirmed count above its limit (--abort-on-fail)", &S::abort_on_fail},
   {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of generated hits is not acked: the default threshold failure_rate<=N (--max-failure-rate)", &S::max_failure_rate},
 };
 

@@ -165,4 +165,11 @@ ThresholdResult evaluate(const Threshold& threshold, const RunMetrics& run) {
   return result;
 }
 
+bool can_no_longer_pass(const Threshold& threshold, const ThresholdResult& result) {
+  const bool grows = threshold.metric == ThresholdMetric::rejected || threshold.metric == ThresholdMetric::unconfirmed;
+  const bool upper_bound = threshold.op == Comparison::less || threshold.op == Comparison::less_equal ||
+                           (threshold.op == Comparison::equal && result.value && *result.value > threshold.limit);
+  return grows && upper_bound && !result.ok && result.value.has_value();
+}
+
 } // namespace tf::metrics

@@ -41,4 +41,8 @@ std::string threshold_metric_names();
 /// The threshold's value on `run` and whether it holds.
 ThresholdResult evaluate(const Threshold& threshold, const RunMetrics& run);
 
+/// True when `result` (of `threshold`, taken during the run) failed for good: a count that only
+/// grows (rejected, unconfirmed) already above what `<`, `<=` or `==` allows (--abort-on-fail).
+bool can_no_longer_pass(const Threshold& threshold, const ThresholdResult& result);
+
 } // namespace tf::metrics

@@ -85,3 +85,18 @@ TEST_CASE("thresholds evaluate on the totals or one target", "[metrics]") {
   CHECK_FALSE(missing.ok);
   CHECK_FALSE(tf::metrics::evaluate(parse("b:p99<500"), run).ok);  // no latency data: never passes
 }
+
+TEST_CASE("only a growing count above an upper bound can no longer pass", "[metrics]") {
+  const RunMetrics run = sample();  // rejected 3, unconfirmed 2
+  const auto fails_for_good = [&](std::string_view text) {
+    const auto t = parse(text);
+    return tf::metrics::can_no_longer_pass(t, tf::metrics::evaluate(t, run));
+  };
+  CHECK(fails_for_good("rejected<3"));
+  CHECK(fails_for_good("unconfirmed<=1"));
+  CHECK(fails_for_good("rejected==2"));
+  CHECK_FALSE(fails_for_good("rejected==4"));   // may still get there
+  CHECK_FALSE(fails_for_good("rejected>5"));    // may still get there
+  CHECK_FALSE(fails_for_good("rejected<4"));    // holds now
+  CHECK_FALSE(fails_for_good("failure_rate<0.01"));  // may come back down
+}
