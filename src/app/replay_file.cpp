@@ -155,6 +155,8 @@ std::optional<Entry> read_line(const std::string& path, int line, std::string_vi
   }
   reader.text(object, "reason");
   reader.count(object, "attempts");
+  const auto maybe = object.find("maybe_recorded");
+  entry.hit.maybe_recorded = outcome == "unconfirmed" || (maybe != object.end() && maybe->is_boolean() && maybe->get<bool>());
   entry.hit.params = read_params(reader, object);
   if (!reader.ok()) {
     return std::nullopt;

@@ -87,7 +87,13 @@ void ReplayObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::
   if (outcome == engine::StepOutcome::not_sent && reason != "previous-hit-failed") {
     ++replay_flow.abandoned;  // cut by a stop
   }
-  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[flow.target()].count(outcome); });
+  const bool resent_maybe_recorded =
+      outcome != engine::StepOutcome::not_sent && replay_flow.visit().hits.at(step).maybe_recorded;
+  m_metrics.update([&](metrics::RunMetrics& run) {
+    auto& t = run.targets[flow.target()];
+    t.count(outcome);
+    t.possible_duplicates += resent_maybe_recorded ? 1U : 0U;  // Matomo may already hold it
+  });
 }
 
 void ReplayObserver::on_flow_done(engine::Flow& flow) {

@@ -30,9 +30,10 @@ Health classify_health(std::uint64_t acked, std::uint64_t finished) noexcept {
 void TargetMetrics::record_status(int code) { ++status_codes[code]; }
 
 void TargetMetrics::record_error(ErrorKind kind, std::string text, SysTime when, std::string_view detail) {
+  const auto before = top_error();
   ++errors[static_cast<std::size_t>(kind)];
-  if (!detail.empty() && top_error() == kind) {
-    top_error_detail = detail;
+  if (top_error() == kind && (!detail.empty() || before != kind)) {
+    top_error_detail = detail;  // the detail of the top error's kind, never another kind's
   }
   last_error = std::move(text);
   last_error_at = when;
@@ -58,6 +59,8 @@ std::optional<ErrorKind> TargetMetrics::top_error() const noexcept {
 }
 
 void TargetMetrics::merge(const TargetMetrics& other) {
+  const auto own_top = top_error();
+  const auto other_top = other.top_error();
   visits_started += other.visits_started;
   visits_completed += other.visits_completed;
   hits_generated += other.hits_generated;
@@ -86,8 +89,12 @@ void TargetMetrics::merge(const TargetMetrics& other) {
     last_error = other.last_error;
     last_error_at = other.last_error_at;
   }
-  if (top_error_detail.empty()) {
+  // the detail goes with its kind: the merged top error's, from whichever side it came
+  const auto top = top_error();
+  if (top && top == other_top && !other.top_error_detail.empty() && (top != own_top || top_error_detail.empty())) {
     top_error_detail = other.top_error_detail;
+  } else if (top != own_top) {
+    top_error_detail.clear();
   }
   breaker = std::max(breaker, other.breaker);
   breaker_transitions += other.breaker_transitions;

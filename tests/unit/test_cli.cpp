@@ -99,7 +99,7 @@ TEST_CASE("a delivery flag given an empty value is passed on, not taken for an a
   CHECK(r.flags[1].flag == "--user-agent");
 }
 
-TEST_CASE("--threshold is repeatable and becomes THRESHOLDS, joined by ';'", "[cli]") {
+TEST_CASE("a repeated threshold flag becomes THRESHOLDS, joined by semicolons", "[cli]") {
   CLI::App app;
   ConfigOptions o;
   add_config_options(app, o);
