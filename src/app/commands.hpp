@@ -49,6 +49,7 @@ struct ReplayOptions {
 int run_command(const RunOptions& options);
 int generate_command(const GenerateOptions& options);
 int replay_command(const ReplayOptions& options);
-int merge_command(const std::vector<std::string>& files, const std::string& summary_json);
+/// `from_logs`: FILEs are logs with summaries between marker lines (merge --from-logs).
+int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool from_logs = false);
 
 } // namespace tf::app

@@ -7,10 +7,11 @@
 
 namespace tf::app {
 
-/// Merges the summaries in `files`, writes the health table to `out` (coloured when `color`)
+/// Merges the summaries in `files` (with `from_logs`: every summary printed between the marker
+/// lines of each log file, report/summary_log.hpp), writes the health table to `out` (coloured when `color`)
 /// and, when `summary_json` is not empty, the merged summary to that file. Returns
 /// ExitCode::success; throws tf::Error naming the file for unreadable or invalid input.
 int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json,
-                    std::ostream& out, bool color);
+                    std::ostream& out, bool color, bool from_logs = false);
 
 } // namespace tf::app

@@ -17,6 +17,7 @@
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
 #include "app/signals.hpp"
+#include "app/start_at.hpp"
 #include "app/verdict.hpp"
 #include "app/visit_flow.hpp"
 #include "engine/engine.hpp"
@@ -77,6 +78,7 @@ int run_command(const RunOptions& raw_options) {
                 "--targets FILE or MULTI_TARGET_CONFIG");
   }
   SystemClock clock;
+  const auto start_at = start_instant(options.settings, clock);  // "+30s" counts from here
   RunSetup setup = prepare_run(options.settings, clock);
   const auto& s = options.settings;
   const auto thresholds = user_thresholds(s);
@@ -113,6 +115,16 @@ int run_command(const RunOptions& raw_options) {
   }
   if (!wait_for_start_signal(s, clock)) {
     return static_cast<int>(ExitCode::interrupted);
+  }
+  if (start_at) {
+    const auto late = wait_for_start_at(*start_at, s.report_interval, clock);
+    if (!late) {
+      return static_cast<int>(ExitCode::interrupted);
+    }
+    shared.update([&](metrics::RunMetrics& run) {
+      run.start_late_ms = *late;
+      run.started = clock.system_now();
+    });
   }
 
   std::atomic<bool> aborted{false};

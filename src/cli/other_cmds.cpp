@@ -30,6 +30,7 @@ struct ReplayState {
 struct MergeState {
   std::vector<std::string> files;
   std::string summary_json;
+  bool from_logs = false;
 };
 
 int validate(const ValidateState& state) {
@@ -88,7 +89,10 @@ void add_merge(CLI::App& app, Action& action) {
   CLI::App* sub = app.add_subcommand("merge", "Add up JSON summaries of shards into one table and one JSON summary");
   sub->add_option("FILE", state->files, "JSON summaries written by run --summary-json")->required();
   sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE");
-  sub->callback([state, &action] { action = [state] { return app::merge_command(state->files, state->summary_json); }; });
+  sub->add_flag("--from-logs", state->from_logs, "FILEs are logs (kubectl logs of the Job's pods): merge every summary printed between the marker lines");
+  sub->callback([state, &action] {
+    action = [state] { return app::merge_command(state->files, state->summary_json, state->from_logs); };
+  });
 }
 
 } // namespace tf::cli

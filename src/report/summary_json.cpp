@@ -160,6 +160,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
            {{"requested", snapshot.requested_visit_rate}, {"achieved", snapshot.achieved_visit_rate()}}},
           {"visits_waiting", snapshot.visits_waiting},
           {"start_lag_ms", latency_json(snapshot.start_lag)},
+          {"start_late_ms", snapshot.start_late_ms ? json(*snapshot.start_late_ms) : json(nullptr)},
           {"generator", generator_json(snapshot)},
           {"accounting", accounting_json(snapshot)},
           {"thresholds", thresholds_json(snapshot)},
