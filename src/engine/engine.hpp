@@ -15,6 +15,7 @@
 #include "metrics/histogram.hpp"
 #include "metrics/outcome.hpp"
 #include "util/clock.hpp"
+#include "util/network.hpp"
 
 namespace tf::engine {
 
@@ -28,9 +29,10 @@ struct HttpRequest {
   std::string content_type;    ///< POST only; empty = none
   std::string user_agent;      ///< empty = none
   std::vector<std::string> headers;  ///< extra "Name: value" lines
+  std::size_t target = 0;      ///< index into EngineConfig::targets (set by the engine): its network
   void clear() {
     url.clear(); body.clear(); post = false; content_type.clear(); user_agent.clear();
-    headers.clear();
+    headers.clear(); target = 0;
   }
 };
 
@@ -40,6 +42,10 @@ using metrics::BreakerState;
 using metrics::ErrorKind;
 using StepOutcome = metrics::Outcome;
 using metrics::to_string;
+
+/// How one target is reached (trust, client certificate, proxy, pinned addresses). Set once per
+/// pooled connection handle, never per request.
+using TargetNetwork = NetworkOptions;
 
 /// The outcome of one HTTP request (one attempt).
 struct AttemptResult {
@@ -187,6 +193,7 @@ struct EngineConfig {
   Millis bulk_linger{50};
   Millis connect_timeout{5000}, request_timeout{10000};
   bool http2 = false, insecure = false;
+  std::vector<TargetNetwork> networks;  ///< per target, as `targets`; missing: direct, default trust
   RetryPolicy retry;
   BreakerPolicy breaker;
   std::optional<Millis> duration;
