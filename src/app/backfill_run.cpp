@@ -101,13 +101,13 @@ void BackfillTracker::on_attempt(std::size_t target, const engine::AttemptResult
 }
 
 void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                                   std::string_view reason, int attempts) {
+                                   std::string_view reason, std::string_view detail, int attempts) {
   if (outcome != engine::StepOutcome::acked) {
     std::lock_guard lock(m_mutex);
     m_pending[static_cast<VisitFlow&>(flow).visit().index].failed = true;
     m_first_failed.emplace(&flow, step);
   }
-  m_inner.on_step_done(flow, step, outcome, reason, attempts);
+  m_inner.on_step_done(flow, step, outcome, reason, detail, attempts);
 }
 
 void BackfillTracker::on_flow_done(engine::Flow& flow) {

@@ -11,7 +11,7 @@
 //   so Matomo continues the same visit).
 // - Hits are sent without real pauses (cdt carries the simulated timeline).
 // - A visit is complete when every hit of every one of its flows was acked; a visit with a
-//   dead-lettered or abandoned hit stays incomplete and is delivered again by a rerun.
+//   hit not acked (rejected, failed, unconfirmed, not sent) stays incomplete and is delivered again by a rerun.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -62,7 +62,7 @@ public:
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
   void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                    std::string_view reason, int attempts) override;
+                    std::string_view reason, std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
 

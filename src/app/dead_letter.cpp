@@ -33,6 +33,8 @@ void DeadLetterWriter::write(const DeadLetter& entry) {
   line["target"] = entry.target;
   line["outcome"] = entry.outcome;
   line["reason"] = entry.reason;
+  line["detail"] = entry.detail;
+  line["maybe_recorded"] = entry.maybe_recorded;
   line["attempts"] = entry.attempts;
   auto& params = line["params"] = nlohmann::ordered_json::object();
   if (entry.params != nullptr) {

@@ -2,8 +2,11 @@
 // The dead-letter file: NDJSON, one given-up hit a line, in send order per visit, so that
 // `replay` can resend whole visits in order. Tokens are never written.
 //
-// Line: {"visit":i,"hit":k,"visitor":"<16 hex>","target":"<name>","outcome":"dead-lettered"|
-//        "abandoned","reason":"...","attempts":n,"params":{...}}
+// Line: {"visit":i,"hit":k,"visitor":"<16 hex>","target":"<name>","outcome":"rejected"|"failed"|
+//        "unconfirmed"|"not_sent","reason":"...","detail":"<server's reason, ≤ 200 bytes>",
+//        "maybe_recorded":true|false,"attempts":n,"params":{...}}
+// maybe_recorded: Matomo may have recorded the hit (unconfirmed, or one of a bulk batch's
+// invalid hits it did not name while it tracked others): never resent blindly.
 #include <cstdint>
 #include <fstream>
 #include <mutex>
@@ -21,6 +24,8 @@ struct DeadLetter {
   std::string_view target;
   std::string_view outcome;
   std::string_view reason;
+  std::string_view detail;
+  bool maybe_recorded = false;
   int attempts = 0;
   const matomo::Params* params = nullptr;  ///< token_auth, if present, is written as "***"
 };

@@ -9,6 +9,7 @@
 
 #include "app/reporter.hpp"
 #include "app/replay_flow.hpp"
+#include "app/verdict.hpp"
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
 #include "app/signals.hpp"
@@ -102,6 +103,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   ReplayObserver observer(shared, dead_letters, names, clock);
   ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
   BulkCodec codec(plan.contexts);
+  const auto thresholds = user_thresholds(s);
   const auto config = engine_config(s, plan);
   auto* batch = s.bulk > 0 ? &codec : nullptr;
   auto engine = seams.transport
@@ -133,6 +135,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
 
   auto final_snapshot = snapshot();
   final_snapshot.stop_reason = engine::to_string(result.reason);
+  final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
   const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color);
   std::fwrite(table.data(), 1, table.size(), seams.table_out);
   std::fflush(seams.table_out);
@@ -140,7 +143,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
     report::write_summary_file(options.summary_json, report::summary_to_json(final_snapshot, redacted_config(s)));
   }
   log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
-  return finish_delivery(result, final_snapshot, s.max_failure_rate, clock);
+  return finish_delivery(result, final_snapshot, clock);
 }
 
 int replay_command(const ReplayOptions& options) {

@@ -21,8 +21,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;  // keeps the stored parameter order
 
-const std::set<std::string> k_line_keys = {"visit", "hit", "visitor", "target", "outcome",
-                                           "reason", "attempts", "params"};
+const std::set<std::string> k_line_keys = {"visit", "hit", "visitor", "target", "outcome", "reason",
+                                           "detail", "maybe_recorded", "attempts", "params"};
+/// Outcomes a dead-letter line may carry (the last two: files of earlier versions).
+const std::set<std::string> k_line_outcomes = {"rejected", "failed", "unconfirmed", "not_sent",
+                                               "dead-lettered", "abandoned"};
 
 /// One line checked field by field; every problem goes to `diags`.
 class LineReader {
@@ -146,13 +149,14 @@ std::optional<Entry> read_line(const std::string& path, int line, std::string_vi
     reader.error("target", "expected a target name, found \"\"");
   }
   const std::string outcome = reader.text(object, "outcome");
-  const std::string dead = engine::to_string(engine::StepOutcome::dead_lettered);
-  const std::string abandoned = engine::to_string(engine::StepOutcome::abandoned);
-  if (is_string(object, "outcome") && outcome != dead && outcome != abandoned) {
-    reader.error("outcome", fmt::format("expected \"{}\" or \"{}\", found \"{}\"", dead, abandoned, outcome));
+  if (is_string(object, "outcome") && k_line_outcomes.count(outcome) == 0) {
+    reader.error("outcome", fmt::format("expected \"rejected\", \"failed\", \"unconfirmed\" or \"not_sent\", "
+                                        "found \"{}\"", outcome));
   }
   reader.text(object, "reason");
   reader.count(object, "attempts");
+  const auto maybe = object.find("maybe_recorded");
+  entry.hit.maybe_recorded = outcome == "unconfirmed" || (maybe != object.end() && maybe->is_boolean() && maybe->get<bool>());
   entry.hit.params = read_params(reader, object);
   if (!reader.ok()) {
     return std::nullopt;

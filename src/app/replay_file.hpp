@@ -19,6 +19,9 @@ struct ReplayHit {
   std::size_t hit = 0;   ///< index of the hit in its original visit
   int line = 0;          ///< 1-based line in the dead-letter file
   matomo::Params params;
+  /// Matomo may already hold it (the line's "maybe_recorded", or an "unconfirmed" outcome):
+  /// sending it again is a possible duplicate.
+  bool maybe_recorded = false;
 };
 
 /// The stored hits of one visit on one target, in hit order.

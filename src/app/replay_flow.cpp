@@ -62,7 +62,8 @@ void ReplayObserver::on_generated(const ReplayFlow& flow) {
 }
 
 void ReplayObserver::write(const ReplayVisit& visit, const ReplayHit& hit, std::size_t target,
-                           engine::StepOutcome outcome, std::string_view reason, int attempts) {
+                           engine::StepOutcome outcome, std::string_view reason, std::string_view detail,
+                           int attempts) {
   DeadLetter entry;
   entry.visit = visit.visit;
   entry.hit = hit.hit;
@@ -70,21 +71,29 @@ void ReplayObserver::write(const ReplayVisit& visit, const ReplayHit& hit, std::
   entry.target = m_names[target];
   entry.outcome = engine::to_string(outcome);
   entry.reason = reason;
+  entry.detail = detail;
+  entry.maybe_recorded = maybe_recorded(outcome, reason);
   entry.attempts = attempts;
   entry.params = &hit.params;
   m_dead_letters.write(entry);
 }
 
 void ReplayObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                                  std::string_view reason, int attempts) {
+                                  std::string_view reason, std::string_view detail, int attempts) {
   auto& replay_flow = static_cast<ReplayFlow&>(flow);
   if (outcome != engine::StepOutcome::acked) {
-    write(replay_flow.visit(), replay_flow.visit().hits.at(step), flow.target(), outcome, reason, attempts);
+    write(replay_flow.visit(), replay_flow.visit().hits.at(step), flow.target(), outcome, reason, detail, attempts);
   }
-  if (outcome == engine::StepOutcome::abandoned) {
-    ++replay_flow.abandoned;
+  if (outcome == engine::StepOutcome::not_sent && reason != "previous-hit-failed") {
+    ++replay_flow.abandoned;  // cut by a stop
   }
-  m_metrics.update([&](metrics::RunMetrics& run) { count_outcome(run.targets[flow.target()], outcome); });
+  const bool resent_maybe_recorded =
+      outcome != engine::StepOutcome::not_sent && replay_flow.visit().hits.at(step).maybe_recorded;
+  m_metrics.update([&](metrics::RunMetrics& run) {
+    auto& t = run.targets[flow.target()];
+    t.count(outcome);
+    t.possible_duplicates += resent_maybe_recorded ? 1U : 0U;  // Matomo may already hold it
+  });
 }
 
 void ReplayObserver::on_flow_done(engine::Flow& flow) {
@@ -95,12 +104,12 @@ void ReplayObserver::on_flow_done(engine::Flow& flow) {
 
 void ReplayObserver::on_not_taken(const ReplayVisit& visit, std::size_t target) {
   for (const auto& hit : visit.hits) {
-    write(visit, hit, target, engine::StepOutcome::abandoned, "not-started", 0);
+    write(visit, hit, target, engine::StepOutcome::not_sent, "not-started", "", 0);
   }
   m_metrics.update([&](metrics::RunMetrics& run) {
     auto& t = run.targets[target];
-    t.hits_generated += visit.hits.size();
-    t.abandoned += visit.hits.size();
+    t.hits_generated += visit.hits.size();  // stored hits, kept in the new dead-letter file
+    t.not_sent += visit.hits.size();
   });
 }
 

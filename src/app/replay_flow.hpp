@@ -31,7 +31,7 @@ public:
   void append_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
 
   const ReplayVisit& visit() const { return m_visit; }
-  int abandoned = 0;  ///< hits of this flow that ended abandoned
+  int abandoned = 0;  ///< hits of this flow cut by a stop (not_sent, not after a failed hit)
 
 private:
   const ReplayVisit& m_visit;
@@ -49,18 +49,18 @@ public:
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
   void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                    std::string_view reason, int attempts) override;
+                    std::string_view reason, std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
 
   /// The hits of a flow handed to the engine are "generated".
   void on_generated(const ReplayFlow& flow);
-  /// A visit the engine never took (stopped first): generated, abandoned "not-started", written.
+  /// A visit the engine never took (stopped first): generated, not_sent "not-started", written.
   void on_not_taken(const ReplayVisit& visit, std::size_t target);
 
 private:
   void write(const ReplayVisit& visit, const ReplayHit& hit, std::size_t target,
-             engine::StepOutcome outcome, std::string_view reason, int attempts);
+             engine::StepOutcome outcome, std::string_view reason, std::string_view detail, int attempts);
 
   RunObserver m_run;
   metrics::SharedMetrics& m_metrics;

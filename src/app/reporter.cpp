@@ -104,6 +104,10 @@ void Reporter::tick(metrics::Snapshot& previous, SteadyTime& last_log) {
     last_log = SteadyTime{};  // redraw the status line at once, below the table
   }
   const auto now = m_clock.steady_now();
+  if (m_options.watch && now - m_last_watch >= Millis{1000}) {
+    m_last_watch = now;
+    m_options.watch(m_snapshot());
+  }
   const auto period = m_options.live ? Millis{1000} : m_options.interval;
   if (now - last_log < period) {
     return;

@@ -21,6 +21,8 @@ struct ReporterOptions {
   Millis interval{60000};     ///< log line period when not live
   std::string metrics_file;   ///< Prometheus text file, empty = none
   report::RunBound bound;     ///< for % done and ETA
+  /// Called with a fresh snapshot every second while the run goes on (--abort-on-fail); none = off.
+  std::function<void(const metrics::Snapshot&)> watch;
 };
 
 class Reporter {
@@ -47,6 +49,7 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_wake;
   bool m_stopping = false;
+  SteadyTime m_last_watch{};  ///< when watch was last called
 };
 
 } // namespace tf::app

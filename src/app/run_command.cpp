@@ -1,6 +1,7 @@
 // `trafficinator run`: settings → visits → engine → metrics, dead letters and the health table.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -17,6 +18,7 @@
 #include "app/run_setup.hpp"
 #include "app/signals.hpp"
 #include "app/start_at.hpp"
+#include "app/verdict.hpp"
 #include "app/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "report/health_table.hpp"
@@ -91,6 +93,7 @@ int run_command(const RunOptions& raw_options) {
   RunSetup setup = prepare_run(options.settings, clock);
   warn_insecure(options.settings, clock);
   const auto& s = options.settings;
+  const auto thresholds = user_thresholds(s);
 
   metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
   DeadLetterWriter dead_letters(s.dead_letter_file);
@@ -139,7 +142,16 @@ int run_command(const RunOptions& raw_options) {
     });
   }
 
+  std::atomic<bool> aborted{false};
   auto reporting = reporter_options(options);
+  if (s.abort_on_fail && !thresholds.empty()) {
+    reporting.watch = [&](const metrics::Snapshot& now) {
+      if (!aborted && abort_check(thresholds, now, clock)) {
+        aborted = true;
+        engine->request_stop();
+      }
+    };
+  }
   reporting.bound.visits = backfill ? backfill->planned_visits() : static_cast<std::uint64_t>(config.max_arrivals.value_or(0));
   reporting.bound.duration = config.duration.value_or(Millis{0});
   Reporter reporter(reporting, snapshot, clock);
@@ -150,6 +162,7 @@ int run_command(const RunOptions& raw_options) {
 
   auto final_snapshot = snapshot();
   final_snapshot.stop_reason = engine::to_string(result.reason);
+  final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
   if (codec.invalid() > 0) {
     log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
   }
@@ -165,7 +178,10 @@ int run_command(const RunOptions& raw_options) {
   if (dead_letters.lines() > 0) {
     log_line(fmt::format("{} hit(s) written to the dead-letter file {}", dead_letters.lines(), dead_letters.path()), clock);
   }
-  const int code = finish_delivery(result, final_snapshot, s.max_failure_rate, clock);
+  int code = finish_delivery(result, final_snapshot, clock);
+  if (aborted && code == static_cast<int>(ExitCode::interrupted)) {
+    code = static_cast<int>(ExitCode::thresholds_failed);  // stopped by --abort-on-fail, not by a signal
+  }
   // A backfill that left visits undelivered has not done its job, even under the thresholds.
   return !backfill_complete && code == static_cast<int>(ExitCode::success) ? static_cast<int>(ExitCode::thresholds_failed)
                                                                              : code;

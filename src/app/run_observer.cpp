@@ -11,34 +11,14 @@ namespace tf::app {
 
 namespace {
 
-std::optional<metrics::ErrorKind> metrics_kind(engine::ErrorKind kind) {
-  switch (kind) {
-    case engine::ErrorKind::none: return std::nullopt;
-    case engine::ErrorKind::timeout: return metrics::ErrorKind::timeout;
-    case engine::ErrorKind::connect: return metrics::ErrorKind::connect;
-    case engine::ErrorKind::dns: return metrics::ErrorKind::dns;
-    case engine::ErrorKind::tls: return metrics::ErrorKind::tls;
-    case engine::ErrorKind::reset: return metrics::ErrorKind::reset;
-    case engine::ErrorKind::http_4xx: return metrics::ErrorKind::http_4xx;
-    case engine::ErrorKind::http_5xx: return metrics::ErrorKind::http_5xx;
-    case engine::ErrorKind::bulk_partial: return metrics::ErrorKind::other;
-    case engine::ErrorKind::other: return metrics::ErrorKind::other;
-  }
-  return metrics::ErrorKind::other;
-}
-
 std::uint64_t micros(Micros d) {
   return d.count() > 0 ? static_cast<std::uint64_t>(d.count()) : 0;
 }
 
 } // namespace
 
-void count_outcome(metrics::TargetMetrics& t, engine::StepOutcome outcome) {
-  switch (outcome) {
-    case engine::StepOutcome::acked: ++t.acked; break;
-    case engine::StepOutcome::dead_lettered: ++t.dead_lettered; break;
-    case engine::StepOutcome::abandoned: ++t.abandoned; break;
-  }
+bool maybe_recorded(engine::StepOutcome outcome, std::string_view reason) {
+  return outcome == engine::StepOutcome::unconfirmed || reason == "bulk-invalid-unidentified";
 }
 
 void log_line(std::string_view line, const Clock& clock) {
@@ -60,9 +40,13 @@ void RunObserver::on_flow_started(engine::Flow& flow, Micros) {
   m_metrics.update([&](metrics::RunMetrics& run) { ++run.targets[flow.target()].visits_started; });
 }
 
-void RunObserver::on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) {
-  const auto kind = metrics_kind(result.error);
-  const auto now = kind ? m_clock.system_now() : SysTime{};  // the time of a last error only
+void RunObserver::on_attempt(std::size_t target, const engine::AttemptResult& result, bool) {
+  const bool failed = result.error != engine::ErrorKind::none;
+  const auto now = failed ? m_clock.system_now() : SysTime{};  // the time of a last error only
+  if (result.counts_missing && !m_warned_counts.exchange(true)) {
+    log_line("warning: a bulk answer had no tracked/invalid counts: its hits are counted acked but were "
+             "not confirmed (bulk_answers_without_counts in the summary)", m_clock);
+  }
   m_metrics.update([&](metrics::RunMetrics& run) {
     auto& t = run.targets[target];
     ++t.requests;
@@ -71,19 +55,32 @@ void RunObserver::on_attempt(std::size_t target, const engine::AttemptResult& re
       t.service_time.record(micros(result.service_time));
       t.intended_time.record(micros(result.since_intended));
     }
-    if (kind) {
+    if (failed) {
       ++t.failed_attempts;
-      t.record_error(*kind, result.error_text, now);
+      t.record_error(result.error, result.error_text, now, result.detail);
     }
-    if (will_retry) {
-      ++t.retries;
-    }
+    t.retries += result.retried;
+    t.possible_duplicates += result.possible_duplicates;
+    t.unidentified_rejections += result.unidentified_rejections;
+    t.bulk_answers_without_counts += result.counts_missing ? 1U : 0U;
   });
 }
 
 void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                               std::string_view reason, int attempts) {
+                               std::string_view reason, std::string_view detail, int attempts) {
   auto& visit_flow = static_cast<VisitFlow&>(flow);
+  if (reason == "not-started") {
+    // A visit cut at a stop before its first hit: no hit of it was due, none is counted.
+    if (step == 0) {
+      m_metrics.update([&](metrics::RunMetrics& run) {
+        auto& t = run.targets[flow.target()];
+        t.hits_generated -= std::min<std::uint64_t>(t.hits_generated, flow.step_count());
+        ++t.visits_not_started;
+      });
+    }
+    ++visit_flow.abandoned;
+    return;
+  }
   if (outcome != engine::StepOutcome::acked) {
     const auto params = visit_flow.params(step);
     DeadLetter entry;
@@ -93,14 +90,16 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
     entry.target = m_names[flow.target()];
     entry.outcome = engine::to_string(outcome);
     entry.reason = reason;
+    entry.detail = detail;
+    entry.maybe_recorded = maybe_recorded(outcome, reason);
     entry.attempts = attempts;
     entry.params = &params;
     m_dead_letters.write(entry);
   }
-  if (outcome == engine::StepOutcome::abandoned) {
-    ++visit_flow.abandoned;
+  if (outcome == engine::StepOutcome::not_sent && reason != "previous-hit-failed") {
+    ++visit_flow.abandoned;  // cut by a stop
   }
-  m_metrics.update([&](metrics::RunMetrics& run) { count_outcome(run.targets[flow.target()], outcome); });
+  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[flow.target()].count(outcome); });
 }
 
 void RunObserver::on_flow_done(engine::Flow& flow) {

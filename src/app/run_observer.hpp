@@ -1,5 +1,6 @@
 #pragma once
 // Turns engine outcomes into metrics and dead-letter lines.
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ public:
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
   void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                    std::string_view reason, int attempts) override;
+                    std::string_view reason, std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
 
@@ -28,10 +29,12 @@ private:
   DeadLetterWriter& m_dead_letters;
   std::vector<std::string> m_names;
   const Clock& m_clock;
+  std::atomic<bool> m_warned_counts{false};  ///< the bulk_answers_without_counts warning was given
 };
 
-/// Counts one hit's final outcome on its target.
-void count_outcome(metrics::TargetMetrics& target, engine::StepOutcome outcome);
+/// Should a dead-letter line of this outcome say "maybe_recorded": unconfirmed hits, and a bulk
+/// batch's invalid hits that Matomo did not name while it tracked others.
+bool maybe_recorded(engine::StepOutcome outcome, std::string_view reason);
 
 /// Logs one record (util/log.hpp): a line starting `warning: ` or `error: ` at that level, any
 /// other at info; one write, so lines of threads do not interleave.

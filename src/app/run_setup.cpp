@@ -12,6 +12,7 @@
 
 #include "app/reporter.hpp"
 #include "app/run_observer.hpp"
+#include "app/verdict.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/funnels_json.hpp"
 #include "config/settings_table.hpp"
@@ -28,15 +29,6 @@ namespace {
 std::uint64_t random_seed() {
   std::random_device device;
   return (static_cast<std::uint64_t>(device()) << 32U) ^ device();
-}
-
-metrics::BreakerState to_metrics(engine::BreakerState state) {
-  switch (state) {
-    case engine::BreakerState::closed: return metrics::BreakerState::closed;
-    case engine::BreakerState::open: return metrics::BreakerState::open;
-    case engine::BreakerState::half_open: return metrics::BreakerState::half_open;
-  }
-  return metrics::BreakerState::closed;
 }
 
 /// `body` with the value of token_auth replaced by *** (form `token_auth=…` and bulk JSON
@@ -141,6 +133,7 @@ engine::EngineConfig delivery_config(const config::Settings& s, const std::vecto
   config.retry.backoff = s.retry_backoff;
   config.retry.retry_after_cap = s.retry_after_cap;
   config.retry.budget = s.retry_budget;
+  config.retry.retry_unconfirmed = s.retry_unconfirmed;
   config.drain_timeout = s.drain_timeout;
   return config;
 }
@@ -192,7 +185,7 @@ metrics::Snapshot merged_snapshot(const metrics::SharedMetrics& shared, const en
   for (std::size_t i = 0; i < stats.targets.size() && i < snapshot.targets.size(); ++i) {
     auto& t = snapshot.targets[i];
     t.in_flight = stats.targets[i].in_flight;
-    t.breaker = to_metrics(stats.targets[i].breaker);
+    t.breaker = stats.targets[i].breaker;
     t.breaker_transitions = static_cast<std::uint64_t>(stats.targets[i].breaker_opens);
     t.breaker_open_time = stats.targets[i].time_open;
   }
@@ -210,8 +203,7 @@ SignalHooks engine_signal_hooks(engine::Engine& engine) {
   return SignalHooks{engine_stop, engine_stop_now, &engine};
 }
 
-int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot,
-                    double max_failure_rate, const Clock& clock) {
+int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot, const Clock& clock) {
   const auto accounting = metrics::check_accounting(snapshot);
   if (!accounting.ok()) {
     throw Error(fmt::format("accounting does not add up for {}", fmt::join(accounting.unbalanced, ", ")),
@@ -227,11 +219,9 @@ int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& sn
     default:
       break;
   }
-  const auto totals = snapshot.totals();
-  const double failure_rate = totals.hits_generated == 0 ? 0.0
-      : static_cast<double>(totals.dead_lettered) / static_cast<double>(totals.hits_generated);
-  return failure_rate > max_failure_rate ? static_cast<int>(ExitCode::thresholds_failed)
-                                         : static_cast<int>(ExitCode::success);
+  // The verdict (app/verdict.hpp): the default thresholds and the user's, judged by the caller.
+  return report_failures(snapshot.thresholds, clock) ? static_cast<int>(ExitCode::success)
+                                                     : static_cast<int>(ExitCode::thresholds_failed);
 }
 
 engine::TransportFactory make_dry_run_transport() {

@@ -65,10 +65,10 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
 SignalHooks engine_signal_hooks(engine::Engine& engine);
 /// The end of a delivering command: checks the accounting identity (tf::Error, runtime, when a
 /// target does not add up), logs an engine error, and returns the exit code: 3 engine error,
-/// 130 interrupted, 1 when more than `max_failure_rate` of the generated hits were
-/// dead-lettered, else 0.
-int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot,
-                    double max_failure_rate, const Clock& clock);
+/// 130 interrupted, 1 (with a "threshold failed: EXPR (VALUE)" line each) when a threshold of
+/// snapshot.thresholds failed (app/verdict.hpp: no hit acked, failure_rate above
+/// MAX_FAILURE_RATE, the user's), else 0.
+int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot, const Clock& clock);
 /// --summary-json and --metrics-file.
 void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot);
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "app/verdict.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/dotenv.hpp"
 #include "config/funnels_json.hpp"
@@ -50,6 +51,7 @@ void check_env(const std::string& path, FileReport& report) {
   config::Loader loader(request);
   const config::Settings settings = loader.load();
   report.diags.append(loader.diagnostics());
+  check_thresholds(settings, report.diags);
   if (!loader.diagnostics().has_errors()) {
     report.targets = config::effective_targets(settings).targets;
     report.user_agent = settings.user_agent_header;

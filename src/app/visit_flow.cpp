@@ -1,5 +1,6 @@
 #include "app/visit_flow.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -152,23 +153,62 @@ void BulkCodec::build_batch(std::size_t target, const std::vector<engine::BatchI
   matomo::append_bulk_tail(m_targets[target].token_auth, out.body);
 }
 
-std::size_t BulkCodec::recorded(std::size_t, const engine::AttemptResult& result, std::size_t items) {
-  if (result.status == 0) {
-    return 0;
-  }
+bool BulkCodec::read_answer(std::size_t, engine::AttemptResult& result, std::size_t items,
+                            std::vector<engine::StepOutcome>& outcomes) {
+  using engine::StepOutcome;
   const auto answer = matomo::parse_bulk_answer(result.body);
+  const bool success = result.status >= 200 && result.status < 300;
   if (!answer) {
-    // send_image=0 makes Matomo answer 204 with no body: everything was processed.
-    return result.status == 204 ? items : 0;
-  }
-  if (answer->status == "success" && result.status >= 200 && result.status < 300) {
-    if (answer->invalid > 0) {
-      m_invalid.fetch_add(static_cast<std::uint64_t>(answer->invalid));
+    if (!success) {
+      return false;  // a refusal without counts: every item rejected by its status
     }
-    return items;
+    // An empty 204 (send_image=0 behind a proxy, a benchmark sink): no counts to check.
+    result.counts_missing = true;
+    outcomes.assign(items, StepOutcome::acked);
+    return true;
   }
-  // An error answer: the first `tracked` elements were processed; resend only the rest.
-  return std::min<std::size_t>(items, static_cast<std::size_t>(std::max<long long>(answer->tracked, 0)));
+  result.detail = engine::answer_detail(answer->message);
+  const auto n = static_cast<std::int64_t>(items);
+  outcomes.assign(items, StepOutcome::unconfirmed);
+  std::int64_t rejected = 0;
+  for (const std::int64_t index : answer->invalid_indices) {
+    if (index >= 0 && index < n && outcomes[static_cast<std::size_t>(index)] != StepOutcome::rejected) {
+      outcomes[static_cast<std::size_t>(index)] = StepOutcome::rejected;
+      ++rejected;
+    }
+  }
+  const std::int64_t tracked = std::clamp<std::int64_t>(answer->tracked, 0, n - rejected);
+  const std::int64_t invalid = std::clamp<std::int64_t>(answer->invalid, rejected, n - tracked);
+  // Matomo records a batch in order: the tracked ones are the first of those not named invalid.
+  std::int64_t left = tracked;
+  for (auto& o : outcomes) {
+    if (left > 0 && o == StepOutcome::unconfirmed) {
+      o = StepOutcome::acked;
+      --left;
+    }
+  }
+  // Invalid ones it did not name: counted rejected (the last ones, arbitrarily), never acked.
+  std::int64_t unnamed = invalid - rejected;
+  if (!success) {
+    // An error answer: nothing after the tracked ones was recorded. A refusal rejects them; after
+    // a server error the retry policy decides (resent: they cannot have been recorded).
+    const bool refused = result.status < 500 && result.status != 408 && result.status != 429;
+    for (auto& o : outcomes) {
+      o = o == StepOutcome::unconfirmed ? (refused ? StepOutcome::rejected : StepOutcome::not_sent) : o;
+    }
+    unnamed = 0;
+  }
+  result.unidentified_rejections = success ? static_cast<std::size_t>(invalid - rejected) : 0;
+  for (auto it = outcomes.rbegin(); it != outcomes.rend() && unnamed > 0; ++it) {
+    if (*it == StepOutcome::unconfirmed) {
+      *it = StepOutcome::rejected;
+      --unnamed;
+    }
+  }
+  if (invalid > 0) {
+    m_invalid.fetch_add(static_cast<std::uint64_t>(invalid));
+  }
+  return true;
 }
 
 } // namespace tf::app

@@ -87,7 +87,7 @@ public:
   /// The time of hit `step` (cdt, h/m/s), UNIX µs; dates the realtime hits up to `step` that
   /// are not yet dated, at the clock's current time.
   std::int64_t hit_time_us(std::size_t step);
-  /// Counts hits of this flow that ended abandoned (a visit with none is "completed").
+  /// Counts hits of this flow cut by a stop (a visit with none is "completed").
   int abandoned = 0;
 
 private:
@@ -142,14 +142,18 @@ private:
   std::atomic<std::uint64_t> m_visits{0};
 };
 
-/// Matomo bulk tracking: {"requests":[...],"token_auth":...}; recorded = the answer's `tracked`
-/// (+ `invalid`) on success, `tracked` of an error answer, 0 on failure.
+/// Matomo bulk tracking: {"requests":[...],"token_auth":...}. An answer's counts sort the batch:
+/// `invalid_indices` are rejected; the first `tracked` of the others acked; invalid ones not
+/// named are rejected all the same (unidentified_rejections) and never acked; the rest
+/// (tracked + invalid != sent) unconfirmed. A 2xx answer without counts: all acked
+/// (counts_missing). An error answer with counts: the tracked ones acked, the rest rejected.
 class BulkCodec final : public engine::BatchCodec {
 public:
   explicit BulkCodec(const std::vector<TargetContext>& targets) : m_targets(targets) {}
   void build_batch(std::size_t target, const std::vector<engine::BatchItem>& items, SteadyTime send_time,
                    engine::HttpRequest& out) override;
-  std::size_t recorded(std::size_t target, const engine::AttemptResult& result, std::size_t items) override;
+  bool read_answer(std::size_t target, engine::AttemptResult& result, std::size_t items,
+                   std::vector<engine::StepOutcome>& outcomes) override;
   /// Elements a bulk answer counted as invalid (never retried; reported).
   std::uint64_t invalid() const { return m_invalid.load(); }
 

@@ -24,6 +24,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--connect-timeout", "CONNECT_TIMEOUT"},
     {"--timeout", "REQUEST_TIMEOUT"},
     {"--retries", "MAX_RETRIES"},
+    {"--retry-unconfirmed", "RETRY_UNCONFIRMED", true},
     {"--drain-timeout", "DRAIN_TIMEOUT"},
     {"--report-interval", "REPORT_INTERVAL"},
     {"--dead-letter", "DEAD_LETTER_FILE"},
@@ -31,6 +32,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--insecure", "INSECURE", true},
     {"--user-agent", "USER_AGENT_HEADER"},
     {"--max-failure-rate", "MAX_FAILURE_RATE"},
+    {"--abort-on-fail", "ABORT_ON_FAIL", true},
     {"--cacert", "CA_BUNDLE", false, false, "Network"},
     {"--capath", "CA_PATH", false, false, "Network"},
     {"--cert", "CLIENT_CERT", false, false, "Network"},
@@ -134,6 +136,12 @@ void push_flag_values(const ConfigOptions& options, const std::vector<SettingFla
 
 void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set) {
   const bool with_seed = set.visits;
+  if (set.delivery) {
+    app.add_option("--threshold", options.thresholds,
+                   "A threshold, [TARGET:]METRIC OP NUMBER (e.g. 'p99<500', 'a:failure_rate<=0.001'); any "
+                   "failure exits 1 (repeatable; THRESHOLDS)")
+      ->type_name("EXPR")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group("Delivery");
+  }
   app.add_option("--preset", options.preset, "Built-in preset (light, medium, heavy, extreme, smoke) or a .env file")
     ->type_name("NAME|FILE")->group("Configuration");
   app.add_option("--env-file", options.env_files, "A .env file applied over the preset (repeatable, in order)")
@@ -183,6 +191,9 @@ config::LoadRequest ConfigOptions::request() const {
   }
   push_flag_values(*this, delivery_flags(), request);
   push_flag_values(*this, output_flags(), request);
+  if (!thresholds.empty()) {
+    request.flags.push_back({"THRESHOLDS", fmt::format("{}", fmt::join(thresholds, ";")), "--threshold"});
+  }
   request.flags.insert(request.flags.end(), extra.begin(), extra.end());
   return request;
 }

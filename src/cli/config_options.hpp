@@ -22,7 +22,7 @@ struct SettingFlag {
   std::string_view key;   ///< e.g. "THREADS"
   bool is_switch = false; ///< takes no value (sets the key to true)
   bool repeatable = false; ///< may be given again; the values are joined by blanks
-  std::string_view group;  ///< --help group; empty: the group of the flag set (Delivery, Target, Output)
+  std::string_view group{};  ///< --help group; empty: the group of the flag set (Delivery, Target, Output)
 };
 
 /// The delivery flags of run/generate/replay, in --help order.
@@ -47,6 +47,7 @@ struct ConfigOptions {
   bool show_secrets = false;
   std::map<std::string, std::string> values;  ///< by flag: the flags given, with their values
   std::map<std::string, bool> switches;       ///< by flag
+  std::vector<std::string> thresholds;        ///< --threshold, in order (THRESHOLDS, joined by ';')
   std::vector<config::FlagValue> extra;       ///< set by subcommand options (e.g. --backfill)
   std::string rate;                           ///< --rate VISITS/s; empty: not given
   bool replay = false;                        ///< replay: no visit-model warnings

@@ -131,6 +131,7 @@ struct Settings {
   std::chrono::milliseconds retry_backoff{500};       // RETRY_BACKOFF: first delay, doubles
   std::chrono::milliseconds retry_after_cap{30000};   // RETRY_AFTER_CAP
   double retry_budget = 0.20;                         // RETRY_BUDGET: share of recent requests
+  bool retry_unconfirmed = false;                     // RETRY_UNCONFIRMED: resend maybe-recorded hits
   std::chrono::milliseconds drain_timeout{10000};     // DRAIN_TIMEOUT
   std::chrono::milliseconds report_interval{60000};   // REPORT_INTERVAL
   double speed = 1.0;                                 // SPEED / --speed: multiplies the rate
@@ -138,7 +139,9 @@ struct Settings {
   bool insecure = false;                              // INSECURE: no TLS verification
   std::string user_agent_header = k_tool_user_agent;    // USER_AGENT_HEADER: header; "visitor" = the visit's
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
-  double max_failure_rate = 1.0;                      // MAX_FAILURE_RATE: exit 1 above it
+  double max_failure_rate = 0.01;                     // MAX_FAILURE_RATE: exit 1 above it
+  std::string thresholds;                             // THRESHOLDS: "EXPR;EXPR" (--threshold)
+  bool abort_on_fail = false;                         // ABORT_ON_FAIL: stop when a threshold failed for good
 
   // --- ours: network (for every target; a target's fields in the targets JSON replace them) ---
   std::string ca_bundle;     // CA_BUNDLE / --cacert; unset: CURL_CA_BUNDLE, then SSL_CERT_FILE

@@ -94,6 +94,7 @@ const std::vector<KeySpec> k_table = {
   {"RETRY_BACKOFF", VT::duration, 0, 60, "", "First retry delay; doubles each retry, with jitter", &S::retry_backoff},
   {"RETRY_AFTER_CAP", VT::duration, 0, 3600, "", "Longest Retry-After honoured", &S::retry_after_cap},
   {"RETRY_BUDGET", VT::number, 0, 1, "", "Retries allowed as a share of a target's recent requests", &S::retry_budget},
+  {"RETRY_UNCONFIRMED", VT::boolean, 0, 0, "", "Resend a hit whose request may have reached Matomo (timeout or reset after sending); may double-count, counted in possible_duplicates (--retry-unconfirmed)", &S::retry_unconfirmed},
   {"DRAIN_TIMEOUT", VT::duration, 0, 3600, "", "Time to finish visits in flight after SIGINT/SIGTERM (--drain-timeout)", &S::drain_timeout},
   {"REPORT_INTERVAL", VT::duration, 1, 86400, "", "Period of the status log line when not on a terminal (--report-interval)", &S::report_interval},
   {"SPEED", VT::number, 0.001, 1e6, "", "Multiplies the visit rate (--speed)", &S::speed},
@@ -110,7 +111,9 @@ const std::vector<KeySpec> k_table = {
   {"USE_ENV_PROXY", VT::boolean, 0, 0, "", "Without PROXY, honour https_proxy/http_proxy/no_proxy from the environment; default: direct (--use-env-proxy)", &S::use_env_proxy},
   {"RESOLVE", VT::hosts, 0, 0, "", "Pinned addresses, curl's --resolve HOST:PORT:ADDR[,ADDR], blank-separated; Host and SNI stay the target's name (--resolve)", &S::resolve},
   {"CONNECT_TO", VT::hosts, 0, 0, "", "curl's --connect-to HOST1:PORT1:HOST2:PORT2, blank-separated: connect there instead; Host and SNI stay the target's name (--connect-to)", &S::connect_to},
-  {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of hits is dead-lettered (--max-failure-rate)", &S::max_failure_rate},
+  {"THRESHOLDS", VT::string, 0, 0, "", "Thresholds, ';' between them: [TARGET:]METRIC OP NUMBER, e.g. 'p99<500;failure_rate<=0.001'; any failure exits 1 (--threshold, repeatable)", &S::thresholds},
+  {"ABORT_ON_FAIL", VT::boolean, 0, 0, "", "Stop the run (drain, exit 1) as soon as a threshold can no longer pass: a rejected or unconfirmed count above its limit (--abort-on-fail)", &S::abort_on_fail},
+  {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of generated hits is not acked: the default threshold failure_rate<=N (--max-failure-rate)", &S::max_failure_rate},
 };
 
 } // namespace

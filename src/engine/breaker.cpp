@@ -120,14 +120,26 @@ bool RetryBudget::try_retry(SteadyTime now) {
 bool is_failure(const AttemptResult& result) {
   switch (result.error) {
   case ErrorKind::none:
-  case ErrorKind::bulk_partial: return false;
+  case ErrorKind::bulk_invalid: return false;
   case ErrorKind::http_4xx: return result.status == 408 || result.status == 429;
   default: return true;
   }
 }
 
+bool may_be_recorded(const AttemptResult& result) {
+  if (result.resends > 0 && result.error != ErrorKind::none) {
+    return true;  // the answer is the resend's: the first send may have been recorded
+  }
+  switch (result.error) {
+  case ErrorKind::timeout:
+  case ErrorKind::reset:
+  case ErrorKind::other: return result.status == 0 && result.request_sent;
+  default: return false;
+  }
+}
+
 bool is_retryable(const AttemptResult& result) {
-  return result.error == ErrorKind::bulk_partial || is_failure(result);
+  return is_failure(result) && result.error != ErrorKind::redirect && !may_be_recorded(result);
 }
 
 } // namespace tf::engine

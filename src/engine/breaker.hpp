@@ -65,9 +65,15 @@ private:
   WindowCounter m_window;
 };
 
-/// Does this answer count as a failure for the breaker (transport errors, 408, 429, 5xx)?
+/// Does this answer count as a failure for the breaker (transport errors, redirects, 408, 429,
+/// 5xx)? (A bulk answer counting every hit invalid is one too: the engine adds it.)
 bool is_failure(const AttemptResult& result);
-/// Is this answer worth a retry (same set as is_failure, plus bulk_partial)?
+/// May the server have recorded this attempt although it did not succeed: a transport error
+/// after the request was sent, or any failure of a request libcurl sent twice (the answer is
+/// the second's: e.g. a DUPLICATE order refused because the first was recorded)?
+bool may_be_recorded(const AttemptResult& result);
+/// Is this answer worth a retry: a failure that cannot have been recorded, not a redirect
+/// (a step that may have been recorded is resent only with RetryPolicy::retry_unconfirmed)?
 bool is_retryable(const AttemptResult& result);
 
 } // namespace tf::engine

@@ -81,9 +81,19 @@ struct Transfer {
   const ParsedUrl* parsed = nullptr;  ///< the CURLU set last (an entry of m_urls), or none
   Profile* profile = nullptr;  ///< whose options the handle has; it returns to profile->free
   std::uint64_t token = 0;
+  int sends = 0;  ///< times libcurl was about to send this request (CURLOPT_PREREQFUNCTION)
   bool active = false;
   char error[CURL_ERROR_SIZE] = {};  ///< CURLOPT_ERRORBUFFER: why a transfer failed
 };
+
+/// libcurl calls this right before it sends a request on a new or reused connection: more than
+/// once per transfer when it resends on a fresh connection after a reused one died without an
+/// answer (libcurl 7.88, Curl_retry_request; POST bodies included). Matomo may have recorded the
+/// first one: the engine counts those as possible duplicates.
+int on_prereq(void* user, char*, char*, int, int) {
+  ++static_cast<Transfer*>(user)->sends;
+  return CURL_PREREQFUNC_OK;
+}
 
 std::size_t capture(char* data, std::size_t size, std::size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -121,6 +131,7 @@ public:
     Transfer& t = acquire(request.target < m_target_profile.size() ? *m_target_profile[request.target]
                                                                    : profile(TargetNetwork{}));
     t.token = token;
+    t.sends = 0;
     t.answer.clear();
     CURL* e = t.easy.get();
     // A pooled handle keeps its options: only what differs from its previous request is set again.
@@ -303,6 +314,8 @@ private:
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, capture);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      m_config.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
     if (m_config.http2) {
@@ -346,12 +359,22 @@ private:
     curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
     r.status = code == CURLE_OK ? static_cast<int>(status) : 0;
     r.error = classify_transfer(code, r.status, t.error);
+    r.request_sent = t.sends > 0;
+    r.resends = std::max(0, t.sends - 1);
     if (code != CURLE_OK) {
       long verify = 0;
       curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &verify);
       r.error_text = transfer_error_text(code, t.error, verify);
-    } else if (r.status >= 400) {
+    } else if (r.status >= 300) {
       r.error_text = "HTTP " + std::to_string(r.status);
+    }
+    if (r.error == ErrorKind::redirect) {
+      char* location = nullptr;
+      curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &location);
+      r.detail = answer_detail(std::string("Location: ") + (location != nullptr ? location : "(none)"));
+      r.error_text += r.detail.empty() ? "" : " (" + r.detail + ")";
+    } else if (r.error != ErrorKind::none) {
+      r.detail = answer_detail(t.answer);
     }
     r.service_time = Micros{total};
     if (retry_after > 0) {
@@ -379,6 +402,7 @@ ErrorKind classify(int curl_code, int http_status) {
   case CURLE_OK:
     if (http_status >= 500) return ErrorKind::http_5xx;
     if (http_status >= 400) return ErrorKind::http_4xx;
+    if (http_status >= 300) return ErrorKind::redirect;  // never followed, never success
     return ErrorKind::none;
   case CURLE_OPERATION_TIMEDOUT: return ErrorKind::timeout;
   case CURLE_COULDNT_CONNECT: return ErrorKind::connect;

@@ -194,6 +194,8 @@ void Engine::Impl::enqueue(std::unique_ptr<Flow> flow, SteadyTime intended) {
   s.step = 0;
   s.attempts = 0;
   s.started = false;
+  s.in_flight = false;
+  s.maybe_recorded = false;
   s.intended_arrival = intended;
   ++live_flows;
   ++result.flows;
@@ -294,9 +296,13 @@ void Engine::Impl::finish_flow(std::uint32_t slot, SteadyTime now) {
 void Engine::Impl::abandon_flow(std::uint32_t slot, std::string_view reason) {
   FlowSlot& s = slots[slot];
   for (std::size_t step = s.step; step < s.flow->step_count(); ++step) {
-    observer.on_step_done(*s.flow, step, StepOutcome::abandoned, reason, step == s.step ? s.attempts : 0);
-    ++result.steps_abandoned;
+    // a step in flight (or whose earlier attempt may have been recorded) may reach Matomo
+    const bool maybe = step == s.step && (s.in_flight || s.maybe_recorded);
+    const StepOutcome outcome = maybe ? StepOutcome::unconfirmed : StepOutcome::not_sent;
+    observer.on_step_done(*s.flow, step, outcome, reason, "", step == s.step ? s.attempts : 0);
+    result.count(outcome);
   }
+  s.in_flight = false;
   observer.on_flow_done(*s.flow);
   const std::size_t lane = lane_of(*s.flow);
   s.flow.reset();

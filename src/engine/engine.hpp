@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "metrics/histogram.hpp"
+#include "metrics/outcome.hpp"
 #include "util/clock.hpp"
 #include "util/network.hpp"
 
@@ -35,24 +36,49 @@ struct HttpRequest {
   }
 };
 
+/// The one vocabulary of the tool (metrics/outcome.hpp): why an attempt failed, a breaker's
+/// state, what became of a step (a hit).
+using metrics::BreakerState;
+using metrics::ErrorKind;
+using StepOutcome = metrics::Outcome;
+using metrics::to_string;
+
 /// How one target is reached (trust, client certificate, proxy, pinned addresses). Set once per
 /// pooled connection handle, never per request.
 using TargetNetwork = NetworkOptions;
 
-enum class ErrorKind { none, timeout, connect, dns, tls, reset, http_4xx, http_5xx, bulk_partial, other };
-const char* to_string(ErrorKind kind);
-
 /// The outcome of one HTTP request (one attempt).
 struct AttemptResult {
   int status = 0;                    ///< HTTP status; 0 when no answer
-  ErrorKind error = ErrorKind::none; ///< none for 1xx-3xx answers
+  ErrorKind error = ErrorKind::none; ///< none for 1xx and 2xx answers; redirect for 3xx
+  /// A transport error after the request may have been written (connected, request under way):
+  /// the server may have recorded it (timeout or reset after sending).
+  bool request_sent = false;
   std::string error_text;            ///< transport error text or "HTTP 503"
+  /// The server's reason: the first 200 bytes of the answer, tags stripped, tokens redacted
+  /// ("Location: URL" for a redirect; a bulk answer's message). Set for failed attempts only.
+  std::string detail;
   Micros service_time{0};            ///< request sent → answer
   Micros since_intended{0};          ///< intended send time → answer (coordinated omission)
   std::optional<Millis> retry_after; ///< the answer's Retry-After, if any
   std::string body;                  ///< the answer body, truncated to a small cap
   std::size_t items = 1;             ///< steps carried by the request (bulk: batch size)
+  /// times libcurl itself sent the request again (on a fresh connection, after the reused one
+  /// died without an answer): each may have been recorded twice
+  int resends = 0;
+  std::size_t retried = 0;           ///< of `items`, steps sent again (retries actually sent)
+  /// steps sent again although an earlier attempt may have been recorded (--retry-unconfirmed,
+  /// and `resends` × items): possible duplicates in Matomo
+  std::size_t possible_duplicates = 0;
+  /// Bulk: the answer had no tracked/invalid counts (its items were counted acked, unconfirmed)
+  bool counts_missing = false;
+  /// Bulk: items the answer counted invalid without naming them (no invalid_indices)
+  std::size_t unidentified_rejections = 0;
 };
+
+/// The server's reason from an answer body: tags stripped, whitespace collapsed, token-like
+/// values (token_auth=..., 32 hex digits) replaced by "***", at most 200 bytes.
+std::string answer_detail(std::string_view body);
 
 /// A flow = one visit on one target: steps sent one at a time, in order; step i+1 waits for
 /// step i's final outcome and then for pause_before(i+1). Steps are encoded lazily at send time
@@ -85,8 +111,7 @@ struct BatchItem {
   std::size_t step = 0;
 };
 
-/// Packs bulk items into one request per target and reads the answer: how many leading items
-/// the server recorded (the rest are resent), or a transport/HTTP failure (return 0).
+/// Packs bulk items into one request per target and reads the answer.
 class BatchCodec {
 public:
   virtual ~BatchCodec() = default;
@@ -94,28 +119,34 @@ public:
   /// into the body (no copy of an item is kept between attempts).
   virtual void build_batch(std::size_t target, const std::vector<BatchItem>& items, SteadyTime send_time,
                            HttpRequest& out) = 0;
-  virtual std::size_t recorded(std::size_t target, const AttemptResult& result, std::size_t items) = 0;
+  /// Reads an answer carrying `items` steps: returns false when it is no answer to the batch
+  /// (the retry policy then decides for every item by the status); true after filling
+  /// `outcomes` (one per item: acked, rejected, unconfirmed, or not_sent = not recorded, the
+  /// retry policy decides) and, in `result`, counts_missing, unidentified_rejections, detail.
+  virtual bool read_answer(std::size_t target, AttemptResult& result, std::size_t items,
+                           std::vector<StepOutcome>& outcomes) = 0;
 };
-
-enum class StepOutcome { acked, dead_lettered, abandoned };
-const char* to_string(StepOutcome outcome);
 
 /// Called from engine threads (one thread at a time per flow; different flows may report
 /// concurrently when threads > 1). Invariant: every flow returned by FlowSource gets exactly one
 /// on_step_done per step and then one on_flow_done. Flows cut before they started (stop while
 /// waiting for CONCURRENCY or for an earlier flow of their order_key) get no on_flow_started;
-/// their steps are reported abandoned with reason "not-started".
-/// Reasons: "" (acked); dead-lettered: "http-<status>" (e.g. "http-400", "http-503"), "timeout",
-/// "connect", "dns", "tls", "reset", "bulk-partial", "other", "retry-budget",
-/// "previous-hit-failed" (a later step of a visit whose step failed), "no-such-target";
-/// abandoned: "drain-timeout", "immediate-stop", "not-started", "engine-error".
+/// their steps are reported not_sent with reason "not-started".
+/// Reasons: "" (acked); rejected: "http-<status>" (e.g. "http-400"), "bulk-invalid";
+/// failed: "http-<status>" (e.g. "http-503", "http-301"), "timeout", "connect", "dns", "tls",
+/// "reset", "redirect", "other", "retry-budget", "no-such-target"; unconfirmed: "timeout",
+/// "reset", "other", "bulk-unconfirmed", "drain-timeout", "immediate-stop", "engine-error";
+/// not_sent: "previous-hit-failed" (a later step of a visit whose step was rejected or failed),
+/// "drain-timeout", "immediate-stop", "not-started", "engine-error".
+/// `detail` is the server's reason (AttemptResult::detail) for rejected/failed/unconfirmed
+/// steps ended by an answer; empty otherwise.
 class Observer {
 public:
   virtual ~Observer() = default;
   virtual void on_flow_started(Flow& flow, Micros start_lag) = 0;
   virtual void on_attempt(std::size_t target, const AttemptResult& result, bool will_retry) = 0;
   virtual void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome,
-                            std::string_view reason, int attempts) = 0;
+                            std::string_view reason, std::string_view detail, int attempts) = 0;
   virtual void on_flow_done(Flow& flow) = 0;
   virtual void on_log(std::string_view line) = 0;  ///< pauses/resumes, breaker transitions …
 };
@@ -139,6 +170,9 @@ struct RetryPolicy {
   Millis retry_after_cap{30000}; ///< longest Retry-After honoured
   double budget = 0.2;           ///< retries ≤ budget × requests (bulk: items) over the breaker window …
   int budget_floor = 10;         ///< … but this many retries per window are always allowed
+  /// Resend a step whose attempt may have been recorded (timeout/reset after sending)? Off by
+  /// default: Matomo has no idempotency, a resent hit may count twice (possible_duplicates).
+  bool retry_unconfirmed = false;
 };
 
 struct BreakerPolicy {
@@ -185,12 +219,12 @@ struct RunResult {
   long long arrivals = 0;              ///< FlowSource arrivals taken
   long long flows = 0;                 ///< flows received
   long long flows_started = 0;
-  long long steps_acked = 0, steps_dead_lettered = 0, steps_abandoned = 0;
+  long long steps_acked = 0, steps_rejected = 0, steps_failed = 0, steps_unconfirmed = 0, steps_not_sent = 0;
+  /// Adds one step's outcome.
+  void count(StepOutcome outcome) noexcept;
   long long requests = 0, retries = 0;
 };
 
-enum class BreakerState { closed, open, half_open };
-const char* to_string(BreakerState state);
 
 struct TargetStats {
   BreakerState breaker = BreakerState::closed;

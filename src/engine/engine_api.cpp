@@ -24,8 +24,7 @@ void merge_stats(EngineStats& total, const EngineStats& one) {
   for (std::size_t i = 0; i < one.targets.size(); ++i) {
     auto& t = total.targets[i];
     const auto& o = one.targets[i];
-    const auto rank = [](BreakerState b) { return b == BreakerState::open ? 2 : b == BreakerState::half_open ? 1 : 0; };
-    t.breaker = rank(o.breaker) > rank(t.breaker) ? o.breaker : t.breaker;
+    t.breaker = std::max(t.breaker, o.breaker);  // least to most severe
     t.breaker_opens += o.breaker_opens;
     t.time_open = std::max(t.time_open, o.time_open);
     t.in_flight += o.in_flight;
@@ -35,29 +34,14 @@ void merge_stats(EngineStats& total, const EngineStats& one) {
 
 } // namespace
 
-const char* to_string(ErrorKind kind) {
-  switch (kind) {
-  case ErrorKind::none: return "none";
-  case ErrorKind::timeout: return "timeout";
-  case ErrorKind::connect: return "connect";
-  case ErrorKind::dns: return "dns";
-  case ErrorKind::tls: return "tls";
-  case ErrorKind::reset: return "reset";
-  case ErrorKind::http_4xx: return "http-4xx";
-  case ErrorKind::http_5xx: return "http-5xx";
-  case ErrorKind::bulk_partial: return "bulk-partial";
-  case ErrorKind::other: return "other";
-  }
-  return "other";
-}
-
-const char* to_string(StepOutcome outcome) {
+void RunResult::count(StepOutcome outcome) noexcept {
   switch (outcome) {
-  case StepOutcome::acked: return "acked";
-  case StepOutcome::dead_lettered: return "dead-lettered";
-  case StepOutcome::abandoned: return "abandoned";
+  case StepOutcome::acked: ++steps_acked; break;
+  case StepOutcome::rejected: ++steps_rejected; break;
+  case StepOutcome::failed: ++steps_failed; break;
+  case StepOutcome::unconfirmed: ++steps_unconfirmed; break;
+  case StepOutcome::not_sent: ++steps_not_sent; break;
   }
-  return "abandoned";
 }
 
 const char* to_string(StopReason reason) {
@@ -70,15 +54,6 @@ const char* to_string(StopReason reason) {
   case StopReason::error: return "error";
   }
   return "error";
-}
-
-const char* to_string(BreakerState state) {
-  switch (state) {
-  case BreakerState::closed: return "closed";
-  case BreakerState::open: return "open";
-  case BreakerState::half_open: return "half-open";
-  }
-  return "closed";
 }
 
 void Engine::Impl::publish(SteadyTime now, bool force) {

@@ -35,6 +35,8 @@ struct FlowSlot {
   std::size_t step = 0;
   int attempts = 0;           ///< attempts of the current step
   bool started = false;
+  bool in_flight = false;       ///< the current step is in a request sent and not yet answered
+  bool maybe_recorded = false;  ///< an earlier attempt of the current step may have been recorded
   SteadyTime intended_arrival{}, intended_send{};
 };
 
@@ -59,6 +61,8 @@ struct InFlight {
   std::size_t target = 0;
   std::vector<std::uint32_t> flows;  ///< slots whose current step the request carries
   SteadyTime intended{};             ///< earliest intended send time among them
+  std::uint32_t retried = 0;         ///< of them, steps sent again (retries)
+  std::uint32_t duplicates = 0;      ///< of those, steps whose earlier attempt may have been recorded
 };
 
 /// CONCURRENCY with a reserved share per target (TargetLimits::reserved_flows). Lanes are the
@@ -205,11 +209,23 @@ struct Engine::Impl {
   void release_blocked(std::size_t target, SteadyTime now);
   void on_completion(Completion& completion, SteadyTime now);
   bool retry_allowed(std::size_t target, SteadyTime now);
-  /// Fills `decisions` for completed_flows; true when any step will be retried.
-  bool decide(std::size_t target, const AttemptResult& r, std::size_t recorded, SteadyTime now);
+  /// Fills `decisions` for completed_flows (from the bulk answer's `item_outcomes` when
+  /// `answered`, else by the retry policy); true when any step will be retried.
+  bool decide(std::size_t target, const AttemptResult& r, bool answered, SteadyTime now);
+  /// Reads a bulk answer into item_outcomes; true when it settled every item (see BatchCodec).
+  bool read_batch_answer(std::size_t target, AttemptResult& r, std::size_t items);
   Millis retry_delay(int attempts, const AttemptResult& result);
+  /// Counts a step sent (again): a retry, and a possible duplicate when an earlier attempt may
+  /// have been recorded.
+  void note_send(FlowSlot& s, InFlight& request);
   void step_acked(std::uint32_t slot, SteadyTime now);
-  void step_failed(std::uint32_t slot, std::string_view reason, SteadyTime now);
+  /// Ends the current step with `outcome`; after rejected/failed the rest of the visit is
+  /// not_sent, after unconfirmed the visit goes on. A failed step whose earlier attempt may have
+  /// been recorded ends unconfirmed.
+  void end_step(std::uint32_t slot, StepOutcome outcome, std::string_view reason, std::string_view detail,
+                SteadyTime now);
+  /// The next step of the flow after its pause, or the end of the flow.
+  void advance(std::uint32_t slot, SteadyTime now);
   void note_breaker(std::size_t target, SteadyTime now);
   /// A pooled request record for `target`; returns its token.
   std::uint64_t new_request(std::size_t target, InFlight*& out);
@@ -237,7 +253,8 @@ struct Engine::Impl {
   std::vector<InFlight> requests;          ///< pooled; token = gen << 32 | index
   std::vector<std::uint32_t> free_requests;
   std::vector<std::uint32_t> completed_flows;  ///< on_completion's working copy
-  std::vector<std::uint8_t> decisions;         ///< per completed flow: ack, retry, fail, over budget
+  std::vector<std::uint8_t> decisions;         ///< per completed flow: a Decision (engine_steps.cpp)
+  std::vector<StepOutcome> item_outcomes;      ///< per completed flow: what a bulk answer said
   HttpRequest scratch;
   std::vector<BatchItem> batch_items;  ///< flush's working list
   std::vector<Completion> completions;

@@ -100,8 +100,8 @@ void Engine::Impl::hand_over(std::unique_ptr<Flow> flow, SteadyTime intended) {
 void Engine::Impl::reject(Flow& flow) {
   ++result.flows;
   for (std::size_t step = 0; step < flow.step_count(); ++step) {
-    observer.on_step_done(flow, step, StepOutcome::abandoned, "not-started", 0);
-    ++result.steps_abandoned;
+    observer.on_step_done(flow, step, StepOutcome::not_sent, "not-started", "", 0);
+    result.count(StepOutcome::not_sent);
   }
   observer.on_flow_done(flow);
 }
@@ -266,8 +266,10 @@ RunResult Engine::Pool::merge(const std::vector<RunResult>& results, StopReason 
     total.flows += r.flows;
     total.flows_started += r.flows_started;
     total.steps_acked += r.steps_acked;
-    total.steps_dead_lettered += r.steps_dead_lettered;
-    total.steps_abandoned += r.steps_abandoned;
+    total.steps_rejected += r.steps_rejected;
+    total.steps_failed += r.steps_failed;
+    total.steps_unconfirmed += r.steps_unconfirmed;
+    total.steps_not_sent += r.steps_not_sent;
     total.requests += r.requests;
     total.retries += r.retries;
   }

@@ -12,13 +12,17 @@ namespace tf::engine {
 namespace {
 
 std::string reason_of(const AttemptResult& r) {
-  if (r.status >= 400) {
+  if (r.status >= 300) {
     return fmt::format("http-{}", r.status);
   }
-  return to_string(r.error);
+  return std::string(to_string(r.error));
 }
 
-enum class Decision : std::uint8_t { ack, retry, fail, over_budget };
+/// What becomes of one step carried by a completed request.
+enum class Decision : std::uint8_t { ack, reject, fail, unconfirm, retry, over_budget };
+
+/// A definite "no" from the server: a 4xx other than 408 and 429.
+bool is_refusal(const AttemptResult& r) { return r.error == ErrorKind::http_4xx && !is_failure(r); }
 
 } // namespace
 
@@ -53,6 +57,8 @@ std::uint64_t Engine::Impl::new_request(std::size_t target, InFlight*& out) {
   out->active = true;
   out->target = target;
   out->flows.clear();
+  out->retried = 0;
+  out->duplicates = 0;
   return (static_cast<std::uint64_t>(out->gen) << 32U) | index;
 }
 
@@ -60,7 +66,7 @@ void Engine::Impl::step_due(std::uint32_t slot, SteadyTime now) {
   FlowSlot& s = slots[slot];
   const std::size_t target = s.flow->target();
   if (target >= targets.size()) {
-    step_failed(slot, "no-such-target", now);
+    end_step(slot, StepOutcome::failed, "no-such-target", "", now);
     return;
   }
   TargetState& t = targets[target];
@@ -89,6 +95,7 @@ void Engine::Impl::send_single(std::uint32_t slot, SteadyTime now) {
   const std::uint64_t token = new_request(target, request);
   request->flows.push_back(slot);
   request->intended = s.intended_send;
+  note_send(s, *request);
   ++t.in_flight;
   t.breaker.on_sent(now);
   t.budget.on_request(now, 1);
@@ -126,6 +133,7 @@ void Engine::Impl::flush(std::size_t target, SteadyTime now) {
     for (const std::uint32_t slot : request->flows) {
       batch_items.push_back({slots[slot].flow.get(), slots[slot].step});
       request->intended = std::min(request->intended, slots[slot].intended_send);
+      note_send(slots[slot], *request);
     }
     t.batch.erase(t.batch.begin(), t.batch.begin() + static_cast<std::ptrdiff_t>(n));
     scratch.clear();
@@ -174,19 +182,63 @@ bool Engine::Impl::retry_allowed(std::size_t target, SteadyTime now) {
   return true;
 }
 
-bool Engine::Impl::decide(std::size_t target, const AttemptResult& r, std::size_t recorded, SteadyTime now) {
+void Engine::Impl::note_send(FlowSlot& s, InFlight& request) {
+  s.in_flight = true;
+  if (s.attempts > 1) {
+    ++request.retried;
+    ++result.retries;
+    request.duplicates += s.maybe_recorded ? 1U : 0U;
+  }
+}
+
+bool Engine::Impl::decide(std::size_t target, const AttemptResult& r, bool answered, SteadyTime now) {
   const auto& flows = completed_flows;
   decisions.assign(flows.size(), static_cast<std::uint8_t>(Decision::ack));
   bool any_retry = false;
-  for (std::size_t i = recorded; i < flows.size(); ++i) {
+  for (std::size_t i = 0; i < flows.size(); ++i) {
     Decision d = Decision::fail;
-    if (is_retryable(r) && slots[flows[i]].attempts <= config.retry.max_retries) {
+    if (answered && item_outcomes[i] != StepOutcome::not_sent) {
+      d = item_outcomes[i] == StepOutcome::acked    ? Decision::ack
+        : item_outcomes[i] == StepOutcome::rejected ? Decision::reject
+                                                    : Decision::unconfirm;
+    } else if (r.error == ErrorKind::none) {
+      d = Decision::ack;
+    } else if (is_refusal(r)) {
+      d = may_be_recorded(r) ? Decision::unconfirm : Decision::reject;
+    } else if (may_be_recorded(r) && !config.retry.retry_unconfirmed) {
+      d = Decision::unconfirm;  // never resent blindly: Matomo may have recorded it
+    } else if ((is_retryable(r) || may_be_recorded(r)) && slots[flows[i]].attempts <= config.retry.max_retries) {
       d = retry_allowed(target, now) ? Decision::retry : Decision::over_budget;
+    } else if (may_be_recorded(r)) {
+      d = Decision::unconfirm;
     }
     decisions[i] = static_cast<std::uint8_t>(d);
     any_retry = any_retry || d == Decision::retry;
   }
   return any_retry;
+}
+
+bool Engine::Impl::read_batch_answer(std::size_t target, AttemptResult& r, std::size_t items) {
+  if (codec == nullptr || config.bulk <= 0 || r.status == 0) {
+    return false;
+  }
+  item_outcomes.clear();
+  if (!codec->read_answer(target, r, items, item_outcomes) || item_outcomes.size() != items) {
+    return false;
+  }
+  std::size_t acked = 0, rejected = 0;
+  for (StepOutcome& o : item_outcomes) {
+    if (r.resends > 0 && o == StepOutcome::rejected) {
+      o = StepOutcome::unconfirmed;  // the answer is to libcurl's resend: the first may be recorded
+    }
+    acked += o == StepOutcome::acked ? 1 : 0;
+    rejected += o == StepOutcome::rejected ? 1 : 0;
+  }
+  if (acked < items && r.error == ErrorKind::none) {
+    r.error = rejected > 0 ? ErrorKind::bulk_invalid : ErrorKind::other;
+    r.error_text = fmt::format("bulk answer: {} of {} tracked, {} invalid", acked, items, rejected);
+  }
+  return true;
 }
 
 void Engine::Impl::on_completion(Completion& completion, SteadyTime now) {
@@ -198,6 +250,9 @@ void Engine::Impl::on_completion(Completion& completion, SteadyTime now) {
   InFlight& done = requests[index];
   const std::size_t target = done.target;
   const SteadyTime intended = done.intended;
+  const std::size_t done_duplicates = done.duplicates;
+  AttemptResult& r = completion.result;
+  r.retried = done.retried;
   std::vector<std::uint32_t>& flows = completed_flows;
   flows.swap(done.flows);
   done.flows.clear();
@@ -206,36 +261,45 @@ void Engine::Impl::on_completion(Completion& completion, SteadyTime now) {
   free_requests.push_back(index);
   TargetState& t = targets[target];
   --t.in_flight;
-  AttemptResult& r = completion.result;
   r.since_intended = std::chrono::duration_cast<Micros>(now - intended);
   r.items = flows.size();
-  t.breaker.record(is_failure(r), now);
+  r.possible_duplicates = done_duplicates + static_cast<std::size_t>(std::max(0, r.resends)) * flows.size();
+  for (const std::uint32_t slot : flows) {
+    slots[slot].in_flight = false;
+  }
+  const bool answered = read_batch_answer(target, r, flows.size());
+  // a batch that is all invalid is a 4xx storm: it counts against the breaker
+  const bool all_rejected = answered && !flows.empty() &&
+    std::all_of(item_outcomes.begin(), item_outcomes.end(), [](StepOutcome o) { return o == StepOutcome::rejected; });
+  t.breaker.record(is_failure(r) || all_rejected, now);
   note_breaker(target, now);
 
-  std::size_t recorded = r.error == ErrorKind::none ? flows.size() : 0;
-  if (config.bulk > 0) {
-    recorded = std::min(codec->recorded(target, r, flows.size()), flows.size());
-    if (recorded < flows.size() && r.error == ErrorKind::none) {
-      r.error = ErrorKind::bulk_partial;
-      r.error_text = fmt::format("bulk recorded {} of {}", recorded, flows.size());
+  const bool any_retry = decide(target, r, answered, now);
+  observer.on_attempt(target, r, any_retry);
+  std::string reason;
+  if (r.error != ErrorKind::none) {
+    reason = answered && r.status < 300 ? "bulk-invalid" : reason_of(r);
+    if (answered && r.unidentified_rejections > 0 && r.unidentified_rejections < flows.size()) {
+      reason = "bulk-invalid-unidentified";  // which of the batch were recorded is unknown
     }
   }
-  const bool any_retry = decide(target, r, recorded, now);
-  observer.on_attempt(target, r, any_retry);
-  const std::string reason = recorded < flows.size() ? reason_of(r) : std::string{};
   for (std::size_t i = 0; i < flows.size(); ++i) {
     const std::uint32_t slot = flows[i];
     switch (static_cast<Decision>(decisions[i])) {
     case Decision::ack: step_acked(slot, now); break;
     case Decision::retry: {
       FlowSlot& s = slots[slot];
+      s.maybe_recorded = s.maybe_recorded || may_be_recorded(r);
       s.intended_send = now + retry_delay(s.attempts, r);
-      ++result.retries;
       push(s.intended_send, DueKind::step, slot, s.gen);
       break;
     }
-    case Decision::fail: step_failed(slot, reason, now); break;
-    case Decision::over_budget: step_failed(slot, "retry-budget", now); break;
+    case Decision::reject: end_step(slot, StepOutcome::rejected, reason, r.detail, now); break;
+    case Decision::fail: end_step(slot, StepOutcome::failed, reason, r.detail, now); break;
+    case Decision::unconfirm:
+      end_step(slot, StepOutcome::unconfirmed, answered ? "bulk-unconfirmed" : reason, r.detail, now);
+      break;
+    case Decision::over_budget: end_step(slot, StepOutcome::failed, "retry-budget", r.detail, now); break;
     }
   }
   release_blocked(target, now);
@@ -243,10 +307,16 @@ void Engine::Impl::on_completion(Completion& completion, SteadyTime now) {
 
 void Engine::Impl::step_acked(std::uint32_t slot, SteadyTime now) {
   FlowSlot& s = slots[slot];
-  observer.on_step_done(*s.flow, s.step, StepOutcome::acked, "", s.attempts);
+  observer.on_step_done(*s.flow, s.step, StepOutcome::acked, "", "", s.attempts);
   ++result.steps_acked;
+  advance(slot, now);
+}
+
+void Engine::Impl::advance(std::uint32_t slot, SteadyTime now) {
+  FlowSlot& s = slots[slot];
   ++s.step;
   s.attempts = 0;
+  s.maybe_recorded = false;
   if (s.step >= s.flow->step_count()) {
     finish_flow(slot, now);
     return;
@@ -255,13 +325,21 @@ void Engine::Impl::step_acked(std::uint32_t slot, SteadyTime now) {
   push(s.intended_send, DueKind::step, slot, s.gen);
 }
 
-void Engine::Impl::step_failed(std::uint32_t slot, std::string_view reason, SteadyTime now) {
+void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string_view reason,
+                            std::string_view detail, SteadyTime now) {
   FlowSlot& s = slots[slot];
-  observer.on_step_done(*s.flow, s.step, StepOutcome::dead_lettered, reason, s.attempts);
-  ++result.steps_dead_lettered;
+  if (outcome == StepOutcome::failed && s.maybe_recorded) {
+    outcome = StepOutcome::unconfirmed;  // an earlier attempt may have reached Matomo
+  }
+  observer.on_step_done(*s.flow, s.step, outcome, reason, detail, s.attempts);
+  result.count(outcome);
+  if (outcome == StepOutcome::unconfirmed) {
+    advance(slot, now);  // the visit goes on, as a browser's would
+    return;
+  }
   for (std::size_t step = s.step + 1; step < s.flow->step_count(); ++step) {
-    observer.on_step_done(*s.flow, step, StepOutcome::dead_lettered, "previous-hit-failed", 0);
-    ++result.steps_dead_lettered;
+    observer.on_step_done(*s.flow, step, StepOutcome::not_sent, "previous-hit-failed", "", 0);
+    result.count(StepOutcome::not_sent);
   }
   finish_flow(slot, now);
 }

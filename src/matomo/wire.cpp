@@ -213,6 +213,9 @@ std::optional<BulkAnswer> parse_bulk_answer(std::string_view body) {
   answer.status = status->get<std::string>();
   answer.tracked = tracked->get<std::int64_t>();
   answer.invalid = invalid == json.end() ? 0 : invalid->get<std::int64_t>();
+  if (const auto message = json.find("message"); message != json.end() && message->is_string()) {
+    answer.message = message->get<std::string>();
+  }
   if (const auto indices = json.find("invalid_indices"); indices != json.end() && indices->is_array()) {
     for (const auto& index : *indices) {
       if (index.is_number_integer()) {

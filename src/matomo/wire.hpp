@@ -47,6 +47,7 @@ struct BulkAnswer {
   std::int64_t tracked = 0;
   std::int64_t invalid = 0;
   std::vector<std::int64_t> invalid_indices;  ///< only with a super-user token
+  std::string message;  ///< an error answer's message ("" when none)
 };
 
 /// nullopt when `body` is not such an object (missing status or counts, or not JSON).

@@ -87,14 +87,16 @@ AccountingCheck check_accounting(const RunMetrics& run) {
   AccountingCheck check;
   check.total.target = "TOTAL";
   for (const auto& t : run.targets) {
-    const AccountingRow row{t.name, t.hits_generated, t.acked, t.dead_lettered, t.abandoned};
+    const AccountingRow row{t.name, t.hits_generated, t.acked, t.rejected, t.failed, t.unconfirmed, t.not_sent};
     if (!row.balanced()) {
       check.unbalanced.push_back(t.name);
     }
     check.total.generated += row.generated;
     check.total.acked += row.acked;
-    check.total.dead_lettered += row.dead_lettered;
-    check.total.abandoned += row.abandoned;
+    check.total.rejected += row.rejected;
+    check.total.failed += row.failed;
+    check.total.unconfirmed += row.unconfirmed;
+    check.total.not_sent += row.not_sent;
   }
   return check;
 }

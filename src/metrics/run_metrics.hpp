@@ -17,6 +17,13 @@
 
 namespace tf::metrics {
 
+/// One threshold's verdict (metrics/thresholds.hpp), as rendered in the table and the summary.
+struct ThresholdResult {
+  std::string expr;             ///< as written ("p99<500", "a:failure_rate<=0.01")
+  std::optional<double> value;  ///< nullopt: no data (e.g. no latency yet, unknown target)
+  bool ok = false;              ///< no data never passes
+};
+
 struct RunMetrics {
   /// per target, in configuration order
   std::vector<TargetMetrics> targets;
@@ -43,6 +50,8 @@ struct RunMetrics {
   std::optional<double> start_late_ms;
   /// why the run stopped ("duration", "visits", "signal", ...; "" while running)
   std::string stop_reason;
+  /// verdicts of the thresholds, the default ones first (set at the end of a run; not merged)
+  std::vector<ThresholdResult> thresholds;
 
   /// The target named `name`, appended (empty) when missing.
   TargetMetrics& target(std::string_view name);
@@ -72,12 +81,15 @@ struct AccountingRow {
   std::string target;
   std::uint64_t generated = 0;
   std::uint64_t acked = 0;
-  std::uint64_t dead_lettered = 0;
-  std::uint64_t abandoned = 0;
-  bool balanced() const noexcept { return generated == acked + dead_lettered + abandoned; }
+  std::uint64_t rejected = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t unconfirmed = 0;
+  std::uint64_t not_sent = 0;
+  bool balanced() const noexcept { return generated == acked + rejected + failed + unconfirmed + not_sent; }
 };
 
-/// The accounting invariant over all targets: generated == acked + dead_lettered + abandoned.
+/// The accounting identity over all targets:
+/// generated == acked + rejected + failed + unconfirmed + not_sent.
 struct AccountingCheck {
   AccountingRow total;              ///< sums over all targets (target "TOTAL")
   std::vector<std::string> unbalanced;  ///< names of the targets where the invariant fails

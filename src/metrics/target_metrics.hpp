@@ -11,38 +11,20 @@
 #include <string_view>
 
 #include "metrics/histogram.hpp"
+#include "metrics/outcome.hpp"
 #include "util/clock.hpp"
 
 namespace tf::metrics {
 
-/// Why one request attempt failed.
-enum class ErrorKind : std::uint8_t { timeout, connect, dns, tls, reset, http_4xx, http_5xx, other };
-inline constexpr std::size_t k_error_kind_count = 8;
-/// "timeout", "connect", "dns", "tls", "reset", "http_4xx", "http_5xx", "other".
-std::string_view to_string(ErrorKind kind) noexcept;
-/// Inverse of to_string(ErrorKind); nullopt for an unknown name.
-std::optional<ErrorKind> error_kind_from_string(std::string_view name) noexcept;
-
-/// Circuit breaker state of a target.
-enum class BreakerState : std::uint8_t { closed, half_open, open };
-/// "closed", "half-open", "open".
-std::string_view to_string(BreakerState state) noexcept;
-std::optional<BreakerState> breaker_state_from_string(std::string_view name) noexcept;
-
-/// Health of a target from its success rate (see success_rate()).
-enum class Health : std::uint8_t { unknown, healthy, degraded, failed };
-/// "unknown", "healthy", "degraded", "failed".
+/// Health of a target from the share of its hits that are not acked (see classify_health()).
+enum class Health : std::uint8_t { unknown, healthy, degraded, failing };
+/// "unknown", "healthy", "degraded", "failing".
 std::string_view to_string(Health health) noexcept;
 
-/// Success rate at or above which a target is `healthy`.
-inline constexpr double k_healthy_rate = 0.95;
-/// Success rate at or above which a target is `degraded` (below: `failed`).
-inline constexpr double k_degraded_rate = 0.70;
-
-/// Classifies `succeeded` of `finished` hits: `unknown` when finished == 0, else `healthy`
-/// (rate ≥ 95%), `degraded` (≥ 70%) or `failed`. Exact integer comparison, no rounding:
-/// 19/20 is healthy, 19/25 degraded, 19/35 failed.
-Health classify_health(std::uint64_t succeeded, std::uint64_t finished) noexcept;
+/// Classifies `acked` of `finished` hits (finished: hits with an outcome): `unknown` when
+/// finished == 0, else `healthy` when at most 1 % are not acked, `degraded` up to 10 %, `failing`
+/// above. Exact integer comparison, no rounding: 99/100 is healthy, 90/100 degraded, 89/100 failing.
+Health classify_health(std::uint64_t acked, std::uint64_t finished) noexcept;
 
 struct TargetMetrics {
   /// target name as configured ("default" for the single-target mode)
@@ -50,22 +32,36 @@ struct TargetMetrics {
 
   /// visits: visits routed to this target whose first hit was admitted
   std::uint64_t visits_started = 0;
-  /// visits: visits whose every hit ended acked or dead-lettered
+  /// visits: visits whose every hit ended with an outcome other than not_sent at a stop
   std::uint64_t visits_completed = 0;
-  /// hits: hits of the visits routed here (all hits of a visit count when it is routed)
+  /// visits: visits built but cut at a stop before their first hit was sent (their hits are
+  /// not counted as generated)
+  std::uint64_t visits_not_started = 0;
+  /// hits: hits of the visits routed here that started (all hits of a started visit count)
   std::uint64_t hits_generated = 0;
   /// requests: HTTP request attempts sent, first tries and retries (a bulk POST counts once)
   std::uint64_t requests = 0;
-  /// hits: hits the target confirmed (2xx, or counted as tracked in a bulk answer)
+  /// hits: the server said it recorded them (2xx, or counted `tracked` in a bulk answer)
   std::uint64_t acked = 0;
+  /// hits: the server said no (4xx, or counted `invalid` in a bulk answer)
+  std::uint64_t rejected = 0;
+  /// hits: certainly not recorded (connect/DNS/TLS errors, redirects, 5xx/429 after the retries)
+  std::uint64_t failed = 0;
+  /// hits: may have been recorded (timeout or reset after sending, in flight at a cut-off,
+  /// tracked + invalid != sent in a bulk answer)
+  std::uint64_t unconfirmed = 0;
+  /// hits: never sent (stop, open circuit, an earlier hit of the visit rejected or failed)
+  std::uint64_t not_sent = 0;
+  /// hits: sent again although an earlier attempt may have been recorded (--retry-unconfirmed)
+  std::uint64_t possible_duplicates = 0;
+  /// hits: counted `invalid` by a bulk answer that did not say which (no invalid_indices)
+  std::uint64_t unidentified_rejections = 0;
+  /// requests: 2xx bulk answers without tracked/invalid counts (hits counted acked unconfirmed)
+  std::uint64_t bulk_answers_without_counts = 0;
   /// requests: attempts that ended in an error or an unsuccessful status
   std::uint64_t failed_attempts = 0;
-  /// requests: attempts that were retries of an earlier failed attempt
+  /// requests: retries actually sent (a bulk retry counts once per hit it carries again)
   std::uint64_t retries = 0;
-  /// hits: hits given up after the retry policy (with the rest of their visit)
-  std::uint64_t dead_lettered = 0;
-  /// hits: hits of visits cut by the drain timeout at exit (also in the dead-letter file)
-  std::uint64_t abandoned = 0;
   /// requests: gauge, requests currently in flight
   std::int64_t in_flight = 0;
 
@@ -79,6 +75,9 @@ struct TargetMetrics {
   /// microseconds: intended send time → answer received (coordinated-omission corrected)
   Histogram intended_time;
 
+  /// the server's reason for the top error kind (first 200 bytes of the answer, tags stripped,
+  /// tokens redacted, or a bulk answer's message); "" when none
+  std::string top_error_detail;
   /// text of the most recent failed attempt ("" when none)
   std::string last_error;
   /// system time of the most recent failed attempt
@@ -93,8 +92,13 @@ struct TargetMetrics {
 
   /// Counts one answer with HTTP status `code`.
   void record_status(int code);
-  /// Counts one failed attempt of `kind` and remembers its text and time as the last error.
-  void record_error(ErrorKind kind, std::string text, SysTime when);
+  /// Counts one failed attempt of `kind` and remembers its text and time as the last error
+  /// (and `detail` as the top error's detail when `kind` is, or becomes, the top error).
+  void record_error(ErrorKind kind, std::string text, SysTime when, std::string_view detail = {});
+  /// Counts one hit's final outcome.
+  void count(Outcome outcome) noexcept;
+  /// hits with an outcome: acked + rejected + failed + unconfirmed + not_sent
+  std::uint64_t finished() const noexcept { return acked + rejected + failed + unconfirmed + not_sent; }
   /// Count of failed attempts of `kind`.
   std::uint64_t error_count(ErrorKind kind) const noexcept { return errors[static_cast<std::size_t>(kind)]; }
   /// The most frequent error kind (the first in enum order on ties); nullopt with no errors.
@@ -106,16 +110,14 @@ struct TargetMetrics {
   void merge(const TargetMetrics& other);
 };
 
-/// Success rate of a target, defined on finished hits:
-///   acked / (acked + dead_lettered).
-/// Abandoned hits (cut by the drain timeout) and hits still in progress do not count: they say
-/// nothing about the target. Retried attempts that later succeed count as success. nullopt
-/// when no hit has finished.
+/// Success rate of a target: acked / finished(); nullopt when no hit has an outcome.
 std::optional<double> success_rate(const TargetMetrics& target) noexcept;
-/// classify_health(acked, acked + dead_lettered); `failed` when no hit finished but attempts failed,
-/// and whenever the circuit breaker is open or half-open (the target takes no traffic now).
+/// Failure rate: everything not acked over generated hits (0 with none generated).
+double failure_rate(const TargetMetrics& target) noexcept;
+/// classify_health(acked, finished()); `failing` whenever the breaker is open or half-open (the
+/// target takes no traffic now), and when no hit finished but attempts failed.
 Health health_of(const TargetMetrics& target) noexcept;
-/// The TOTAL of several targets: by success rate only (one target's open circuit says nothing
+/// The TOTAL of several targets: by outcomes only (one target's open circuit says nothing
 /// about the others).
 Health total_health_of(const TargetMetrics& total) noexcept;
 

@@ -21,7 +21,7 @@ const char* health_sgr(Health health) {
   switch (health) {
     case Health::healthy: return "32";
     case Health::degraded: return "33";
-    case Health::failed: return "31";
+    case Health::failing: return "31";
     case Health::unknown: break;
   }
   return "";
@@ -33,9 +33,30 @@ Cell latency(const metrics::Histogram& h, double percent) {
   return Cell(format_ms(h.percentile(percent), h.empty())).right_align();
 }
 
+/// Bytes of the server's reason shown in the table (the notes below it show all of it).
+constexpr std::size_t k_table_detail_bytes = 40;
+
+std::string short_detail(const std::string& detail) {
+  if (detail.size() <= k_table_detail_bytes) {
+    return detail;
+  }
+  std::size_t cut = k_table_detail_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(detail[cut]) & 0xC0U) == 0x80U) {
+    --cut;
+  }
+  return detail.substr(0, cut) + "…";
+}
+
 std::string top_error_text(const TargetMetrics& t) {
   const auto top = t.top_error();
-  return top ? fmt::format("{}: {}", metrics::to_string(*top), t.error_count(*top)) : "-";
+  if (!top) {
+    return "-";
+  }
+  std::string text = fmt::format("{}: {}", metrics::to_string(*top), t.error_count(*top));
+  if (!t.top_error_detail.empty()) {
+    text += " (" + short_detail(t.top_error_detail) + ")";
+  }
+  return text;
 }
 
 /// One table row; the TOTAL row has no breaker of its own.
@@ -47,9 +68,9 @@ std::vector<Cell> target_row(const TargetMetrics& t, bool is_total, bool color) 
   }
   const auto& h = t.service_time;
   return {Cell(t.name), std::move(status), Cell(is_total ? "-" : std::string(metrics::to_string(t.breaker))),
-          number(t.visits_started), number(t.hits_generated), number(t.acked),
-          number(t.failed_attempts), number(t.retries), number(t.dead_lettered),
-          number(t.abandoned), number(t.in_flight), latency(h, 50), latency(h, 90),
+          number(t.visits_started), number(t.hits_generated), number(t.acked), number(t.rejected),
+          number(t.failed), number(t.unconfirmed), number(t.not_sent), number(t.retries),
+          number(t.in_flight), latency(h, 50), latency(h, 90),
           latency(h, 99), latency(h, 99.9), Cell(format_ms(h.max(), h.empty())).right_align(),
           Cell(top_error_text(t))};
 }
@@ -60,8 +81,8 @@ std::string render_table(const metrics::Snapshot& snapshot, bool color) {
   for (const char* name : {"target", "status", "breaker"}) {
     heading.emplace_back(name);
   }
-  for (const char* name : {"visits", "hits", "acked", "failed", "retries", "dead", "abandoned",
-                           "in-flight", "p50", "p90", "p99", "p99.9", "max"}) {
+  for (const char* name : {"visits", "generated", "acked", "rejected", "failed", "unconfirmed", "not_sent",
+                           "retries", "in-flight", "p50", "p90", "p99", "p99.9", "max"}) {
     heading.push_back(Cell(name).right_align());
   }
   heading.emplace_back("top error");
@@ -92,6 +113,32 @@ std::string target_notes(const metrics::Snapshot& snapshot) {
       out += fmt::format("last error {}: {}{}\n", t.name, t.last_error,
                          t.last_error_at ? " at " + format_utc_seconds(*t.last_error_at) : "");
     }
+    if (!t.top_error_detail.empty() && t.top_error_detail.size() > k_table_detail_bytes) {
+      out += fmt::format("top error {}: {}\n", t.name, t.top_error_detail);
+    }
+  }
+  return out;
+}
+
+/// What the outcome columns cannot say: counts that qualify them.
+std::string delivery_notes(const TargetMetrics& total) {
+  std::string out;
+  if (total.unidentified_rejections > 0) {
+    out += fmt::format("note: {} rejected hit(s) could not be named: bulk answers counted them invalid without "
+                       "invalid_indices (unidentified_rejections; their batches' dead-letter lines say "
+                       "maybe_recorded)\n", total.unidentified_rejections);
+  }
+  if (total.bulk_answers_without_counts > 0) {
+    out += fmt::format("note: {} bulk answer(s) had no tracked/invalid counts: their hits are counted acked "
+                       "but were not confirmed (bulk_answers_without_counts)\n", total.bulk_answers_without_counts);
+  }
+  if (total.possible_duplicates > 0) {
+    out += fmt::format("note: {} hit(s) were sent again after an attempt that may have been recorded "
+                       "(possible_duplicates)\n", total.possible_duplicates);
+  }
+  if (total.visits_not_started > 0) {
+    out += fmt::format("visits not started: {} (cut at the stop before their first hit; not counted as hits)\n",
+                       total.visits_not_started);
   }
   return out;
 }
@@ -148,10 +195,24 @@ bool generator_is_bottleneck(const metrics::Snapshot& snapshot) noexcept {
   return snapshot.generator_cpu_percent() >= cpu_limit || snapshot.loop_lag.percentile(99) > lag_limit;
 }
 
+std::string render_thresholds(const metrics::Snapshot& snapshot, bool color) {
+  if (snapshot.thresholds.empty()) {
+    return {};
+  }
+  std::string out = "thresholds:";
+  for (const auto& t : snapshot.thresholds) {
+    const std::string value = t.value ? fmt::format("{:.4g}", *t.value) : "no data";
+    out += fmt::format(" {} {} ({})", t.ok ? paint("✓", "32", color) : paint("✗", "31", color), t.expr, value);
+    out += &t == &snapshot.thresholds.back() ? "" : " ·";
+  }
+  return out + '\n';
+}
+
 std::string render_accounting_line(const metrics::AccountingCheck& check, bool color) {
   const auto& t = check.total;
-  std::string line = fmt::format("accounting: generated {} = acked {} + dead-lettered {} + abandoned {} ",
-                                 t.generated, t.acked, t.dead_lettered, t.abandoned);
+  std::string line = fmt::format(
+      "accounting: generated {} = acked {} + rejected {} + failed {} + unconfirmed {} + not_sent {} ", t.generated,
+      t.acked, t.rejected, t.failed, t.unconfirmed, t.not_sent);
   if (check.ok()) {
     return line + paint("✓", "32", color);
   }
@@ -160,9 +221,12 @@ std::string render_accounting_line(const metrics::AccountingCheck& check, bool c
 
 std::string render_health_table(const metrics::Snapshot& snapshot, bool color) {
   std::string out = render_table(snapshot, color);
-  out += "latency: milliseconds from request sent to answer\n";
+  out += "latency: milliseconds from request sent to answer · status: healthy ≤ 1 % of hits not acked and "
+         "breaker closed, degraded ≤ 10 %, failing above\n";
   out += target_notes(snapshot);
+  out += delivery_notes(snapshot.totals());
   out += run_lines(snapshot, color);
+  out += render_thresholds(snapshot, color);
   out += render_accounting_line(metrics::check_accounting(snapshot), color);
   out += '\n';
   return out;

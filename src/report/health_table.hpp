@@ -25,18 +25,24 @@ inline constexpr double k_cpu_warning_percent = 90.0;
 /// "245", "1532". "-" when `empty`.
 std::string format_ms(std::uint64_t micros, bool empty = false);
 
-/// The health table: one row per target plus TOTAL (target, status, breaker, visits, hits,
-/// acked, failed, retries, dead, abandoned, in-flight, p50/p90/p99/p99.9/max service time in
-/// ms, top error), then the run lines: seed, elapsed, achieved/requested visit rate, start
-/// lag p99, generator CPU, a WARNING line when the generator is the bottleneck, and the
-/// accounting line. Ends with '\n'.
+/// The health table: one row per target plus TOTAL (target, status, breaker, visits,
+/// generated, acked, rejected, failed, unconfirmed, not_sent, retries (sent), in-flight,
+/// p50/p90/p99/p99.9/max service time in ms, top error with the server's reason), then notes
+/// (breakers, last and top errors, unidentified rejections, bulk answers without counts,
+/// possible duplicates, visits not started), the run lines: seed, elapsed, achieved/requested
+/// visit rate, start lag p99, generator CPU, a WARNING line when the generator is the
+/// bottleneck, and the accounting line. Ends with '\n'.
 std::string render_health_table(const metrics::Snapshot& snapshot, bool color);
+
+/// The thresholds section: "thresholds: ✓ EXPR (VALUE) · ✗ EXPR (VALUE)\n"; "" with none.
+std::string render_thresholds(const metrics::Snapshot& snapshot, bool color);
 
 /// True when the generator, not the targets, limits the run: CPU ≥ 90% of one core per thread
 /// or loop lag p99 > 50 ms.
 bool generator_is_bottleneck(const metrics::Snapshot& snapshot) noexcept;
 
-/// The accounting line: "generated N = acked A + dead-lettered D + abandoned B ✓", or ending
+/// The accounting line: "generated N = acked A + rejected R + failed F + unconfirmed U +
+/// not_sent S ✓", or ending
 /// in "✗ (unbalanced: name, ...)". No trailing newline.
 std::string render_accounting_line(const metrics::AccountingCheck& check, bool color);
 

@@ -50,16 +50,20 @@ struct CounterField {
   std::uint64_t TargetMetrics::*field;
 };
 
-constexpr std::array<CounterField, 9> k_counters = {{
+constexpr std::array<CounterField, 13> k_counters = {{
     {"visits_started_total", "Visits started.", &TargetMetrics::visits_started},
-    {"visits_completed_total", "Visits whose every hit ended acked or dead-lettered.", &TargetMetrics::visits_completed},
-    {"hits_generated_total", "Hits of the visits routed to the target.", &TargetMetrics::hits_generated},
+    {"visits_completed_total", "Visits not cut by a stop.", &TargetMetrics::visits_completed},
+    {"hits_generated_total", "Hits of the visits started on the target.", &TargetMetrics::hits_generated},
     {"requests_total", "HTTP request attempts, first tries and retries.", &TargetMetrics::requests},
-    {"hits_acked_total", "Hits the target confirmed.", &TargetMetrics::acked},
+    {"hits_acked_total", "Hits the target said it recorded.", &TargetMetrics::acked},
+    {"hits_rejected_total", "Hits the target refused (4xx, bulk invalid).", &TargetMetrics::rejected},
+    {"hits_failed_total", "Hits certainly not recorded.", &TargetMetrics::failed},
+    {"hits_unconfirmed_total", "Hits that may have been recorded.", &TargetMetrics::unconfirmed},
+    {"hits_not_sent_total", "Hits never sent.", &TargetMetrics::not_sent},
+    {"hits_possible_duplicates_total", "Hits sent again after an attempt that may have been recorded.", &TargetMetrics::possible_duplicates},
     {"requests_failed_total", "Request attempts that failed.", &TargetMetrics::failed_attempts},
-    {"retries_total", "Request attempts that were retries.", &TargetMetrics::retries},
-    {"hits_dead_lettered_total", "Hits given up after the retry policy.", &TargetMetrics::dead_lettered},
-    {"hits_abandoned_total", "Hits of visits cut by the drain timeout.", &TargetMetrics::abandoned},
+    {"retries_total", "Retries sent.", &TargetMetrics::retries},
+    {"visits_not_started_total", "Visits cut at a stop before their first hit.", &TargetMetrics::visits_not_started},
 }};
 
 void target_counters(std::string& out, const metrics::Snapshot& s) {
@@ -77,7 +81,7 @@ void target_counters(std::string& out, const metrics::Snapshot& s) {
   }
   family(out, "errors_total", "counter", "Failed request attempts by kind.");
   for (const auto& t : s.targets) {
-    for (std::size_t i = 0; i < metrics::k_error_kind_count; ++i) {
+    for (std::size_t i = 1; i < metrics::k_error_kind_count; ++i) {  // 0: none
       const auto kind = metrics::to_string(static_cast<metrics::ErrorKind>(i));
       sample(out, "errors_total", fmt::format("{},kind=\"{}\"", target_label(t), kind), t.errors[i]);
     }
@@ -93,7 +97,7 @@ void target_states(std::string& out, const metrics::Snapshot& s) {
   for (const auto& t : s.targets) {
     const auto health = metrics::health_of(t);
     for (auto h : {metrics::Health::unknown, metrics::Health::healthy, metrics::Health::degraded,
-                   metrics::Health::failed}) {
+                   metrics::Health::failing}) {
       sample(out, "target_health", fmt::format("{},status=\"{}\"", target_label(t), metrics::to_string(h)),
              h == health ? 1 : 0);
     }

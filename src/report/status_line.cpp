@@ -20,7 +20,7 @@ Totals count(const metrics::Snapshot& s) {
   Totals t;
   for (const auto& target : s.targets) {
     t.visits += target.visits_started;
-    t.finished_hits += target.acked + target.dead_lettered;
+    t.finished_hits += target.finished();
   }
   return t;
 }
@@ -149,8 +149,11 @@ std::vector<logging::Field> status_fields(const metrics::Snapshot& previous, con
   fields.push_back({"hits_per_s", format_rate(rates.hits_per_s), true});
   fields.push_back({"in_flight", fmt::format("{}", total.in_flight), true});
   fields.push_back({"acked", fmt::format("{}", total.acked), true});
-  fields.push_back({"failed", fmt::format("{}", total.failed_attempts), true});
-  fields.push_back({"dead_lettered", fmt::format("{}", total.dead_lettered), true});
+  fields.push_back({"failed_attempts", fmt::format("{}", total.failed_attempts), true});
+  fields.push_back({"rejected", fmt::format("{}", total.rejected), true});
+  fields.push_back({"failed", fmt::format("{}", total.failed), true});
+  fields.push_back({"unconfirmed", fmt::format("{}", total.unconfirmed), true});
+  fields.push_back({"not_sent", fmt::format("{}", total.not_sent), true});
   const bool no_latency = total.service_time.empty();
   fields.push_back({"p99_ms", format_ms(total.service_time.percentile(99), no_latency), !no_latency});
   return fields;

@@ -50,7 +50,7 @@ json status_codes_json(const TargetMetrics& t) {
 
 json errors_json(const TargetMetrics& t) {
   json errors = json::object();
-  for (std::size_t i = 0; i < metrics::k_error_kind_count; ++i) {
+  for (std::size_t i = 1; i < metrics::k_error_kind_count; ++i) {  // 0: none
     errors[std::string(metrics::to_string(static_cast<metrics::ErrorKind>(i)))] = t.errors[i];
   }
   return errors;
@@ -64,25 +64,42 @@ json last_error_json(const TargetMetrics& t) {
           {"at", t.last_error_at ? json(format_utc(*t.last_error_at)) : json(nullptr)}};
 }
 
+json top_error_json(const TargetMetrics& t) {
+  const auto top = t.top_error();
+  if (!top) {
+    return nullptr;
+  }
+  return {{"kind", metrics::to_string(*top)}, {"count", t.error_count(*top)}, {"detail", t.top_error_detail}};
+}
+
 json target_json(const TargetMetrics& t, bool is_total = false) {
   const auto rate = metrics::success_rate(t);
   return {{"name", t.name},
           {"status", metrics::to_string(is_total ? metrics::total_health_of(t) : metrics::health_of(t))},
           {"success_rate", rate ? json(*rate) : json(nullptr)},
+          {"failure_rate", metrics::failure_rate(t)},
           {"visits", t.visits_started},
           {"visits_completed", t.visits_completed},
+          {"visits_not_started", t.visits_not_started},
           {"hits", t.hits_generated},
-          {"requests", t.requests},
+          {"generated", t.hits_generated},
           {"acked", t.acked},
-          {"failed", t.failed_attempts},
+          {"rejected", t.rejected},
+          {"failed", t.failed},
+          {"unconfirmed", t.unconfirmed},
+          {"not_sent", t.not_sent},
+          {"possible_duplicates", t.possible_duplicates},
+          {"unidentified_rejections", t.unidentified_rejections},
+          {"bulk_answers_without_counts", t.bulk_answers_without_counts},
+          {"requests", t.requests},
+          {"failed_attempts", t.failed_attempts},
           {"retries", t.retries},
-          {"dead_lettered", t.dead_lettered},
-          {"abandoned", t.abandoned},
           {"in_flight", t.in_flight},
           {"latency_ms", latency_json(t.service_time)},
           {"intended_latency_ms", latency_json(t.intended_time)},
           {"status_codes", status_codes_json(t)},
           {"errors", errors_json(t)},
+          {"top_error", top_error_json(t)},
           {"breaker",
            {{"state", metrics::to_string(t.breaker)},
             {"transitions", t.breaker_transitions},
@@ -94,10 +111,20 @@ json accounting_json(const metrics::RunMetrics& run) {
   const auto check = metrics::check_accounting(run);
   return {{"generated", check.total.generated},
           {"acked", check.total.acked},
-          {"dead_lettered", check.total.dead_lettered},
-          {"abandoned", check.total.abandoned},
+          {"rejected", check.total.rejected},
+          {"failed", check.total.failed},
+          {"unconfirmed", check.total.unconfirmed},
+          {"not_sent", check.total.not_sent},
           {"balanced", check.ok()},
           {"unbalanced", check.unbalanced}};
+}
+
+json thresholds_json(const metrics::RunMetrics& run) {
+  json out = json::array();
+  for (const auto& t : run.thresholds) {
+    out.push_back({{"expr", t.expr}, {"value", t.value ? json(*t.value) : json(nullptr)}, {"ok", t.ok}});
+  }
+  return out;
 }
 
 json generator_json(const metrics::RunMetrics& run) {
@@ -136,6 +163,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"start_late_ms", snapshot.start_late_ms ? json(*snapshot.start_late_ms) : json(nullptr)},
           {"generator", generator_json(snapshot)},
           {"accounting", accounting_json(snapshot)},
+          {"thresholds", thresholds_json(snapshot)},
           {"histograms",
            {{"start_lag_us", histogram_json(snapshot.start_lag)},
             {"loop_lag_us", histogram_json(snapshot.loop_lag)}}}};

@@ -1,10 +1,14 @@
 #pragma once
 // The JSON summary (`--summary-json FILE`), schema_version 1, documented in the man page:
 // {"schema_version":1,"seed","started","elapsed_s","stop_reason","config":{…redacted},
-//  "totals":{…},"targets":[{"name","status","visits","hits","requests","acked","failed",
-//  "retries","dead_lettered","abandoned","in_flight","latency_ms":{"p50","p90","p99","p999",
-//  "max"},"status_codes":{…},"errors":{…},"breaker":{…},"last_error":{…},"histograms":{…}}],
-//  "start_lag_ms":{…},"generator":{…},"visit_rate":{…},"histograms":{…},"accounting":{…}}
+//  "totals":{…},"targets":[{"name","status","success_rate","failure_rate","visits",
+//  "visits_completed","visits_not_started","hits","generated","acked","rejected","failed",
+//  "unconfirmed","not_sent","possible_duplicates","unidentified_rejections",
+//  "bulk_answers_without_counts","requests","failed_attempts","retries","in_flight",
+//  "latency_ms":{"p50","p90","p99","p999","max"},"status_codes":{…},"errors":{…},
+//  "top_error":{"kind","count","detail"}|null,"breaker":{…},"last_error":{…},"histograms":{…}}],
+//  "start_lag_ms":{…},"generator":{…},"visit_rate":{…},"histograms":{…},"accounting":{…},
+//  "thresholds":[{"expr","value","ok"}]}
 // The raw histogram buckets let `merge` combine shard percentiles exactly.
 #include <string>
 

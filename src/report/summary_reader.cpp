@@ -132,9 +132,13 @@ void read_codes_and_errors(const Reader& r, const json& entry, const std::string
     t.status_codes[parsed] += r.u64(count, code_path);
   }
   const json& errors = r.field(entry, "errors", path + ".errors");
-  for (std::size_t i = 0; i < metrics::k_error_kind_count; ++i) {
+  for (std::size_t i = 1; i < metrics::k_error_kind_count; ++i) {  // 0: none
     const std::string kind(metrics::to_string(static_cast<metrics::ErrorKind>(i)));
     t.errors[i] = r.u64(errors, kind.c_str(), path + ".errors." + kind);
+  }
+  const json& top = r.field(entry, "top_error", path + ".top_error");
+  if (!top.is_null()) {
+    t.top_error_detail = r.text(top, "detail", path + ".top_error.detail");
   }
 }
 
@@ -162,13 +166,19 @@ TargetMetrics read_target(const Reader& r, const json& entry, const std::string&
   t.name = r.text(entry, "name", path + ".name");
   t.visits_started = r.u64(entry, "visits", path + ".visits");
   t.visits_completed = r.u64(entry, "visits_completed", path + ".visits_completed");
-  t.hits_generated = r.u64(entry, "hits", path + ".hits");
+  t.visits_not_started = r.u64(entry, "visits_not_started", path + ".visits_not_started");
+  t.hits_generated = r.u64(entry, "generated", path + ".generated");
   t.requests = r.u64(entry, "requests", path + ".requests");
   t.acked = r.u64(entry, "acked", path + ".acked");
-  t.failed_attempts = r.u64(entry, "failed", path + ".failed");
+  t.rejected = r.u64(entry, "rejected", path + ".rejected");
+  t.failed = r.u64(entry, "failed", path + ".failed");
+  t.unconfirmed = r.u64(entry, "unconfirmed", path + ".unconfirmed");
+  t.not_sent = r.u64(entry, "not_sent", path + ".not_sent");
+  t.possible_duplicates = r.u64(entry, "possible_duplicates", path + ".possible_duplicates");
+  t.unidentified_rejections = r.u64(entry, "unidentified_rejections", path + ".unidentified_rejections");
+  t.bulk_answers_without_counts = r.u64(entry, "bulk_answers_without_counts", path + ".bulk_answers_without_counts");
+  t.failed_attempts = r.u64(entry, "failed_attempts", path + ".failed_attempts");
   t.retries = r.u64(entry, "retries", path + ".retries");
-  t.dead_lettered = r.u64(entry, "dead_lettered", path + ".dead_lettered");
-  t.abandoned = r.u64(entry, "abandoned", path + ".abandoned");
   t.in_flight = r.i64(entry, "in_flight", path + ".in_flight");
   read_codes_and_errors(r, entry, path, t);
   read_breaker_and_last_error(r, entry, path, t);

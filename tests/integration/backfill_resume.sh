@@ -26,11 +26,9 @@ planned_hits=$(grep -c . "$TF_WORK/plan.ndjson")
 "$TF_BIN" "${args[@]}" --summary-json "$TF_WORK/first.json" >"$TF_WORK/first.out" 2>"$TF_WORK/first.err" &
 pid=$!
 TF_PIDS+=("$pid")
-for _ in $(seq 100); do
-  [[ -s "$TF_WORK/cp.json" ]] && break
-  sleep 0.1
-done
-sleep 1
+# mid-way: once the checkpoint exists and the mock holds a quarter of the plan (bounded: 20 s)
+wait_for_file_line "$TF_WORK/cp.json" . 20 || fail "no checkpoint written: $(tail -3 "$TF_WORK/first.err")"
+wait_for_stat hits_accepted $((planned_hits / 4)) 20 || fail "the first run delivered too little: $(tail -3 "$TF_WORK/first.err")"
 kill -INT "$pid"
 for _ in $(seq 600); do  # the drain is bounded; give up after 60 s whatever happens
   kill -0 "$pid" 2>/dev/null || break
@@ -40,6 +38,8 @@ kill -KILL "$pid" 2>/dev/null || true
 rc=0
 wait "$pid" || rc=$?
 check "first run: interrupted" "130" "$rc"
+assert_bracket "$TF_WORK/first.json"
+bracket_mark
 check "first run: drained, nothing abandoned in flight" "0" "$(grep -c 'immediate stop' "$TF_WORK/first.err" || true)"
 first_done=$(jv "$TF_WORK/cp.json" '.completed_visits')
 echo "first run: $(jq -c '.accounting' "$TF_WORK/first.json"); partial visits: $(jq -c '.partial' "$TF_WORK/cp.json")"
@@ -53,6 +53,7 @@ check "first run: log names the incomplete days" "1" "$(grep -c 'backfill incomp
 
 run_tf second "${args[@]}" --summary-json "$TF_WORK/second.json"
 check "second run: exit code" "0" "$RUN_RC"
+assert_bracket "$TF_WORK/second.json"
 check "second run: complete" "true" "$(jv "$TF_WORK/second.json" '.backfill.complete')"
 check "second run: resumed the completed visits" "$first_done" "$(jv "$TF_WORK/second.json" '.backfill.resumed_visits')"
 check "second run: every visit complete" "$planned" "$(jv "$TF_WORK/cp.json" '.completed_visits')"

@@ -42,8 +42,15 @@ check "limit: two faults, then normal answers" "429 200 200" "$(send 3)"
 # a down window from now for 1.5 s
 set_faults '{"windows":[{"from_s":0,"to_s":1.5,"status":503}]}'
 check "inside the window: 503" "503" "$(send 1)"
-sleep 1.7
-check "after the window: 200" "200" "$(send 1)"
+# the window's end, observed: poll (bounded: 5 s) until the answers change
+start_ns=$(date +%s%N) answer=503
+for _ in $(seq 100); do
+  answer=$(send 1)
+  [[ $answer == 200 ]] && break
+  sleep 0.05
+done
+check "after the window: 200" "200" "$answer"
+check "the window lasted its 1.5 s" "1" "$((($(date +%s%N) - start_ns) >= 1000000000 ? 1 : 0))"
 
 # connection drop: closed without an answer (curl: empty reply, exit 52)
 set_faults '{"drop_rate":1,"limit":1}'
@@ -61,6 +68,31 @@ curl -s -o /dev/null --max-time 1 "$MOCK_URL?$page" || rc=$?
 check "a stalled request times out at the client" "28" "$rc"
 check "a stalled request records nothing" "$before" "$(mock_stat hits_accepted)"
 check "stalls are counted" "1" "$(mock_stat faults_injected/stall)"
+
+# record, then stall / drop: the hit is stored although the client sees a timeout / no answer
+before=$(mock_stat hits_accepted)
+set_faults '{"record_then":"stall","record_then_every":1,"record_then_ms":2500,"limit":1}'
+rc=0
+curl -s -o /dev/null --max-time 1 "$MOCK_URL?$page" || rc=$?
+check "record-then-stall: the client times out" "28" "$rc"
+check "record-then-stall: the hit was recorded" "$((before + 1))" "$(mock_stat hits_accepted)"
+set_faults '{"record_then":"drop","record_then_every":2,"limit":1}'
+check "record-then-drop: every 2nd request" "200" "$(send 1)"
+rc=0
+curl -s -o /dev/null "$MOCK_URL?$page" || rc=$?
+check "record-then-drop: no answer" "52" "$rc"
+check "record-then-drop: both recorded" "$((before + 3))" "$(mock_stat hits_accepted)"
+check "record-then faults are counted" "1 1" \
+  "$(mock_stat faults_injected/record_then_stall) $(mock_stat faults_injected/record_then_drop)"
+check "record_then: only stall or drop" "400" "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+  -H 'Content-Type: application/json' --data '{"record_then":"sleep"}' "$MOCK_BASE/mock/faults")"
+
+# a redirect: 301 with its Location, nothing recorded
+before=$(mock_stat hits_accepted)
+set_faults '{"status":301,"location":"https://elsewhere.example/matomo.php"}'
+check "redirect: 301 with Location" "301 https://elsewhere.example/matomo.php" \
+  "$(curl -s -D - -o /dev/null "$MOCK_URL?$page" | tr -d '\r' | sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p; s/^Location: //Ip' | paste -sd' ')"
+check "redirect: nothing recorded" "$before" "$(mock_stat hits_accepted)"
 
 # added latency applies to every request (a lower bound only)
 set_faults '{"latency_ms":300}'

@@ -22,9 +22,11 @@ post() {
 
 # two slow requests of one visitor in flight at the same time
 set_faults '{"latency_ms":800}'
+requests_before=$(mock_stat requests)
 curl -s -o /dev/null "$MOCK_URL?$base&cid=c0c0c0c0c0c0c0c0&pv_id=aaaaa1" &
 first=$!
-sleep 0.3
+# the first is in flight once the mock has counted it (it then waits its 800 ms latency)
+wait_for_stat requests $((requests_before + 1)) 5 || fail "the first request did not arrive"
 curl -s -o /dev/null "$MOCK_URL?$base&cid=c0c0c0c0c0c0c0c0&pv_id=aaaaa2"
 wait "$first"
 # and one request each for two other visitors in parallel: not concurrent

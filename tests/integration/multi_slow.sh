@@ -18,11 +18,13 @@ healthy_rate() {
     jq -s '(map(.arrival_ms) | (max - min) / 1000) as $span | if $span > 0 then length / $span else 0 end'
 }
 
-# paced_run NAME: 120 visits at 20 visits/s, no pauses, summary checked for accounting.
+# paced_run NAME: 120 visits at 20 visits/s, no pauses, summary checked for accounting. c's hits
+# still in flight at the drain cut-off are unconfirmed; the verdict is not this test's subject
+# (--max-failure-rate 1).
 paced_run() {
   reset_mocks
   run_tf "$1" run --preset smoke --targets "$T" --visits 120 --duration 30s --speed 2 --seed 9 --quiet \
-    --concurrency 20 --summary-json "$TF_WORK/$1.json" --dead-letter "$TF_WORK/$1.dead"
+    --concurrency 20 --max-failure-rate 1 --summary-json "$TF_WORK/$1.json" --dead-letter "$TF_WORK/$1.dead"
   check "$1: exit code" "0" "$RUN_RC"
   [[ -s "$TF_WORK/$1.json" ]] || fail "$1: no summary: $(tail -3 "$TF_WORK/$1.err")"
   check_accounting "$TF_WORK/$1.json" "$TF_WORK/$1.dead"

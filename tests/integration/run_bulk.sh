@@ -47,9 +47,9 @@ RETRY_BUDGET=1 bulk_run firstk
 check "firstk: three partial answers injected" "3" "$(mock_stat faults_injected_total)"
 partial=$(jv "$s" '.totals.status_codes["500"] // 0')
 ((partial > 0)) || fail "firstk: the client saw no partial (500) bulk answer"
-check "firstk: nothing recorded twice (accepted = generated)" "$(jv "$s" '.accounting.generated')" \
+check "firstk: nothing recorded twice (accepted = generated)" "$(jv "$s" '.totals.generated')" \
   "$(mock_stat hits_accepted)"
-check "firstk: the mock received each hit once, plus nothing" "$(jv "$s" '.accounting.generated')" \
+check "firstk: the mock received each hit once, plus nothing" "$(jv "$s" '.totals.generated')" \
   "$(mock_stat hits_received)"
 retries=$(jv "$s" '.totals.retries')
 ((retries > 0)) || fail "firstk: the partial bulks were not retried"

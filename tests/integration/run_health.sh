@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A target whose every request failed is reported "failed", not "unknown" ("unknown" means no
-# requests). Every request answers 503; the breaker opens and holds the retries until the end, so
-# the hits end abandoned, none dead-lettered.
+# A target whose every request failed is reported "failing", not "unknown" ("unknown" means no
+# requests). Every request answers 503; the breaker opens and holds the retries until the end.
+# The default verdict: nothing acked exits 1 with a line naming the threshold.
 source "$(dirname "$0")/lib.sh"
 need_tools
 
@@ -13,7 +13,10 @@ MATOMO_URL=$MOCK_URL run_tf health run --preset smoke --visits 5 --speed 3 --dra
 [[ -s "$s" ]] || fail "no summary: $(tail -3 "$TF_WORK/health.err")"
 check "health: requests were sent" "true" "$(jv "$s" '.totals.requests > 0')"
 check "health: none succeeded" "0" "$(jv "$s" '.totals.acked')"
-check "health: the target is failed" "failed" "$(jv "$s" '.targets[0].status')"
-check "health: the total is failed" "failed" "$(jv "$s" '.totals.status')"
+check "health: the target is failing" "failing" "$(jv "$s" '.targets[0].status')"
+check "health: the total is failing" "failing" "$(jv "$s" '.totals.status')"
+check "health: a target that is down exits 1" "1" "$RUN_RC"
+check "health: the threshold line" "1" "$(grep -c 'threshold failed: acked>0 (0)$' "$TF_WORK/health.err" || true)"
+check_accounting "$s"
 stop_mock
 finish

@@ -44,7 +44,7 @@ check "shards.sh 4: 4 shards merged" "4" "$(jv "$m" .shards)"
 for k in 0 1 2 3; do
   check "shard $k: ran shard $k of 4 (JOB_COMPLETION_INDEX)" "15" "$(jv "$TF_WORK/four/shard-$k.json" .totals.visits)"
 done
-for field in visits visits_completed hits acked failed requests retries dead_lettered abandoned in_flight \
+for field in visits visits_completed hits generated acked rejected failed unconfirmed not_sent failed_attempts requests retries in_flight \
   latency_ms.count intended_latency_ms.count; do
   check "merged totals.$field = the single run's" "$(jv "$TF_WORK/single.json" ".totals.$field")" "$(jv "$m" ".totals.$field")"
 done

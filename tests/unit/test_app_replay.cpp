@@ -34,7 +34,7 @@ std::string line(std::uint64_t visit, std::size_t hit, const std::string& target
   j["hit"] = hit;
   j["visitor"] = visitor;
   j["target"] = target;
-  j["outcome"] = "dead-lettered";
+  j["outcome"] = "failed";
   j["reason"] = "http-503";
   j["attempts"] = 3;
   j["params"] = {{"idsite", "1"}, {"rec", "1"}, {"_id", visitor}, {"cdt", std::to_string(cdt)},
@@ -134,7 +134,7 @@ TEST_CASE("replay reports every bad line of a dead-letter file with its line num
         "dl.ndjson:3: error: visit: expected a non-negative integer, found -1\n"
         "dl.ndjson:3: error: visitor: expected 16 hex characters, found \"xyz\"\n"
         "dl.ndjson:3: error: target: expected a target name, found \"\"\n"
-        "dl.ndjson:3: error: outcome: expected \"dead-lettered\" or \"abandoned\", found \"lost\"\n"
+        "dl.ndjson:3: error: outcome: expected \"rejected\", \"failed\", \"unconfirmed\" or \"not_sent\", found \"lost\"\n"
         "dl.ndjson:3: error: params.idsite: expected a string, found 1\n"
         "dl.ndjson:4: error: visit: missing\n"
         "dl.ndjson:4: error: params: expected a non-empty object of strings, found {}\n"
@@ -297,12 +297,17 @@ TEST_CASE("replay writes the hits that still fail to a new dead-letter file and 
   CHECK(lines[0]["hit"] == 5);
   CHECK(lines[0]["target"] == "b");
   CHECK(lines[0]["reason"] == "http-503");
+  CHECK(lines[0]["outcome"] == "failed");
+  CHECK(lines[0]["maybe_recorded"] == false);
+  CHECK(lines[0].contains("detail"));
   CHECK(lines[0]["attempts"] == 2);
   CHECK(lines[0]["params"]["url"] == "https://shop.example/v2/h5");
   CHECK(lines[1]["hit"] == 6);
   CHECK(lines[1]["reason"] == "previous-hit-failed");
+  CHECK(lines[1]["outcome"] == "not_sent");
   const auto summary = nlohmann::json::parse(read_file(options.summary_json));
-  CHECK(summary["totals"]["dead_lettered"] == 2);
+  CHECK(summary["totals"]["failed"] == 1);
+  CHECK(summary["totals"]["not_sent"] == 1);
   CHECK(summary["accounting"]["balanced"] == true);
 
   // The new file replays like any other.

@@ -79,7 +79,7 @@ TEST_CASE("config options become a layered request with flags in table order", "
 }
 
 TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
-  CHECK(delivery_flags().size() == 24);
+  CHECK(delivery_flags().size() == 26);
   for (const auto& flag : delivery_flags()) {
     INFO(flag.flag);
     CHECK(tf::config::find_key(flag.key) != nullptr);
@@ -98,6 +98,20 @@ TEST_CASE("a delivery flag given an empty value is passed on, not taken for an a
   CHECK(r.flags[1].key == "USER_AGENT_HEADER");
   CHECK(r.flags[1].value.empty());
   CHECK(r.flags[1].flag == "--user-agent");
+}
+
+TEST_CASE("a repeated threshold flag becomes THRESHOLDS, joined by semicolons", "[cli]") {
+  CLI::App app;
+  ConfigOptions o;
+  add_config_options(app, o);
+  const char* argv[] = {"run", "--threshold", "p99<500", "--abort-on-fail", "--threshold", "a:rejected==0"};
+  app.parse(6, argv);
+  const auto r = o.request();
+  REQUIRE(r.flags.size() == 2);
+  CHECK(r.flags[0].key == "ABORT_ON_FAIL");
+  CHECK(r.flags[1].key == "THRESHOLDS");
+  CHECK(r.flags[1].value == "p99<500;a:rejected==0");
+  CHECK(r.flags[1].flag == "--threshold");
 }
 
 TEST_CASE("the repeatable flags --resolve and --connect-to join their values with blanks", "[cli]") {

@@ -82,14 +82,17 @@ TEST_CASE("backoff doubles per retry and gives up after max_retries", "[engine]"
   CHECK(h.transport->sent[1].at - h.transport->sent[0].at == Millis{510});
   CHECK(h.transport->sent[2].at - h.transport->sent[1].at == Millis{1010});
   REQUIRE(h.observer.steps.size() == 2);
-  CHECK(h.observer.steps[0].outcome == StepOutcome::dead_lettered);
+  CHECK(h.observer.steps[0].outcome == StepOutcome::failed);
   CHECK(h.observer.steps[0].reason == "http-500");
   CHECK(h.observer.steps[0].attempts == 3);
+  CHECK(h.observer.steps[1].outcome == StepOutcome::not_sent);
   CHECK(h.observer.steps[1].reason == "previous-hit-failed");
-  CHECK(r.steps_dead_lettered == 2);
+  CHECK(r.steps_failed == 1);
+  CHECK(r.steps_not_sent == 1);
+  CHECK(r.retries == 2);
 }
 
-TEST_CASE("400 is not retried and the rest of the visit is dead-lettered", "[engine]") {
+TEST_CASE("400 is rejected, not retried, and the rest of the visit is not sent", "[engine]") {
   Harness h;
   h.responder = [](const HttpRequest& req, std::size_t) { return req.url == "f0s1" ? Answer{400} : Answer{}; };
   auto source = simple_source(1, 4);
@@ -97,15 +100,16 @@ TEST_CASE("400 is not retried and the rest of the visit is dead-lettered", "[eng
   REQUIRE(h.transport->sent.size() == 2);
   REQUIRE(h.observer.steps.size() == 4);
   CHECK(h.observer.steps[0].outcome == StepOutcome::acked);
-  CHECK(h.observer.steps[1].outcome == StepOutcome::dead_lettered);
+  CHECK(h.observer.steps[1].outcome == StepOutcome::rejected);
   CHECK(h.observer.steps[1].reason == "http-400");
+  CHECK(h.observer.steps[2].outcome == StepOutcome::not_sent);
   CHECK(h.observer.steps[1].attempts == 1);
   CHECK(h.observer.steps[2].reason == "previous-hit-failed");
   CHECK(h.observer.steps[3].reason == "previous-hit-failed");
   CHECK(h.observer.retried == std::vector<bool>{false, false});
 }
 
-TEST_CASE("timeouts and resets are retried", "[engine]") {
+TEST_CASE("timeouts and resets before the request was sent are retried", "[engine]") {
   Harness h;
   h.responder = [](const HttpRequest&, std::size_t call) {
     if (call == 0) return Answer{0, ErrorKind::timeout};
@@ -131,7 +135,7 @@ TEST_CASE("the retry budget fails retries fast with reason retry-budget", "[engi
   REQUIRE(h.observer.steps.size() == 4);
   int budget = 0;
   for (const auto& s : h.observer.steps) {
-    CHECK(s.outcome == StepOutcome::dead_lettered);
+    CHECK(s.outcome == StepOutcome::failed);
     budget += s.reason == "retry-budget" ? 1 : 0;
   }
   // one retry fits the floor; the other failures are refused at once
@@ -151,7 +155,7 @@ TEST_CASE("the breaker opens after consecutive failures, holds steps, then half-
   config.targets[0].max_in_flight = 1;
   h.run(config, source);
   const auto& o = h.observer;
-  CHECK(o.count(StepOutcome::dead_lettered) == 3);
+  CHECK(o.count(StepOutcome::failed) == 3);
   CHECK(o.count(StepOutcome::acked) == 2);
   CHECK(o.logged("target 0: circuit closed -> open"));
   CHECK(o.logged("target 0: circuit open -> half-open"));
@@ -292,5 +296,104 @@ TEST_CASE("half-open lets only the configured number of probes through", "[engin
   CHECK(sent[2].at >= Millis{5000});
   CHECK(h.observer.logged("target 0: circuit half-open -> closed"));
   CHECK(h.observer.count(StepOutcome::acked) == 4);
-  CHECK(h.observer.count(StepOutcome::dead_lettered) == 2);
+  CHECK(h.observer.count(StepOutcome::failed) == 2);
+}
+
+TEST_CASE("a timeout after the request was sent is unconfirmed, not resent, and the visit goes on", "[engine]") {
+  Harness h;
+  h.responder = [](const HttpRequest& req, std::size_t) {
+    Answer a = req.url == "f0s0" ? Answer{0, ErrorKind::timeout} : Answer{};
+    a.request_sent = true;
+    return a;
+  };
+  auto source = simple_source(1, 2);
+  const RunResult r = h.run(base_config(), source);
+  REQUIRE(h.transport->sent.size() == 2);
+  REQUIRE(h.observer.steps.size() == 2);
+  CHECK(h.observer.steps[0].outcome == StepOutcome::unconfirmed);
+  CHECK(h.observer.steps[0].reason == "timeout");
+  CHECK(h.observer.steps[1].outcome == StepOutcome::acked);
+  CHECK(r.steps_unconfirmed == 1);
+  CHECK(r.retries == 0);
+}
+
+TEST_CASE("retry_unconfirmed resends a maybe-recorded step and counts a possible duplicate", "[engine]") {
+  Harness h;
+  h.responder = [](const HttpRequest&, std::size_t call) {
+    Answer a = call == 0 ? Answer{0, ErrorKind::reset} : Answer{};
+    a.request_sent = true;
+    return a;
+  };
+  auto source = simple_source(1, 1);
+  auto config = base_config();
+  config.retry.retry_unconfirmed = true;
+  h.run(config, source);
+  REQUIRE(h.transport->sent.size() == 2);
+  REQUIRE(h.observer.attempts.size() == 2);
+  CHECK(h.observer.attempts[1].retried == 1);
+  CHECK(h.observer.attempts[1].possible_duplicates == 1);
+  CHECK(h.observer.steps[0].outcome == StepOutcome::acked);
+}
+
+TEST_CASE("a step whose retries all fail after a maybe-recorded attempt ends unconfirmed", "[engine]") {
+  Harness h;
+  h.responder = [](const HttpRequest&, std::size_t call) {
+    Answer a = call == 0 ? Answer{0, ErrorKind::timeout} : Answer{503};
+    a.request_sent = call == 0;
+    return a;
+  };
+  auto source = simple_source(1, 1);
+  auto config = base_config();
+  config.retry.retry_unconfirmed = true;
+  h.run(config, source);
+  REQUIRE(h.observer.steps.size() == 1);
+  CHECK(h.observer.steps[0].outcome == StepOutcome::unconfirmed);
+}
+
+TEST_CASE("a redirect fails at once: not retried, never success", "[engine]") {
+  Harness h;
+  h.responder = [](const HttpRequest&, std::size_t) { return Answer{301}; };
+  auto source = simple_source(1, 2);
+  const RunResult r = h.run(base_config(), source);
+  REQUIRE(h.transport->sent.size() == 1);
+  CHECK(h.observer.attempts[0].error == ErrorKind::redirect);
+  CHECK(h.observer.steps[0].outcome == StepOutcome::failed);
+  CHECK(h.observer.steps[0].reason == "http-301");
+  CHECK(r.steps_acked == 0);
+}
+
+TEST_CASE("a step in flight at a hard stop is unconfirmed, later steps not sent", "[engine]") {
+  Harness h;
+  h.responder = [](const HttpRequest&, std::size_t) { return Answer{200, ErrorKind::none, Millis{60000}}; };
+  auto source = simple_source(1, 3);
+  auto config = base_config();
+  config.drain_timeout = Millis{100};
+  config.duration = Millis{50};
+  const RunResult r = h.run(config, source);
+  CHECK(r.steps_unconfirmed == 1);
+  CHECK(r.steps_not_sent == 2);
+}
+
+TEST_CASE("the server's reason reaches the step as its detail", "[engine]") {
+  CHECK(answer_detail("<html><body><h1>Bad</h1> request:  token_auth=abc123 </body></html>") ==
+        "Bad request: token_auth=***");
+  CHECK(answer_detail("key 0123456789abcdef0123456789abcdef end") == "key *** end");
+  CHECK(answer_detail(std::string(300, 'x')).size() == 200);
+}
+
+TEST_CASE("a request libcurl sent twice: success counts a possible duplicate, a refusal is unconfirmed", "[engine]") {
+  Harness h;
+  h.responder = [](const HttpRequest& req, std::size_t) {
+    Answer a = req.url == "f0s0" ? Answer{} : Answer{400};  // e.g. a duplicate order refused
+    a.resends = 1;
+    return a;
+  };
+  auto source = simple_source(1, 3);
+  const RunResult r = h.run(base_config(), source);
+  REQUIRE(h.observer.steps.size() == 3);
+  CHECK(h.observer.steps[0].outcome == StepOutcome::acked);
+  CHECK(h.observer.attempts[0].possible_duplicates == 1);
+  CHECK(h.observer.steps[1].outcome == StepOutcome::unconfirmed);  // the first send may be recorded
+  CHECK(h.observer.steps[2].outcome == StepOutcome::unconfirmed);  // the visit went on
+  CHECK(r.steps_rejected == 0);
 }

@@ -180,8 +180,8 @@ void deliver(const std::string& url, std::size_t steps, EngineConfig config, Del
     explicit IdObserver(RecordingObserver& r) : rec(r) {}
     void on_flow_started(Flow&, Micros) override {}
     void on_attempt(std::size_t t, const AttemptResult& r, bool w) override { rec.on_attempt(t, r, w); }
-    void on_step_done(Flow&, std::size_t step, StepOutcome o, std::string_view reason, int n) override {
-      rec.steps.push_back(StepEvent{0, step, o, std::string(reason), n});
+    void on_step_done(Flow&, std::size_t step, StepOutcome o, std::string_view reason, std::string_view, int n) override {
+      rec.steps.push_back(StepEvent{0, step, o, std::string(reason), n, {}});
     }
     void on_flow_done(Flow&) override {}
     void on_log(std::string_view line) override { rec.on_log(line); }

@@ -25,14 +25,14 @@ TEST_CASE("a stop drains flows in progress, then abandons their unsent steps", "
   // flow 3 sent step 0, then step 1 after 10 s within the drain, and step 2 was cut at 15 s
   std::map<std::string, int> reasons;
   for (const auto& s : o.steps) {
-    if (s.outcome == StepOutcome::abandoned) {
+    if (s.outcome == StepOutcome::not_sent || s.outcome == StepOutcome::unconfirmed) {
       ++reasons[s.reason];
     }
   }
   CHECK(reasons["drain-timeout"] == 1);
   CHECK(reasons["not-started"] > 0);
   CHECK(o.logged("stop requested: no new visits"));
-  CHECK(r.steps_acked + r.steps_dead_lettered + r.steps_abandoned == r.flows * 3);
+  CHECK(r.steps_acked + r.steps_rejected + r.steps_failed + r.steps_unconfirmed + r.steps_not_sent == r.flows * 3);
   CHECK(static_cast<long long>(o.done.size()) == r.flows);
 }
 
@@ -64,14 +64,14 @@ TEST_CASE("a stop cuts a waiting visit together with the visitor's visits queued
   CHECK(h.clock.steady_now() - start < Millis{30000});
   int not_started = 0;
   for (const auto& step : h.observer.steps) {
-    not_started += step.outcome == StepOutcome::abandoned && step.reason == "not-started" ? 1 : 0;
+    not_started += step.outcome == StepOutcome::not_sent && step.reason == "not-started" ? 1 : 0;
   }
   CHECK(not_started == 2);
   CHECK(r.steps_acked == 3);
   CHECK(static_cast<long long>(h.observer.done.size()) == r.flows);
 }
 
-TEST_CASE("an immediate stop abandons every step not yet acked", "[engine]") {
+TEST_CASE("an immediate stop ends every step not yet acked unconfirmed or not sent", "[engine]") {
   Harness h;
   auto source = simple_source(10, 2, Millis{1000});
   h.observer.after_step = [&h](const StepEvent& e) {
@@ -81,8 +81,8 @@ TEST_CASE("an immediate stop abandons every step not yet acked", "[engine]") {
   };
   const RunResult r = h.run(base_config(), source);
   CHECK(r.reason == StopReason::immediate_stop);
-  CHECK(r.steps_acked + r.steps_dead_lettered + r.steps_abandoned == r.flows * 2);
-  CHECK(r.steps_abandoned > 0);
+  CHECK(r.steps_acked + r.steps_unconfirmed + r.steps_not_sent == r.flows * 2);
+  CHECK(r.steps_not_sent > 0);
 }
 
 TEST_CASE("the duration stops arrivals and the drain lets flows finish", "[engine]") {
@@ -94,7 +94,7 @@ TEST_CASE("the duration stops arrivals and the drain lets flows finish", "[engin
   const RunResult r = h.run(config, source);
   CHECK(r.reason == StopReason::duration);
   CHECK(r.arrivals == Approx(100).margin(35));
-  CHECK(r.steps_abandoned == 0);
+  CHECK(r.steps_not_sent + r.steps_unconfirmed == 0);
   CHECK(r.steps_acked == r.flows * 2);
 }
 
@@ -124,14 +124,17 @@ TEST_CASE("the rolling 24 h cap pauses arrivals and resumes them a day later", "
   CHECK(h.observer.logged("arrivals resumed"));
 }
 
-TEST_CASE("bulk mode packs steps of several flows into one request", "[engine]") {
+TEST_CASE("bulk mode packs steps of several flows into one request; items not counted are unconfirmed", "[engine]") {
   struct JoinCodec final : BatchCodec {
     void build_batch(std::size_t, const std::vector<BatchItem>& items, SteadyTime now, HttpRequest& out) override {
       join_items(items, now, out.body);
       out.post = true;
     }
-    std::size_t recorded(std::size_t, const AttemptResult& r, std::size_t items) override {
-      return r.error != ErrorKind::none ? 0 : r.body.empty() ? items : std::stoul(r.body);
+    bool read_answer(std::size_t, AttemptResult& r, std::size_t items, std::vector<StepOutcome>& out) override {
+      const std::size_t tracked = r.body.empty() ? items : std::stoul(r.body);
+      out.assign(items, StepOutcome::unconfirmed);
+      std::fill_n(out.begin(), tracked, StepOutcome::acked);
+      return true;
     }
   } codec;
   Harness h;
@@ -147,12 +150,13 @@ TEST_CASE("bulk mode packs steps of several flows into one request", "[engine]")
   const RunResult r = h.run(config, source, &codec);
   REQUIRE(h.transport->sent.size() >= 2);
   CHECK(h.transport->sent[0].body == "f0s0,f1s0,f2s0");
-  CHECK(h.observer.attempts[0].error == ErrorKind::bulk_partial);
-  CHECK(h.observer.attempts[0].error_text == "bulk recorded 2 of 3");
-  CHECK(h.observer.retried[0]);
-  CHECK(r.steps_acked == 6);
+  CHECK(h.observer.attempts[0].error == ErrorKind::other);
+  CHECK(h.observer.attempts[0].error_text == "bulk answer: 2 of 3 tracked, 0 invalid");
+  CHECK_FALSE(h.observer.retried[0]);
+  CHECK(r.steps_acked == 5);
+  CHECK(r.steps_unconfirmed == 1);  // never resent blindly; its visit goes on
   for (const auto& s : h.observer.steps) {
-    CHECK(s.attempts == ((s.flow == 2 && s.step == 0) ? 2 : 1));
+    CHECK(s.attempts == 1);
   }
 }
 
@@ -161,7 +165,10 @@ TEST_CASE("a bulk batch is flushed after the linger when not full", "[engine]") 
     void build_batch(std::size_t, const std::vector<BatchItem>& items, SteadyTime, HttpRequest& out) override {
       out.body = std::to_string(items.size());
     }
-    std::size_t recorded(std::size_t, const AttemptResult&, std::size_t items) override { return items; }
+    bool read_answer(std::size_t, AttemptResult&, std::size_t items, std::vector<StepOutcome>& out) override {
+      out.assign(items, StepOutcome::acked);
+      return true;
+    }
   } codec;
   Harness h;
   auto source = simple_source(2, 1);
@@ -207,8 +214,12 @@ TEST_CASE("a failed bulk request resends all its items in a later batch", "[engi
     void build_batch(std::size_t, const std::vector<BatchItem>& items, SteadyTime now, HttpRequest& out) override {
       join_items(items, now, out.body);
     }
-    std::size_t recorded(std::size_t, const AttemptResult& r, std::size_t items) override {
-      return r.error == ErrorKind::none ? items : 0;
+    bool read_answer(std::size_t, AttemptResult& r, std::size_t items, std::vector<StepOutcome>& out) override {
+      if (r.error != ErrorKind::none) {
+        return false;  // no counts: the retry policy decides by the status
+      }
+      out.assign(items, StepOutcome::acked);
+      return true;
     }
   } codec;
   Harness h;
@@ -226,4 +237,30 @@ TEST_CASE("a failed bulk request resends all its items in a later batch", "[engi
   for (const auto& s : h.observer.steps) {
     CHECK(s.attempts == 2);
   }
+}
+
+TEST_CASE("a bulk batch that is all invalid counts against the breaker and rejects every item", "[engine]") {
+  struct InvalidCodec final : BatchCodec {
+    void build_batch(std::size_t, const std::vector<BatchItem>& items, SteadyTime now, HttpRequest& out) override {
+      join_items(items, now, out.body);
+    }
+    bool read_answer(std::size_t, AttemptResult& r, std::size_t items, std::vector<StepOutcome>& out) override {
+      out.assign(items, StepOutcome::rejected);
+      r.unidentified_rejections = items;
+      return true;
+    }
+  } codec;
+  Harness h;
+  auto source = simple_source(4, 2);
+  auto config = base_config();
+  config.arrivals_per_second = 1e6;
+  config.bulk = 2;
+  config.breaker.consecutive_failures = 1;
+  const RunResult r = h.run(config, source, &codec);
+  CHECK(r.steps_acked == 0);
+  CHECK(r.steps_rejected >= 2);
+  CHECK(r.steps_rejected + r.steps_not_sent == 8);
+  CHECK(h.observer.attempts[0].error == ErrorKind::bulk_invalid);
+  CHECK(h.observer.logged("target 0: circuit closed -> open"));
+  CHECK(h.observer.steps[0].reason == "bulk-invalid");
 }

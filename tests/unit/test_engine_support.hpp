@@ -22,6 +22,8 @@ struct Answer {
   Millis latency{10};
   std::optional<Millis> retry_after;
   std::string body;
+  bool request_sent = false;  ///< a transport error after the request was written
+  int resends = 0;            ///< libcurl sent the request again on a fresh connection
 };
 
 struct Sent {
@@ -41,9 +43,12 @@ public:
     Completion c;
     c.token = token;
     c.result.status = a.status;
+    c.result.request_sent = a.request_sent;
+    c.result.resends = a.resends;
     c.result.error = a.error != ErrorKind::none ? a.error
                      : a.status >= 500          ? ErrorKind::http_5xx
                      : a.status >= 400          ? ErrorKind::http_4xx
+                     : a.status >= 300          ? ErrorKind::redirect
                                                 : ErrorKind::none;
     c.result.retry_after = a.retry_after;
     c.result.body = a.body;
@@ -148,6 +153,7 @@ struct StepEvent {
   StepOutcome outcome;
   std::string reason;
   int attempts;
+  std::string detail;
 };
 
 class RecordingObserver final : public Observer {
@@ -161,8 +167,8 @@ public:
     retried.push_back(will_retry);
   }
   void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view reason,
-                    int n) override {
-    steps.push_back(StepEvent{id(flow), step, outcome, std::string(reason), n});
+                    std::string_view detail, int n) override {
+    steps.push_back(StepEvent{id(flow), step, outcome, std::string(reason), n, std::string(detail)});
     if (after_step) {
       after_step(steps.back());
     }

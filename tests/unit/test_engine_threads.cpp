@@ -28,7 +28,7 @@ public:
     target_max[flow.target()] = std::max(target_max[flow.target()], ++target_in_progress[flow.target()]);
   }
   void on_attempt(std::size_t, const AttemptResult&, bool) override {}
-  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view, int) override {
+  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view, std::string_view, int) override {
     std::lock_guard lock(m);
     ++steps[{RecordingObserver::id(flow), step}];
     ++outcomes[outcome];
@@ -157,7 +157,7 @@ TEST_CASE("threads: a stop drains the workers and every step is accounted once",
   observer.engine = &engine;
   const RunResult r = engine.run();
   CHECK(r.reason == StopReason::stop_requested);
-  CHECK(r.steps_acked + r.steps_dead_lettered + r.steps_abandoned == r.flows * 3);
+  CHECK(r.steps_acked + r.steps_rejected + r.steps_failed + r.steps_unconfirmed + r.steps_not_sent == r.flows * 3);
   CHECK(static_cast<long long>(observer.steps.size()) == r.flows * 3);
   for (const auto& [key, n] : observer.steps) {
     CHECK(n == 1);

@@ -15,43 +15,48 @@ TargetMetrics finished(std::uint64_t acked, std::uint64_t dead) {
   TargetMetrics t;
   t.name = "t";
   t.acked = acked;
-  t.dead_lettered = dead;
+  t.failed = dead;
   t.hits_generated = acked + dead;
   return t;
 }
 
 } // namespace
 
-TEST_CASE("health thresholds follow the predecessor's cases", "[metrics]") {
-  CHECK(tf::metrics::classify_health(19, 20) == Health::healthy);
-  CHECK(tf::metrics::classify_health(19, 25) == Health::degraded);
-  CHECK(tf::metrics::classify_health(19, 35) == Health::failed);
+TEST_CASE("healthy is at most 1 % of hits not acked, degraded at most 10 %, failing above", "[metrics]") {
+  CHECK(tf::metrics::classify_health(99, 100) == Health::healthy);
+  CHECK(tf::metrics::classify_health(98, 100) == Health::degraded);
+  CHECK(tf::metrics::classify_health(90, 100) == Health::degraded);
+  CHECK(tf::metrics::classify_health(89, 100) == Health::failing);
   CHECK(tf::metrics::classify_health(0, 0) == Health::unknown);
-  CHECK(tf::metrics::classify_health(7, 10) == Health::degraded);
-  CHECK(tf::metrics::classify_health(69, 100) == Health::failed);
+  CHECK(tf::metrics::classify_health(19, 20) == Health::degraded);
 }
 
-TEST_CASE("success rate counts acked over finished hits, ignoring abandoned ones", "[metrics]") {
-  auto t = finished(19, 1);
-  t.abandoned = 50;
+TEST_CASE("every hit not acked counts against health, unconfirmed and not sent included", "[metrics]") {
+  auto t = finished(99, 1);
   t.failed_attempts = 30;  // retried attempts that later succeeded do not count against it
-  CHECK(tf::metrics::success_rate(t) == Approx(0.95));
+  CHECK(tf::metrics::success_rate(t) == Approx(0.99));
   CHECK(tf::metrics::health_of(t) == Health::healthy);
-  CHECK(tf::metrics::health_of(finished(19, 6)) == Health::degraded);
-  CHECK(tf::metrics::health_of(finished(19, 16)) == Health::failed);
+  t.unconfirmed = 5;
+  t.hits_generated += 5;
+  CHECK(tf::metrics::health_of(t) == Health::degraded);
+  t.not_sent = 91;
+  t.hits_generated += 91;
+  CHECK(tf::metrics::health_of(t) == Health::failing);
+  CHECK(tf::metrics::failure_rate(t) == Approx(97.0 / 196.0));
+  CHECK(tf::metrics::health_of(finished(19, 16)) == Health::failing);
   TargetMetrics fresh;
   fresh.requests = 3;  // in flight, nothing finished yet
   CHECK_FALSE(tf::metrics::success_rate(fresh));
   CHECK(tf::metrics::health_of(fresh) == Health::unknown);
 }
 
-TEST_CASE("a target whose circuit is open now is failed, whatever its earlier success rate", "[metrics]") {
-  auto t = finished(96, 1);  // e.g. killed mid-run: most hits were acked before
+TEST_CASE("a target whose circuit is open now is failing, whatever its earlier success rate", "[metrics]") {
+  auto t = finished(100, 1);  // e.g. killed mid-run: most hits were acked before
   CHECK(tf::metrics::health_of(t) == Health::healthy);
   t.breaker = BreakerState::open;
-  CHECK(tf::metrics::health_of(t) == Health::failed);
+  CHECK(tf::metrics::health_of(t) == Health::failing);
   t.breaker = BreakerState::half_open;
-  CHECK(tf::metrics::health_of(t) == Health::failed);
+  CHECK(tf::metrics::health_of(t) == Health::failing);
   t.breaker = BreakerState::closed;  // closed again: its record decides
   CHECK(tf::metrics::health_of(t) == Health::healthy);
 }
@@ -102,7 +107,7 @@ TEST_CASE("merging targets adds counters and keeps the later error and the worse
   a.merge(b);
   CHECK(a.name == "a");
   CHECK(a.acked == 15);
-  CHECK(a.dead_lettered == 3);
+  CHECK(a.failed == 3);
   CHECK(a.status_codes.at(200) == 2);
   CHECK(a.status_codes.at(429) == 1);
   CHECK(a.last_error == "new");
@@ -157,8 +162,9 @@ TEST_CASE("the accounting check names the targets whose hits do not add up", "[m
   auto& good = run.target("good");
   good.hits_generated = 10;
   good.acked = 7;
-  good.dead_lettered = 2;
-  good.abandoned = 1;
+  good.rejected = 1;
+  good.failed = 1;
+  good.not_sent = 1;
   auto& bad = run.target("bad");
   bad.hits_generated = 5;
   bad.acked = 3;
@@ -167,7 +173,7 @@ TEST_CASE("the accounting check names the targets whose hits do not add up", "[m
   CHECK(check.unbalanced == std::vector<std::string>{"bad"});
   CHECK(check.total.generated == 15);
   CHECK(check.total.acked == 10);
-  bad.dead_lettered = 2;
+  bad.unconfirmed = 2;
   CHECK(tf::metrics::check_accounting(run).ok());
 }
 

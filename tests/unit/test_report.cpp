@@ -46,11 +46,13 @@ TEST_CASE("the accounting line shows a tick when every target adds up", "[report
   RunMetrics run;
   auto& t = run.target("a");
   t.hits_generated = 10;
-  t.acked = 8;
-  t.dead_lettered = 1;
-  t.abandoned = 1;
+  t.acked = 6;
+  t.rejected = 1;
+  t.failed = 1;
+  t.unconfirmed = 1;
+  t.not_sent = 1;
   CHECK(tf::report::render_accounting_line(tf::metrics::check_accounting(run), false) ==
-        "accounting: generated 10 = acked 8 + dead-lettered 1 + abandoned 1 ✓");
+        "accounting: generated 10 = acked 6 + rejected 1 + failed 1 + unconfirmed 1 + not_sent 1 ✓");
 }
 
 TEST_CASE("the accounting line names the targets that do not add up", "[report]") {
@@ -60,9 +62,9 @@ TEST_CASE("the accounting line names the targets that do not add up", "[report]"
   run.target("b").acked = 2;
   run.target("c").acked = 1;
   CHECK(tf::report::render_accounting_line(tf::metrics::check_accounting(run), false) ==
-        "accounting: generated 5 = acked 3 + dead-lettered 0 + abandoned 0 ✗ (unbalanced: a, c)");
+        "accounting: generated 5 = acked 3 + rejected 0 + failed 0 + unconfirmed 0 + not_sent 0 ✗ (unbalanced: a, c)");
   CHECK(tf::report::render_accounting_line(tf::metrics::check_accounting(run), true) ==
-        "accounting: generated 5 = acked 3 + dead-lettered 0 + abandoned 0 "
+        "accounting: generated 5 = acked 3 + rejected 0 + failed 0 + unconfirmed 0 + not_sent 0 "
         "\x1b[31m✗ (unbalanced: a, c)\x1b[0m");
 }
 
@@ -94,7 +96,7 @@ TEST_CASE("the status line shows rates over the last interval", "[report]") {
   auto& n = now.targets[0];
   n.visits_started = 110;
   n.acked = 440;
-  n.dead_lettered = 5;
+  n.failed = 5;
   n.failed_attempts = 7;
   n.in_flight = 3;
   for (int i = 0; i < 100; ++i) {
@@ -104,7 +106,7 @@ TEST_CASE("the status line shows rates over the last interval", "[report]") {
         "elapsed 1m5s | 2.0 visits/s | 9.0 hits/s | in flight 3 | acked 440 | failed 7 | p99 12.0 ms");
   CHECK(tf::report::render_log_line(before, now, tf::SysTime{std::chrono::seconds{1'767'225'600}}) ==
         "2026-01-01T00:00:00Z elapsed=1m5s visits_per_s=2.0 hits_per_s=9.0 in_flight=3 acked=440 "
-        "failed=7 dead_lettered=5 p99_ms=12.0");
+        "failed_attempts=7 rejected=0 failed=5 unconfirmed=0 not_sent=0 p99_ms=12.0");
 }
 
 TEST_CASE("the status line falls back to whole-run averages without an interval", "[report]") {

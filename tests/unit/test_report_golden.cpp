@@ -39,8 +39,12 @@ TargetMetrics primary() {
   t.acked = 590;
   t.failed_attempts = 12;
   t.retries = 12;
-  t.dead_lettered = 2;
-  t.abandoned = 8;
+  t.rejected = 1;
+  t.failed = 1;
+  t.top_error_detail = "mock-matomo: injected status, a reason longer than the forty bytes shown in the table";
+  t.unconfirmed = 3;
+  t.not_sent = 5;
+  t.possible_duplicates = 1;
   t.record_status(200);
   for (int i = 0; i < 8; ++i) {
     t.record_status(503);
@@ -66,7 +70,7 @@ TargetMetrics backup() {
   t.acked = 110;
   t.failed_attempts = 50;
   t.retries = 10;
-  t.dead_lettered = 40;
+  t.failed = 40;
   t.in_flight = 0;
   t.status_codes[200] = 110;
   t.status_codes[429] = 50;
@@ -92,6 +96,8 @@ RunMetrics fixed_snapshot() {
   run.requested_visit_rate = 2.5;
   run.visits_waiting = 3;
   run.stop_reason = "duration";
+  run.thresholds = {{"acked>0", 700.0, true}, {"failure_rate<=0.01", 50.0 / 750.0, false},
+                    {"p99<500", 1958.0, false}, {"c:p99<500", std::nullopt, false}};
   for (std::uint64_t v = 1; v <= 100; ++v) {
     run.loop_lag.record(v * 10);
     run.start_lag.record(v * 1'000);

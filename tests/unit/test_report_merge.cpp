@@ -30,7 +30,8 @@ RunMetrics shard(std::uint64_t seed, std::uint64_t stream, std::chrono::microsec
   }
   t.hits_generated = 100 * stream;
   t.acked = 90 * stream;
-  t.dead_lettered = 10 * stream;
+  t.rejected = 10 * stream;
+  t.possible_duplicates = stream;
   t.record_status(200);
   return run;
 }
@@ -48,7 +49,8 @@ TEST_CASE("merging shard summaries adds counters and merges percentiles exactly"
   expected.merge(b);
   const auto& t = merged.run.targets.at(0);
   CHECK(t.acked == 270);
-  CHECK(t.dead_lettered == 30);
+  CHECK(t.rejected == 30);
+  CHECK(t.possible_duplicates == 3);
   CHECK(t.status_codes.at(200) == 2);
   CHECK(t.service_time.count() == 2'000);
   for (double p : {50.0, 90.0, 99.0, 99.9, 100.0}) {

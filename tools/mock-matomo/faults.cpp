@@ -51,7 +51,8 @@ DownWindow parse_window(const json& w) {
 FaultPlan FaultPlan::from_json(const json& j) {
   static const char* const k_known[] = {
     "seed", "status", "rate", "retry_after", "limit", "latency_ms", "stall_ms", "stall_rate",
-    "stall_status", "drop_rate", "windows", "bulk_first_k", "bulk_first_k_rate"};
+    "stall_status", "drop_rate", "windows", "bulk_first_k", "bulk_first_k_rate", "record_then",
+    "record_then_every", "record_then_ms", "location"};
   if (!j.is_object()) {
     throw std::invalid_argument("faults must be a JSON object");
   }
@@ -78,6 +79,14 @@ FaultPlan FaultPlan::from_json(const json& j) {
   }
   plan.bulk_first_k = j.value("bulk_first_k", -1);
   plan.bulk_first_k_rate = probability(j, "bulk_first_k_rate", 1.0);
+  plan.record_then = j.value("record_then", std::string{});
+  if (!plan.record_then.empty() && plan.record_then != "stall" && plan.record_then != "drop") {
+    throw std::invalid_argument(fmt::format("\"record_then\" must be \"stall\" or \"drop\", found \"{}\"",
+                                            plan.record_then));
+  }
+  plan.record_then_every = non_negative(j, "record_then_every", 0);
+  plan.record_then_ms = non_negative(j, "record_then_ms", 5000);
+  plan.location = j.value("location", std::string{});
   return plan;
 }
 
@@ -91,7 +100,8 @@ json FaultPlan::to_json() const {
           {"limit", limit}, {"latency_ms", latency_ms}, {"stall_ms", stall_ms},
           {"stall_rate", stall_rate}, {"stall_status", stall_status}, {"drop_rate", drop_rate},
           {"windows", windows_json}, {"bulk_first_k", bulk_first_k},
-          {"bulk_first_k_rate", bulk_first_k_rate}};
+          {"bulk_first_k_rate", bulk_first_k_rate}, {"record_then", record_then},
+          {"record_then_every", record_then_every}, {"record_then_ms", record_then_ms}, {"location", location}};
 }
 
 FaultInjector::FaultInjector(FaultPlan plan, Steady::time_point now)
@@ -103,6 +113,7 @@ void FaultInjector::set_plan(FaultPlan plan, Steady::time_point now) {
   m_since = now;
   m_rng = tf::Rng(m_plan.seed);
   m_limited = 0;
+  m_requests = 0;
 }
 
 FaultPlan FaultInjector::plan() const {
@@ -122,6 +133,7 @@ FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk) {
   std::lock_guard lock(m_mutex);
   FaultDecision d;
   d.latency_ms = m_plan.latency_ms;
+  ++m_requests;
   if (d.latency_ms > 0) {
     count("latency");
   }
@@ -154,8 +166,18 @@ FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk) {
       d.kind = FaultKind::status;
       d.status = m_plan.status;
       d.retry_after = m_plan.retry_after;
+      d.location = m_plan.location.empty() ? "https://127.0.0.1/matomo.php" : m_plan.location;
       count(fmt::format("status_{}", m_plan.status));
     }
+    return d;
+  }
+  if (m_plan.record_then_every > 0 && !m_plan.record_then.empty() && m_requests % m_plan.record_then_every == 0 &&
+      budget_left()) {
+    ++m_limited;
+    const bool stall_after = m_plan.record_then == "stall";
+    d.kind = stall_after ? FaultKind::record_then_stall : FaultKind::record_then_drop;
+    d.stall_ms = m_plan.record_then_ms;
+    count(stall_after ? "record_then_stall" : "record_then_drop");
     return d;
   }
   if (is_bulk && first_k && budget_left()) {

@@ -37,6 +37,12 @@ struct FaultPlan {
   std::vector<DownWindow> windows;
   int bulk_first_k = -1;       ///< bulk: record only the first k elements, answer 500 (-1 = off)
   double bulk_first_k_rate = 1.0;
+  /// Record the request as usual, then "stall" (answer only after record_then_ms, past the
+  /// client's timeout) or "drop" (close the connection without answering); "" = off.
+  std::string record_then;
+  int record_then_every = 0;   ///< every Nth tracking request gets record_then (0 = off)
+  int record_then_ms = 5000;   ///< the stall of record_then "stall"
+  std::string location;        ///< Location header of an injected 3xx status; empty = a default
 
   /// Parses the JSON form (keys as the members); throws nlohmann::json::exception or
   /// std::invalid_argument on a bad value.
@@ -44,7 +50,7 @@ struct FaultPlan {
   nlohmann::json to_json() const;
 };
 
-enum class FaultKind { none, status, drop, stall, bulk_first_k };
+enum class FaultKind { none, status, drop, stall, bulk_first_k, record_then_stall, record_then_drop };
 
 struct FaultDecision {
   FaultKind kind = FaultKind::none;
@@ -53,6 +59,7 @@ struct FaultDecision {
   int latency_ms = 0;  ///< added delay before the normal answer (any kind)
   int stall_ms = 0;
   int first_k = 0;     ///< for bulk_first_k
+  std::string location;  ///< for a 3xx status
 };
 
 class FaultInjector {
@@ -81,6 +88,7 @@ private:
   Steady::time_point m_since;
   tf::Rng m_rng;
   long long m_limited = 0;
+  long long m_requests = 0;  ///< tracking requests decided since the plan was set
   std::map<std::string, long long> m_injected;
 };
 

@@ -171,20 +171,31 @@ void MockServer::track(const httplib::Request& req, httplib::Response& res) {
     if (!fault.retry_after.empty()) {
       res.set_header("Retry-After", fault.retry_after);
     }
+    if (fault.status >= 300 && fault.status < 400) {
+      res.set_header("Location", fault.location);
+    }
     res.set_content(fmt::format("mock-matomo: injected {}\n",
                                 fault.kind == FaultKind::stall ? "stall" : "status"),
                     "text/plain");
     return;
   }
-  const auto busy = m_in_flight.enter(parsed.visitor_keys);
-  struct Leave {
-    InFlight& in_flight;
-    const std::vector<std::string>& keys;
-    ~Leave() { in_flight.leave(keys); }
-  } leave{m_in_flight, parsed.visitor_keys};
-  pause(fault.latency_ms);
-  const int first_k = fault.kind == FaultKind::bulk_first_k ? fault.first_k : -1;
-  apply(m_tracker.handle(info, parsed, busy, first_k), req, res);
+  {
+    const auto busy = m_in_flight.enter(parsed.visitor_keys);
+    struct Leave {
+      InFlight& in_flight;
+      const std::vector<std::string>& keys;
+      ~Leave() { in_flight.leave(keys); }
+    } leave{m_in_flight, parsed.visitor_keys};
+    pause(fault.latency_ms);
+    const int first_k = fault.kind == FaultKind::bulk_first_k ? fault.first_k : -1;
+    apply(m_tracker.handle(info, parsed, busy, first_k), req, res);
+  }
+  if (fault.kind == FaultKind::record_then_stall) {
+    pause(fault.stall_ms);  // recorded; the answer comes after the client has given up
+  } else if (fault.kind == FaultKind::record_then_drop) {
+    drop_connection(req);   // recorded; the connection closes without an answer
+    res.status = 500;
+  }
 }
 
 void MockServer::apply(const TrackResponse& answer, const httplib::Request& req,

@@ -82,6 +82,7 @@ json Stats::to_json(const VisitTracker& visits, int max_concurrent,
     {"bulk_requests", m_bulk_requests},
     {"hits_received", m_received},
     {"hits_accepted", m_accepted},
+    {"duplicates", m_duplicates},
     {"hits_rejected", m_rejected},
     {"hits_ignored", m_ignored},
     {"hits_excluded_bot", m_excluded_bot},
@@ -113,6 +114,26 @@ std::string Stats::hits_ndjson() const {
     out += '\n';
   }
   return out;
+}
+
+void Stats::note_params(const tf::matomo::Params& params) {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over "key=value&" in order
+  const auto mix = [&hash](std::string_view text) {
+    for (const char c : text) {
+      hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+  };
+  for (const auto& [key, value] : params) {
+    if (key != "token_auth") {
+      mix(key);
+      mix("=");
+      mix(value);
+      mix("&");
+    }
+  }
+  if (!m_seen.insert(hash).second) {
+    ++m_duplicates;
+  }
 }
 
 void Stats::clear() {

@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,9 @@ public:
   /// A hit from a bot user agent: answered as tracked, recorded nowhere (as Matomo excludes it).
   void count_excluded_bot() { ++m_excluded_bot; }
   void count_accepted() { ++m_accepted; }
+  /// Counts an accepted hit whose parameters (token_auth aside) equal an earlier accepted one's:
+  /// the same hit recorded twice (a resend after a lost answer).
+  void note_params(const tf::matomo::Params& params);
   void count_rejected() { ++m_rejected; }
   void count_token_in_url() { ++m_token_in_url; }
   /// Counts each violation under its code: all of them as strict violations, and those real
@@ -58,6 +62,8 @@ private:
   std::size_t m_max_stored;
   std::uint64_t m_requests = 0, m_bulk_requests = 0, m_received = 0, m_ignored = 0;
   std::uint64_t m_accepted = 0, m_rejected = 0, m_token_in_url = 0, m_not_stored = 0, m_excluded_bot = 0;
+  std::uint64_t m_duplicates = 0;
+  std::unordered_set<std::uint64_t> m_seen;  ///< hashes of accepted hits' parameters
   std::map<std::string, std::uint64_t> m_violations, m_matomo_violations;
   std::vector<StoredHit> m_hits;
   std::deque<nlohmann::json> m_recent;

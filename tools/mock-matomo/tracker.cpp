@@ -16,6 +16,10 @@ using tf::matomo::Params;
 using tf::matomo::Violation;
 using tf::matomo::find;
 
+/// What Matomo 5.0.2 sends for a refused single hit (compat mode): a generic page, no reason.
+constexpr const char* k_compat_error =
+    "<!DOCTYPE html><html><head><title>Matomo</title></head><body><h1>Matomo</h1>"
+    "<p>An error occurred while processing the tracking request.</p></body></html>\n";
 constexpr const char* k_notice =
   "<html><body>This resource is part of Matomo. Keep full control of your data with the "
   "leading free and open source <a href='https://matomo.org'>web analytics</a> platform."
@@ -203,6 +207,7 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
   }
   const auto [key, number] = m_visits.record(*facts, *site);
   m_stats.count_accepted();
+  m_stats.note_params(params);
   const auto arrival_ms =
     std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   m_stats.store(StoredHit{redacted(params), arrival_ms, request.connection, key, number, request.user_agent});
@@ -228,6 +233,10 @@ TrackResponse Tracker::single(const RequestInfo& request, const ParsedRequest& p
     result = process_hit(parsed.hits.front().params, {}, request, parsed, busy_keys);
   }
   if (result.outcome == Outcome::rejected) {
+    if (!m_config.strict) {
+      // Matomo 5.0.2 answers a refused single hit with its generic HTML page, no reason.
+      return {400, "text/html; charset=utf-8", k_compat_error, {{"X-Mock-Reason", reason_codes(result.violations)}}};
+    }
     return {400, "text/plain", reason_text(result.violations),
             {{"X-Mock-Reason", reason_codes(result.violations)}}};
   }
@@ -300,8 +309,8 @@ TrackResponse Tracker::bulk(const RequestInfo& request, const ParsedRequest& par
   if (aborted) {
     return json_response(500, {{"status", "error"}, {"tracked", tracked}, {"invalid", invalid}});
   }
-  if (!parsed.send_image) {
-    return {204, "", "", {}};
+  if (!parsed.send_image && m_config.strict) {
+    return {204, "", "", {}};  // (Matomo 5.0.2 answers a bulk request with its counts regardless)
   }
   json body = {{"status", "success"}, {"tracked", tracked}, {"invalid", invalid}};
   if (m_config.token_is_super(parsed.token)) {
