@@ -74,7 +74,8 @@ std::optional<nlohmann::json> read_checkpoint(const std::string& path) {
 std::uint64_t checkpoint_seed(const nlohmann::json& content) { return content.at("seed").get<std::uint64_t>(); }
 
 Checkpoint::Checkpoint(std::string path, CheckpointIdentity identity, const std::optional<nlohmann::json>& previous)
-  : m_path(std::move(path)), m_identity(std::move(identity)) {
+  : m_path(std::move(path)), m_lock(m_path.empty() ? std::string() : m_path + ".lock", m_path),
+    m_identity(std::move(identity)) {
   m_identity.shard.count = std::max(1, m_identity.shard.count);
   if (!previous) {
     return;
@@ -184,7 +185,7 @@ void Checkpoint::save() {
     return;
   }
   std::lock_guard lock(m_mutex);
-  report::write_file_atomically(m_path, to_json_locked().dump() + "\n");
+  report::write_output_file(m_path, to_json_locked().dump() + "\n");
 }
 
 void Checkpoint::save_if_due(SteadyTime now, std::chrono::milliseconds every) {
@@ -196,7 +197,7 @@ void Checkpoint::save_if_due(SteadyTime now, std::chrono::milliseconds every) {
     return;
   }
   m_last_save = now;
-  report::write_file_atomically(m_path, to_json_locked().dump() + "\n");
+  report::write_output_file(m_path, to_json_locked().dump() + "\n");
 }
 
 std::uint64_t Checkpoint::completed() const {

@@ -2,7 +2,8 @@
 // The backfill checkpoint (--checkpoint FILE): which visits of a backfill were delivered
 // completely, by visit index, so that a rerun of the same command skips them.
 //
-// File (JSON, replaced atomically: temporary file + rename):
+// File (JSON, replaced atomically: temporary file + rename; "FILE.lock" beside it is locked
+// while a run uses it):
 //   {"trafficinator_checkpoint": 1, "seed": S, "window": "YYYY-MM-DD..YYYY-MM-DD",
 //    "timezone": "Europe/Stockholm", "visits": N, "shard": "K/N",
 //    "watermark": W, "completed": [i, …], "completed_visits": C,
@@ -28,6 +29,7 @@
 
 #include "app/commands.hpp"
 #include "util/clock.hpp"
+#include "util/file_lock.hpp"
 
 namespace tf::app {
 
@@ -49,7 +51,8 @@ std::uint64_t checkpoint_seed(const nlohmann::json& content);
 class Checkpoint {
 public:
   /// Starts from `previous` (the file's content) when given; throws tf::Error naming the first
-  /// identity field that differs. An empty `path` keeps the progress in memory only.
+  /// identity field that differs. An empty `path` keeps the progress in memory only. Locks
+  /// "`path`.lock" for the object's lifetime (tf::Error, usage: "PATH is locked by pid N").
   Checkpoint(std::string path, CheckpointIdentity identity, const std::optional<nlohmann::json>& previous);
 
   /// Thread-safe.
@@ -77,6 +80,7 @@ private:
   nlohmann::json to_json_locked() const;
 
   std::string m_path;
+  LockFile m_lock;  ///< "`m_path`.lock": one process at a time resumes a checkpoint
   CheckpointIdentity m_identity;
   mutable std::mutex m_mutex;
   std::uint64_t m_watermark = 0;

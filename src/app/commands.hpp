@@ -44,6 +44,7 @@ struct ReplayOptions {
   std::string file;
   std::string summary_json;
   bool force = false;
+  bool include_unconfirmed = false;  ///< --include-unconfirmed: also "maybe_recorded" lines
 };
 
 int run_command(const RunOptions& options);

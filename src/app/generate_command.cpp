@@ -1,5 +1,7 @@
 #include "app/generate_command.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -10,6 +12,7 @@
 #include "app/backfill_run.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/funnels_json.hpp"
+#include "config/url.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
@@ -50,7 +53,7 @@ struct Writer {
     for (std::size_t k = 0; k < visit.hits.size(); ++k) {
       matomo::encode_hit(visit, k, ctx, params);
       if (urls) {
-        line = matomo::tracking_url(target.url, params);
+        line = matomo::tracking_url(options.show_secrets ? target.url : config::redact_url(target.url), params);
       } else {
         const std::string shown = !ctx.has_token ? "" : options.show_secrets ? target.token_auth : "***";
         line = matomo::hit_record(visit.index, k, visit.hits[k].offset_ms, target.name, params, shown);
@@ -118,6 +121,9 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
       generator.skip(i);
       continue;
     }
+    if (!out) {
+      break;  // the output failed (a closed pipe, a full disk): generate_command reports it
+    }
     const model::Visit visit = generator.build(i);
     writer.visit(visit);
     ++totals.visits;
@@ -136,7 +142,12 @@ int generate_command(const GenerateOptions& options) {
   }
   GenerateTotals totals;
   if (options.output.empty()) {
+    errno = 0;
     totals = write_generated(options, std::cout);
+    if (!std::cout) {
+      throw Error(fmt::format("cannot write to standard output: {}", errno != 0 ? std::strerror(errno) : "write error"),
+                  ExitCode::runtime);
+    }
   } else {
     std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
     if (!file) {

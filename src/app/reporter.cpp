@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "app/console.hpp"
 #include "app/run_observer.hpp"
 #include "app/signals.hpp"
 #include "report/health_table.hpp"
@@ -30,7 +31,7 @@ void Reporter::stop() {
   if (m_thread.joinable()) {
     m_thread.join();
     if (m_options.live) {
-      std::fputs("\r\033[K", stderr);
+      write_stderr("\r\033[K");
     }
   }
 }
@@ -53,9 +54,7 @@ void Reporter::loop() {
 
 void Reporter::tick(metrics::Snapshot& previous, SteadyTime& last_log) {
   if (SignalScope::take_table_request()) {
-    const auto table = report::render_health_table(m_snapshot(), m_options.color);
-    std::fwrite(table.data(), 1, table.size(), stdout);
-    std::fflush(stdout);
+    print_table(report::render_health_table(m_snapshot(), m_options.color));
   }
   const auto now = m_clock.steady_now();
   const auto period = m_options.live ? Millis{1000} : m_options.interval;
@@ -66,11 +65,10 @@ void Reporter::tick(metrics::Snapshot& previous, SteadyTime& last_log) {
   auto current = m_snapshot();
   if (m_options.live) {
     const auto line = "\r\033[K" + report::render_status_line(previous, current, m_options.color);
-    std::fputs(line.c_str(), stderr);
-    std::fflush(stderr);
+    write_stderr(line);
   } else {
     const auto line = report::render_log_line(previous, current, m_clock.system_now()) + "\n";
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    write_stderr(line);
   }
   if (!m_options.metrics_file.empty()) {
     try {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "app/console.hpp"
 #include "report/utc_time.hpp"
 
 namespace tf::app {
@@ -42,7 +43,7 @@ void count_outcome(metrics::TargetMetrics& t, engine::StepOutcome outcome) {
 
 void log_line(std::string_view line, const Clock& clock) {
   const std::string text = fmt::format("{} {}\n", report::format_utc(clock.system_now()), line);
-  std::fwrite(text.data(), 1, text.size(), stderr);
+  write_stderr(text);
 }
 
 RunObserver::RunObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,

@@ -16,6 +16,7 @@
 #include "config/funnels_json.hpp"
 #include "config/settings_table.hpp"
 #include "engine/transport.hpp"
+#include "report/atomic_file.hpp"
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
@@ -241,6 +242,14 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
                        config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"),
                        targets, config::to_string(setup.strategy), options.dry_run ? "; DRY RUN: nothing is sent" : ""),
            clock);
+}
+
+void check_outputs_writable(const RunOptions& options) {
+  for (const std::string* path : {&options.summary_json, &options.metrics_file, &options.checkpoint_file}) {
+    if (!path->empty() && !(options.dry_run && path == &options.checkpoint_file)) {
+      report::check_output_writable(*path);
+    }
+  }
 }
 
 void write_outputs(const RunOptions& options, const RunSetup&, const metrics::Snapshot& snapshot) {

@@ -62,6 +62,9 @@ SignalHooks engine_signal_hooks(engine::Engine& engine);
 /// dead-lettered, else 0.
 int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot,
                     double max_failure_rate, const Clock& clock);
+/// Checks, before anything is sent, that --summary-json, --metrics-file and --checkpoint can be
+/// written; throws tf::Error (usage) "cannot write PATH: REASON".
+void check_outputs_writable(const RunOptions& options);
 /// --summary-json and --metrics-file.
 void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot);
 

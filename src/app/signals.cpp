@@ -1,16 +1,33 @@
 #include "app/signals.hpp"
 
 #include <csignal>
+#include <ctime>
 
 namespace tf::app {
 namespace {
 
+/// A second SIGINT/SIGTERM within this time of the first is the same request.
+constexpr long long k_same_stop_window_ns = 1'000'000'000LL;
+
 std::atomic<int> g_stop_requests{0};
+std::atomic<long long> g_first_stop_ns{0};
 std::atomic<bool> g_table_requested{false};
 SignalHooks g_hooks;
 struct sigaction g_old_int, g_old_term, g_old_usr1;
 
+long long monotonic_ns() {
+  timespec now {};
+  clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  return static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec;
+}
+
 extern "C" void on_stop_signal(int) {
+  const long long now = monotonic_ns();
+  if (g_stop_requests.load() == 0) {
+    g_first_stop_ns.store(now);
+  } else if (g_stop_requests.load() == 1 && now - g_first_stop_ns.load() < k_same_stop_window_ns) {
+    return;  // `timeout` and a terminal's Ctrl-C both deliver one stop: the same request
+  }
   const int n = g_stop_requests.fetch_add(1) + 1;
   if (n == 1 && g_hooks.stop != nullptr) {
     g_hooks.stop(g_hooks.context);
@@ -27,6 +44,8 @@ void install(int signo, void (*handler)(int), struct sigaction* old) {
   struct sigaction action {};
   action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
+  sigaddset(&action.sa_mask, SIGINT);  // one stop handler at a time
+  sigaddset(&action.sa_mask, SIGTERM);
   action.sa_flags = SA_RESTART;
   sigaction(signo, &action, old);
 }

@@ -12,6 +12,7 @@
 #include "config/funnels_json.hpp"
 #include "config/loader.hpp"
 #include "config/targets_json.hpp"
+#include "config/url.hpp"
 #include "util/units.hpp"
 
 namespace tf::app {
@@ -78,9 +79,9 @@ void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view 
     }
     const ProbeResult r = probe_target(target, options.probe_timeout, user_agent);
     if (r.reachable) {
-      out << fmt::format("probe {} ({}): reachable, HTTP {}, {} ms\n", target.name, target.url, r.status, r.latency.count());
+      out << fmt::format("probe {} ({}): reachable, HTTP {}, {} ms\n", target.name, config::redact_url(target.url), r.status, r.latency.count());
     } else {
-      out << fmt::format("probe {} ({}): unreachable: {} ({} ms)\n", target.name, target.url, r.error, r.latency.count());
+      out << fmt::format("probe {} ({}): unreachable: {} ({} ms)\n", target.name, config::redact_url(target.url), r.error, r.latency.count());
       failed = true;
     }
   }

@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,8 @@
 namespace tf::cli {
 
 int main(int argc, char** argv) {
+  // A closed pipe is a failed write (EPIPE) that each output handles, never a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"trafficinator: realistic Matomo traffic generator", "trafficinator"};
   app.set_version_flag("--version", "trafficinator " TF_VERSION);
   app.require_subcommand(1, 1);

@@ -26,6 +26,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--drain-timeout", "DRAIN_TIMEOUT"},
     {"--report-interval", "REPORT_INTERVAL"},
     {"--dead-letter", "DEAD_LETTER_FILE"},
+    {"--lock", "LOCK_FILE"},
     {"--http2", "HTTP2", true},
     {"--insecure", "INSECURE", true},
     {"--user-agent", "USER_AGENT_HEADER"},

@@ -25,6 +25,7 @@ struct ReplayState {
   std::string file;
   std::string summary_json;
   bool force = false;
+  bool include_unconfirmed = false;
 };
 
 struct MergeState {
@@ -54,6 +55,7 @@ int replay(const ReplayState& state) {
   options.file = state.file;
   options.summary_json = state.summary_json;
   options.force = state.force;
+  options.include_unconfirmed = state.include_unconfirmed;
   return app::replay_command(options);
 }
 
@@ -75,6 +77,7 @@ void add_replay(CLI::App& app, Action& action) {
   add_config_options(*sub, state->config, false);
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
+  sub->add_flag("--include-unconfirmed", state->include_unconfirmed, "Also resend hits marked maybe_recorded (Matomo may count them twice)")->group("Replay");
   sub->callback([state, &action] { action = [state] { return replay(*state); }; });
 }
 

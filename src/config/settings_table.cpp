@@ -91,6 +91,7 @@ const std::vector<KeySpec> k_table = {
   {"INSECURE", VT::boolean, 0, 0, "", "Skip TLS certificate verification (--insecure)", &S::insecure},
   {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
+  {"LOCK_FILE", VT::path, 0, 0, "", "File locked for the whole run (--lock); a second run with the same file exits 2 (\"FILE is locked by pid N\"), so a cron job never overlaps itself", &S::lock_file},
   {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of hits is dead-lettered (--max-failure-rate)", &S::max_failure_rate},
 };
 

@@ -8,10 +8,11 @@ TF_SOURCE_DIR=${TF_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pw
 TF_MOCK=${TF_MOCK:-$TF_SOURCE_DIR/build/dev/tools/mock-matomo/mock-matomo}
 TF_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tf-it.XXXXXX")
 TF_PIDS=()
+TF_MOUNTS=()
 TF_FAILURES=0
 
 tf_cleanup() {
-  local pid
+  local pid mnt
   for pid in "${TF_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -20,6 +21,9 @@ tf_cleanup() {
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+  done
+  for mnt in "${TF_MOUNTS[@]}"; do
+    umount "$mnt" 2>/dev/null || true
   done
   rm -rf "$TF_WORK"
 }
@@ -176,6 +180,25 @@ check_accounting() {
     [[ -f "$2" ]] && lines=$(grep -c . "$2" || true)
     check "$n: dead-letter lines = dead + abandoned" "$lost" "$lines"
   fi
+}
+
+# assert_bracket SUMMARY_JSON: the ledger brackets what the mock (still running) recorded:
+# totals.acked <= hits_accepted <= totals.acked + totals.unconfirmed.
+assert_bracket() {
+  local s=$1 n=${1##*/} acked unconfirmed stored
+  read -r acked unconfirmed < <(jq -r '[.totals.acked, (.totals.unconfirmed // 0)] | @tsv' "$s")
+  stored=$(mock_stat hits_accepted)
+  check "$n: acked <= stored ($acked <= $stored)" "1" "$((acked <= stored ? 1 : 0))"
+  check "$n: stored <= acked + unconfirmed ($stored <= $acked + $unconfirmed)" "1" \
+    "$((stored <= acked + unconfirmed ? 1 : 0))"
+}
+
+# small_fs DIR KB: mounts a tmpfs of KB kilobytes at DIR (created; unmounted at exit); returns
+# 1 when mounting is not allowed here.
+small_fs() {
+  mkdir -p "$1"
+  mount -t tmpfs -o "size=${2}k" tmpfs "$1" 2>/dev/null || return 1
+  TF_MOUNTS+=("$1")
 }
 
 # check_delivered SUMMARY: a clean run against the strict mock (mock still running): zero

@@ -63,6 +63,7 @@ app::RunOptions backfill_options(const std::string& checkpoint) {
 /// One backfill run through the engine; `answer(call)` decides each request's answer.
 struct BackfillHarness {
   FakeClock clock;
+  TempDir dead_letter_dir;
   std::vector<engine::HttpRequest> requests;
   std::function<Answer(std::size_t)> answer = [](std::size_t) { return Answer{}; };
   bool complete = false;
@@ -71,7 +72,7 @@ struct BackfillHarness {
   void run(const app::RunOptions& options) {
     auto setup = app::prepare_run(options.settings, clock);
     metrics::SharedMetrics shared(app::initial_metrics(setup, options, clock));
-    app::DeadLetterWriter dead_letters("");
+    app::DeadLetterWriter dead_letters(dead_letter_dir.file("dead.ndjson"), app::RunId{});
     app::RunObserver observer(shared, dead_letters, app::target_names(setup), clock);
     app::BackfillRun backfill(options, setup, observer, clock);
     engine::EngineConfig config;

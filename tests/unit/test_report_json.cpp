@@ -132,7 +132,7 @@ TEST_CASE("summary and metrics files are written whole and replace the old file"
   const std::string dir = tmp.path().string();
   const std::string summary = dir + "/summary.json";
   const std::string prom = dir + "/metrics.prom";
-  tf::report::write_file_atomically(summary, "old");
+  tf::report::write_output_file(summary, "old");
   tf::report::write_summary_file(summary, json{{"a", 1}});
   CHECK(tf::testing::read_file(summary) == "{\n  \"a\": 1\n}\n");
   tf::report::write_prometheus_file(prom, sample_run());
@@ -146,7 +146,7 @@ TEST_CASE("summary and metrics files are written whole and replace the old file"
 
 TEST_CASE("writing into a missing directory names the file", "[report]") {
   try {
-    tf::report::write_file_atomically("/nonexistent-dir/x.json", "{}");
+    tf::report::write_output_file("/nonexistent-dir/x.json", "{}");
     FAIL("no error");
   } catch (const tf::Error& e) {
     CHECK(std::string(e.what()) == "cannot write /nonexistent-dir/x.json: No such file or directory");
