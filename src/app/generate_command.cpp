@@ -6,10 +6,13 @@
 #include <iostream>
 #include <random>
 
+#include <unistd.h>
+
 #include <date/tz.h>
 #include <fmt/format.h>
 
 #include "app/backfill_run.hpp"
+#include "app/console.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/funnels_json.hpp"
 #include "config/url.hpp"
@@ -122,7 +125,7 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
       continue;
     }
     if (!out) {
-      break;  // the output failed (a closed pipe, a full disk): generate_command reports it
+      break;  // a closed pipe, a full disk: the caller reports it
     }
     const model::Visit visit = generator.build(i);
     writer.visit(visit);
@@ -142,10 +145,12 @@ int generate_command(const GenerateOptions& options) {
   }
   GenerateTotals totals;
   if (options.output.empty()) {
-    errno = 0;
-    totals = write_generated(options, std::cout);
-    if (!std::cout) {
-      throw Error(fmt::format("cannot write to standard output: {}", errno != 0 ? std::strerror(errno) : "write error"),
+    std::cout.flush();
+    FdStreamBuf buffer(STDOUT_FILENO);
+    std::ostream out(&buffer);
+    totals = write_generated(options, out);
+    if (!out || buffer.error() != 0) {
+      throw Error(fmt::format("cannot write to standard output: {}", std::strerror(buffer.error() != 0 ? buffer.error() : EIO)),
                   ExitCode::runtime);
     }
   } else {

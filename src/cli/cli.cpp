@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "app/console.hpp"
 #include "cli/subcommands.hpp"
 #include "util/error.hpp"
 
@@ -14,6 +15,7 @@ namespace tf::cli {
 int main(int argc, char** argv) {
   // A closed pipe is a failed write (EPIPE) that each output handles, never a silent death.
   std::signal(SIGPIPE, SIG_IGN);
+  app::guard_standard_streams();
   CLI::App app{"trafficinator: realistic Matomo traffic generator", "trafficinator"};
   app.set_version_flag("--version", "trafficinator " TF_VERSION);
   app.require_subcommand(1, 1);

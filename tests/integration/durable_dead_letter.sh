@@ -31,7 +31,7 @@ stop_mock
 
 # `replay` of the two-run file: the same visit numbers in both runs are different visits
 start_mock
-run_tf replay replay "$dl" --summary-json "$TF_WORK/replay.json" --dead-letter "$TF_WORK/replay.failed"
+MATOMO_URL=$MOCK_URL run_tf replay replay "$dl" --summary-json "$TF_WORK/replay.json" --dead-letter "$TF_WORK/replay.failed"
 check "replay of two runs: exit code" "0" "$RUN_RC"
 check "replay of two runs: every hit acked" "$((lost1 + lost2))" "$(jv "$TF_WORK/replay.json" '.totals.acked')"
 check "replay of two runs: zero violations" "0" "$(mock_stat violations_total)"
