@@ -50,6 +50,6 @@ struct ReplayOptions {
 int run_command(const RunOptions& options);
 int generate_command(const GenerateOptions& options);
 int replay_command(const ReplayOptions& options);
-int merge_command(const std::vector<std::string>& files, const std::string& summary_json);
+int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool allow_partial);
 
 } // namespace tf::app

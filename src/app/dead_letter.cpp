@@ -16,8 +16,8 @@ RunId current_run(std::uint64_t seed, const Clock& clock) {
 }
 
 DeadLetterWriter::DeadLetterWriter(std::string path, const RunId& run)
-  : m_file(path.empty() ? std::string(k_default_path) : path) {
-  m_file.remove_if_unused(path.empty());
+  : m_file(path.empty() ? std::string(k_default_path) : path,
+           path.empty() ? AppendFile::Sharing::shared : AppendFile::Sharing::owned) {
   nlohmann::ordered_json id;
   id["started"] = report::format_utc(run.started);
   id["pid"] = run.pid;

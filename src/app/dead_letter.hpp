@@ -39,13 +39,14 @@ RunId current_run(std::uint64_t seed, const Clock& clock);
 
 class DeadLetterWriter {
 public:
-  /// Default file when none is configured: left in the working directory only if a hit is
+  /// Default file when none is configured: created in the working directory only if a hit is
   /// actually given up, so no hit is ever lost without a trace.
   static constexpr const char* k_default_path = "trafficinator-dead-letters.ndjson";
 
   /// Opens `path` for appending and locks it now, so a bad or busy path fails (tf::Error,
   /// usage: "FILE is locked by pid N") before anything is sent. An empty path means
-  /// k_default_path, removed again at exit when this run created it and wrote nothing.
+  /// k_default_path, shared: opened at the first line and not locked, so runs started in one
+  /// directory (shards) all keep their lines, each whole and marked with its run.
   DeadLetterWriter(std::string path, const RunId& run);
   /// Writes one line. A failed write is counted (unsaved()); nothing is written after it.
   void write(const DeadLetter& entry);

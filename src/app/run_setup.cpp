@@ -5,11 +5,13 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "app/replay_file.hpp"
 #include "app/reporter.hpp"
 #include "app/run_observer.hpp"
 #include "config/catalogue_file.hpp"
@@ -252,10 +254,24 @@ void check_outputs_writable(const RunOptions& options) {
   }
 }
 
+std::string config_fingerprint(const nlohmann::json& redacted) {
+  // Where a shard writes and how it logs do not change what it sends.
+  static const std::set<std::string> k_local = {"DEAD_LETTER_FILE", "LOCK_FILE",  "START_SIGNAL_FILE", "AUTO_START",
+                                                "START_CHECK_INTERVAL", "LOG_LEVEL", "REPORT_INTERVAL"};
+  nlohmann::json effective = redacted;
+  for (const auto& key : k_local) {
+    effective.erase(key);
+  }
+  return content_hash(effective.dump());
+}
+
 void write_outputs(const RunOptions& options, const RunSetup&, const metrics::Snapshot& snapshot) {
   if (!options.summary_json.empty()) {
-    report::write_summary_file(options.summary_json,
-                               report::summary_to_json(snapshot, redacted_config(options.settings)));
+    const nlohmann::json config = redacted_config(options.settings);
+    nlohmann::json summary = report::summary_to_json(snapshot, config);
+    summary["shard"] = fmt::format("{}/{}", options.shard.index, std::max(1, options.shard.count));
+    summary["config_fingerprint"] = config_fingerprint(config);
+    report::write_summary_file(options.summary_json, summary);
   }
   if (!options.metrics_file.empty()) {
     report::write_prometheus_file(options.metrics_file, snapshot);

@@ -65,7 +65,10 @@ int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& sn
 /// Checks, before anything is sent, that --summary-json, --metrics-file and --checkpoint can be
 /// written; throws tf::Error (usage) "cannot write PATH: REASON".
 void check_outputs_writable(const RunOptions& options);
-/// --summary-json and --metrics-file.
+/// "fnv1a64:<hex>" of the effective configuration (the summary's redacted "config"), without
+/// the settings that only say where a run writes or how it logs: equal for the shards of one run.
+std::string config_fingerprint(const nlohmann::json& redacted_config);
+/// --summary-json (with "shard": "K/N" and "config_fingerprint") and --metrics-file.
 void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot);
 
 } // namespace tf::app

@@ -14,19 +14,12 @@
 
 namespace tf {
 
-AppendFile::AppendFile(std::string path) : m_path(std::move(path)) {
-  m_fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (m_fd < 0 && errno == ENOENT) {
-    m_fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    m_created = m_fd >= 0;
+AppendFile::AppendFile(std::string path, Sharing sharing) : m_path(std::move(path)), m_sharing(sharing) {
+  if (m_sharing == Sharing::shared) {
+    return;
   }
-  if (m_fd < 0) {
-    throw Error(fmt::format("cannot open {} for appending: {}", m_path, std::strerror(errno)), ExitCode::usage);
-  }
-  struct stat st {};
-  if (::fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    m_regular = true;
-    m_size = st.st_size;
+  if (!open()) {
+    throw Error(fmt::format("cannot open {} for appending: {}", m_path, m_error), ExitCode::usage);
   }
   try {
     if (m_regular) {  // a device or a FIFO (/dev/stdout) is nobody's to lock
@@ -39,10 +32,23 @@ AppendFile::AppendFile(std::string path) : m_path(std::move(path)) {
 }
 
 AppendFile::~AppendFile() {
-  ::close(m_fd);
-  if (m_remove_if_unused && m_created && m_saved == 0 && m_unsaved == 0) {
-    ::unlink(m_path.c_str());
+  if (m_fd >= 0) {
+    ::close(m_fd);
   }
+}
+
+bool AppendFile::open() {
+  m_fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (m_fd < 0) {
+    m_error = std::strerror(errno);
+    return false;
+  }
+  struct stat st {};
+  if (::fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    m_regular = true;
+    m_size = st.st_size;
+  }
+  return true;
 }
 
 bool AppendFile::write_all(std::string_view bytes) {
@@ -61,15 +67,16 @@ bool AppendFile::write_all(std::string_view bytes) {
 }
 
 bool AppendFile::append_line(std::string_view line) {
-  if (!m_error.empty()) {
+  if (!m_error.empty() || (m_fd < 0 && !open())) {
     ++m_unsaved;
     return false;
   }
   m_scratch.assign(line);
   m_scratch += '\n';
   if (!write_all(m_scratch)) {
-    // Cut a partly written line off, so that every line in the file stays whole JSON.
-    if (m_regular && ::ftruncate(m_fd, m_size) != 0) {
+    // Cut a partly written line off, so that every line stays whole JSON (only in a file no
+    // other process appends to: there the end is ours).
+    if (m_sharing == Sharing::owned && m_regular && ::ftruncate(m_fd, m_size) != 0) {
       m_error += fmt::format("; the last line may be cut ({})", std::strerror(errno));
     }
     ++m_unsaved;
@@ -81,11 +88,10 @@ bool AppendFile::append_line(std::string_view line) {
 }
 
 bool AppendFile::sync() {
-  if (::fsync(m_fd) != 0 && errno != EINVAL && errno != EROFS) {  // EINVAL: a pipe or device
+  if (m_fd >= 0 && ::fsync(m_fd) != 0 && errno != EINVAL && errno != EROFS) {  // EINVAL: a pipe or device
     if (m_error.empty()) {
       m_error = fmt::format("fsync: {}", std::strerror(errno));
     }
-    return false;
   }
   return m_error.empty();
 }
