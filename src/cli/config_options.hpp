@@ -45,6 +45,10 @@ struct ConfigOptions {
 /// flags to `app`. `with_seed` false leaves out --seed (replay).
 void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed = true);
 
+/// A CLI11 transform for integer options: CLI11 reads "010" as octal and "0x10" as hex, our
+/// numbers are decimal ("010" is 10; hex, octal prefixes and signs other than + are refused).
+const CLI::Validator& decimal_integer();
+
 /// Parses "K/N" (0 ≤ K < N); throws tf::Error (usage) otherwise.
 app::Shard parse_shard(std::string_view text);
 

@@ -108,3 +108,18 @@ TEST_CASE("exit codes: --version 0, unknown option 2, no subcommand 2, bad prese
   CHECK(run_cli({"validate", TF_TEST_DATA_DIR "/config/valid.env"}) == 0);
   CHECK(run_cli({"validate", TF_TEST_DATA_DIR "/config/invalid.env"}) == 1);
 }
+
+TEST_CASE("integer options are decimal: 010 is 10, hex is refused", "[cli]") {
+  const auto transform = [](std::string text) {
+    const std::string error = decimal_integer()(text);
+    return error.empty() ? text : "error: " + error;
+  };
+  CHECK(transform("010") == "10");
+  CHECK(transform("+7") == "7");
+  CHECK(transform("0") == "0");
+  CHECK(transform("000") == "0");
+  CHECK(transform("0x10") == "error: expected a decimal integer, found \"0x10\"");
+  CHECK(transform("-3") == "error: expected a decimal integer, found \"-3\"");
+  CHECK(transform("") == "error: expected a decimal integer, found \"\"");
+  CHECK(run_cli({"generate", "--visits", "0x10"}) == 2);
+}
