@@ -78,7 +78,7 @@ TEST_CASE("config options become a layered request with flags in table order", "
 }
 
 TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
-  CHECK(delivery_flags().size() == 16);
+  CHECK(delivery_flags().size() == 17);
   for (const auto& flag : delivery_flags()) {
     INFO(flag.flag);
     CHECK(tf::config::find_key(flag.key) != nullptr);
