@@ -111,7 +111,11 @@ void BackfillTracker::on_attempt(std::size_t target, const engine::AttemptResult
 
 void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
                                    std::string_view reason, int attempts) {
-  if (outcome != engine::StepOutcome::acked) {
+  if (outcome == engine::StepOutcome::acked) {
+    // Logged before the visit's next hit can be sent: a crash resends at most what is in flight.
+    const auto index = static_cast<VisitFlow&>(flow).visit().index;
+    m_checkpoint.acked(index, flow.target(), m_checkpoint.sent(index, flow.target()) + step + 1);
+  } else {
     std::lock_guard lock(m_mutex);
     m_pending[static_cast<VisitFlow&>(flow).visit().index].failed = true;
     m_first_failed.emplace(&flow, step);
