@@ -3,6 +3,12 @@
 // Modes: `poll` (curl_multi_perform + curl_multi_poll) and `epoll` (curl_multi_socket_action
 // with lazily registered sockets). Loopback URLs only.
 //
+// It uses every libcurl setting trafficinator's transport uses (src/engine/curl_transport.cpp),
+// so that it is the strongest reference, not a handicapped one: the URL parsed once into a CURLU
+// shared by every handle (CURLOPT_CURLU; a text CURLOPT_URL is re-parsed on every transfer), no
+// proxy look-ups (CURLOPT_NOPROXY "*"), HTTP/1.1, TCP_NODELAY, NOSIGNAL, the same timeouts, a POST
+// body handed to libcurl without a copy, and the User-Agent as a shared header line.
+//
 //   bare_curl_loop MODE TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY [USER_AGENT]]]
 // With POST_BODY every request is a POST of that form body (a tracking hit's parameters); with
 // USER_AGENT every request carries that User-Agent header (as every tracking hit does).
@@ -31,13 +37,17 @@ struct Counters {
   int active = 0;  ///< transfers in the multi handle
 };
 
-CURL* make_easy(const std::string& url) {
+/// An easy handle set up as trafficinator's transport sets up its pooled handles.
+CURL* make_easy(CURLU* url) {
   CURL* e = curl_easy_init();
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_CURLU, url);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+  curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
   return e;
 }
 
@@ -202,16 +212,23 @@ int main(int argc, char** argv) {
     curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
     curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &ep);
   }
+  // One parsed URL shared by every handle, as trafficinator shares one per endpoint.
+  CURLU* parsed = curl_url();
+  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    std::fprintf(stderr, "bare_curl_loop: cannot parse %s\n", url.c_str());
+    return 2;
+  }
   std::vector<CURL*> handles;
   // The User-Agent as a header line, as trafficinator sends it (CURLOPT_USERAGENT would cost
   // libcurl a printf per request); one list shared by every handle, freed after them.
   curl_slist* ua_headers =
     user_agent.empty() ? nullptr : curl_slist_append(nullptr, ("User-Agent: " + user_agent).c_str());
   for (int i = 0; i < transfers; ++i) {
-    handles.push_back(make_easy(url));
-    if (!body.empty()) {
-      curl_easy_setopt(handles.back(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-      curl_easy_setopt(handles.back(), CURLOPT_COPYPOSTFIELDS, body.c_str());
+    handles.push_back(make_easy(parsed));
+    if (!body.empty()) {  // not copied: `body` outlives the handles
+      curl_easy_setopt(handles.back(), CURLOPT_POST, 1L);
+      curl_easy_setopt(handles.back(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      curl_easy_setopt(handles.back(), CURLOPT_POSTFIELDS, body.c_str());
     }
     if (ua_headers != nullptr) {
       curl_easy_setopt(handles.back(), CURLOPT_HTTPHEADER, ua_headers);
@@ -239,6 +256,7 @@ int main(int argc, char** argv) {
     curl_easy_cleanup(e);
   }
   curl_multi_cleanup(multi);
+  curl_url_cleanup(parsed);
   curl_slist_free_all(ua_headers);
   if (ep.fd >= 0) {
     close(ep.fd);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The delivery benchmark of issue 4, in one invocation (see tools/bench/README.md):
 #   nginx on 127.0.0.1 (1 worker, `return 204`, access log off) as the sink;
-#   wrk -t1 -c50 (the reference), the bare libcurl-multi loop with 50 transfers (poll);
+#   wrk -t1 -c50 (the reference), the bare libcurl-multi loop with 50 transfers (poll) with every
+#   libcurl setting trafficinator uses (shared CURLU, ...), empty GETs and the same bytes as a hit;
 #   trafficinator run with no pauses and a huge rate: single-hit (CONCURRENCY 50), in short rounds
-#   alternating with the bare loop (the goal ratio is the median round), and --bulk 100 with one
+#   alternating with the same-bytes loop (the goal ratio is the median round), and --bulk 100 with one
 #   worker thread and with --threads 2;
 #   peak RSS with 10,000 visits in progress;
 #   BENCH_LONG=1: achieved visit rate against a 200 visits/s target over 60 s.
@@ -14,7 +15,7 @@
 # Env: PORT (18204), TF_BUILD_DIR (Release build dir; default build/bench-release, configured and
 #   brought up to date), TF_BIN / BARE_LOOP (use these binaries as they are),
 #   BENCH_EPOLL=1 (also the bare loop in epoll mode), BENCH_LONG=1 (the 60 s rate phase),
-#   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the bare loop then trafficinator.
+#   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the same-bytes loop then trafficinator.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -136,51 +137,47 @@ echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at s
 echo
 
 wrk_rps="$(wrk_rate)"
+line "wrk -t1 -c${connections}" "$wrk_rps" "req/s" "(the machine's HTTP/1.1 reference: a C load generator)"
+# The bare loop uses every libcurl setting trafficinator uses (a shared CURLU, no proxy look-ups,
+# HTTP/1.1, TCP_NODELAY, the same timeouts, mimalloc): the strongest libcurl reference.
 poll_rps="$(bare_rate poll)"
-line "wrk -t1 -c${connections}" "$wrk_rps" "req/s" "(the machine's HTTP/1.1 reference)"
-line "bare libcurl loop, poll, ${connections}" "$poll_rps" "req/s" "($(ratio "$poll_rps" "$wrk_rps") of wrk)"
-# The same loop with a real hit's bytes: the first hit of `generate` (seed 1) as a GET query and
-# as a POST form body. libcurl's cost grows with the URL (it re-parses and re-formats it).
+line "bare loop (shared CURLU), empty GET" "$poll_rps" "req/s" "($(ratio "$poll_rps" "$wrk_rps") of wrk; no body, no User-Agent)"
+# What trafficinator sends per hit: the first hit of `generate` (seed 1) as a form POST body and,
+# by default, its own User-Agent line (USER_AGENT_HEADER; the browser travels in the body's ua
+# parameter). This same-bytes loop is the single-hit reference.
 hit_query="$("$tf_bin" generate --visits 1 --seed 1 --format urls 2>/dev/null | head -1 | sed 's/^[^?]*?//')"
-get_rps="$(bare_rate poll "$url?$hit_query")"
-post_rps="$(bare_rate poll "$url" "$hit_query")"
-line "bare loop, real hit as GET (${#hit_query} B)" "$get_rps" "req/s" "($(ratio "$get_rps" "$poll_rps") of bare loop)"
-line "bare loop, real hit as POST body" "$post_rps" "req/s" "($(ratio "$post_rps" "$poll_rps") of bare loop)"
-# What trafficinator sends per hit: the form body and, by default, its own User-Agent line
-# (USER_AGENT_HEADER; the browser travels in the body's ua parameter); with USER_AGENT_HEADER=visitor
-# the browser's User-Agent line instead.
 tool_ua="trafficinator/$("$tf_bin" --version | awk '{print $2}')"
 hit_ua="$("$tf_bin" generate --visits 1 --seed 1 2>/dev/null | head -1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["params"]["ua"])')"
 same_rps="$(bare_rate poll "$url" "$hit_query" "$tool_ua")"
-line "bare loop, same bytes (POST + $tool_ua)" "$same_rps" "req/s" "($(ratio "$same_rps" "$poll_rps") of bare loop)"
+line "bare loop (shared CURLU), same bytes" "$same_rps" "req/s" "($(ratio "$same_rps" "$poll_rps") of the empty GET; ${#hit_query} B form POST + User-Agent: $tool_ua)"
 browser_rps="$(bare_rate poll "$url" "$hit_query" "$hit_ua")"
-line "bare loop, POST + browser User-Agent line" "$browser_rps" "req/s" "($(ratio "$browser_rps" "$poll_rps") of bare loop; what USER_AGENT_HEADER=visitor sends)"
+line "bare loop (shared CURLU), browser UA" "$browser_rps" "req/s" "($(ratio "$browser_rps" "$same_rps") of same bytes; the browser's User-Agent line, what USER_AGENT_HEADER=visitor sends)"
 if [[ "${BENCH_EPOLL:-0}" == 1 ]]; then
   epoll_rps="$(bare_rate epoll)"
-  line "bare libcurl loop, epoll (lazy)" "$epoll_rps" "req/s" "($(ratio "$epoll_rps" "$wrk_rps") of wrk)"
+  line "bare loop (shared CURLU), epoll (lazy)" "$epoll_rps" "req/s" "($(ratio "$epoll_rps" "$poll_rps") of poll; empty GET)"
 fi
 
 # 1e9 visits/day × SPEED 1000 ≈ 11.6 M visits/s: arrivals never limit the hit rate (at 1e9 alone,
 # ~11.6k visits/s × ~6.4 hits capped --bulk near 74k hits/s).
 no_pauses=(TARGET_VISITS_PER_DAY=1e9 SPEED=1000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0)
-# Single hits against the bare loop, in short rounds that alternate the two (the machine's speed
-# drifts by tens of percent within seconds to minutes): each round's ratio is trafficinator's
-# hits/s over the bare loop's requests/s just before it; the goal is judged on the median round.
+# Single hits against the same-bytes loop, in short rounds that alternate the two (the machine's
+# speed drifts by tens of percent within seconds to minutes): each round's ratio is trafficinator's
+# hits/s over the same-bytes loop's requests/s just before it; the goal is judged on the median round.
 rounds="${BENCH_ROUNDS:-9}"
 round_seconds="${BENCH_ROUND_SECONDS:-4}"
 ratios=""; singles=""
 for round in $(seq "$rounds"); do
-  round_bare="$(run_seconds=$round_seconds bare_rate poll)"
+  round_bare="$(run_seconds=$round_seconds bare_rate poll "$url" "$hit_query" "$tool_ua")"
   tf_run "single$round" $((round_seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections -- --duration "${round_seconds}s" --drain-timeout 5s
   round_hps="$(summary "single$round" 't["acked"] / s["elapsed_s"]')"
   round_ratio="$(ratio "$round_hps" "$round_bare")"
-  line "  round $round: bare loop, trafficinator" "$round_bare" "req/s" "then $round_hps hits/s: ratio $round_ratio ($(cpu_s "single$round") CPU-s)"
+  line "  round $round: same bytes, trafficinator" "$round_bare" "req/s" "then $round_hps hits/s: ratio $round_ratio ($(cpu_s "single$round") CPU-s)"
   ratios+=" $round_ratio"; singles+=" $round_hps"
 done
 single_hps="$(echo "$singles" | median)"
 line "trafficinator, single-hit, c${connections}" "$single_hps" "hits/s" \
-  "(median round; median ratio of $rounds rounds: $(echo "$ratios" | median) of the bare loop, goal >= 0.90;" \
-  "$(ratio "$single_hps" "$same_rps") of the same-bytes loop; $(ratio "$single_hps" "$wrk_rps") of wrk)"
+  "(median round; median ratio of $rounds rounds: $(echo "$ratios" | median) of the same-bytes loop, goal >= 0.90;" \
+  "$(ratio "$single_hps" "$wrk_rps") of wrk)"
 tf_run visitor_ua $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections USER_AGENT_HEADER=visitor -- \
   --duration "${seconds}s" --drain-timeout 5s
 visitor_hps="$(summary visitor_ua 't["acked"] / s["elapsed_s"]')"
