@@ -80,6 +80,17 @@ start_mock() {
   fail "the mock did not start within 10 s"
 }
 
+# start_token_mock TIMEZONE [mock-matomo options...]: start_mock with site 1 in TIMEZONE and a
+# super-user token, which it sets in TOKEN (backfill and other token-bearing tests).
+start_token_mock() {
+  local zone=$1
+  shift
+  TOKEN=0123456789abcdef0123456789abcdef
+  printf '{"sites": [{"id": 1, "timezone": "%s"}], "tokens": [{"token": "%s", "super": true}]}\n' "$zone" "$TOKEN" \
+    >"$TF_WORK/mock.json"
+  start_mock --config "$TF_WORK/mock.json" "$@"
+}
+
 # stop_mock: SIGTERM, wait for the exit, check status 0 and that the report was written.
 stop_mock() {
   local rc=0
