@@ -1,6 +1,8 @@
 #include "app/backfill_checkpoint.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -178,20 +180,33 @@ void Checkpoint::complete(std::uint64_t visit) {
   }
   ++m_completed;
   m_partial.erase(m_partial.lower_bound({visit, 0}), m_partial.lower_bound({visit + 1, 0}));
-  m_live.erase(m_live.lower_bound({visit, 0}), m_live.lower_bound({visit + 1, 0}));
+  m_live.erase(visit);
   advance();
 }
 
-void Checkpoint::acked(std::uint64_t visit, std::size_t target, std::size_t hits) {
+void Checkpoint::acked(std::uint64_t visit, std::size_t target, std::size_t step) {
   std::lock_guard lock(m_mutex);
-  if (m_log < 0 || visit < m_watermark || m_above.count(visit) > 0) {
+  if (m_log < 0) {  // a visit in progress is never complete: no need to look that up
     return;
   }
-  auto& recorded = m_live[{visit, target}];
-  recorded = std::max(recorded, hits);
+  const auto earlier = m_partial.empty() ? m_partial.end() : m_partial.find({visit, target});
+  const std::size_t hits = (earlier == m_partial.end() ? 0 : earlier->second) + step + 1;
+  auto& targets = m_live[visit];
+  auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == target; });
+  if (it == targets.end()) {
+    targets.emplace_back(target, hits);
+  } else {
+    it->second = std::max(it->second, hits);
+  }
+  // "VISIT TARGET HITS\n" with to_chars: this runs once per acked hit (fmt costs ~10x more)
   char line[64];
-  const auto end = fmt::format_to_n(line, sizeof line, "{} {} {}\n", visit, target, hits).out;
-  const auto size = static_cast<std::size_t>(end - line);
+  char* at = std::to_chars(line, line + 20, visit).ptr;
+  *at++ = ' ';
+  at = std::to_chars(at, at + 20, target).ptr;
+  *at++ = ' ';
+  at = std::to_chars(at, at + 20, hits).ptr;
+  *at++ = '\n';
+  const auto size = static_cast<std::size_t>(at - line);
   if (::write(m_log, line, size) != static_cast<ssize_t>(size)) {
     // Without the log a crash resends this visit's acked hits: say so once, keep running.
     std::fprintf(stderr, "trafficinator: warning: --checkpoint %s: write-ahead log failed: %s\n", m_path.c_str(),
@@ -228,8 +243,11 @@ nlohmann::json Checkpoint::to_json_locked() const {
   j["completed"] = m_above;
   j["completed_visits"] = m_completed;
   auto acked = m_partial;
-  for (const auto& [key, hits] : m_live) {
-    acked[key] = std::max(acked[key], hits);
+  for (const auto& [visit, targets] : m_live) {
+    for (const auto& [target, hits] : targets) {
+      auto& merged = acked[{visit, target}];
+      merged = std::max(merged, hits);
+    }
   }
   nlohmann::json partial = nlohmann::json::array();
   for (const auto& [key, hits] : acked) {

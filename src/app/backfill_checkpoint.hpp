@@ -26,6 +26,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -66,9 +68,10 @@ public:
   void complete(std::uint64_t visit);
   /// Records that the first `hits` hits of incomplete visit `visit` on `target` were acked.
   void partial(std::uint64_t visit, std::size_t target, std::size_t hits);
-  /// An ack as it arrives: the first `hits` hits of `visit` on `target` (earlier runs' included)
-  /// are acked; appended to the write-ahead log at once. Thread-safe.
-  void acked(std::uint64_t visit, std::size_t target, std::size_t hits);
+  /// An ack as it arrives: hit `step` of this run's flow of `visit` on `target` (which starts
+  /// after the hits sent() by earlier runs) is acked; appended to the write-ahead log at once.
+  /// Thread-safe.
+  void acked(std::uint64_t visit, std::size_t target, std::size_t step);
   /// Hits of `visit` on `target` acked by an earlier run (0: none). Thread-safe.
   std::size_t sent(std::uint64_t visit, std::size_t target) const;
   /// Writes the file now (no-op without a path) and empties the write-ahead log. Thread-safe.
@@ -97,8 +100,8 @@ private:
   std::uint64_t m_watermark = 0;
   std::set<std::uint64_t> m_above;  ///< complete visits ≥ m_watermark
   std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> m_partial;  ///< (visit, target) → acked hits
-  /// (visit, target) → hits acked so far, this run's acks of visits in progress included
-  std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> m_live;
+  /// visit in progress → (target, hits acked so far, earlier runs' included), one per target
+  std::unordered_map<std::uint64_t, std::vector<std::pair<std::size_t, std::size_t>>> m_live;
   int m_log = -1;  ///< "`m_path`.wal", opened for appending
   std::uint64_t m_completed = 0;
   std::optional<SteadyTime> m_last_save;

@@ -113,8 +113,7 @@ void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine:
                                    std::string_view reason, int attempts) {
   if (outcome == engine::StepOutcome::acked) {
     // Logged before the visit's next hit can be sent: a crash resends at most what is in flight.
-    const auto index = static_cast<VisitFlow&>(flow).visit().index;
-    m_checkpoint.acked(index, flow.target(), m_checkpoint.sent(index, flow.target()) + step + 1);
+    m_checkpoint.acked(static_cast<VisitFlow&>(flow).visit().index, flow.target(), step);
   } else {
     std::lock_guard lock(m_mutex);
     m_pending[static_cast<VisitFlow&>(flow).visit().index].failed = true;
