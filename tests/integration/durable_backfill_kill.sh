@@ -67,7 +67,8 @@ curl -s --max-time 60 "$MOCK_BASE/mock/hits" | jq -c '.params' | sort >"$TF_WORK
 total=$(wc -l <"$TF_WORK/stored.txt")
 unique=$(uniq "$TF_WORK/stored.txt" | wc -l)
 duplicates=$((total - unique))
-echo "planned $planned, stored $total, distinct $unique, duplicates $duplicates (bound $concurrency)" >&2
+echo "planned $planned, stored $total, distinct $unique, duplicates $duplicates (bound $concurrency);" \
+  "violations: $(mock_stats | jq -c '.violations')" >&2
 check "0 lost: every planned hit stored" "$planned" "$unique"
 check "duplicates <= hits in flight at the kill (<= CONCURRENCY $concurrency)" "1" \
   "$((duplicates <= concurrency ? 1 : 0))"

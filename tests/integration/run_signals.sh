@@ -66,6 +66,10 @@ check_accounting "$s" "$TF_WORK/sig2.dead"
 check "second SIGINT: the table is printed" "1" "$(grep -c '^TOTAL ' "$TF_WORK/sig2.out" || true)"
 check "second SIGINT: visits in progress are abandoned" "true" "$(jv "$s" '.accounting.abandoned > 0')"
 check "second SIGINT: stopped at once" "immediate-stop" "$(jv "$s" '.stop_reason')"
-check "second SIGINT: mock accepted = acked" "$(jv "$s" '.accounting.acked')" "$(mock_stat hits_accepted)"
+# a hit in flight at the immediate stop may have been recorded: it is counted abandoned here
+# (issue 13 names it unconfirmed), so the mock holds between acked and acked + abandoned
+accepted=$(mock_stat hits_accepted)
+check "second SIGINT: acked <= mock accepted <= acked + abandoned" "1" \
+  "$(jv "$s" "if .accounting.acked <= $accepted and $accepted <= .accounting.acked + .accounting.abandoned then 1 else 0 end")"
 stop_mock
 finish
