@@ -50,6 +50,9 @@ struct ReplayOptions {
 int run_command(const RunOptions& options);
 int generate_command(const GenerateOptions& options);
 int replay_command(const ReplayOptions& options);
-int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool allow_partial);
+/// `from_logs`: FILEs are logs with summaries between marker lines (merge --from-logs);
+/// `allow_partial`: missing shards do not fail the merge (merge --allow-partial).
+int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool from_logs = false,
+                  bool allow_partial = false);
 
 } // namespace tf::app

@@ -11,14 +11,16 @@
 #include "app/commands.hpp"
 #include "report/health_table.hpp"
 #include "report/merge.hpp"
+#include "report/summary_log.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
 
 namespace tf::app {
 
 int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json,
-                    std::ostream& out, bool color, bool allow_partial) {
-  const report::MergedSummary merged = report::merge_summary_files(files);
+                    std::ostream& out, bool color, bool from_logs, bool allow_partial) {
+  const report::MergedSummary merged =
+      from_logs ? report::merge_summary_logs(files) : report::merge_summary_files(files);
   out << report::render_health_table(merged.run, color);
   if (!summary_json.empty()) {
     report::write_summary_file(summary_json, report::merged_summary_json(merged));
@@ -33,10 +35,11 @@ int merge_summaries(const std::vector<std::string>& files, const std::string& su
   return static_cast<int>(allow_partial ? ExitCode::success : ExitCode::thresholds_failed);
 }
 
-int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool allow_partial) {
+int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool from_logs,
+                  bool allow_partial) {
   const char* no_color = std::getenv("NO_COLOR");
   const bool color = ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
-  return merge_summaries(files, summary_json, std::cout, color, allow_partial);
+  return merge_summaries(files, summary_json, std::cout, color, from_logs, allow_partial);
 }
 
 } // namespace tf::app

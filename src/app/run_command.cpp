@@ -17,6 +17,7 @@
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
 #include "app/signals.hpp"
+#include "app/start_at.hpp"
 #include "app/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "report/health_table.hpp"
@@ -78,6 +79,7 @@ int run_command(const RunOptions& raw_options) {
   }
   SystemClock clock;
   const LockFile run_lock(options.settings.lock_file);
+  const auto start_at = start_instant(options.settings, clock);  // "+30s" counts from here
   RunSetup setup = prepare_run(options.settings, clock);
   const auto& s = options.settings;
   check_outputs_writable(options);
@@ -114,6 +116,16 @@ int run_command(const RunOptions& raw_options) {
   }
   if (!wait_for_start_signal(s, clock)) {
     return static_cast<int>(ExitCode::interrupted);
+  }
+  if (start_at) {
+    const auto late = wait_for_start_at(*start_at, s.report_interval, clock);
+    if (!late) {
+      return static_cast<int>(ExitCode::interrupted);
+    }
+    shared.update([&](metrics::RunMetrics& run) {
+      run.start_late_ms = *late;
+      run.started = clock.system_now();
+    });
   }
 
   Reporter reporter(reporter_options(options), snapshot, clock);

@@ -32,6 +32,7 @@ struct MergeState {
   std::vector<std::string> files;
   std::string summary_json;
   bool allow_partial = false;
+  bool from_logs = false;
 };
 
 int validate(const ValidateState& state) {
@@ -92,9 +93,12 @@ void add_merge(CLI::App& app, Action& action) {
   CLI::App* sub = app.add_subcommand("merge", "Add up JSON summaries of shards into one table and one JSON summary");
   sub->add_option("FILE", state->files, "JSON summaries written by run --summary-json")->required();
   sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE");
+  sub->add_flag("--from-logs", state->from_logs, "FILEs are logs (kubectl logs of the Job's pods): merge every summary printed between the marker lines");
   sub->add_flag("--allow-partial", state->allow_partial, "Exit 0 when shards are missing (they are still listed)");
   sub->callback([state, &action] {
-    action = [state] { return app::merge_command(state->files, state->summary_json, state->allow_partial); };
+    action = [state] {
+      return app::merge_command(state->files, state->summary_json, state->from_logs, state->allow_partial);
+    };
   });
 }
 

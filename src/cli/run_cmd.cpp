@@ -20,6 +20,7 @@ struct RunState {
   std::string checkpoint;
   std::string summary_json;
   std::string metrics_file;
+  std::string start_at;
   bool dry_run = false;
   bool quiet = false;
 };
@@ -28,6 +29,9 @@ int run(RunState& state) {
   app::RunOptions options;
   options.shard = apply_scope(state.scope, state.config);
   options.backfill_range = state.scope.backfill;
+  if (!state.start_at.empty()) {
+    state.config.extra.push_back({"START_AT", state.start_at, "--start-at"});
+  }
   if (!state.duration.empty()) {
     options.duration = parse_duration(state.duration);
     if (!options.duration || options.duration->count() == 0) {
@@ -65,6 +69,7 @@ void add_run(CLI::App& app, Action& action) {
   sub->add_option("--metrics-file", state->metrics_file, "Write Prometheus text metrics to FILE (node_exporter textfile)")->type_name("FILE")->group("Output");
   sub->add_option("--shard", state->scope.shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")->type_name("K/N")->group("Run");
   sub->add_option("--shard-count", state->scope.shard_count, "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")->type_name("N")->transform(decimal_integer())->check(CLI::Range(1, 100000))->group("Run");
+  sub->add_option("--start-at", state->start_at, "Start sending at TIME: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION (+30s) (START_AT)")->type_name("TIME")->group("Run");
   sub->add_flag("--dry-run", state->dry_run, "Build visits and print what would be sent; send nothing")->group("Run");
   sub->add_flag("--quiet", state->quiet, "No live status line")->group("Output");
   sub->callback([state, &action] { action = [state] { return run(*state); }; });

@@ -11,6 +11,7 @@
 #include "config/funnels_json.hpp"
 #include "config/loader.hpp"
 #include "config/settings_table.hpp"
+#include "util/instant.hpp"
 
 namespace tf::config {
 namespace {
@@ -174,6 +175,10 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
   rules.backfill_window(today ? *today : today_in(s.timezone));
   rules.tokens();
   rules.header_value("USER_AGENT_HEADER", s.user_agent_header);
+  if (!s.start_at.empty() && !parse_start_at(s.start_at)) {
+    rules.error("START_AT", fmt::format("expected an RFC 3339 time (2026-12-03T08:00:00Z, 2026-12-03T09:00:00.5+01:00) or "
+                                        "+DURATION (+30s), found \"{}\"", s.start_at));
+  }
 }
 
 namespace {

@@ -100,6 +100,7 @@ struct Settings {
   bool auto_start = true;                                 // AUTO_START
   std::string start_signal_file = "/app/data/loadgen.start";  // START_SIGNAL_FILE
   double start_check_interval = 2.0;                      // START_CHECK_INTERVAL, seconds
+  std::string start_at;  // START_AT: RFC 3339 time or +DURATION (util/instant.hpp); empty = at once
   std::string log_level = "INFO";                         // LOG_LEVEL: DEBUG|INFO|WARNING|ERROR
 
   // --- ours: model ---

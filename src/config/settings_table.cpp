@@ -65,6 +65,7 @@ const std::vector<KeySpec> k_table = {
   // --- start gate, logging ---
   {"AUTO_START", VT::boolean, 0, 0, "", "Start at once; false: wait for START_SIGNAL_FILE", &S::auto_start},
   {"START_SIGNAL_FILE", VT::path, 0, 0, "", "File whose appearance starts a run when AUTO_START=false (deleted when found)", &S::start_signal_file},
+  {"START_AT", VT::string, 0, 0, "", "Start sending at this instant: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION from the run's start (+30s); empty: at once (--start-at)", &S::start_at},
   {"START_CHECK_INTERVAL", VT::number, 0.1, 3600, "", "Seconds between checks for START_SIGNAL_FILE", &S::start_check_interval},
   {"LOG_LEVEL", VT::enumeration, 0, 0, "DEBUG|INFO|WARNING|ERROR", "Least severe log message printed", &S::log_level},
   // --- ours: model ---

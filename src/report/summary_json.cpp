@@ -134,6 +134,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"visits_waiting", snapshot.visits_waiting},
           {"dead_letter_unsaved", snapshot.dead_letter_unsaved},
           {"start_lag_ms", latency_json(snapshot.start_lag)},
+          {"start_late_ms", snapshot.start_late_ms ? json(*snapshot.start_late_ms) : json(nullptr)},
           {"generator", generator_json(snapshot)},
           {"accounting", accounting_json(snapshot)},
           {"histograms",

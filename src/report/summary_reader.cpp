@@ -215,6 +215,10 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   }
   run.requested_visit_rate = r.number(r.field(summary, "visit_rate", "visit_rate"), "requested",
                                       "visit_rate.requested");
+  // optional: summaries of builds before START_AT have no start_late_ms
+  if (const auto late = summary.find("start_late_ms"); late != summary.end() && !late->is_null()) {
+    run.start_late_ms = r.number(summary, "start_late_ms", "start_late_ms");
+  }
   const json& histograms = r.field(summary, "histograms", "histograms");
   run.start_lag = r.histogram(histograms, "start_lag_us", "histograms.start_lag_us");
   run.loop_lag = r.histogram(histograms, "loop_lag_us", "histograms.loop_lag_us");

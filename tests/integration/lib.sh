@@ -408,3 +408,14 @@ wait_for_file_line() {
   done
   return 1
 }
+
+# assert_bracket SUMMARY_JSON: the ledger brackets the truth, acked ≤ R ≤ acked + unconfirmed,
+# where R = hits the mock stored (/mock/stats hits_accepted) and acked, unconfirmed come from the
+# summary's totals (unconfirmed 0 when the summary has none).
+assert_bracket() {
+  local s=$1 n=${1##*/} acked unconfirmed stored
+  read -r acked unconfirmed < <(jq -r '[.totals.acked, (.totals.unconfirmed // 0)] | @tsv' "$s")
+  stored=$(mock_stat hits_accepted)
+  check "$n: acked ≤ stored ≤ acked + unconfirmed ($acked ≤ $stored ≤ $acked + $unconfirmed)" "yes" \
+    "$( ((acked <= stored && stored <= acked + unconfirmed)) && echo yes || echo no)"
+}

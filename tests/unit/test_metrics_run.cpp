@@ -179,3 +179,19 @@ TEST_CASE("shared metrics hand out copies taken under the lock", "[metrics]") {
   CHECK(snap.targets.at(0).acked == 3);
   CHECK(shared.snapshot().targets.at(0).acked == 4);
 }
+
+TEST_CASE("merge keeps the largest start_late_ms, and none when no run had START_AT", "[metrics]") {
+  tf::metrics::RunMetrics a;
+  tf::metrics::RunMetrics b;
+  a.merge(b);
+  CHECK_FALSE(a.start_late_ms);
+  b.start_late_ms = 12.5;
+  a.merge(b);
+  CHECK(a.start_late_ms == 12.5);
+  tf::metrics::RunMetrics c;
+  c.start_late_ms = 3.0;
+  a.merge(c);
+  CHECK(a.start_late_ms == 12.5);
+  c.merge(b);
+  CHECK(c.start_late_ms == 12.5);
+}
