@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2
   libhowardhinnant-date-dev tzdata libcpp-httplib-dev libmimalloc-dev libssl-dev curl jq python3 python3-yaml shellcheck
+  openssl nginx
 )
 missing=()
 for p in "${packages[@]}"; do

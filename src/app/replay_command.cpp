@@ -29,7 +29,7 @@ constexpr double k_replay_arrivals_per_second = 1e6;
 /// Each target reserves the share of CONCURRENCY its visits have in the file, so a slow target
 /// does not hold back the replay of the others.
 engine::EngineConfig engine_config(const config::Settings& s, const ReplayTargets& plan) {
-  engine::EngineConfig config = delivery_config(s, plan.contexts.size());
+  engine::EngineConfig config = delivery_config(s, plan.contexts);
   std::vector<double> shares(plan.contexts.size(), 0.0);
   for (const std::size_t target : plan.visit_targets) {
     shares[target] += 1.0;
@@ -122,6 +122,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
       : std::make_unique<engine::Engine>(config, source, observer, batch, clock);
 
   write_marker(marker_path(options.file), file, clock.system_now());
+  warn_insecure(s, clock);
   log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
                        file.visits.size(), options.file, output), clock);
   auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };

@@ -88,7 +88,7 @@ ReplayTargets resolve_replay_targets(const config::Settings& settings, const Dea
     }
     check_tokens(file, t, now, diags);
     index[t.name] = plan.contexts.size();
-    plan.contexts.push_back(TargetContext{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header});
+    plan.contexts.push_back(TargetContext{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network});
   }
   for (const auto& [name, line] : first_line) {
     if (index.count(name) == 0) {

@@ -32,7 +32,7 @@ namespace {
 
 engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& setup) {
   const auto& s = options.settings;
-  engine::EngineConfig config = delivery_config(s, setup.targets.size());
+  engine::EngineConfig config = delivery_config(s, setup.targets);
   // Each target reserves the share of CONCURRENCY its routing gives it.
   engine::reserve_shares(config, setup.router->shares());
   config.arrivals_per_second = s.target_visits_per_day / 86400.0 * s.speed / options.shard.count;
@@ -81,6 +81,7 @@ int run_command(const RunOptions& raw_options) {
   const LockFile run_lock(options.settings.lock_file);
   const auto start_at = start_instant(options.settings, clock);  // "+30s" counts from here
   RunSetup setup = prepare_run(options.settings, clock);
+  warn_insecure(options.settings, clock);
   const auto& s = options.settings;
   check_outputs_writable(options);
 

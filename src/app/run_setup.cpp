@@ -86,7 +86,7 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
   setup.strategy = targets.strategy;
   bool warned = false;
   for (const auto& t : targets.targets) {
-    TargetContext context{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header};
+    TargetContext context{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network};
     context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
     if (settings.randomize_visitor_countries && t.token_auth.empty() && t.enabled && !warned) {
       log_line(fmt::format("warning: target '{}' has no token_auth: visitor IPs (cip) are not sent, "
@@ -107,10 +107,20 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock) {
   return setup;
 }
 
-engine::EngineConfig delivery_config(const config::Settings& s, std::size_t targets) {
+void warn_insecure(const config::Settings& settings, const Clock& clock) {
+  if (settings.insecure) {
+    log_line("warning: INSECURE (--insecure): TLS certificates and host names are not verified; "
+             "use --cacert FILE to trust a private CA instead", clock);
+  }
+}
+
+engine::EngineConfig delivery_config(const config::Settings& s, const std::vector<TargetContext>& targets) {
   engine::EngineConfig config;
   // A visit has at most one hit in flight: more than CONCURRENCY requests can never be used.
-  config.targets.assign(targets, engine::TargetLimits{std::max(1, std::min(s.max_in_flight, s.concurrency))});
+  config.targets.assign(targets.size(), engine::TargetLimits{std::max(1, std::min(s.max_in_flight, s.concurrency))});
+  for (const auto& target : targets) {
+    config.networks.push_back(target.network);
+  }
   config.max_flows_in_progress = s.concurrency;
   config.threads = s.threads;
   config.bulk = s.bulk;

@@ -39,7 +39,10 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& clock);
 std::vector<std::string> target_names(const RunSetup& setup);
 /// The engine settings every delivering command shares (limits, timeouts, retries, bulk, TLS,
 /// threads, drain); the caller sets pacing, stop conditions and the targets' reserved shares.
-engine::EngineConfig delivery_config(const config::Settings& settings, std::size_t targets);
+engine::EngineConfig delivery_config(const config::Settings& settings, const std::vector<TargetContext>& targets);
+
+/// With INSECURE, logs once that TLS certificates are not verified (a run, a backfill, a replay).
+void warn_insecure(const config::Settings& settings, const Clock& clock);
 /// Visits of the first `visits` indices that fall to `shard` (i ≡ K mod N).
 long long shard_share(long long visits, Shard shard);
 metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& options, const Clock& clock);

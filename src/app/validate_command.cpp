@@ -22,6 +22,7 @@ struct FileReport {
   config::Diagnostics diags;
   std::vector<config::TargetSpec> targets;  ///< for --probe
   std::string user_agent = config::k_tool_user_agent;  ///< for --probe: a .env file's USER_AGENT_HEADER
+  bool insecure = false;                               ///< for --probe: a .env file's INSECURE
 };
 
 std::string_view skip_bom_and_blanks(std::string_view text) {
@@ -53,6 +54,7 @@ void check_env(const std::string& path, FileReport& report) {
   if (!loader.diagnostics().has_errors()) {
     report.targets = config::effective_targets(settings).targets;
     report.user_agent = settings.user_agent_header;
+    report.insecure = settings.insecure;
   }
 }
 
@@ -71,13 +73,13 @@ void check_text(const std::string& path, const std::string& text, FileKind kind,
   }
 }
 
-void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view user_agent,
-               const ValidateOptions& options, std::ostream& out, bool& failed) {
+void probe_all(const FileReport& report, const ValidateOptions& options, std::ostream& out, bool& failed) {
+  const auto& targets = report.targets;
   for (const auto& target : targets) {
     if (!target.enabled) {
       continue;
     }
-    const ProbeResult r = probe_target(target, options.probe_timeout, user_agent);
+    const ProbeResult r = probe_target(target, options.probe_timeout, report.user_agent, report.insecure);
     if (r.reachable) {
       out << fmt::format("probe {} ({}): reachable, HTTP {}, {} ms\n", target.name, config::redact_url(target.url), r.status, r.latency.count());
     } else {
@@ -143,7 +145,7 @@ int validate_command(const ValidateOptions& options, std::ostream& out) {
     out << fmt::format("{}: {} ({}, {} error(s), {} warning(s))\n", path, invalid ? "invalid" : "valid", kind_name,
                        report.diags.error_count(), report.diags.warning_count());
     if (options.probe && !invalid) {
-      probe_all(report.targets, report.user_agent, options, out, any_invalid);
+      probe_all(report, options, out, any_invalid);
     }
   }
   return any_invalid ? 1 : 0;

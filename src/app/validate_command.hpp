@@ -38,7 +38,9 @@ struct ProbeResult {
 /// GETs the tracking URL with idsite but without rec=1 (Matomo records nothing).
 /// http:// and https:// (TLS verified).
 /// With USER_AGENT_HEADER's value `user_agent` (config::header_user_agent; the probe has no visitor).
+/// With the target's network options (trust, client certificate, proxy, pinned addresses) and
+/// INSECURE's value `insecure`; a TLS failure's error names why (transfer_error_text).
 ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout,
-                         std::string_view user_agent = config::k_tool_user_agent);
+                         std::string_view user_agent = config::k_tool_user_agent, bool insecure = false);
 
 } // namespace tf::app

@@ -8,12 +8,12 @@
 namespace tf::app {
 
 ProbeResult probe_target(const config::TargetSpec& target, std::chrono::milliseconds timeout,
-                         std::string_view user_agent) {
+                         std::string_view user_agent, bool insecure) {
   engine::HttpRequest request;
   const char* separator = target.url.find('?') == std::string::npos ? "?" : "&";
   request.url = fmt::format("{}{}idsite={}", target.url, separator, target.site_id);
   request.user_agent = config::header_user_agent(user_agent, config::k_tool_user_agent);  // no visitor
-  const auto answer = engine::probe_once(request, timeout);
+  const auto answer = engine::probe_once(request, timeout, target.network, insecure);
   ProbeResult result;
   result.status = answer.status;
   result.latency = std::chrono::duration_cast<std::chrono::milliseconds>(answer.service_time);

@@ -33,6 +33,7 @@ struct TargetContext {
   std::string token_auth;  ///< this target's own token only; empty = none
   bool send_cip = false;   ///< RANDOMIZE_VISITOR_COUNTRIES and a token
   std::string user_agent;  ///< USER_AGENT_HEADER: the User-Agent header; "visitor" = each visit's own
+  config::NetworkSpec network;  ///< how the target is reached (trust, client certificate, proxy, …)
 
   /// The User-Agent header of a hit whose simulated browser is `browser` (config::header_user_agent).
   std::string_view header_user_agent(std::string_view browser) const {

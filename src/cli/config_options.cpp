@@ -31,6 +31,14 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--insecure", "INSECURE", true},
     {"--user-agent", "USER_AGENT_HEADER"},
     {"--max-failure-rate", "MAX_FAILURE_RATE"},
+    {"--cacert", "CA_BUNDLE", false, false, "Network"},
+    {"--capath", "CA_PATH", false, false, "Network"},
+    {"--cert", "CLIENT_CERT", false, false, "Network"},
+    {"--key", "CLIENT_KEY", false, false, "Network"},
+    {"--proxy", "PROXY", false, false, "Network"},
+    {"--use-env-proxy", "USE_ENV_PROXY", true, false, "Network"},
+    {"--resolve", "RESOLVE", false, true, "Network"},
+    {"--connect-to", "CONNECT_TO", false, true, "Network"},
   };
   return flags;
 }
@@ -58,13 +66,27 @@ void add_config_options(CLI::App& app, ConfigOptions& options, bool with_seed) {
       help.erase(at, mention.size());
     }
     const std::string name(flag.flag);
+    const std::string group(flag.group);
     if (flag.is_switch) {
-      app.add_flag(name, options.switches[name], help)->group("Delivery");
+      app.add_flag(name, options.switches[name], help)->group(group);
+    } else if (flag.repeatable) {
+      app.add_option_function<std::vector<std::string>>(
+           name,
+           [&options, name](const std::vector<std::string>& values) {
+             std::string joined;
+             for (const auto& value : values) {
+               joined += (joined.empty() ? "" : " ") + value;
+             }
+             options.values[name] = joined;
+           },
+           help + " (repeatable)")
+        ->type_name(std::string(config::type_name(spec->type)))->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(group);
     } else {
       // Only given flags get an entry, so a value given empty ("") is passed on (and judged by
       // the table) rather than taken for an absent flag.
       app.add_option_function<std::string>(name, [&options, name](const std::string& value) { options.values[name] = value; }, help)
-        ->type_name(std::string(config::type_name(spec->type)))->group("Delivery");
+        ->type_name(std::string(config::type_name(spec->type)))->group(group);
     }
   }
 }

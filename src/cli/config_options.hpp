@@ -21,6 +21,8 @@ struct SettingFlag {
   std::string_view flag;  ///< e.g. "--threads"
   std::string_view key;   ///< e.g. "THREADS"
   bool is_switch = false; ///< takes no value (sets the key to true)
+  bool repeatable = false; ///< may be given again; the values are joined by blanks
+  std::string_view group = "Delivery";  ///< --help group
 };
 
 /// The delivery flags of run/generate/replay, in --help order.

@@ -66,7 +66,8 @@ std::string describe(const Origin& origin) {
     case Layer::built_in: return "default";
     case Layer::preset: return fmt::format("preset {}{}", origin.source, line);
     case Layer::env_file: return fmt::format("env-file {}{}", origin.source, line);
-    case Layer::environment: return "environment";
+    case Layer::environment: return origin.source.empty() || origin.source == "environment" ? "environment"
+                                                                                            : fmt::format("environment {}", origin.source);
     case Layer::targets_file: return fmt::format("targets {}", origin.source);
     case Layer::command_line: return origin.source;
   }
@@ -172,6 +173,25 @@ void Loader::apply_environment() {
   }
 }
 
+void Loader::apply_trust_fallbacks() {
+  // As curl's tool does: CURL_CA_BUNDLE, then SSL_CERT_FILE (and SSL_CERT_DIR for the directory),
+  // but only where no layer set CA_BUNDLE (CA_PATH). libcurl itself reads none of them.
+  const auto fallback = [&](const char* key, std::initializer_list<const char*> names) {
+    if (m_settings.origins.count(key) != 0) {
+      return;
+    }
+    for (const char* name : names) {
+      const auto it = m_environment.find(name);
+      if (it != m_environment.end() && !it->second.empty()) {
+        apply_one(key, it->second, Origin{Layer::environment, name, 0});
+        return;
+      }
+    }
+  };
+  fallback("CA_BUNDLE", {"CURL_CA_BUNDLE", "SSL_CERT_FILE"});
+  fallback("CA_PATH", {"SSL_CERT_DIR"});
+}
+
 void Loader::apply_targets_file() {
   const std::string& path = m_request.targets_file;
   if (path.empty()) {
@@ -211,6 +231,9 @@ Settings Loader::load() {
   }
   apply_targets_file();
   apply_flags();
+  if (m_request.apply_environment) {
+    apply_trust_fallbacks();
+  }
   std::string fallback = "defaults";
   if (!m_request.env_files.empty()) {
     fallback = m_request.env_files.back();

@@ -56,6 +56,7 @@ private:
   void apply_preset();
   void apply_env_file(const std::string& path);
   void apply_environment();
+  void apply_trust_fallbacks();
   void apply_targets_file();
   void apply_flags();
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 #include <date/tz.h>
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "config/dotenv.hpp"
 #include "config/funnels_json.hpp"
 #include "config/loader.hpp"
+#include "config/network.hpp"
 #include "config/settings_table.hpp"
 #include "util/instant.hpp"
 
@@ -51,6 +53,11 @@ public:
 
   void backfill_window(date::sys_days today);
   void tokens();
+  void client_key() {
+    if (!m_s.client_key.empty() && m_s.client_cert.empty()) {
+      error("CLIENT_KEY", "expected CLIENT_CERT as well, found it unset");
+    }
+  }
   /// A value sent as an HTTP header line: printable, no CR/LF or other control characters.
   void header_value(const std::string& key, const std::string& value) {
     if (const auto at = header_unsafe_at(value); at != std::string_view::npos) {
@@ -175,6 +182,7 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
   rules.backfill_window(today ? *today : today_in(s.timezone));
   rules.tokens();
   rules.header_value("USER_AGENT_HEADER", s.user_agent_header);
+  rules.client_key();
   if (!s.start_at.empty() && !parse_start_at(s.start_at)) {
     rules.error("START_AT", fmt::format("expected an RFC 3339 time (2026-12-03T08:00:00Z, 2026-12-03T09:00:00.5+01:00) or "
                                         "+DURATION (+30s), found \"{}\"", s.start_at));
@@ -197,6 +205,19 @@ void add_named_by(const Settings& settings, const char* key, Diagnostics& found,
 } // namespace
 
 void check_referenced_files(const Settings& settings, Diagnostics& diags) {
+  const std::pair<const char*, const std::string*> network_files[] = {
+    {"CA_BUNDLE", &settings.ca_bundle}, {"CA_PATH", &settings.ca_path},
+    {"CLIENT_CERT", &settings.client_cert}, {"CLIENT_KEY", &settings.client_key}};
+  for (const auto& [key, path] : network_files) {
+    if (!path->empty()) {
+      const std::string problem = network_path_problem(*path, std::string_view(key) == "CA_PATH");
+      if (!problem.empty()) {
+        const auto origin = settings.origins.find(key);
+        const bool known = origin != settings.origins.end() && origin->second.layer != Layer::environment;
+        diags.error(known ? origin->second.source : "environment", known ? origin->second.line : 0, 0, key, problem);
+      }
+    }
+  }
   std::string why;
   Diagnostics found;
   if (!settings.urls_file.empty()) {

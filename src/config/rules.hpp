@@ -2,6 +2,7 @@
 // Rules that involve more than one key (min ≤ max, the backfill window, tokens), checked after
 // all layers are applied. Each problem is reported where the offending key was set.
 #include <optional>
+#include <string>
 
 #include <date/date.h>
 

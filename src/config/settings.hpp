@@ -131,6 +131,16 @@ struct Settings {
   std::string lock_file;                              // LOCK_FILE: held for the whole run
   double max_failure_rate = 1.0;                      // MAX_FAILURE_RATE: exit 1 above it
 
+  // --- ours: network (for every target; a target's fields in the targets JSON replace them) ---
+  std::string ca_bundle;     // CA_BUNDLE / --cacert; unset: CURL_CA_BUNDLE, then SSL_CERT_FILE
+  std::string ca_path;       // CA_PATH / --capath; unset: SSL_CERT_DIR
+  std::string client_cert;   // CLIENT_CERT / --cert
+  std::string client_key;    // CLIENT_KEY / --key (the file is never read by us nor printed)
+  std::string proxy;         // PROXY / --proxy; empty: direct (or USE_ENV_PROXY)
+  bool use_env_proxy = false;  // USE_ENV_PROXY / --use-env-proxy
+  std::string resolve;       // RESOLVE / --resolve: curl --resolve entries, blank-separated
+  std::string connect_to;    // CONNECT_TO / --connect-to: curl --connect-to entries, blank-separated
+
   // --- targets (MULTI_TARGET_CONFIG / --targets, or the single target above) ---
   std::optional<TargetsConfig> targets;  // set when a targets list was given
 
@@ -139,7 +149,11 @@ struct Settings {
 };
 
 /// The effective targets: the configured list, or one target named "default" built from
-/// MATOMO_URL/MATOMO_SITE_ID/MATOMO_TOKEN_AUTH.
+/// MATOMO_URL/MATOMO_SITE_ID/MATOMO_TOKEN_AUTH. Each target's network is the settings' (see
+/// network_settings) with the target's own fields on top.
 TargetsConfig effective_targets(const Settings& settings);
+
+/// CA_BUNDLE, CA_PATH, CLIENT_CERT, CLIENT_KEY, PROXY, USE_ENV_PROXY, RESOLVE and CONNECT_TO.
+NetworkSpec network_settings(const Settings& settings);
 
 } // namespace tf::config

@@ -93,6 +93,15 @@ const std::vector<KeySpec> k_table = {
   {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
   {"LOCK_FILE", VT::path, 0, 0, "", "File locked for the whole run (--lock); a second run with the same file exits 2 (\"FILE is locked by pid N\"), so a cron job never overlaps itself", &S::lock_file},
+  // --- ours: network (a target's cacert, capath, cert, key, proxy, resolve, connect_to replace these) ---
+  {"CA_BUNDLE", VT::path, 0, 0, "", "PEM file of the CAs to trust for https targets (--cacert); unset: CURL_CA_BUNDLE, then SSL_CERT_FILE from the environment, else the system's", &S::ca_bundle},
+  {"CA_PATH", VT::path, 0, 0, "", "Directory of hashed CA certificates to trust (--capath); unset: SSL_CERT_DIR from the environment, else the system's", &S::ca_path},
+  {"CLIENT_CERT", VT::path, 0, 0, "", "PEM client certificate for targets that require one (mTLS) (--cert)", &S::client_cert},
+  {"CLIENT_KEY", VT::path, 0, 0, "", "Private key file of CLIENT_CERT; its content is never printed (--key)", &S::client_key},
+  {"PROXY", VT::proxy, 0, 0, "", "Send every request through this proxy, http://[USER:PASSWORD@]HOST:PORT or socks5h://…; empty: direct (--proxy)", &S::proxy},
+  {"USE_ENV_PROXY", VT::boolean, 0, 0, "", "Without PROXY, honour https_proxy/http_proxy/no_proxy from the environment; default: direct (--use-env-proxy)", &S::use_env_proxy},
+  {"RESOLVE", VT::hosts, 0, 0, "", "Pinned addresses, curl's --resolve HOST:PORT:ADDR[,ADDR], blank-separated; Host and SNI stay the target's name (--resolve)", &S::resolve},
+  {"CONNECT_TO", VT::hosts, 0, 0, "", "curl's --connect-to HOST1:PORT1:HOST2:PORT2, blank-separated: connect there instead; Host and SNI stay the target's name (--connect-to)", &S::connect_to},
   {"MAX_FAILURE_RATE", VT::number, 0, 1, "", "Exit 1 when more than this share of hits is dead-lettered (--max-failure-rate)", &S::max_failure_rate},
 };
 
@@ -129,6 +138,8 @@ std::string_view type_name(ValueType type) {
     case VT::currency: return "currency";
     case VT::timezone: return "timezone";
     case VT::json: return "json";
+    case VT::proxy: return "url";
+    case VT::hosts: return "list";
   }
   return "string";
 }

@@ -7,6 +7,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "config/network.hpp"
 #include "config/settings_table.hpp"
 #include "config/url.hpp"
 #include "util/units.hpp"
@@ -141,6 +142,19 @@ std::string apply_string(const KeySpec& spec, std::string_view text, std::string
         return expected(spec, text);
       }
       break;
+    case ValueType::proxy:
+      if (!text.empty() && !check_proxy(text).empty()) {
+        return expected(spec, text);
+      }
+      break;
+    case ValueType::hosts:
+      for (const auto& entry : split_entries(text)) {
+        const std::string problem = spec.name == "RESOLVE" ? check_resolve(entry) : check_connect_to(entry);
+        if (!problem.empty()) {
+          return fmt::format("{}, found {}", problem, found(entry));
+        }
+      }
+      break;
     case ValueType::enumeration: {
       std::string upper(text);
       for (auto& c : upper) {
@@ -185,6 +199,10 @@ std::string describe_allowed(const KeySpec& spec) {
     case ValueType::currency: return "3 upper-case letters (ISO 4217)";
     case ValueType::timezone: return "an IANA time zone name such as Europe/Stockholm";
     case ValueType::json: return "a targets JSON object";
+    case ValueType::proxy: return "a proxy URL such as http://HOST:PORT (http, https, socks4, socks4a, socks5, socks5h)";
+    case ValueType::hosts:
+      return spec.name == "RESOLVE" ? "blank-separated HOST:PORT:ADDR[,ADDR…] entries"
+                                    : "blank-separated HOST1:PORT1:HOST2:PORT2 entries";
   }
   return "a value";
 }
@@ -268,6 +286,9 @@ std::string format_value(const KeySpec& spec, const Settings& settings, bool sho
         const std::string& v = settings.*m;
         if (spec.type == ValueType::url && !show_secrets) {
           return redact_url(v);
+        }
+        if (spec.type == ValueType::proxy && !show_secrets) {
+          return redact_userinfo(v);  // a proxy's password, not the proxy
         }
         return spec.secret && !show_secrets && !v.empty() ? "***" : v;
       },

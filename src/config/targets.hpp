@@ -2,6 +2,8 @@
 #include <string>
 #include <vector>
 
+#include "config/network.hpp"
+
 namespace tf::config {
 
 enum class Strategy { round_robin, weighted, random, mirror };
@@ -13,6 +15,7 @@ struct TargetSpec {
   std::string token_auth;  ///< resolved secret (never printed); empty = none
   int weight = 1;
   bool enabled = true;
+  NetworkSpec network;     ///< the target's own fields; after effective_targets, what applies
 };
 
 struct TargetsConfig {

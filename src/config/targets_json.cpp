@@ -38,6 +38,11 @@ private:
                      const std::vector<std::string>& allowed);
   std::optional<TargetSpec> read_target(const json& item, std::size_t index);
   std::optional<std::string> read_token(const json& item, const std::string& pointer, const std::string& prefix);
+  void read_network(const json& item, const std::string& pointer, const std::string& prefix, NetworkSpec& out);
+  std::string read_network_path(const json& item, const std::string& pointer, const std::string& prefix,
+                                const char* name, bool directory);
+  std::vector<std::string> read_host_entries(const json& item, const std::string& pointer, const std::string& prefix,
+                                             const char* name);
   Strategy read_strategy(const json& root);
 };
 
@@ -101,6 +106,79 @@ std::optional<std::string> TargetReader::read_token(const json& item, const std:
   return std::string{};
 }
 
+/// A file or directory field, relative to the targets file's directory; "" when absent or bad.
+std::string TargetReader::read_network_path(const json& item, const std::string& pointer, const std::string& prefix,
+                                            const char* name, bool directory) {
+  if (!item.contains(name)) {
+    return "";
+  }
+  const auto& v = item[name];
+  const std::string at = pointer + "/" + name;
+  if (!v.is_string() || v.get<std::string>().empty()) {
+    error(at, prefix + name, fmt::format("expected a {} path, found {}", directory ? "directory" : "file", json_excerpt(v)));
+    return "";
+  }
+  std::filesystem::path path = v.get<std::string>();
+  if (path.is_relative() && !m_base_dir.empty()) {
+    path = std::filesystem::path(m_base_dir) / path;
+  }
+  const std::string problem = network_path_problem(path.string(), directory);
+  if (!problem.empty()) {
+    error(at, prefix + name, problem);
+    return "";
+  }
+  return path.string();
+}
+
+/// "resolve" or "connect_to": one curl entry as a string, or an array of them.
+std::vector<std::string> TargetReader::read_host_entries(const json& item, const std::string& pointer,
+                                                         const std::string& prefix, const char* name) {
+  std::vector<std::string> out;
+  if (!item.contains(name)) {
+    return out;
+  }
+  const auto& v = item[name];
+  const bool resolve = std::string_view(name) == "resolve";
+  const auto check = [&](const json& entry, const std::string& at) {
+    const std::string text = entry.is_string() ? entry.get<std::string>() : "";  // "" is never an entry
+    const std::string problem = resolve ? check_resolve(text) : check_connect_to(text);
+    if (!problem.empty()) {
+      error(at, prefix + name, fmt::format("{}, found {}", problem, json_excerpt(entry)));
+    } else {
+      out.push_back(entry.get<std::string>());
+    }
+  };
+  if (v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      check(v[i], fmt::format("{}/{}/{}", pointer, name, i));
+    }
+  } else {
+    check(v, pointer + "/" + name);
+  }
+  return out;
+}
+
+void TargetReader::read_network(const json& item, const std::string& pointer, const std::string& prefix,
+                                NetworkSpec& out) {
+  out.ca_bundle = read_network_path(item, pointer, prefix, "cacert", false);
+  out.ca_path = read_network_path(item, pointer, prefix, "capath", true);
+  out.client_cert = read_network_path(item, pointer, prefix, "cert", false);
+  out.client_key = read_network_path(item, pointer, prefix, "key", false);
+  if (item.contains("proxy")) {
+    const auto& v = item["proxy"];
+    const std::string problem = v.is_string() ? check_proxy(v.get<std::string>()) : check_proxy("");
+    if (!problem.empty()) {
+      // the proxy's password is not shown: only its type or the URL with *** for the password
+      error(pointer + "/proxy", prefix + "proxy",
+            fmt::format("{}, found {}", problem, v.is_string() ? "\"" + redact_userinfo(v.get<std::string>()) + "\"" : json_excerpt(v)));
+    } else {
+      out.proxy = v.get<std::string>();
+    }
+  }
+  out.resolve = read_host_entries(item, pointer, prefix, "resolve");
+  out.connect_to = read_host_entries(item, pointer, prefix, "connect_to");
+}
+
 std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_t index) {
   const std::string pointer = fmt::format("/targets/{}", index);
   const std::string prefix = fmt::format("targets[{}].", index);
@@ -108,7 +186,8 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
     error(pointer, fmt::format("targets[{}]", index), fmt::format("expected an object, found {}", json_excerpt(item)));
     return std::nullopt;
   }
-  check_unknown(item, pointer, prefix, {"name", "url", "site_id", "token_auth", "token_auth_file", "weight", "enabled"});
+  check_unknown(item, pointer, prefix, {"name", "url", "site_id", "token_auth", "token_auth_file", "weight", "enabled",
+                                        "cacert", "capath", "cert", "key", "proxy", "resolve", "connect_to"});
   const std::size_t errors_before = m_diags.error_count();
   TargetSpec spec;
   const auto field = [&](const char* name) -> const json* { return item.contains(name) ? &item[name] : nullptr; };
@@ -155,6 +234,10 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
   auto token = read_token(item, pointer, prefix);
   if (token) {
     spec.token_auth = *token;
+  }
+  read_network(item, pointer, prefix, spec.network);
+  if (!spec.network.client_key.empty() && spec.network.client_cert.empty()) {
+    error(pointer + "/key", prefix + "key", "expected cert as well, found it unset");
   }
   if (m_diags.error_count() != errors_before) {
     return std::nullopt;

@@ -7,7 +7,11 @@
 // one character at a time (~100 instructions a byte: a browser User-Agent line costs ~15k). So POST
 // endpoints are parsed once into a shared CURLU, header lists are built once per distinct set and
 // shared, no Content-Type line is added where libcurl adds the same one itself, and proxy
-// detection from the environment (getenv on every transfer) is off.
+// detection from the environment (getenv on every transfer) is off unless asked for.
+//
+// A target's network options (trust, client certificate, proxy, pinned addresses) are set when a
+// handle is created: handles are pooled per distinct set of them (one pool in the common case),
+// so no option is set again per request.
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/curl_network.hpp"
 #include "engine/transport.hpp"
 #include "util/error.hpp"
 
@@ -31,7 +36,7 @@ constexpr std::size_t k_body_cap = 4096;  ///< bytes of an answer body kept
 
 struct MultiDeleter { void operator()(CURLM* m) const noexcept { curl_multi_cleanup(m); } };
 struct EasyDeleter { void operator()(CURL* e) const noexcept { curl_easy_cleanup(e); } };
-struct SlistDeleter { void operator()(curl_slist* s) const noexcept { curl_slist_free_all(s); } };
+using SlistDeleter = CurlSlistDeleter;
 struct UrlDeleter { void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); } };
 
 /// The Content-Type libcurl itself adds to a CURLOPT_POSTFIELDS request that names none.
@@ -58,6 +63,15 @@ struct HeaderSet {
 /// A URL and its parsed form, shared by the handles that send to it (null: set as text instead).
 using ParsedUrl = std::pair<const std::string, std::unique_ptr<CURLU, UrlDeleter>>;
 
+struct Transfer;
+
+/// The handles that share one set of network options, and those of them not in use.
+struct Profile {
+  explicit Profile(CurlNetwork n) : network(std::move(n)) {}
+  CurlNetwork network;
+  std::vector<Transfer*> free;
+};
+
 /// One pooled easy handle and the buffers it points into.
 struct Transfer {
   std::unique_ptr<CURL, EasyDeleter> easy;
@@ -65,8 +79,10 @@ struct Transfer {
   std::string body, answer;  ///< the POST body (libcurl does not copy it) and the captured answer
   std::string url;           ///< the CURLOPT_URL set last; cleared when a CURLU is used (see set_url)
   const ParsedUrl* parsed = nullptr;  ///< the CURLU set last (an entry of m_urls), or none
+  Profile* profile = nullptr;  ///< whose options the handle has; it returns to profile->free
   std::uint64_t token = 0;
   bool active = false;
+  char error[CURL_ERROR_SIZE] = {};  ///< CURLOPT_ERRORBUFFER: why a transfer failed
 };
 
 std::size_t capture(char* data, std::size_t size, std::size_t count, void* user) {
@@ -90,6 +106,9 @@ public:
       connections += std::max(1, target.max_in_flight);
     }
     curl_multi_setopt(m_multi.get(), CURLMOPT_MAXCONNECTS, std::max(connections, 8L));
+    for (std::size_t i = 0; i < config.targets.size(); ++i) {
+      m_target_profile.push_back(&profile(i < config.networks.size() ? config.networks[i] : TargetNetwork{}));
+    }
     if (config.http2) {
       curl_multi_setopt(m_multi.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
     }
@@ -99,7 +118,8 @@ public:
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   void start(std::uint64_t token, HttpRequest& request) override {
-    Transfer& t = acquire();
+    Transfer& t = acquire(request.target < m_target_profile.size() ? *m_target_profile[request.target]
+                                                                   : profile(TargetNetwork{}));
     t.token = token;
     t.answer.clear();
     CURL* e = t.easy.get();
@@ -146,17 +166,28 @@ public:
       if (t->active) {
         curl_multi_remove_handle(m_multi.get(), t->easy.get());
         t->active = false;
-        m_free.push_back(t.get());
+        t->profile->free.push_back(t.get());
       }
     }
     m_active = 0;
   }
 
 private:
-  Transfer& acquire() {
-    if (!m_free.empty()) {
-      Transfer* t = m_free.back();
-      m_free.pop_back();
+  /// The profile of these network options, made on first use.
+  Profile& profile(const TargetNetwork& network) {
+    for (const auto& p : m_profiles) {
+      if (p->network.network() == network) {
+        return *p;
+      }
+    }
+    m_profiles.push_back(std::make_unique<Profile>(CurlNetwork(network, m_config.insecure)));
+    return *m_profiles.back();
+  }
+
+  Transfer& acquire(Profile& profile) {
+    if (!profile.free.empty()) {
+      Transfer* t = profile.free.back();
+      profile.free.pop_back();
       return *t;
     }
     auto t = std::make_unique<Transfer>();
@@ -164,6 +195,7 @@ private:
     if (!t->easy) {
       throw Error("cannot create a libcurl handle", ExitCode::runtime);
     }
+    t->profile = &profile;
     configure(*t);
     m_pool.push_back(std::move(t));
     return *m_pool.back();
@@ -265,9 +297,7 @@ private:
     CURL* e = t.easy.get();
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    // Connect directly: no proxy from http_proxy/https_proxy/all_proxy (nor their getenv calls on
-    // every transfer). A proxy in front of the target would be what the run measures.
-    curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_config.connect_timeout.count()));
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(m_config.request_timeout.count()));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, capture);
@@ -275,10 +305,13 @@ private:
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      m_config.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
-    if (m_config.insecure) {
-      curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    if (m_config.http2) {
+      // Wait for a connection that may multiplex rather than open another: without it, the first
+      // 50 requests open 50 connections (50 handshakes) before any is known to be HTTP/2, and
+      // then carry about one stream each, which costs ~9k more instructions per hit (callgrind).
+      curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     }
+    t.profile->network.apply(e);
   }
 
   void collect(std::vector<Completion>& out) {
@@ -296,7 +329,7 @@ private:
       curl_multi_remove_handle(m_multi.get(), e);
       t->active = false;
       --m_active;
-      m_free.push_back(t);
+      t->profile->free.push_back(t);
       out.push_back(std::move(c));
     }
   }
@@ -304,14 +337,19 @@ private:
   static void fill(AttemptResult& r, CURL* e, CURLcode code, Transfer& t) {
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    if (answered_before_upload_end(e, code, status)) {
+      code = CURLE_OK;
+    }
     curl_off_t total = 0;
     curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
     curl_off_t retry_after = 0;
     curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
     r.status = code == CURLE_OK ? static_cast<int>(status) : 0;
-    r.error = classify(static_cast<int>(code), r.status);
+    r.error = classify_transfer(code, r.status, t.error);
     if (code != CURLE_OK) {
-      r.error_text = curl_easy_strerror(code);
+      long verify = 0;
+      curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &verify);
+      r.error_text = transfer_error_text(code, t.error, verify);
     } else if (r.status >= 400) {
       r.error_text = "HTTP " + std::to_string(r.status);
     }
@@ -327,9 +365,10 @@ private:
   // Declared before the multi handle and the pool, so they outlive every easy handle using them.
   std::unordered_map<std::string, std::unique_ptr<CURLU, UrlDeleter>> m_urls;  ///< null: set as text
   std::unordered_map<std::string, std::unique_ptr<HeaderSet>> m_header_sets;  ///< by header_set's key
+  std::vector<std::unique_ptr<Profile>> m_profiles;  ///< distinct network options (their lists)
+  std::vector<Profile*> m_target_profile;            ///< by target index
   std::unique_ptr<CURLM, MultiDeleter> m_multi;
   std::vector<std::unique_ptr<Transfer>> m_pool;
-  std::vector<Transfer*> m_free;
   int m_active = 0;
 };
 

@@ -14,6 +14,7 @@
 
 #include "metrics/histogram.hpp"
 #include "util/clock.hpp"
+#include "util/network.hpp"
 
 namespace tf::engine {
 
@@ -27,11 +28,16 @@ struct HttpRequest {
   std::string content_type;    ///< POST only; empty = none
   std::string user_agent;      ///< empty = none
   std::vector<std::string> headers;  ///< extra "Name: value" lines
+  std::size_t target = 0;      ///< index into EngineConfig::targets (set by the engine): its network
   void clear() {
     url.clear(); body.clear(); post = false; content_type.clear(); user_agent.clear();
-    headers.clear();
+    headers.clear(); target = 0;
   }
 };
+
+/// How one target is reached (trust, client certificate, proxy, pinned addresses). Set once per
+/// pooled connection handle, never per request.
+using TargetNetwork = NetworkOptions;
 
 enum class ErrorKind { none, timeout, connect, dns, tls, reset, http_4xx, http_5xx, bulk_partial, other };
 const char* to_string(ErrorKind kind);
@@ -153,6 +159,7 @@ struct EngineConfig {
   Millis bulk_linger{50};
   Millis connect_timeout{5000}, request_timeout{10000};
   bool http2 = false, insecure = false;
+  std::vector<TargetNetwork> networks;  ///< per target, as `targets`; missing: direct, default trust
   RetryPolicy retry;
   BreakerPolicy breaker;
   std::optional<Millis> duration;

@@ -84,6 +84,7 @@ void Engine::Impl::send_single(std::uint32_t slot, SteadyTime now) {
   ++s.attempts;
   scratch.clear();
   s.flow->build_request(s.step, now, scratch);
+  scratch.target = target;
   InFlight* request = nullptr;
   const std::uint64_t token = new_request(target, request);
   request->flows.push_back(slot);
@@ -129,6 +130,7 @@ void Engine::Impl::flush(std::size_t target, SteadyTime now) {
     t.batch.erase(t.batch.begin(), t.batch.begin() + static_cast<std::ptrdiff_t>(n));
     scratch.clear();
     codec->build_batch(target, batch_items, now, scratch);
+    scratch.target = target;
     ++t.in_flight;
     t.breaker.on_sent(now);
     t.budget.on_request(now, static_cast<long long>(n));

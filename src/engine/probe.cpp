@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include "engine/curl_network.hpp"
 #include "engine/transport.hpp"
 
 namespace tf::engine {
@@ -23,7 +24,7 @@ size_t discard(char*, size_t size, size_t count, void*) {
 
 } // namespace
 
-AttemptResult probe_once(const HttpRequest& request, Millis timeout, bool insecure) {
+AttemptResult probe_once(const HttpRequest& request, Millis timeout, const TargetNetwork& network, bool insecure) {
   ensure_curl_global();
   AttemptResult result;
   std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
@@ -35,12 +36,13 @@ AttemptResult probe_once(const HttpRequest& request, Millis timeout, bool insecu
   CURL* h = easy.get();
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // as the delivery transport: straight to the target
+  const CurlNetwork curl_network(network, insecure);  // as the delivery transport
+  curl_network.apply(h);
+  char error[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
   if (!request.user_agent.empty()) {
     curl_easy_setopt(h, CURLOPT_USERAGENT, request.user_agent.c_str());
   }
@@ -50,9 +52,11 @@ AttemptResult probe_once(const HttpRequest& request, Millis timeout, bool insecu
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   result.status = code == CURLE_OK ? static_cast<int>(status) : 0;
-  result.error = classify(static_cast<int>(code), result.status);
+  result.error = classify_transfer(code, result.status, error);
   if (code != CURLE_OK) {
-    result.error_text = curl_easy_strerror(code);
+    long verify = 0;
+    curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &verify);
+    result.error_text = transfer_error_text(code, error, verify);
   } else if (result.status >= 400) {
     result.error_text = "HTTP " + std::to_string(result.status);
   }

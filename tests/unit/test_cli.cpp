@@ -78,7 +78,7 @@ TEST_CASE("config options become a layered request with flags in table order", "
 }
 
 TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
-  CHECK(delivery_flags().size() == 17);
+  CHECK(delivery_flags().size() == 25);
   for (const auto& flag : delivery_flags()) {
     INFO(flag.flag);
     CHECK(tf::config::find_key(flag.key) != nullptr);
@@ -97,6 +97,20 @@ TEST_CASE("a delivery flag given an empty value is passed on, not taken for an a
   CHECK(r.flags[1].key == "USER_AGENT_HEADER");
   CHECK(r.flags[1].value.empty());
   CHECK(r.flags[1].flag == "--user-agent");
+}
+
+TEST_CASE("the repeatable flags --resolve and --connect-to join their values with blanks", "[cli]") {
+  CLI::App app;
+  ConfigOptions o;
+  add_config_options(app, o);
+  const char* argv[] = {"run", "--resolve", "a:443:127.0.0.1", "--cacert", "ca.pem", "--resolve", "b:443:::1"};
+  app.parse(7, argv);
+  const auto r = o.request();
+  REQUIRE(r.flags.size() == 2);
+  CHECK(r.flags[0].key == "CA_BUNDLE");
+  CHECK(r.flags[1].key == "RESOLVE");
+  CHECK(r.flags[1].value == "a:443:127.0.0.1 b:443:::1");
+  CHECK(r.flags[1].flag == "--resolve");
 }
 
 TEST_CASE("exit codes: --version 0, unknown option 2, no subcommand 2, bad preset 2", "[cli]") {

@@ -7,12 +7,14 @@
 #   alternating with the same-bytes loop (the goal ratio is the median round), and --bulk 100 with one
 #   worker thread and with --threads 2;
 #   peak RSS with 10,000 visits in progress;
+#   HTTPS (the same sink over TLS, a self-signed certificate made here and trusted with CA_BUNDLE):
+#   single hits with HTTP/1.1 and with HTTP/2 in alternating rounds, and their ratio;
 #   BENCH_LONG=1: achieved visit rate against a 200 visits/s target over 60 s.
 # Prints each figure with its goal. Every step is bounded by `timeout`; nginx and every process
 # started here are stopped on exit, whatever happens.
 #
 #   tools/bench/run.sh [SECONDS]     (default 10 per throughput run)
-# Env: PORT (18204), TF_BUILD_DIR (Release build dir; default build/bench-release, configured and
+# Env: PORT (18204), TLS_PORT (PORT + 1), TF_BUILD_DIR (Release build dir; default build/bench-release, configured and
 #   brought up to date), TF_BIN / BARE_LOOP (use these binaries as they are),
 #   BENCH_EPOLL=1 (also the bare loop in epoll mode), BENCH_LONG=1 (the 60 s rate phase),
 #   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the same-bytes loop then trafficinator.
@@ -22,8 +24,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 seconds="${1:-10}"
 port="${PORT:-18204}"
+tls_port="${TLS_PORT:-$((port + 1))}"
 connections=50
 url="http://127.0.0.1:${port}/matomo.php"
+tls_url="https://127.0.0.1:${tls_port}/matomo.php"
 build_dir="${TF_BUILD_DIR:-$root/build/bench-release}"
 work="$(mktemp -d /tmp/tf-bench.XXXXXX)"
 nginx_pid=""
@@ -46,6 +50,7 @@ install_missing() {
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   [[ -x /usr/bin/time ]] || missing+=(time)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if (( ${#missing[@]} > 0 )); then
     echo "installing: ${missing[*]}"
     local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
@@ -68,12 +73,16 @@ find_binaries() {
 
 start_nginx() {
   mkdir -p "$work/nginx"
-  sed -e "s|@PREFIX@|$work/nginx|g" -e "s|@PORT@|$port|g" "$here/nginx.conf.in" > "$work/nginx/nginx.conf"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
+  sed -e "s|@PREFIX@|$work/nginx|g" -e "s|@PORT@|$port|g" -e "s|@TLS_PORT@|$tls_port|g" "$here/nginx.conf.in" \
+    > "$work/nginx/nginx.conf"
   local nginx_bin; nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
   "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log"
   for _ in $(seq 50); do [[ -s "$work/nginx/nginx.pid" ]] && break; sleep 0.1; done
   nginx_pid="$(cat "$work/nginx/nginx.pid")"
   curl -fsS -o /dev/null "$url" || { echo "nginx did not answer on $url"; exit 1; }
+  curl -fsS -o /dev/null --cacert "$work/nginx/cert.pem" "$tls_url" || { echo "nginx did not answer on $tls_url"; exit 1; }
 }
 
 wrk_rate() {
@@ -197,6 +206,25 @@ for threads in 1 2; do
   line "trafficinator, --bulk 100, --threads $threads" "$bulk_hps" "hits/s" \
     "(goal >= 500000; $bulk_rps POST/s; $(ratio "$bulk_hps" "$wrk_rps") x wrk; $(cpu_s "bulk$threads") CPU-s)"
 done
+
+# HTTPS, single hits, HTTP/1.1 then HTTP/2 in each round (alternating, as above: the machine drifts);
+# each round's ratio is HTTP/2 over the HTTP/1.1 run just before it, judged on the median round.
+tls_ratios=""; h1_rates=""; h2_rates=""
+for round in $(seq "$rounds"); do
+  for version in 1 2; do
+    flag=(); [[ $version == 2 ]] && flag=(--http2)
+    tf_run "https${version}_$round" $((round_seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections \
+      MATOMO_URL="$tls_url" CA_BUNDLE="$work/nginx/cert.pem" -- "${flag[@]}" --duration "${round_seconds}s" --drain-timeout 5s
+  done
+  h1="$(summary "https1_$round" 't["acked"] / s["elapsed_s"]')"
+  h2="$(summary "https2_$round" 't["acked"] / s["elapsed_s"]')"
+  line "  round $round: HTTPS HTTP/1.1, HTTP/2" "$h1" "hits/s" "then $h2 hits/s: ratio $(ratio "$h2" "$h1")"
+  tls_ratios+=" $(ratio "$h2" "$h1")"; h1_rates+=" $h1"; h2_rates+=" $h2"
+done
+https1_hps="$(echo "$h1_rates" | median)"
+line "trafficinator, HTTPS HTTP/1.1, single-hit" "$https1_hps" "hits/s" "(median round; $(ratio "$https1_hps" "$single_hps") of cleartext)"
+line "trafficinator, HTTPS HTTP/2, single-hit" "$(echo "$h2_rates" | median)" "hits/s" \
+  "(median round; median ratio to HTTP/1.1 of $rounds rounds: $(echo "$tls_ratios" | median), goal >= 0.80)"
 
 # 10,000 visits in progress: 5 s pauses keep every visit open for >= 10 s, the rate fills them.
 tf_run rss 60 TARGET_VISITS_PER_DAY=1e9 PAUSE_BETWEEN_PVS_MIN=5 PAUSE_BETWEEN_PVS_MAX=5 CONCURRENCY=10000 \
