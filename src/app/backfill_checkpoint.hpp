@@ -2,7 +2,8 @@
 // The backfill checkpoint (--checkpoint FILE): which visits of a backfill were delivered
 // completely, by visit index, so that a rerun of the same command skips them.
 //
-// File (JSON, replaced atomically: temporary file + rename):
+// File (JSON, replaced atomically: temporary file + rename; "FILE.lock" beside it is locked
+// while a run uses it):
 //   {"trafficinator_checkpoint": 1, "seed": S, "window": "YYYY-MM-DD..YYYY-MM-DD",
 //    "timezone": "Europe/Stockholm", "visits": N, "shard": "K/N",
 //    "watermark": W, "completed": [i, …], "completed_visits": C,
@@ -11,9 +12,11 @@
 // ones at or above W (few: visits finish nearly in index order). "partial" lists incomplete
 // visits whose first `hits` hits on target number `target` were acked: a rerun sends only the
 // rest, so no hit reaches Matomo twice (the targets must be configured in the same order).
-// Limits: a hit whose request was in flight when the run ended without draining (a second
-// signal, a drain timeout, a crash) has an unknown fate and is sent again; progress of the last
-// 250 ms before a crash (no final save) is sent again too. A drained stop (one SIGINT) is exact. A checkpoint resumes only the
+// Write-ahead log "FILE.wal": each acked hit appends "VISIT TARGET HITS\n" (the first HITS hits
+// of VISIT on TARGET are acked) in one write(2) as the ack arrives, before the visit's next hit
+// is sent; each save of FILE folds it in and empties it. A resume reads both, so the acked set
+// is rebuilt exactly, also after a crash (SIGKILL): only hits in flight at the crash are sent
+// again. A drained stop (one SIGINT) is exact. A checkpoint resumes only the
 // backfill it was written for: a different seed, window, time zone, visit count or shard is an
 // error, so a rerun never mixes two histories.
 #include <chrono>
@@ -23,11 +26,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
 #include "util/clock.hpp"
+#include "util/file_lock.hpp"
 
 namespace tf::app {
 
@@ -49,8 +55,12 @@ std::uint64_t checkpoint_seed(const nlohmann::json& content);
 class Checkpoint {
 public:
   /// Starts from `previous` (the file's content) when given; throws tf::Error naming the first
-  /// identity field that differs. An empty `path` keeps the progress in memory only.
+  /// identity field that differs. An empty `path` keeps the progress in memory only. Locks
+  /// "`path`.lock" for the object's lifetime (tf::Error, usage: "PATH is locked by pid N").
   Checkpoint(std::string path, CheckpointIdentity identity, const std::optional<nlohmann::json>& previous);
+  ~Checkpoint();
+  Checkpoint(const Checkpoint&) = delete;
+  Checkpoint& operator=(const Checkpoint&) = delete;
 
   /// Thread-safe.
   bool done(std::uint64_t visit) const;
@@ -58,9 +68,14 @@ public:
   void complete(std::uint64_t visit);
   /// Records that the first `hits` hits of incomplete visit `visit` on `target` were acked.
   void partial(std::uint64_t visit, std::size_t target, std::size_t hits);
+  /// An ack as it arrives: hit `step` of this run's flow of `visit` on `target` (which starts
+  /// after the hits sent() by earlier runs) is acked; appended to the write-ahead log at once.
+  /// Thread-safe.
+  void acked(std::uint64_t visit, std::size_t target, std::size_t step);
   /// Hits of `visit` on `target` acked by an earlier run (0: none). Thread-safe.
   std::size_t sent(std::uint64_t visit, std::size_t target) const;
-  /// Writes the file now (no-op without a path). Thread-safe. Throws tf::Error on I/O failure.
+  /// Writes the file now (no-op without a path) and empties the write-ahead log. Thread-safe.
+  /// Throws tf::Error on I/O failure.
   void save();
   /// Writes the file when at least `every` has passed since the last write. Thread-safe.
   void save_if_due(SteadyTime now, std::chrono::milliseconds every);
@@ -75,13 +90,19 @@ private:
   std::uint64_t next_of_shard(std::uint64_t index) const;  ///< smallest shard index ≥ index
   void advance();
   nlohmann::json to_json_locked() const;
+  void open_log(bool resume);
+  void save_locked();
 
   std::string m_path;
+  LockFile m_lock;  ///< "`m_path`.lock": one process at a time resumes a checkpoint
   CheckpointIdentity m_identity;
   mutable std::mutex m_mutex;
   std::uint64_t m_watermark = 0;
   std::set<std::uint64_t> m_above;  ///< complete visits ≥ m_watermark
   std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> m_partial;  ///< (visit, target) → acked hits
+  /// visit in progress → (target, hits acked so far, earlier runs' included), one per target
+  std::unordered_map<std::uint64_t, std::vector<std::pair<std::size_t, std::size_t>>> m_live;
+  int m_log = -1;  ///< "`m_path`.wal", opened for appending
   std::uint64_t m_completed = 0;
   std::optional<SteadyTime> m_last_save;
 };

@@ -102,7 +102,10 @@ void BackfillTracker::on_attempt(std::size_t target, const engine::AttemptResult
 
 void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
                                    std::string_view reason, std::string_view detail, int attempts) {
-  if (outcome != engine::StepOutcome::acked) {
+  if (outcome == engine::StepOutcome::acked) {
+    // Logged before the visit's next hit can be sent: a crash resends at most what is in flight.
+    m_checkpoint.acked(static_cast<VisitFlow&>(flow).visit().index, flow.target(), step);
+  } else {
     std::lock_guard lock(m_mutex);
     m_pending[static_cast<VisitFlow&>(flow).visit().index].failed = true;
     m_first_failed.emplace(&flow, step);

@@ -44,12 +44,15 @@ struct ReplayOptions {
   std::string file;
   std::string summary_json;
   bool force = false;
+  bool include_unconfirmed = false;  ///< --include-unconfirmed: also "maybe_recorded" lines
 };
 
 int run_command(const RunOptions& options);
 int generate_command(const GenerateOptions& options);
 int replay_command(const ReplayOptions& options);
-/// `from_logs`: FILEs are logs with summaries between marker lines (merge --from-logs).
-int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool from_logs = false);
+/// `from_logs`: FILEs are logs with summaries between marker lines (merge --from-logs);
+/// `allow_partial`: missing shards do not fail the merge (merge --allow-partial).
+int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool from_logs = false,
+                  bool allow_partial = false);
 
 } // namespace tf::app

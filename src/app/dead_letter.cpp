@@ -1,28 +1,28 @@
 #include "app/dead_letter.hpp"
 
+#include <unistd.h>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/run_observer.hpp"
+#include "report/utc_time.hpp"
 #include "util/error.hpp"
 
 namespace tf::app {
 
-namespace {
-
-void open_or_throw(std::ofstream& out, const std::string& path) {
-  out.open(path, std::ios::out | std::ios::trunc);
-  if (!out) {
-    throw Error("cannot open dead-letter file '" + path + "' for writing", ExitCode::runtime);
-  }
+RunId current_run(std::uint64_t seed, const Clock& clock) {
+  return RunId{clock.system_now(), static_cast<long>(::getpid()), seed};
 }
 
-} // namespace
-
-DeadLetterWriter::DeadLetterWriter(std::string path) : m_path(std::move(path)) {
-  if (m_path.empty()) {
-    m_path = k_default_path;
-  } else {
-    open_or_throw(m_out, m_path);
-  }
+DeadLetterWriter::DeadLetterWriter(std::string path, const RunId& run)
+  : m_file(path.empty() ? std::string(k_default_path) : path,
+           path.empty() ? AppendFile::Sharing::shared : AppendFile::Sharing::owned) {
+  nlohmann::ordered_json id;
+  id["started"] = report::format_utc(run.started);
+  id["pid"] = run.pid;
+  id["seed"] = run.seed;
+  m_run = id.dump();
 }
 
 void DeadLetterWriter::write(const DeadLetter& entry) {
@@ -42,25 +42,44 @@ void DeadLetterWriter::write(const DeadLetter& entry) {
       params[key] = key == "token_auth" ? std::string("***") : value;
     }
   }
-  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string body = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // "run" first, rendered once: {"run":{...},"visit":...}
+  const std::string text = "{\"run\":" + m_run + "," + body.substr(1);
   std::lock_guard lock(m_mutex);
-  ++m_lines;
-  if (!m_out.is_open()) {
-    open_or_throw(m_out, m_path);
-  }
-  m_out << text << '\n';
+  m_file.append_line(text);
 }
 
 std::uint64_t DeadLetterWriter::lines() const {
   std::lock_guard lock(m_mutex);
-  return m_lines;
+  return m_file.saved();
 }
 
-void DeadLetterWriter::flush() {
+std::uint64_t DeadLetterWriter::unsaved() const {
   std::lock_guard lock(m_mutex);
-  if (m_out.is_open()) {
-    m_out.flush();
+  return m_file.unsaved();
+}
+
+std::string DeadLetterWriter::error() const {
+  std::lock_guard lock(m_mutex);
+  return m_file.error();
+}
+
+bool DeadLetterWriter::flush() {
+  std::lock_guard lock(m_mutex);
+  return m_file.sync();
+}
+
+bool finish_dead_letters(DeadLetterWriter& writer, const Clock& clock) {
+  const bool ok = writer.flush();
+  if (writer.lines() > 0) {
+    log_line(fmt::format("{} hit(s) written to the dead-letter file {}", writer.lines(), writer.path()), clock);
   }
+  if (!ok) {
+    log_line(fmt::format("error: {} hit(s) could not be saved to the dead-letter file {}: {}", writer.unsaved(),
+                         writer.path(), writer.error()),
+             clock);
+  }
+  return ok;
 }
 
 } // namespace tf::app

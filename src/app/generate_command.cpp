@@ -1,16 +1,22 @@
 #include "app/generate_command.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <random>
+
+#include <unistd.h>
 
 #include <date/tz.h>
 #include <fmt/format.h>
 
 #include "app/backfill_run.hpp"
 #include "app/visit_flow.hpp"
+#include "app/console.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/funnels_json.hpp"
+#include "config/url.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
@@ -64,7 +70,7 @@ struct Writer {
     for (std::size_t k = 0; k < visit.hits.size(); ++k) {
       matomo::encode_hit(visit, k, ctx, params);
       if (urls) {
-        line = matomo::tracking_url(target.url, params);
+        line = matomo::tracking_url(options.show_secrets ? target.url : config::redact_url(target.url), params);
       } else {
         const std::string shown = !ctx.has_token ? "" : options.show_secrets ? target.token_auth : "***";
         line = matomo::hit_record(visit.index, k, visit.hits[k].offset_ms, target.name, params, shown);
@@ -134,6 +140,9 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
       generator.skip(i);
       continue;
     }
+    if (!out) {
+      break;  // a closed pipe, a full disk: the caller reports it
+    }
     const model::Visit visit = generator.build(i);
     writer.visit(visit);
     ++totals.visits;
@@ -147,7 +156,14 @@ int generate_command(const GenerateOptions& options) {
   // Without a token no cip is written; config::load warned about it once.
   GenerateTotals totals;
   if (options.output.empty()) {
-    totals = write_generated(options, std::cout);
+    std::cout.flush();
+    FdStreamBuf buffer(STDOUT_FILENO);
+    std::ostream out(&buffer);
+    totals = write_generated(options, out);
+    if (!out || buffer.error() != 0) {
+      throw Error(fmt::format("cannot write to standard output: {}", std::strerror(buffer.error() != 0 ? buffer.error() : EIO)),
+                  ExitCode::runtime);
+    }
   } else {
     std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
     if (!file) {

@@ -10,8 +10,10 @@ namespace tf::app {
 /// Merges the summaries in `files` (with `from_logs`: every summary printed between the marker
 /// lines of each log file, report/summary_log.hpp), writes the health table to `out` (coloured when `color`)
 /// and, when `summary_json` is not empty, the merged summary to that file. Returns
-/// ExitCode::success; throws tf::Error naming the file for unreadable or invalid input.
+/// ExitCode::success, or thresholds_failed when shards are missing (listed on stderr) unless
+/// `allow_partial`; throws tf::Error naming the file for unreadable or invalid input,
+/// duplicated shards, different seeds or configurations.
 int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json,
-                    std::ostream& out, bool color, bool from_logs = false);
+                    std::ostream& out, bool color, bool from_logs = false, bool allow_partial = false);
 
 } // namespace tf::app

@@ -7,15 +7,18 @@
 
 #include <fmt/format.h>
 
+#include "app/console.hpp"
 #include "app/reporter.hpp"
 #include "app/replay_flow.hpp"
 #include "app/verdict.hpp"
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
 #include "app/signals.hpp"
+#include "report/atomic_file.hpp"
 #include "report/health_table.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 
 namespace tf::app {
 
@@ -82,24 +85,34 @@ std::string replay_output_path(const ReplayOptions& options) {
 int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   const auto& s = options.settings;
   const auto& clock = seams.clock;
-  const DeadLetterFile file = read_dead_letter_file(options.file);
+  const LockFile run_lock(s.lock_file);
+  const DeadLetterFile file = read_dead_letter_file(options.file, ReplaySelection{options.include_unconfirmed});
   const std::string output = replay_output_path(options);
   if (same_file(output, options.file)) {
     throw Error(fmt::format("--dead-letter: the output {} is the file being replayed; choose another file", output));
   }
   check_not_replayed(options, file);
+  if (file.skipped_unconfirmed > 0) {
+    log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
+                         "--include-unconfirmed resends them",
+                         file.skipped_unconfirmed),
+             clock);
+  }
   if (file.hits == 0) {
     log_line(fmt::format("{} holds no hits: nothing to replay", options.file), clock);
     return static_cast<int>(ExitCode::success);
   }
   const ReplayTargets plan = resolve_replay_targets(s, file, clock.system_now());
+  if (!options.summary_json.empty()) {
+    report::check_output_writable(options.summary_json);
+  }
 
   metrics::SharedMetrics shared(initial_replay_metrics(plan, s, clock));
   std::vector<std::string> names;
   for (const auto& t : plan.contexts) {
     names.push_back(t.name);
   }
-  DeadLetterWriter dead_letters(output);
+  DeadLetterWriter dead_letters(output, current_run(s.seed.value_or(0), clock));
   ReplayObserver observer(shared, dead_letters, names, clock);
   ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
   BulkCodec codec(plan.contexts);
@@ -131,19 +144,30 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   for (std::size_t i = source.taken(); i < file.visits.size(); ++i) {
     observer.on_not_taken(file.visits[i], source.target_of(i));
   }
-  dead_letters.flush();
+  const bool dead_letters_saved = dead_letters.flush();
 
   auto final_snapshot = snapshot();
   final_snapshot.stop_reason = engine::to_string(result.reason);
   final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
+  final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
   const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color);
-  std::fwrite(table.data(), 1, table.size(), seams.table_out);
-  std::fflush(seams.table_out);
+  if (seams.table_out == stdout) {
+    print_table(table);
+  } else {
+    std::fwrite(table.data(), 1, table.size(), seams.table_out);
+    std::fflush(seams.table_out);
+  }
   if (!options.summary_json.empty()) {
     report::write_summary_file(options.summary_json, report::summary_to_json(final_snapshot, redacted_config(s)));
   }
   log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
-  return finish_delivery(result, final_snapshot, clock);
+  if (!dead_letters_saved) {
+    log_line(fmt::format("error: {} hit(s) could not be saved to {}: {}", dead_letters.unsaved(), output,
+                         dead_letters.error()),
+             clock);
+  }
+  const int code = finish_delivery(result, final_snapshot, clock);
+  return dead_letters_saved ? code : static_cast<int>(ExitCode::runtime);
 }
 
 int replay_command(const ReplayOptions& options) {

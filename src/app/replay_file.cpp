@@ -21,7 +21,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;  // keeps the stored parameter order
 
-const std::set<std::string> k_line_keys = {"visit", "hit", "visitor", "target", "outcome", "reason",
+const std::set<std::string> k_line_keys = {"run", "visit", "hit", "visitor", "target", "outcome", "reason",
                                            "detail", "maybe_recorded", "attempts", "params"};
 /// Outcomes a dead-letter line may carry (the last two: files of earlier versions).
 const std::set<std::string> k_line_outcomes = {"rejected", "failed", "unconfirmed", "not_sent",
@@ -111,6 +111,8 @@ matomo::Params read_params(LineReader& reader, const Json& object) {
 }
 
 struct Entry {
+  std::string run;  ///< the "run" object as compact JSON; "" in files of older builds
+  bool maybe_recorded = false;
   std::string target;
   std::uint64_t visit = 0;
   std::string visitor;
@@ -137,6 +139,19 @@ std::optional<Entry> read_line(const std::string& path, int line, std::string_vi
     }
   }
   Entry entry;
+  if (const auto run = object.find("run"); run != object.end()) {
+    if (!run->is_object()) {
+      reader.error("run", fmt::format("expected an object, found {}", run->dump()));
+    }
+    entry.run = run->dump();
+  }
+  if (const auto maybe = object.find("maybe_recorded"); maybe != object.end()) {
+    if (!maybe->is_boolean()) {
+      reader.error("maybe_recorded", fmt::format("expected true or false, found {}", maybe->dump()));
+    } else {
+      entry.maybe_recorded = maybe->get<bool>();
+    }
+  }
   entry.visit = reader.count(object, "visit");
   entry.hit.hit = static_cast<std::size_t>(reader.count(object, "hit"));
   entry.hit.line = line;
@@ -164,11 +179,17 @@ std::optional<Entry> read_line(const std::string& path, int line, std::string_vi
   return entry;
 }
 
-using GroupKey = std::tuple<std::uint64_t, std::string>;  // (visit, target)
+using GroupKey = std::tuple<std::size_t, std::uint64_t, std::string>;  // (run, visit, target)
 
-void add_entry(std::map<GroupKey, ReplayVisit>& groups, Entry entry, const std::string& path,
-               config::Diagnostics& diags) {
-  auto& group = groups[GroupKey{entry.visit, entry.target}];
+/// Runs in the order of their first line: visit numbers start again in each run.
+struct Groups {
+  std::map<std::string, std::size_t> runs;
+  std::map<GroupKey, ReplayVisit> visits;
+};
+
+void add_entry(Groups& groups, Entry entry, const std::string& path, config::Diagnostics& diags) {
+  const std::size_t run = groups.runs.emplace(entry.run, groups.runs.size()).first->second;
+  auto& group = groups.visits[GroupKey{run, entry.visit, entry.target}];
   if (group.hits.empty()) {
     group.target = entry.target;
     group.visit = entry.visit;
@@ -193,8 +214,9 @@ void add_entry(std::map<GroupKey, ReplayVisit>& groups, Entry entry, const std::
 } // namespace
 
 std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::string& path,
-                                            config::Diagnostics& diags) {
-  std::map<GroupKey, ReplayVisit> groups;
+                                            config::Diagnostics& diags, const ReplaySelection& selection,
+                                            std::size_t* skipped) {
+  Groups groups;
   int line = 0;
   std::size_t at = 0;
   while (at < text.size()) {
@@ -206,12 +228,18 @@ std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::st
       continue;
     }
     if (auto entry = read_line(path, line, content, diags)) {
+      if (entry->maybe_recorded && !selection.include_unconfirmed) {
+        if (skipped != nullptr) {  // Matomo may hold it already: not resent blindly
+          ++*skipped;
+        }
+        continue;
+      }
       add_entry(groups, std::move(*entry), path, diags);
     }
   }
   std::vector<ReplayVisit> visits;
-  visits.reserve(groups.size());
-  for (auto& [key, group] : groups) {
+  visits.reserve(groups.visits.size());
+  for (auto& [key, group] : groups.visits) {
     std::stable_sort(group.hits.begin(), group.hits.end(),
                      [](const ReplayHit& a, const ReplayHit& b) { return a.hit < b.hit; });
     visits.push_back(std::move(group));
@@ -219,7 +247,7 @@ std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::st
   return visits;
 }
 
-DeadLetterFile read_dead_letter_file(const std::string& path) {
+DeadLetterFile read_dead_letter_file(const std::string& path, const ReplaySelection& selection) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error(fmt::format("cannot read dead-letter file '{}'", path), ExitCode::runtime);
@@ -233,7 +261,7 @@ DeadLetterFile read_dead_letter_file(const std::string& path) {
   config::Diagnostics diags;
   DeadLetterFile file;
   file.path = path;
-  file.visits = parse_dead_letters(text, path, diags);
+  file.visits = parse_dead_letters(text, path, diags, selection, &file.skipped_unconfirmed);
   if (diags.has_errors()) {
     throw Error(config::join_errors(diags), ExitCode::usage);
   }
@@ -275,7 +303,7 @@ void write_marker(const std::string& marker, const DeadLetterFile& file, SysTime
   record["hash"] = file.hash;
   record["hits"] = file.hits;
   record["replayed_at"] = report::format_utc(now);
-  report::write_file_atomically(marker, record.dump(2) + "\n");
+  report::write_output_file(marker, record.dump(2) + "\n");
 }
 
 } // namespace tf::app

@@ -34,19 +34,30 @@ struct ReplayVisit {
 
 struct DeadLetterFile {
   std::string path;
-  std::vector<ReplayVisit> visits;  ///< ordered by (visit, target)
+  std::vector<ReplayVisit> visits;  ///< ordered by (run, visit, target), runs in file order
   std::size_t hits = 0;
+  std::size_t skipped_unconfirmed = 0;  ///< lines with "maybe_recorded": true left out
   std::string hash;                 ///< content hash, "fnv1a64:<16 hex>"
 };
 
-/// Parses dead-letter NDJSON. Every problem is collected in `diags` as `path:line: error: key:
-/// message` (blank lines are skipped); the visits are valid only when it holds no errors.
+/// Which lines of a dead-letter file are replayed.
+struct ReplaySelection {
+  /// Also lines marked "maybe_recorded": true (--include-unconfirmed): Matomo may have
+  /// recorded them already, so they are left out by default.
+  bool include_unconfirmed = false;
+};
+
+/// Parses dead-letter NDJSON, which may hold several runs (a "run" object on each line; visit
+/// numbers restart in each run). Every problem is collected in `diags` as `path:line: error:
+/// key: message` (blank lines are skipped); the visits are valid only when it holds no errors.
+/// Lines left out by `selection` are counted in `*skipped` (when given).
 std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::string& path,
-                                            config::Diagnostics& diags);
+                                            config::Diagnostics& diags, const ReplaySelection& selection = {},
+                                            std::size_t* skipped = nullptr);
 
 /// Reads and parses `path`. Throws tf::Error: usage (every line's problem, one a line) for bad
 /// content, runtime when the file cannot be read.
-DeadLetterFile read_dead_letter_file(const std::string& path);
+DeadLetterFile read_dead_letter_file(const std::string& path, const ReplaySelection& selection = {});
 
 /// "fnv1a64:<16 lowercase hex>" of `bytes`: stable across builds and machines.
 std::string content_hash(std::string_view bytes);

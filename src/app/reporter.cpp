@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include <fmt/format.h>
+#include "app/console.hpp"
 
 #include "app/run_observer.hpp"
 #include "app/signals.hpp"

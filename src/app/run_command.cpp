@@ -12,6 +12,7 @@
 
 #include "app/backfill_run.hpp"
 #include "app/commands.hpp"
+#include "app/console.hpp"
 #include "app/dead_letter.hpp"
 #include "app/reporter.hpp"
 #include "app/run_observer.hpp"
@@ -25,6 +26,7 @@
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 
 namespace tf::app {
 
@@ -89,14 +91,16 @@ int run_command(const RunOptions& raw_options) {
                 "--targets FILE or MULTI_TARGET_CONFIG");
   }
   SystemClock clock;
+  const LockFile run_lock(options.settings.lock_file);
   const auto start_at = start_instant(options.settings, clock);  // "+30s" counts from here
   RunSetup setup = prepare_run(options.settings, clock);
   warn_insecure(options.settings, clock);
   const auto& s = options.settings;
   const auto thresholds = user_thresholds(s);
+  check_outputs_writable(options);
 
   metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
-  DeadLetterWriter dead_letters(s.dead_letter_file);
+  DeadLetterWriter dead_letters(s.dead_letter_file, current_run(setup.seed, clock));
   RunObserver observer(shared, dead_letters, target_names(setup), clock);
   VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, options.shard, observer,
                      setup.dating.get());
@@ -158,29 +162,29 @@ int run_command(const RunOptions& raw_options) {
   reporter.start();
   const auto result = engine->run();
   reporter.stop();
-  dead_letters.flush();
+  const bool dead_letters_saved = finish_dead_letters(dead_letters, clock);
 
   auto final_snapshot = snapshot();
   final_snapshot.stop_reason = engine::to_string(result.reason);
   final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
+  final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
   if (codec.invalid() > 0) {
     log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
   }
   const bool color = reporter_options(options).color;
   const auto table = options.dry_run ? dry_run_summary(final_snapshot, setup) : report::render_health_table(final_snapshot, color);
-  std::fwrite(table.data(), 1, table.size(), stdout);
-  std::fflush(stdout);
+  print_table(table);
   const bool backfill_complete = !backfill || backfill->finish();
   write_outputs(options, setup, final_snapshot);
   if (backfill && !options.summary_json.empty()) {
     backfill->amend_summary_file(options.summary_json);
   }
-  if (dead_letters.lines() > 0) {
-    log_line(fmt::format("{} hit(s) written to the dead-letter file {}", dead_letters.lines(), dead_letters.path()), clock);
-  }
   int code = finish_delivery(result, final_snapshot, clock);
   if (aborted && code == static_cast<int>(ExitCode::interrupted)) {
     code = static_cast<int>(ExitCode::thresholds_failed);  // stopped by --abort-on-fail, not by a signal
+  }
+  if (!dead_letters_saved) {
+    return static_cast<int>(ExitCode::runtime);  // hits were given up and not saved anywhere
   }
   // A backfill that left visits undelivered has not done its job, even under the thresholds.
   return !backfill_complete && code == static_cast<int>(ExitCode::success) ? static_cast<int>(ExitCode::thresholds_failed)

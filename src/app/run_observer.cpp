@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "app/console.hpp"
 #include "report/utc_time.hpp"
 #include "util/log.hpp"
 

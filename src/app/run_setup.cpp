@@ -5,11 +5,13 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include "app/replay_file.hpp"
 #include "app/reporter.hpp"
 #include "app/run_observer.hpp"
 #include "app/verdict.hpp"
@@ -17,6 +19,7 @@
 #include "config/funnels_json.hpp"
 #include "config/settings_table.hpp"
 #include "engine/transport.hpp"
+#include "report/atomic_file.hpp"
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
@@ -274,10 +277,32 @@ nlohmann::json timestamps_summary(const RunSetup& setup, bool backfill) {
                    "each strictly after the visitor's previous hit"}};
 }
 
+void check_outputs_writable(const RunOptions& options) {
+  for (const std::string* path : {&options.summary_json, &options.metrics_file, &options.checkpoint_file}) {
+    if (!path->empty() && !(options.dry_run && path == &options.checkpoint_file)) {
+      report::check_output_writable(*path);
+    }
+  }
+}
+
+std::string config_fingerprint(const nlohmann::json& redacted) {
+  // Where a shard writes and how it logs do not change what it sends.
+  static const std::set<std::string> k_local = {"DEAD_LETTER_FILE", "LOCK_FILE",  "START_SIGNAL_FILE", "AUTO_START",
+                                                "START_CHECK_INTERVAL", "LOG_LEVEL", "LOG_FORMAT", "REPORT_INTERVAL"};
+  nlohmann::json effective = redacted;
+  for (const auto& key : k_local) {
+    effective.erase(key);
+  }
+  return content_hash(effective.dump());
+}
+
 void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot) {
   if (!options.summary_json.empty()) {
-    auto summary = report::summary_to_json(snapshot, redacted_config(options.settings));
+    const nlohmann::json config = redacted_config(options.settings);
+    nlohmann::json summary = report::summary_to_json(snapshot, config);
     summary["timestamps"] = timestamps_summary(setup, options.settings.backfill_enabled);
+    summary["shard"] = fmt::format("{}/{}", options.shard.index, std::max(1, options.shard.count));
+    summary["config_fingerprint"] = config_fingerprint(config);
     report::write_summary_file(options.summary_json, summary);
   }
   if (!options.metrics_file.empty()) {

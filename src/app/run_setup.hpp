@@ -69,7 +69,13 @@ SignalHooks engine_signal_hooks(engine::Engine& engine);
 /// snapshot.thresholds failed (app/verdict.hpp: no hit acked, failure_rate above
 /// MAX_FAILURE_RATE, the user's), else 0.
 int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& snapshot, const Clock& clock);
-/// --summary-json and --metrics-file.
+/// Checks, before anything is sent, that --summary-json, --metrics-file and --checkpoint can be
+/// written; throws tf::Error (usage) "cannot write PATH: REASON".
+void check_outputs_writable(const RunOptions& options);
+/// "fnv1a64:<hex>" of the effective configuration (the summary's redacted "config"), without
+/// the settings that only say where a run writes or how it logs: equal for the shards of one run.
+std::string config_fingerprint(const nlohmann::json& redacted_config);
+/// --summary-json (with "shard": "K/N" and "config_fingerprint") and --metrics-file.
 void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot);
 
 } // namespace tf::app

@@ -13,6 +13,7 @@
 #include "config/funnels_json.hpp"
 #include "config/loader.hpp"
 #include "config/targets_json.hpp"
+#include "config/url.hpp"
 #include "util/units.hpp"
 
 namespace tf::app {
@@ -87,7 +88,7 @@ void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view 
         parts += "; " + *part;
       }
     }
-    out << fmt::format("probe {} ({}): {}: {}; {} ms\n", target.name, target.url, r.ok ? "ok" : "FAILED", parts,
+    out << fmt::format("probe {} ({}): {}: {}; {} ms\n", target.name, config::redact_url(target.url), r.ok ? "ok" : "FAILED", parts,
                        r.latency.count());
     failed = failed || !r.ok;
   }

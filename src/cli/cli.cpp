@@ -1,10 +1,12 @@
 #include "cli/cli.hpp"
 
+#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "app/console.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/suggest.hpp"
 #include "util/error.hpp"
@@ -45,6 +47,9 @@ int usage_error(const std::string& message) { return report_error(message, ExitC
 } // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe is a failed write (EPIPE) that each output handles, never a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
+  app::guard_standard_streams();
   CLI::App app{"trafficinator: realistic Matomo traffic generator", "trafficinator"};
   app.set_version_flag("--version", "trafficinator " TF_VERSION);
   app.require_subcommand(1, 1);

@@ -28,6 +28,7 @@ const std::vector<SettingFlag>& delivery_flags() {
     {"--drain-timeout", "DRAIN_TIMEOUT"},
     {"--report-interval", "REPORT_INTERVAL"},
     {"--dead-letter", "DEAD_LETTER_FILE"},
+    {"--lock", "LOCK_FILE"},
     {"--http2", "HTTP2", true},
     {"--insecure", "INSECURE", true},
     {"--user-agent", "USER_AGENT_HEADER"},
@@ -206,6 +207,24 @@ app::Shard parse_shard(std::string_view text) {
     throw Error(fmt::format("--shard: expected K/N with 0 ≤ K < N ≤ 100000, found \"{}\"", text));
   }
   return app::Shard{static_cast<int>(*k), static_cast<int>(*n)};
+}
+
+const CLI::Validator& decimal_integer() {
+  static const CLI::Validator validator(
+    [](std::string& text) -> std::string {
+      std::string_view digits = text;
+      if (!digits.empty() && digits.front() == '+') {
+        digits.remove_prefix(1);
+      }
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+        return fmt::format("expected a decimal integer, found \"{}\"", text);
+      }
+      const auto first = std::min(digits.find_first_not_of('0'), digits.size() - 1);  // "010" → "10"
+      text = std::string(digits.substr(first));
+      return "";
+    },
+    "", "decimal");
+  return validator;
 }
 
 app::Shard resolve_shard(const std::string& shard, int shard_count, const std::optional<std::string>& job_index) {

@@ -70,6 +70,10 @@ void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set = {
 /// `validate --probe` without FILE needs to name the targets.
 void add_target_options(CLI::App& app, ConfigOptions& options);
 
+/// A CLI11 transform for integer options: CLI11 reads "010" as octal and "0x10" as hex, our
+/// numbers are decimal ("010" is 10; hex, octal prefixes and signs other than + are refused).
+const CLI::Validator& decimal_integer();
+
 /// Parses "K/N" (0 ≤ K < N); throws tf::Error (usage) otherwise.
 app::Shard parse_shard(std::string_view text);
 

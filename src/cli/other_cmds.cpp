@@ -27,11 +27,13 @@ struct ReplayState {
   std::string file;
   std::string summary_json;
   bool force = false;
+  bool include_unconfirmed = false;
 };
 
 struct MergeState {
   std::vector<std::string> files;
   std::string summary_json;
+  bool allow_partial = false;
   bool from_logs = false;
 };
 
@@ -72,6 +74,7 @@ int replay(const ReplayState& state) {
   options.file = state.file;
   options.summary_json = state.summary_json;
   options.force = state.force;
+  options.include_unconfirmed = state.include_unconfirmed;
   return app::replay_command(options);
 }
 
@@ -95,6 +98,7 @@ void add_replay(CLI::App& app, Action& action) {
   add_config_options(*sub, state->config, OptionSet{.visits = false});
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
+  sub->add_flag("--include-unconfirmed", state->include_unconfirmed, "Also resend hits marked maybe_recorded (Matomo may count them twice)")->group("Replay");
   sub->callback([state, &action] { action = [state] { return replay(*state); }; });
 }
 
@@ -111,8 +115,11 @@ void add_merge(CLI::App& app, Action& action) {
   sub->add_option("FILE", state->files, "JSON summaries written by run --summary-json")->required();
   sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE")->group("Output");
   sub->add_flag("--from-logs", state->from_logs, "FILEs are logs (kubectl logs of the Job's pods): merge every summary printed between the marker lines")->group("Merge");
+  sub->add_flag("--allow-partial", state->allow_partial, "Exit 0 when shards are missing (they are still listed)")->group("Merge");
   sub->callback([state, &action] {
-    action = [state] { return app::merge_command(state->files, state->summary_json, state->from_logs); };
+    action = [state] {
+      return app::merge_command(state->files, state->summary_json, state->from_logs, state->allow_partial);
+    };
   });
 }
 

@@ -1,5 +1,6 @@
 #include "config/dotenv.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -57,6 +58,19 @@ bool only_comment_left(std::string_view rest) {
   return rest.empty() || rest.front() == '#';
 }
 
+/// A key whose value must never be echoed in a message (MATOMO_TOKEN_AUTH, ...).
+bool is_secret_key(std::string_view key) {
+  std::string upper(key);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return upper.find("TOKEN") != std::string::npos || upper.find("PASSWORD") != std::string::npos ||
+         upper.find("SECRET") != std::string::npos;
+}
+
+/// `text` quoted for a message, or "more text" when it belongs to a secret's value.
+std::string shown(std::string_view text, const std::string& key) {
+  return is_secret_key(key) ? std::string("more text") : fmt::format("\"{}\"", text);
+}
+
 std::optional<std::string> parse_double_quoted(std::string_view raw, const LineContext& ctx, const std::string& key) {
   std::string out;
   std::size_t i = 1;
@@ -80,7 +94,7 @@ std::optional<std::string> parse_double_quoted(std::string_view raw, const LineC
   }
   if (!only_comment_left(raw.substr(i + 1))) {
     ctx.diags.error(ctx.source, ctx.line, 0, key,
-                    fmt::format("expected nothing or a # comment after the closing \", found \"{}\"", trim(raw.substr(i + 1))));
+                    fmt::format("expected nothing or a # comment after the closing \", found {}", shown(trim(raw.substr(i + 1)), key)));
     return std::nullopt;
   }
   return expand_reporting(out, ctx, key);
@@ -99,7 +113,7 @@ std::optional<std::string> parse_value(std::string_view raw, const LineContext& 
     }
     if (!only_comment_left(raw.substr(close + 1))) {
       ctx.diags.error(ctx.source, ctx.line, 0, key,
-                      fmt::format("expected nothing or a # comment after the closing ', found \"{}\"", trim(raw.substr(close + 1))));
+                      fmt::format("expected nothing or a # comment after the closing ', found {}", shown(trim(raw.substr(close + 1)), key)));
       return std::nullopt;
     }
     return std::string(raw.substr(1, close - 1));
@@ -123,7 +137,9 @@ void parse_line(std::string_view line, const LineContext& ctx, std::vector<EnvEn
   }
   const auto eq = line.find('=');
   if (eq == std::string_view::npos) {
-    ctx.diags.error(ctx.source, ctx.line, 0, "", fmt::format("expected KEY=VALUE, found \"{}\"", line));
+    ctx.diags.error(ctx.source, ctx.line, 0, "",
+                    is_secret_key(line) ? std::string("expected KEY=VALUE, found a line without '=' naming a secret")
+                                        : fmt::format("expected KEY=VALUE, found \"{}\"", line));
     return;
   }
   const std::string key(trim(line.substr(0, eq)));

@@ -44,6 +44,26 @@ std::string parse_error_text(const std::string& what) {
   return bracket == std::string::npos ? what : what.substr(bracket + 2);
 }
 
+/// Where the token quoted in `what` ('...') first appears in `text` outside a string literal;
+/// text.size() (no position) when it does not.
+std::size_t quoted_token_at(std::string_view text, std::string_view what) {
+  const auto open = what.find('\'');
+  const auto close = open == std::string_view::npos ? open : what.find('\'', open + 1);
+  if (close == std::string_view::npos || close == open + 1) {
+    return text.size();
+  }
+  const auto token = what.substr(open + 1, close - open - 1);
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"' && (i == 0 || text[i - 1] != '\\')) {
+      in_string = !in_string;
+    } else if (!in_string && text.substr(i, token.size()) == token) {
+      return i;
+    }
+  }
+  return text.size();
+}
+
 std::size_t skip_blank(std::string_view t, std::size_t i) {
   while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) {
     ++i;
@@ -126,7 +146,10 @@ std::optional<JsonDocument> JsonDocument::parse(std::string_view text, const std
     diags.error(source, p.line, p.col, "", fmt::format("invalid JSON: {}", parse_error_text(e.what())));
     return std::nullopt;
   } catch (const nlohmann::json::exception& e) {
-    diags.error(source, 0, 0, "", fmt::format("invalid JSON: {}", parse_error_text(e.what())));
+    // "number overflow parsing '1E400'" carries no position: the number's first place has it.
+    const auto at = quoted_token_at(text, e.what());
+    const auto p = at < text.size() ? position_of(text, at) : Position{};
+    diags.error(source, p.line, p.col, "", fmt::format("invalid JSON: {}", parse_error_text(e.what())));
     return std::nullopt;
   }
   doc.m_text = std::string(text);

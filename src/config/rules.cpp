@@ -204,6 +204,21 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
   }
 }
 
+namespace {
+
+/// Moves `found` into `diags`, each message saying which setting named the file and where
+/// ("file named by URLS_FILE at env-file a.env:3"), so the user finds the line to fix.
+void add_named_by(const Settings& settings, const char* key, Diagnostics& found, Diagnostics& diags) {
+  const auto origin = settings.origins.find(key);
+  const std::string where = origin == settings.origins.end() ? std::string() : " at " + describe(origin->second);
+  for (Diagnostic d : found.items()) {
+    d.message += fmt::format(" (file named by {}{})", key, where);
+    diags.add(std::move(d));
+  }
+}
+
+} // namespace
+
 void check_referenced_files(const Settings& settings, Diagnostics& diags) {
   const std::pair<const char*, const std::string*> network_files[] = {
     {"CA_BUNDLE", &settings.ca_bundle}, {"CA_PATH", &settings.ca_path},
@@ -219,19 +234,23 @@ void check_referenced_files(const Settings& settings, Diagnostics& diags) {
     }
   }
   std::string why;
+  Diagnostics found;
   if (!settings.urls_file.empty()) {
     if (auto text = read_text_file(settings.urls_file, why)) {
-      parse_catalogue(*text, settings.urls_file, diags);
+      parse_catalogue(*text, settings.urls_file, found);
     } else {
-      diags.error(settings.urls_file, 0, 0, "URLS_FILE", why);
+      found.error(settings.urls_file, 0, 0, "URLS_FILE", why);
     }
+    add_named_by(settings, "URLS_FILE", found, diags);
   }
+  found = Diagnostics{};
   if (!settings.funnel_config_path.empty()) {
     if (auto text = read_text_file(settings.funnel_config_path, why)) {
-      parse_funnels(*text, settings.funnel_config_path, diags);
+      parse_funnels(*text, settings.funnel_config_path, found);
     } else {
-      diags.error(settings.funnel_config_path, 0, 0, "FUNNEL_CONFIG_PATH", why);
+      found.error(settings.funnel_config_path, 0, 0, "FUNNEL_CONFIG_PATH", why);
     }
+    add_named_by(settings, "FUNNEL_CONFIG_PATH", found, diags);
   }
 }
 

@@ -139,6 +139,7 @@ struct Settings {
   bool insecure = false;                              // INSECURE: no TLS verification
   std::string user_agent_header = k_tool_user_agent;    // USER_AGENT_HEADER: header; "visitor" = the visit's
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
+  std::string lock_file;                              // LOCK_FILE: held for the whole run
   double max_failure_rate = 0.01;                     // MAX_FAILURE_RATE: exit 1 above it
   std::string thresholds;                             // THRESHOLDS: "EXPR;EXPR" (--threshold)
   bool abort_on_fail = false;                         // ABORT_ON_FAIL: stop when a threshold failed for good

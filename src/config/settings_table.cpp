@@ -102,6 +102,7 @@ const std::vector<KeySpec> k_table = {
   {"INSECURE", VT::boolean, 0, 0, "", "Skip TLS certificate verification (--insecure)", &S::insecure},
   {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
+  {"LOCK_FILE", VT::path, 0, 0, "", "File locked for the whole run (--lock); a second run with the same file exits 2 (\"FILE is locked by pid N\"), so a cron job never overlaps itself", &S::lock_file},
   // --- ours: network (a target's cacert, capath, cert, key, proxy, resolve, connect_to replace these) ---
   {"CA_BUNDLE", VT::path, 0, 0, "", "PEM file of the CAs to trust for https targets (--cacert); unset: CURL_CA_BUNDLE, then SSL_CERT_FILE from the environment, else the system's", &S::ca_bundle},
   {"CA_PATH", VT::path, 0, 0, "", "Directory of hashed CA certificates to trust (--capath); unset: SSL_CERT_DIR from the environment, else the system's", &S::ca_path},

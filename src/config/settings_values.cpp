@@ -30,8 +30,10 @@ std::string found(std::string_view text) {
   return fmt::format("\"{}\"", text);
 }
 
+/// Never a secret's value in a message: a token shows as "***", a URL without its password.
 std::string expected(const KeySpec& spec, std::string_view text) {
-  return fmt::format("expected {}, found {}", describe_allowed(spec), found(text));
+  const std::string shown = spec.secret ? std::string("***") : redact_url(text);
+  return fmt::format("expected {}, found {}", describe_allowed(spec), found(shown));
 }
 
 std::string number_text(double v) { return fmt::format("{}", v); }
@@ -127,6 +129,10 @@ std::string apply_string(const KeySpec& spec, std::string_view text, std::string
       auto endpoint = tracking_endpoint(text);
       if (!endpoint) {
         return expected(spec, text);
+      }
+      if (has_token_in_query(text)) {
+        return "token_auth must not be in the URL (it would be sent in the URL of every hit and printed): "
+               "set MATOMO_TOKEN_AUTH instead";
       }
       out = *endpoint;
       return "";
@@ -285,6 +291,9 @@ std::string format_value(const KeySpec& spec, const Settings& settings, bool sho
       [&](std::chrono::milliseconds Settings::*m) -> std::string { return format_duration(settings.*m); },
       [&](std::string Settings::*m) -> std::string {
         const std::string& v = settings.*m;
+        if (spec.type == ValueType::url && !show_secrets) {
+          return redact_url(v);
+        }
         if (spec.type == ValueType::proxy && !show_secrets) {
           return redact_userinfo(v);  // a proxy's password, not the proxy
         }

@@ -68,7 +68,8 @@ std::optional<std::string> TargetReader::read_token(const json& item, const std:
   if (has_token) {
     const auto& v = item["token_auth"];
     if (!v.is_string()) {
-      error(pointer + "/token_auth", prefix + "token_auth", fmt::format("expected a string, found {}", json_excerpt(v)));
+      // the type, never the value: a token is not echoed, even a mistyped one
+      error(pointer + "/token_auth", prefix + "token_auth", fmt::format("expected a string, found a {}", v.type_name()));
       return std::nullopt;
     }
     std::vector<std::string> missing;
@@ -200,8 +201,12 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
   const json* url = field("url");
   auto endpoint = url && url->is_string() ? tracking_endpoint(url->get<std::string>()) : std::nullopt;
   if (!endpoint) {
-    error(url ? pointer + "/url" : pointer, prefix + "url",
-          fmt::format("expected an http(s) URL with a host, found {}", url ? json_excerpt(*url) : "nothing"));
+    const std::string shown = url && url->is_string() ? json_excerpt(json(redact_url(url->get<std::string>()))) : url ? json_excerpt(*url) : "nothing";
+    error(url ? pointer + "/url" : pointer, prefix + "url", fmt::format("expected an http(s) URL with a host, found {}", shown));
+  } else if (has_token_in_query(url->get<std::string>())) {
+    error(pointer + "/url", prefix + "url",
+          "token_auth must not be in the URL (it would be sent in the URL of every hit and printed): "
+          "use the target's \"token_auth\" or \"token_auth_file\" key instead");
   } else {
     spec.url = *endpoint;
   }

@@ -1,5 +1,6 @@
 #include "matomo/wire.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -139,10 +140,18 @@ std::string query_string(const Params& params) {
 }
 
 std::string tracking_url(std::string_view endpoint, const Params& params) {
-  std::string out(endpoint);
+  // The parameters join the endpoint's own query, before its fragment (if any).
+  const auto fragment_at = std::min(endpoint.find('#'), endpoint.size());
+  const std::string_view base = endpoint.substr(0, fragment_at);
+  std::string out(base);
   out.reserve(endpoint.size() + 1024);
-  out.push_back('?');
+  if (base.find('?') == std::string_view::npos) {
+    out.push_back('?');
+  } else if (base.back() != '?' && base.back() != '&') {
+    out.push_back('&');
+  }
   append_query_string(params, out);
+  out.append(endpoint.substr(fragment_at));
   return out;
 }
 

@@ -21,7 +21,8 @@ char* percent_encode_to(std::string_view text, bool plus_for_space, char* dest);
 void append_query_string(const Params& params, std::string& out);
 std::string query_string(const Params& params);
 
-/// `endpoint?query`. Never carries a token (tokens travel only in POST bodies).
+/// `endpoint?query` (joined to the endpoint's own query with &, before its fragment). Never carries a
+/// token (tokens travel only in POST bodies).
 std::string tracking_url(std::string_view endpoint, const Params& params);
 
 /// An application/x-www-form-urlencoded body (space as '+'), with `token_auth` appended last

@@ -77,6 +77,7 @@ void RunMetrics::merge(const RunMetrics& other) {
   start_lag.merge(other.start_lag);
   visits_waiting += other.visits_waiting;
   requested_visit_rate += other.requested_visit_rate;
+  dead_letter_unsaved += other.dead_letter_unsaved;
   if (other.start_late_ms) {
     start_late_ms = std::max(start_late_ms.value_or(*other.start_late_ms), *other.start_late_ms);
   }

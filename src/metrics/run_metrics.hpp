@@ -46,6 +46,8 @@ struct RunMetrics {
   std::uint64_t visits_waiting = 0;
   /// visits/s: the requested visit rate (TARGET_VISITS_PER_DAY / 86400 × speed; shards add)
   double requested_visit_rate = 0;
+  /// hits: dead-letter lines that could not be written (a full disk, ...)
+  std::uint64_t dead_letter_unsaved = 0;
   /// milliseconds: how late sending began after START_AT (≥ 0; nullopt without START_AT)
   std::optional<double> start_late_ms;
   /// why the run stopped ("duration", "visits", "signal", ...; "" while running)
@@ -66,8 +68,8 @@ struct RunMetrics {
 
   /// Adds `other` into this. Targets are matched by name (new ones appended in order); counters
   /// and histograms add; elapsed is the larger; started the earlier (when set); threads, CPU
-  /// seconds, visits waiting and requested rate add; start_late_ms is the larger (when
-  /// set); the seed is kept (callers compare seeds
+  /// seconds, visits waiting, requested rate and unsaved dead letters add; start_late_ms is the
+  /// larger (when set); the seed is kept (callers compare seeds
   /// themselves); stop reasons are kept, different ones joined with ", ". To add up several
   /// runs, start from a copy of the first (a default RunMetrics already counts one thread).
   void merge(const RunMetrics& other);

@@ -5,9 +5,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
@@ -50,6 +52,66 @@ nlohmann::json read_json_file(const std::string& file) {
   }
 }
 
+struct ShardId {
+  int index = 0;
+  int count = 1;
+};
+
+ShardId shard_of(const nlohmann::json& summary, const std::string& source) {
+  const auto it = summary.find("shard");
+  ShardId id;
+  char slash = 0;
+  std::istringstream in(it->is_string() ? it->get<std::string>() : std::string());
+  if (!(in >> id.index >> slash >> id.count) || slash != '/' || !in.eof() || id.count < 1 || id.index < 0 ||
+      id.index >= id.count) {
+    throw Error(fmt::format("{}: not a trafficinator summary: \"shard\" must be \"K/N\" with 0 <= K < N, found {}",
+                            source, it->dump()),
+                ExitCode::usage);
+  }
+  return id;
+}
+
+/// Refuses summaries that cannot be the shards of one run; lists the shards not given.
+void check_shards(const std::vector<nlohmann::json>& summaries, const std::vector<std::string>& sources,
+                  MergedSummary& merged) {
+  std::map<int, std::size_t> seen;  // shard index → summary
+  int count = 0;
+  std::string fingerprint;
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    const auto& summary = summaries[i];
+    const std::string print = summary.value("config_fingerprint", std::string());
+    if (i == 0) {
+      fingerprint = print;
+    } else if (print != fingerprint) {
+      throw Error(fmt::format("{}: config_fingerprint {} differs from {} in {}: the shards ran different "
+                              "configurations", sources[i], print.empty() ? "(none)" : print,
+                              fingerprint.empty() ? "(none)" : fingerprint, sources[0]),
+                  ExitCode::usage);
+    }
+    if (!summary.contains("shard")) {
+      continue;
+    }
+    const ShardId id = shard_of(summary, sources[i]);
+    if (count != 0 && id.count != count) {
+      throw Error(fmt::format("{}: shard {}/{}, but {} is one of {} shards", sources[i], id.index, id.count,
+                              sources[seen.begin()->second], count),
+                  ExitCode::usage);
+    }
+    count = id.count;
+    if (const auto it = seen.find(id.index); it != seen.end()) {
+      throw Error(fmt::format("{}: shard {}/{} again (also {}): its hits would count twice", sources[i], id.index,
+                              id.count, sources[it->second]),
+                  ExitCode::usage);
+    }
+    seen.emplace(id.index, i);
+  }
+  for (int k = 0; k < count && !seen.empty(); ++k) {
+    if (seen.count(k) == 0) {
+      merged.missing_shards.push_back(fmt::format("{}/{}", k, count));
+    }
+  }
+}
+
 } // namespace
 
 MergedSummary merge_summaries(const std::vector<nlohmann::json>& summaries,
@@ -70,6 +132,12 @@ MergedSummary merge_summaries(const std::vector<nlohmann::json>& summaries,
       }
     }
   }
+  if (merged.seeds.size() > 1) {
+    throw Error(fmt::format("the summaries ran with different seeds ({}): they are not shards of one run",
+                            fmt::join(merged.seeds, ", ")),
+                ExitCode::usage);
+  }
+  check_shards(summaries, sources, merged);
   merged.shard_count = summaries.size();
   return merged;
 }
@@ -103,9 +171,6 @@ MergedSummary merge_summary_files(const std::vector<std::string>& files) {
 
 nlohmann::json merged_summary_json(const MergedSummary& merged) {
   nlohmann::json out = summary_to_json(merged.run, merged.config);
-  if (merged.seeds.size() > 1) {
-    out["seed"] = merged.seeds;
-  }
   out["shards"] = merged.shard_count;
   return out;
 }

@@ -180,7 +180,7 @@ std::string render_prometheus(const metrics::Snapshot& snapshot) {
 }
 
 void write_prometheus_file(const std::string& path, const metrics::Snapshot& snapshot) {
-  write_file_atomically(path, render_prometheus(snapshot));
+  write_output_file(path, render_prometheus(snapshot));
 }
 
 } // namespace tf::report

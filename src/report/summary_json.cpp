@@ -159,6 +159,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"visit_rate",
            {{"requested", snapshot.requested_visit_rate}, {"achieved", snapshot.achieved_visit_rate()}}},
           {"visits_waiting", snapshot.visits_waiting},
+          {"dead_letter_unsaved", snapshot.dead_letter_unsaved},
           {"start_lag_ms", latency_json(snapshot.start_lag)},
           {"start_late_ms", snapshot.start_late_ms ? json(*snapshot.start_late_ms) : json(nullptr)},
           {"generator", generator_json(snapshot)},
@@ -170,7 +171,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
 }
 
 void write_summary_file(const std::string& path, const json& summary) {
-  write_file_atomically(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  write_output_file(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 } // namespace tf::report

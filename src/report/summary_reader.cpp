@@ -220,6 +220,9 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   run.threads = static_cast<unsigned>(r.u64(generator, "threads", "generator.threads"));
   run.generator_cpu_seconds = r.number(generator, "cpu_seconds", "generator.cpu_seconds");
   run.visits_waiting = r.u64(summary, "visits_waiting", "visits_waiting");
+  if (summary.contains("dead_letter_unsaved")) {  // absent in summaries of older builds
+    run.dead_letter_unsaved = r.u64(summary, "dead_letter_unsaved", "dead_letter_unsaved");
+  }
   run.requested_visit_rate = r.number(r.field(summary, "visit_rate", "visit_rate"), "requested",
                                       "visit_rate.requested");
   // optional: summaries of builds before START_AT have no start_late_ms

@@ -6,11 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 need_tools
 
-token=0123456789abcdef0123456789abcdef
-cat >"$TF_WORK/mock.json" <<JSON
-{"sites": [{"id": 1, "timezone": "Europe/Stockholm"}], "tokens": [{"token": "$token", "super": true}]}
-JSON
-start_mock --config "$TF_WORK/mock.json"
+start_token_mock Europe/Stockholm
+token=$TOKEN
 
 export MATOMO_URL=$MOCK_URL MATOMO_TOKEN_AUTH=$token TIMEZONE=Europe/Stockholm
 export BACKFILL_MAX_VISITS_PER_DAY=60 BACKFILL_DAILY_VARIATION=0.2

@@ -6,11 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 need_tools
 
-token=0123456789abcdef0123456789abcdef
-cat >"$TF_WORK/mock.json" <<JSON
-{"sites": [{"id": 1, "timezone": "UTC"}], "tokens": [{"token": "$token", "super": true}]}
-JSON
-start_mock --config "$TF_WORK/mock.json"
+start_token_mock UTC
+token=$TOKEN
 
 export MATOMO_URL=$MOCK_URL MATOMO_TOKEN_AUTH=$token TIMEZONE=UTC BACKFILL_MAX_VISITS_PER_DAY=400
 # 20 requests/s of 50 hits: about 160 visits/s, so the 1,000-odd visits take several seconds.

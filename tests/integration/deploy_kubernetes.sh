@@ -137,7 +137,10 @@ TF_RUN_PID=$POD_PID
 wait_tf 30
 check "SIGTERM to the pod script: trafficinator's exit code" "130" "$RUN_RC"
 check "SIGTERM to the pod script: the summary is printed" "1" "$(grep -c '^==== trafficinator summary end ====$' "$TF_WORK/pod0.log")"
+# one pod of N: merge names the missing shards and exits 1 unless --allow-partial
 run_tf term merge --from-logs "$TF_WORK/pod0.log"
-check "SIGTERM to the pod script: its log merges" "0" "$RUN_RC"
+check "SIGTERM to the pod script: its log alone misses shards" "1" "$RUN_RC"
+run_tf term merge --from-logs "$TF_WORK/pod0.log" --allow-partial
+check "SIGTERM to the pod script: its log merges (--allow-partial)" "0" "$RUN_RC"
 stop_mock
 finish

@@ -8,6 +8,7 @@ TF_SOURCE_DIR=${TF_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pw
 TF_MOCK=${TF_MOCK:-$TF_SOURCE_DIR/build/dev/tools/mock-matomo/mock-matomo}
 TF_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tf-it.XXXXXX")
 TF_PIDS=()
+TF_MOUNTS=()
 TF_FAILURES=0
 TF_MULTI=0            # 1 after start_mocks: the bracket is checked per target, target i on mock i
 TF_BRACKET_FROM=()    # per mock: hits it had accepted before the run being checked (bracket_mark)
@@ -15,7 +16,7 @@ TF_BRACKET_DUPS=()    # per mock: its duplicates before that run
 TF_MOCK_NAMES=()      # per mock: the target name mocks_targets gave it
 
 tf_cleanup() {
-  local pid
+  local pid mnt
   for pid in "${TF_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -24,6 +25,9 @@ tf_cleanup() {
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+  done
+  for mnt in "${TF_MOUNTS[@]}"; do
+    umount "$mnt" 2>/dev/null || true
   done
   rm -rf "$TF_WORK"
 }
@@ -79,6 +83,17 @@ start_mock() {
     sleep 0.1
   done
   fail "the mock did not start within 10 s"
+}
+
+# start_token_mock TIMEZONE [mock-matomo options...]: start_mock with site 1 in TIMEZONE and a
+# super-user token, which it sets in TOKEN (backfill and other token-bearing tests).
+start_token_mock() {
+  local zone=$1
+  shift
+  TOKEN=0123456789abcdef0123456789abcdef
+  printf '{"sites": [{"id": 1, "timezone": "%s"}], "tokens": [{"token": "%s", "super": true}]}\n' "$zone" "$TOKEN" \
+    >"$TF_WORK/mock.json"
+  start_mock --config "$TF_WORK/mock.json" "$@"
 }
 
 # stop_mock: SIGTERM, wait for the exit, check status 0 and that the report was written.
@@ -244,6 +259,25 @@ check_accounting() {
   if [[ "${TF_NO_BRACKET:-0}" != 1 ]]; then
     assert_bracket "$s"
   fi
+}
+
+# assert_bracket SUMMARY_JSON: the ledger brackets what the mock (still running) recorded:
+# totals.acked <= hits_accepted <= totals.acked + totals.unconfirmed.
+assert_bracket() {
+  local s=$1 n=${1##*/} acked unconfirmed stored
+  read -r acked unconfirmed < <(jq -r '[.totals.acked, (.totals.unconfirmed // 0)] | @tsv' "$s")
+  stored=$(mock_stat hits_accepted)
+  check "$n: acked <= stored ($acked <= $stored)" "1" "$((acked <= stored ? 1 : 0))"
+  check "$n: stored <= acked + unconfirmed ($stored <= $acked + $unconfirmed)" "1" \
+    "$((stored <= acked + unconfirmed ? 1 : 0))"
+}
+
+# small_fs DIR KB: mounts a tmpfs of KB kilobytes at DIR (created; unmounted at exit); returns
+# 1 when mounting is not allowed here.
+small_fs() {
+  mkdir -p "$1"
+  mount -t tmpfs -o "size=${2}k" tmpfs "$1" 2>/dev/null || return 1
+  TF_MOUNTS+=("$1")
 }
 
 # check_delivered SUMMARY: a clean run against the strict mock (mock still running): zero

@@ -3,7 +3,8 @@
 # their --summary-json files exits 0 and adds up: every count of the merged totals is the sum of
 # the shards', the accounting balances, the mock holds exactly the merged acked hits and visits,
 # and the merged hit count equals `generate` of the same unsharded visits. Unreadable or foreign
-# summaries are refused with exit 2.
+# summaries, a duplicated shard, different seeds or configurations are refused with exit 2; a
+# missing shard gives exit 1 unless --allow-partial.
 source "$(dirname "$0")/lib.sh"
 need_tools
 
@@ -44,6 +45,28 @@ stop_mock
 TF_RUN_LIMIT=60 run_tf gen generate --preset smoke --visits 20 --seed 12
 check "merge: merged hits = generate of the unsharded visits" "$(grep -c . "$TF_WORK/gen.out")" \
   "$(jv "$m" '.accounting.generated')"
+
+check "shard summaries record the shard" "0/2 1/2" \
+  "$(jv "$TF_WORK/shard0.json" '.shard') $(jv "$TF_WORK/shard1.json" '.shard')"
+check "shard summaries record one configuration" "$(jv "$TF_WORK/shard0.json" '.config_fingerprint')" \
+  "$(jv "$TF_WORK/shard1.json" '.config_fingerprint')"
+cp "$TF_WORK/shard0.json" "$TF_WORK/copy0.json"
+run_tf dup merge "$TF_WORK/shard0.json" "$TF_WORK/copy0.json" "$TF_WORK/shard1.json"
+check "merge of a duplicated shard: exit code" "2" "$RUN_RC"
+check "merge of a duplicated shard: message" \
+  "trafficinator: error: $TF_WORK/copy0.json: shard 0/2 again (also $TF_WORK/shard0.json): its hits would count twice" \
+  "$(cat "$TF_WORK/dup.err")"
+run_tf partial merge "$TF_WORK/shard0.json"
+check "merge with a missing shard: exit code" "1" "$RUN_RC"
+check "merge with a missing shard: names it" "1" "$(grep -c 'error: missing shard(s) 1/2' "$TF_WORK/partial.err" || true)"
+run_tf partial2 merge "$TF_WORK/shard0.json" --allow-partial
+check "merge --allow-partial: exit code" "0" "$RUN_RC"
+jq '.seed = 13' "$TF_WORK/shard1.json" >"$TF_WORK/otherseed.json"
+run_tf seeds merge "$TF_WORK/shard0.json" "$TF_WORK/otherseed.json"
+check "merge of different seeds: exit code" "2" "$RUN_RC"
+jq '.config_fingerprint = "fnv1a64:0000000000000000"' "$TF_WORK/shard1.json" >"$TF_WORK/otherconfig.json"
+run_tf configs merge "$TF_WORK/shard0.json" "$TF_WORK/otherconfig.json"
+check "merge of different configurations: exit code" "2" "$RUN_RC"
 
 run_tf missing merge "$TF_WORK/shard0.json" /nonexistent/h6.json
 check "merge of a missing file: exit code" "2" "$RUN_RC"

@@ -37,7 +37,7 @@ expect_config_error missing "/nonexistent/h6.env: error: cannot open: No such fi
   --preset smoke --env-file /nonexistent/h6.env
 
 FUNNEL_CONFIG_PATH=$data/config/funnels-invalid.json expect_config_error funnels \
-  "$data/config/funnels-invalid.json:4:20: error: [0].probability: expected a number from 0 to 1, found 1.5" --preset smoke
+  "$data/config/funnels-invalid.json:4:20: error: [0].probability: expected a number from 0 to 1, found 1.5 (file named by FUNNEL_CONFIG_PATH at environment)" --preset smoke
 
 MATOMO_SITE_ID=abc expect_config_error site \
   'environment: error: MATOMO_SITE_ID: expected an integer from 1 to 2147483647, found "abc"' --preset smoke

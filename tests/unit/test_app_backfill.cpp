@@ -63,6 +63,7 @@ app::RunOptions backfill_options(const std::string& checkpoint) {
 /// One backfill run through the engine; `answer(call)` decides each request's answer.
 struct BackfillHarness {
   FakeClock clock;
+  TempDir dead_letter_dir;
   std::vector<engine::HttpRequest> requests;
   std::function<Answer(std::size_t)> answer = [](std::size_t) { return Answer{}; };
   bool complete = false;
@@ -71,7 +72,7 @@ struct BackfillHarness {
   void run(const app::RunOptions& options) {
     auto setup = app::prepare_run(options.settings, clock);
     metrics::SharedMetrics shared(app::initial_metrics(setup, options, clock));
-    app::DeadLetterWriter dead_letters("");
+    app::DeadLetterWriter dead_letters(dead_letter_dir.file("dead.ndjson"), app::RunId{});
     app::RunObserver observer(shared, dead_letters, app::target_names(setup), clock);
     app::BackfillRun backfill(options, setup, observer, clock);
     engine::EngineConfig config;
@@ -151,18 +152,22 @@ TEST_CASE("a checkpoint file is written atomically and resumes the same backfill
   const auto content = app::read_checkpoint(path);
   REQUIRE(content.has_value());
   CHECK(app::checkpoint_seed(*content) == 11);
-  app::Checkpoint resumed(path, identity(), content);
-  CHECK(resumed.done(1));
-  CHECK_FALSE(resumed.done(2));
-  CHECK(resumed.done(3));
-  CHECK(resumed.completed() == 3);
-  CHECK(resumed.sent(2, 1) == 4);
-  CHECK(resumed.sent(2, 0) == 0);
-  CHECK(resumed.sent(3, 0) == 0);
-  CHECK(content->at("partial") == nlohmann::json::parse("[[2, 1, 4]]"));
-  resumed.complete(2);
-  CHECK(resumed.sent(2, 1) == 0);
-  CHECK(resumed.watermark() == 4);
+  {
+    app::Checkpoint resumed(path, identity(), content);
+    CHECK(resumed.done(1));
+    CHECK_FALSE(resumed.done(2));
+    CHECK(resumed.done(3));
+    CHECK(resumed.completed() == 3);
+    CHECK(resumed.sent(2, 1) == 4);
+    CHECK(resumed.sent(2, 0) == 0);
+    CHECK(resumed.sent(3, 0) == 0);
+    CHECK(content->at("partial") == nlohmann::json::parse("[[2, 1, 4]]"));
+    resumed.complete(2);
+    CHECK(resumed.sent(2, 1) == 0);
+    CHECK(resumed.watermark() == 4);
+    // one user of a checkpoint at a time: FILE.lock is held while it is in use
+    CHECK(error_of([&] { app::Checkpoint(path, identity(), content); }) == path + " is locked by another process");
+  }
 
   auto other = identity();
   other.window = "2025-03-01..2025-03-04";

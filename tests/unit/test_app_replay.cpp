@@ -118,6 +118,28 @@ TEST_CASE("replay groups the lines of a dead-letter file by target and visit, in
   CHECK_FALSE(matomo::find(params, "token_auth").has_value());
 }
 
+TEST_CASE("replay reads a file of several runs, whose visit numbers restart, and skips maybe_recorded", "[app]") {
+  const auto with = [](std::string text, const std::string& extra) { return "{" + extra + "," + text.substr(1); };
+  const std::string run1 = R"("run":{"started":"2026-01-01T00:00:00.000Z","pid":1,"seed":5})";
+  const std::string run2 = R"("run":{"started":"2026-01-01T01:00:00.000Z","pid":2,"seed":5})";
+  const std::string text = with(line(3, 0, "a", k_now_s), run1) + "\n" + with(line(3, 1, "a", k_now_s), run1) + "\n" +
+                           with(line(3, 0, "a", k_now_s, "fedcba9876543210"), run2) + "\n" +
+                           with(line(3, 1, "a", k_now_s, "fedcba9876543210"), run2 + R"(,"maybe_recorded":true)") + "\n";
+  config::Diagnostics diags;
+  std::size_t skipped = 0;
+  const auto visits = app::parse_dead_letters(text, "dl.ndjson", diags, {}, &skipped);
+  REQUIRE_FALSE(diags.has_errors());
+  REQUIRE(visits.size() == 2);
+  CHECK(visits[0].visitor == "0123456789abcdef");
+  CHECK(visits[0].hits.size() == 2);
+  CHECK(visits[1].visitor == "fedcba9876543210");
+  CHECK(visits[1].hits.size() == 1);
+  CHECK(skipped == 1);
+  const auto all = app::parse_dead_letters(text, "dl.ndjson", diags, app::ReplaySelection{true}, nullptr);
+  REQUIRE(all.size() == 2);
+  CHECK(all[1].hits.size() == 2);
+}
+
 TEST_CASE("replay reports every bad line of a dead-letter file with its line number", "[app]") {
   const std::string text = std::string("{\"visit\":1,\n") +
       "[1,2]\n" +

@@ -79,7 +79,7 @@ TEST_CASE("config options become a layered request with flags in table order", "
 }
 
 TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
-  CHECK(delivery_flags().size() == 26);
+  CHECK(delivery_flags().size() == 27);
   for (const auto& flag : delivery_flags()) {
     INFO(flag.flag);
     CHECK(tf::config::find_key(flag.key) != nullptr);
@@ -187,4 +187,19 @@ TEST_CASE("help, help COMMAND and presets NAME exit 0; an unknown command or pre
   CHECK(run_cli({"presets"}) == 0);
   CHECK(run_cli({"presets", "smoke"}) == 0);
   CHECK(run_cli({"presets", "smok"}) == 2);
+}
+
+TEST_CASE("integer options are decimal: 010 is 10, hex is refused", "[cli]") {
+  const auto transform = [](std::string text) {
+    const std::string error = decimal_integer()(text);
+    return error.empty() ? text : "error: " + error;
+  };
+  CHECK(transform("010") == "10");
+  CHECK(transform("+7") == "7");
+  CHECK(transform("0") == "0");
+  CHECK(transform("000") == "0");
+  CHECK(transform("0x10") == "error: expected a decimal integer, found \"0x10\"");
+  CHECK(transform("-3") == "error: expected a decimal integer, found \"-3\"");
+  CHECK(transform("") == "error: expected a decimal integer, found \"\"");
+  CHECK(run_cli({"generate", "--visits", "0x10"}) == 2);
 }

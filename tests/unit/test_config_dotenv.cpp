@@ -102,6 +102,16 @@ TEST_CASE("malformed quotes, keys and variables are errors", "[config]") {
   });
 }
 
+TEST_CASE("syntax errors never echo a secret's value", "[config]") {
+  Diagnostics diags;
+  parse("MATOMO_TOKEN_AUTH=\"0123\"4567\nMY_PASSWORD='ab'cd\nMATOMO_TOKEN_AUTH 89ab\n", diags);
+  CHECK(messages(diags) == std::vector<std::string>{
+    "a.env:1: error: MATOMO_TOKEN_AUTH: expected nothing or a # comment after the closing \", found more text",
+    "a.env:2: error: MY_PASSWORD: expected nothing or a # comment after the closing ', found more text",
+    "a.env:3: error: expected KEY=VALUE, found a line without '=' naming a secret",
+  });
+}
+
 TEST_CASE("a duplicate key is a warning naming both lines and the later value wins", "[config]") {
   Diagnostics diags;
   const auto entries = parse("A=1\nB=2\nA=3\n", diags);

@@ -50,6 +50,11 @@ TEST_CASE("a JSON syntax error names line and column from the byte offset", "[co
         std::vector<std::string>{"t.json:3:18: error: invalid JSON: syntax error while parsing object key - unexpected ','; expected string literal"});
 }
 
+TEST_CASE("a JSON number overflow names the line and column of the number", "[config]") {
+  CHECK(target_errors("{\"targets\": [\n  {\"name\": \"1E400\",\n   \"weight\": 1E400}]}\n") ==
+        std::vector<std::string>{"t.json:3:14: error: invalid JSON: number overflow parsing '1E400'"});
+}
+
 TEST_CASE("JSON positions of values and keys are found by pointer", "[config]") {
   Diagnostics diags;
   auto doc = JsonDocument::parse("{\n \"a\": [1, {\"b\": \"x\"}],\n \"c~/\": true\n}", "x", diags);

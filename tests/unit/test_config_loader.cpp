@@ -244,8 +244,16 @@ TEST_CASE("without a targets list the single target is the effective one", "[con
 }
 
 TEST_CASE("referenced catalogue and funnels files are checked", "[config]") {
-  CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nURLS_FILE=" + k_data + "urls-invalid.txt\n") == std::vector<std::string>{
-    k_data + "urls-invalid.txt:2:1: error: expected an http(s) URL at the start of the line, found \"not-a-url\"",
-    k_data + "urls-invalid.txt:3:1: error: expected an http(s) URL at the start of the line, found \"ftp://x.test/y\""});
+  // each error also names the line of the .env file that named the file
+  const auto errors = load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nURLS_FILE=" + k_data + "urls-invalid.txt\n");
+  REQUIRE(errors.size() == 2);
+  using Catch::Matchers::EndsWith;
+  using Catch::Matchers::StartsWith;
+  CHECK_THAT(errors[0], StartsWith(k_data + "urls-invalid.txt:2:1: error: expected an http(s) URL at the start of the "
+                                            "line, found \"not-a-url\" (file named by URLS_FILE at env-file ") &&
+                            EndsWith(".env:2)"));
+  CHECK_THAT(errors[1], StartsWith(k_data + "urls-invalid.txt:3:1: error: expected an http(s) URL at the start of the "
+                                            "line, found \"ftp://x.test/y\" (file named by URLS_FILE at env-file ") &&
+                            EndsWith(".env:2)"));
   CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nFUNNEL_CONFIG_PATH=" + k_data + "funnels.json\n").empty());
 }

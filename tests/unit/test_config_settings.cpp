@@ -3,6 +3,7 @@
 #include <set>
 
 #include "config/settings_table.hpp"
+#include "config/url.hpp"
 
 using namespace tf::config;
 
@@ -141,4 +142,24 @@ TEST_CASE("the User-Agent header: the setting, or for 'visitor' the browser when
   CHECK(header_user_agent("visitor", k_tool_user_agent) == k_tool_user_agent);  // a bulk, the probe
   CHECK(tf::config::header_unsafe_at("tab\tok") == std::string_view::npos);
   CHECK(tf::config::header_unsafe_at("del\x7f") == 3);
+}
+
+TEST_CASE("a URL keeps its query and fragment, never a token, and is shown without its password", "[config]") {
+  Settings s;
+  CHECK(apply("MATOMO_URL", "https://stats.example.test/?a=1#top", s).empty());
+  CHECK(s.matomo_url == "https://stats.example.test/matomo.php?a=1#top");
+  CHECK(apply("MATOMO_URL", "https://stats.example.test/matomo.php?a=1", s).empty());
+  CHECK(s.matomo_url == "https://stats.example.test/matomo.php?a=1");
+  CHECK(apply("MATOMO_URL", "https://stats.example.test/matomo.php?token_auth=s3cr3t", s) ==
+        "token_auth must not be in the URL (it would be sent in the URL of every hit and printed): set "
+        "MATOMO_TOKEN_AUTH instead");
+  CHECK(apply("MATOMO_URL", "ftp://u:s3cr3t@h.test/?token_auth=t0k3n", s) ==
+        "expected an http(s) URL with a host, found \"ftp://u:***@h.test/?token_auth=***\"");
+  CHECK(apply("MATOMO_URL", "https://user:s3cr3t@stats.example.test/", s).empty());
+  CHECK(format_value(*find_key("MATOMO_URL"), s) == "https://user:***@stats.example.test/matomo.php");
+  CHECK(format_value(*find_key("MATOMO_URL"), s, true) == "https://user:s3cr3t@stats.example.test/matomo.php");
+  CHECK(redact_url("https://user@h.test/matomo.php") == "https://user@h.test/matomo.php");
+  CHECK(redact_url("https://h.test/matomo.php?x=1&token_auth=abc&y=2") == "https://h.test/matomo.php?x=1&token_auth=***&y=2");
+  CHECK_FALSE(has_token_in_query("https://h.test/matomo.php?my_token_auth=1"));
+  CHECK(has_token_in_query("https://h.test/matomo.php?a=1&token_auth"));
 }

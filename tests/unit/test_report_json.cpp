@@ -134,7 +134,7 @@ TEST_CASE("summary and metrics files are written whole and replace the old file"
   const std::string dir = tmp.path().string();
   const std::string summary = dir + "/summary.json";
   const std::string prom = dir + "/metrics.prom";
-  tf::report::write_file_atomically(summary, "old");
+  tf::report::write_output_file(summary, "old");
   tf::report::write_summary_file(summary, json{{"a", 1}});
   CHECK(tf::testing::read_file(summary) == "{\n  \"a\": 1\n}\n");
   tf::report::write_prometheus_file(prom, sample_run());
@@ -146,9 +146,46 @@ TEST_CASE("summary and metrics files are written whole and replace the old file"
   CHECK(files == 2);  // no temporary file left behind
 }
 
+TEST_CASE("an output symlink stays a link and its target is replaced; a device is written in place", "[report]") {
+  const tf::testing::TempDir tmp;
+  const std::string dir = tmp.path().string();
+  std::filesystem::create_directory(dir + "/real");
+  std::filesystem::create_symlink("real/out.json", dir + "/link.json");
+  tf::report::check_output_writable(dir + "/link.json");
+  tf::report::write_output_file(dir + "/link.json", "{}\n");
+  CHECK(std::filesystem::is_symlink(dir + "/link.json"));
+  CHECK(tf::testing::read_file(dir + "/real/out.json") == "{}\n");
+  tf::report::write_output_file(dir + "/link.json", "[]\n");
+  CHECK(tf::testing::read_file(dir + "/real/out.json") == "[]\n");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir + "/real"), std::filesystem::directory_iterator()) == 1);
+  tf::report::check_output_writable("/dev/null");
+  tf::report::write_output_file("/dev/null", "{}");  // in place: /dev/null stays a device
+  CHECK(std::filesystem::is_character_file("/dev/null"));
+  try {
+    tf::report::write_output_file("/dev/full", "{}");
+    FAIL("no error");
+  } catch (const tf::Error& e) {
+    CHECK(std::string(e.what()) == "cannot write /dev/full: No space left on device");
+  }
+}
+
+TEST_CASE("an output path that cannot be written is found before the run", "[report]") {
+  const tf::testing::TempDir tmp;
+  try {
+    tf::report::check_output_writable(tmp.file("missing/x.json"));
+    FAIL("no error");
+  } catch (const tf::Error& e) {
+    CHECK(std::string(e.what()) == "cannot write " + tmp.file("missing/x.json") + ": No such file or directory");
+    CHECK(e.code() == tf::ExitCode::usage);
+  }
+  CHECK_THROWS_WITH(tf::report::check_output_writable(tmp.path().string()),
+                    "cannot write " + tmp.path().string() + ": Is a directory");
+  CHECK(std::filesystem::is_empty(tmp.path()));  // the probe left nothing behind
+}
+
 TEST_CASE("writing into a missing directory names the file", "[report]") {
   try {
-    tf::report::write_file_atomically("/nonexistent-dir/x.json", "{}");
+    tf::report::write_output_file("/nonexistent-dir/x.json", "{}");
     FAIL("no error");
   } catch (const tf::Error& e) {
     CHECK(std::string(e.what()) == "cannot write /nonexistent-dir/x.json: No such file or directory");

@@ -67,19 +67,54 @@ TEST_CASE("merging shard summaries adds counters and merges percentiles exactly"
   CHECK(out["targets"][0]["acked"] == 270);
 }
 
-TEST_CASE("shards with different seeds are merged and their seeds listed", "[report]") {
-  const auto merged = tf::report::merge_summaries(
-      {tf::report::summary_to_json(shard(5, 1, 1s), json::object()),
-       tf::report::summary_to_json(shard(6, 1, 1s), json::object()),
-       tf::report::summary_to_json(shard(5, 2, 1s), json::object())},
-      {"a", "b", "c"});
-  CHECK(merged.seeds == std::vector<std::uint64_t>{5, 6});
-  const json out = tf::report::merged_summary_json(merged);
-  CHECK(out["seed"] == json::array({5, 6}));
-  // A merged summary can itself be merged again.
-  const auto again = tf::report::merge_summaries({out}, {"merged.json"});
-  CHECK(again.seeds == std::vector<std::uint64_t>{5, 6});
-  CHECK(again.run.targets.at(0).acked == 90 * 4);
+TEST_CASE("shards with different seeds are refused", "[report]") {
+  CHECK_THROWS_WITH(tf::report::merge_summaries({tf::report::summary_to_json(shard(5, 1, 1s), json::object()),
+                                                 tf::report::summary_to_json(shard(6, 1, 1s), json::object())},
+                                                {"a", "b"}),
+                    "the summaries ran with different seeds (5, 6): they are not shards of one run");
+}
+
+namespace {
+
+json shard_summary(int k, int n, const std::string& fingerprint = "fnv1a64:0000000000000001") {
+  json j = tf::report::summary_to_json(shard(5, static_cast<std::uint64_t>(k + 1), 1s), json::object());
+  j["shard"] = std::to_string(k) + "/" + std::to_string(n);
+  j["config_fingerprint"] = fingerprint;
+  return j;
+}
+
+} // namespace
+
+TEST_CASE("merge checks that every shard is there once, of one configuration", "[report]") {
+  SECTION("all shards") {
+    const auto merged = tf::report::merge_summaries({shard_summary(1, 2), shard_summary(0, 2)}, {"b", "a"});
+    CHECK(merged.missing_shards.empty());
+    CHECK(merged.run.targets.at(0).acked == 90 * 3);
+  }
+  SECTION("a missing shard is listed") {
+    const auto merged = tf::report::merge_summaries({shard_summary(0, 3), shard_summary(2, 3)}, {"a", "c"});
+    CHECK(merged.missing_shards == std::vector<std::string>{"1/3"});
+  }
+  SECTION("a shard twice") {
+    CHECK_THROWS_WITH(tf::report::merge_summaries({shard_summary(0, 2), shard_summary(0, 2)}, {"a", "copy"}),
+                      "copy: shard 0/2 again (also a): its hits would count twice");
+  }
+  SECTION("a different number of shards") {
+    CHECK_THROWS_WITH(tf::report::merge_summaries({shard_summary(0, 2), shard_summary(1, 3)}, {"a", "b"}),
+                      "b: shard 1/3, but a is one of 2 shards");
+  }
+  SECTION("a different configuration") {
+    CHECK_THROWS_WITH(
+        tf::report::merge_summaries({shard_summary(0, 2), shard_summary(1, 2, "fnv1a64:0000000000000002")}, {"a", "b"}),
+        "b: config_fingerprint fnv1a64:0000000000000002 differs from fnv1a64:0000000000000001 in a: the shards ran "
+        "different configurations");
+  }
+  SECTION("a malformed shard") {
+    json bad = shard_summary(0, 2);
+    bad["shard"] = "2/2";
+    CHECK_THROWS_WITH(tf::report::merge_summaries({bad}, {"a"}),
+                      "a: not a trafficinator summary: \"shard\" must be \"K/N\" with 0 <= K < N, found \"2/2\"");
+  }
 }
 
 TEST_CASE("merge names the file that cannot be read or parsed", "[report]") {

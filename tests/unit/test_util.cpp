@@ -1,8 +1,18 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <set>
 
 #include "util/log.hpp"
+#include <unistd.h>
+
+#include "temp_dir.hpp"
+#include "util/append_file.hpp"
+#include "util/error.hpp"
+#include "util/file_lock.hpp"
 #include "util/random.hpp"
 #include "util/units.hpp"
 
@@ -94,4 +104,68 @@ TEST_CASE("LOG_LEVEL ERROR leaves only errors enabled", "[util]") {
   configure(Level::info, Format::text);
   CHECK(enabled(Level::info));
   CHECK_FALSE(enabled(Level::debug));
+}
+
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const tf::Error& e) {
+    return std::to_string(static_cast<int>(e.code())) + " " + e.what();
+  }
+  return "";
+}
+
+} // namespace
+
+TEST_CASE("an append file is appended to, never truncated, and counts lines not saved", "[util]") {
+  const tf::testing::TempDir dir;
+  const auto path = dir.write("dl.ndjson", "{\"old\":1}\n");
+  {
+    tf::AppendFile file(path, tf::AppendFile::Sharing::owned);
+    CHECK(file.append_line("{\"new\":2}"));
+    CHECK(file.sync());
+    CHECK(file.saved() == 1);
+  }
+  CHECK(read_all(path) == "{\"old\":1}\n{\"new\":2}\n");
+  tf::AppendFile full("/dev/full", tf::AppendFile::Sharing::owned);
+  CHECK_FALSE(full.append_line("x"));
+  CHECK_FALSE(full.append_line("y"));
+  CHECK(full.unsaved() == 2);
+  CHECK(full.error() == "No space left on device");
+  CHECK_FALSE(full.sync());
+}
+
+TEST_CASE("a shared append file is created at its first line only", "[util]") {
+  const tf::testing::TempDir dir;
+  const auto path = dir.file("default.ndjson");
+  { tf::AppendFile unused(path, tf::AppendFile::Sharing::shared); }
+  CHECK_FALSE(std::filesystem::exists(path));
+  tf::AppendFile a(path, tf::AppendFile::Sharing::shared);
+  tf::AppendFile b(path, tf::AppendFile::Sharing::shared);
+  CHECK(a.append_line("a"));
+  CHECK(b.append_line("b"));
+  CHECK(read_all(path) == "a\nb\n");
+}
+
+TEST_CASE("an owned append file and a lock file refuse a second holder, naming its pid", "[util]") {
+  const tf::testing::TempDir dir;
+  const auto path = dir.file("dl.ndjson");
+  const tf::AppendFile first(path, tf::AppendFile::Sharing::owned);
+  // flock locks belong to an open file description: a second open in this process conflicts
+  // like another process would; the holder found in /proc/locks is this process, so no pid.
+  CHECK(error_of([&] { tf::AppendFile second(path, tf::AppendFile::Sharing::owned); }) ==
+        "2 " + path + " is locked by another process");
+  const auto lock = dir.file("cron.lock");
+  const tf::LockFile held(lock);
+  CHECK(read_all(lock) == std::to_string(::getpid()) + "\n");
+  CHECK(error_of([&] { tf::LockFile again(lock, "the checkpoint"); }) == "2 the checkpoint is locked by another process");
+  CHECK(error_of([&] { tf::LockFile missing(dir.file("no/such/dir.lock")); }) ==
+        "2 cannot open lock file " + dir.file("no/such/dir.lock") + ": No such file or directory");
 }
