@@ -30,13 +30,11 @@ size_t keep_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-/// Trust, client certificate, proxy and pinned addresses, as the delivery transport sets them.
-void configure_network(CURL* h, const ProbeOptions& options) {
-  const CurlNetwork curl_network(options.network, options.insecure);
-  curl_network.apply(h);
-}
 
-void configure(CURL* h, const HttpRequest& request, const ProbeOptions& options, std::string& body) {
+/// `network` (trust, client certificate, proxy, pinned addresses, as the delivery transport sets
+/// them) must outlive the transfer: libcurl keeps pointers into it.
+void configure(CURL* h, const HttpRequest& request, const ProbeOptions& options, const CurlNetwork& network,
+               std::string& body) {
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -44,7 +42,7 @@ void configure(CURL* h, const HttpRequest& request, const ProbeOptions& options,
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_body);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  configure_network(h, options);
+  network.apply(h);
   if (!request.user_agent.empty()) {
     curl_easy_setopt(h, CURLOPT_USERAGENT, request.user_agent.c_str());
   }
@@ -69,7 +67,8 @@ ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options) {
   CURL* h = easy.get();
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-  configure(h, request, options, result.body);
+  const CurlNetwork network(options.network, options.insecure);
+  configure(h, request, options, network, result.body);
   std::unique_ptr<curl_slist, ListDeleter> headers;
   if (request.post && !request.content_type.empty()) {
     headers.reset(curl_slist_append(nullptr, ("Content-Type: " + request.content_type).c_str()));

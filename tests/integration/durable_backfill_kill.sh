@@ -55,7 +55,10 @@ run_tf second "${args[@]}" --summary-json "$TF_WORK/second.json" --dead-letter "
 check "resume: exit code" "0" "$RUN_RC"
 [[ -s "$TF_WORK/second.json" ]] || fail "resume: no summary: $(tail -3 "$TF_WORK/second.err")"
 check "resume: backfill complete" "true" "$(jv "$TF_WORK/second.json" '.backfill.complete')"
-check_accounting "$TF_WORK/second.json" "$TF_WORK/second.dead"
+# The generic bracket (check_accounting) would count the killed run's hits and the hits resent
+# from its in-flight set, which the resume does not yet record as possible duplicates (issue 14
+# is open for it): the bracket since the kill, and the duplicate bound, are checked below instead.
+TF_NO_BRACKET=1 check_accounting "$TF_WORK/second.json" "$TF_WORK/second.dead"
 # the bracket for the resumed run: what the mock stored after the kill
 acked=$(jv "$TF_WORK/second.json" '.totals.acked')
 unconfirmed=$(jv "$TF_WORK/second.json" '.totals.unconfirmed // 0')

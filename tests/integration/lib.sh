@@ -261,17 +261,6 @@ check_accounting() {
   fi
 }
 
-# assert_bracket SUMMARY_JSON: the ledger brackets what the mock (still running) recorded:
-# totals.acked <= hits_accepted <= totals.acked + totals.unconfirmed.
-assert_bracket() {
-  local s=$1 n=${1##*/} acked unconfirmed stored
-  read -r acked unconfirmed < <(jq -r '[.totals.acked, (.totals.unconfirmed // 0)] | @tsv' "$s")
-  stored=$(mock_stat hits_accepted)
-  check "$n: acked <= stored ($acked <= $stored)" "1" "$((acked <= stored ? 1 : 0))"
-  check "$n: stored <= acked + unconfirmed ($stored <= $acked + $unconfirmed)" "1" \
-    "$((stored <= acked + unconfirmed ? 1 : 0))"
-}
-
 # small_fs DIR KB: mounts a tmpfs of KB kilobytes at DIR (created; unmounted at exit); returns
 # 1 when mounting is not allowed here.
 small_fs() {

@@ -18,6 +18,7 @@ RANDOMIZE_VISITOR_COUNTRIES=true run_tf warn "${common[@]}" --summary-json "$TF_
 check "the cip warning is printed once" "1" "$(grep -c 'cip' "$TF_WORK/warn.err")"
 assert_bracket "$TF_WORK/warn.json"
 
+fresh
 RANDOMIZE_VISITOR_COUNTRIES=true LOG_LEVEL=ERROR run_tf quiet "${common[@]}" --dead-letter "$TF_WORK/quiet.dead"
 check "LOG_LEVEL=ERROR: exit 0" "0" "$RUN_RC"
 check "LOG_LEVEL=ERROR: no warning, no status record" "0" "$(grep -c 'warning\|elapsed=' "$TF_WORK/quiet.err")"

@@ -41,7 +41,6 @@ TargetMetrics primary() {
   t.retries = 12;
   t.rejected = 1;
   t.failed = 1;
-  t.top_error_detail = "mock-matomo: injected status, a reason longer than the forty bytes shown in the table";
   t.unconfirmed = 3;
   t.not_sent = 5;
   t.possible_duplicates = 1;
@@ -54,6 +53,7 @@ TargetMetrics primary() {
     t.record_error(ErrorKind::timeout, "timed out after 10000 ms", k_started + 40s);
   }
   t.status_codes[200] = 590;
+  t.top_error_detail = "mock-matomo: injected status, a reason longer than the forty bytes shown in the table";
   t.breaker_transitions = 2;
   t.breaker_open_time = 5s;
   fill_latencies(t, 4'000, 600);
