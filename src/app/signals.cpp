@@ -62,8 +62,16 @@ SignalScope::SignalScope(SignalHooks hooks) {
 }
 
 SignalScope::~SignalScope() {
-  sigaction(SIGINT, &g_old_int, nullptr);
-  sigaction(SIGTERM, &g_old_term, nullptr);
+  if (g_stop_requests.load() > 0) {
+    // A stop was asked for and the process is finishing (table, summary, exit 130). A late copy
+    // of that signal (timeout(1) forwards the terminal's Ctrl-C) must not kill it by the default
+    // action now, losing the exit status: from here on the stop signals are ignored.
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+  } else {
+    sigaction(SIGINT, &g_old_int, nullptr);
+    sigaction(SIGTERM, &g_old_term, nullptr);
+  }
   sigaction(SIGUSR1, &g_old_usr1, nullptr);
   g_hooks = SignalHooks{};
 }
