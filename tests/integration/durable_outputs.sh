@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Output files and streams: a symlinked --summary-json stays a symlink and its target holds the
-# JSON; --summary-json /dev/stdout is written in place; an unwritable summary path gives exit 2
+# JSON; a --summary-json FIFO (not a regular file) is written in place; an unwritable summary path gives exit 2
 # before any hit is sent; SIGPIPE (stdout to `head -c 1`) and a closed stdout keep the run, the
 # summary and the exit code; `generate` into a full file system exits 3.
 source "$(dirname "$0")/lib.sh"
@@ -25,12 +25,17 @@ check "symlink: its target holds the summary" "8" "$(jv "$TF_WORK/real/summary.j
 check "symlink: no temporary file is left" "summary.json" "$(ls -A "$TF_WORK/real" | xargs)"
 assert_bracket "$TF_WORK/real/summary.json"
 
-# ---- /dev/stdout is written in place (after the table) ----
+# ---- a FIFO in the test's own directory is written in place, not replaced ----
 fresh_mock
-MATOMO_URL=$MOCK_URL run_tf devout "${run_args[@]}" --summary-json /dev/stdout --dead-letter "$TF_WORK/devout.dead"
-check "/dev/stdout: exit code" "0" "$RUN_RC"
-check "/dev/stdout: the table, then the summary" "8" "$(sed -n '/^{$/,$p' "$TF_WORK/devout.out" | jq -r .seed)"
-check "/dev/stdout: the table is kept" "1" "$(grep -c '^TOTAL ' "$TF_WORK/devout.out" || true)"
+mkfifo "$TF_WORK/summary.fifo"
+timeout 120 cat "$TF_WORK/summary.fifo" >"$TF_WORK/fifo.json" &
+reader=$!
+MATOMO_URL=$MOCK_URL run_tf devout "${run_args[@]}" --summary-json "$TF_WORK/summary.fifo" --dead-letter "$TF_WORK/devout.dead"
+wait "$reader" || true
+check "fifo: exit code" "0" "$RUN_RC"
+check "fifo: the summary came through the FIFO" "8" "$(jq -r .seed "$TF_WORK/fifo.json")"
+check "fifo: still a FIFO" "1" "$([[ -p "$TF_WORK/summary.fifo" ]] && echo 1 || echo 0)"
+check "fifo: the table is kept" "1" "$(grep -c '^TOTAL ' "$TF_WORK/devout.out" || true)"
 
 # ---- an unwritable summary path: exit 2 before anything is sent ----
 before=$(mock_stat hits_received)
