@@ -14,8 +14,11 @@
 #include "temp_dir.hpp"
 #include "test_engine_support.hpp"
 #include "util/error.hpp"
+#include "error_of.hpp"
 
 namespace {
+
+using tf::testing::error_of;
 
 using namespace tf;
 using tf::engine::testing::Answer;
@@ -64,14 +67,6 @@ config::Settings settings_with(std::vector<config::TargetSpec> targets) {
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 /// Runs replay on a fake clock; `answer(url_or_body)` decides each answer.
 struct ReplayHarness {
