@@ -8,11 +8,7 @@
 
 namespace tf::engine {
 
-namespace {
-constexpr double k_max_stage_rate = 1e6;  ///< visits/s: far above what one process sends
-} // namespace
-
-Stages::Stages(std::vector<Stage> stages) : m_stages(std::move(stages)) {
+Stages::Stages(std::vector<Stage> stages, bool hold_last) : m_stages(std::move(stages)), m_hold(hold_last) {
   for (const auto& s : m_stages) {
     m_starts.push_back(m_total);
     m_total += s.seconds;
@@ -30,8 +26,11 @@ std::size_t Stages::stage_at(double seconds) const {
 }
 
 double Stages::rate(double seconds) const {
-  if (seconds < 0 || seconds >= m_total || m_stages.empty()) {
+  if (seconds < 0 || m_stages.empty()) {
     return 0.0;
+  }
+  if (seconds >= m_total) {
+    return m_hold ? m_stages.back().target : 0.0;
   }
   const std::size_t i = stage_at(seconds);
   const Stage& s = m_stages[i];
@@ -49,44 +48,6 @@ double Stages::expected(std::size_t i) const {
 std::string Stages::describe(std::size_t i) const {
   const auto ms = std::chrono::milliseconds{static_cast<long long>(m_stages[i].seconds * 1000.0 + 0.5)};
   return fmt::format("{}:{:g}", format_duration(ms), m_stages[i].target);
-}
-
-std::optional<std::vector<Stage>> parse_stages(std::string_view text, std::string& error) {
-  std::vector<Stage> stages;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', begin), text.size());
-    const std::string_view item = trim(text.substr(begin, comma - begin));
-    const std::size_t n = stages.size() + 1;
-    const std::size_t colon = item.find(':');
-    if (colon == std::string_view::npos) {
-      error = fmt::format("stage {}: expected DURATION:RATE (e.g. 30s:10), found \"{}\"", n, item);
-      return std::nullopt;
-    }
-    const auto duration = parse_duration(item.substr(0, colon));
-    if (!duration) {
-      error = fmt::format("stage {}: expected a duration (30s, 5m, 2h) before ':', found \"{}\"", n, item.substr(0, colon));
-      return std::nullopt;
-    }
-    const auto rate = parse_double(trim(item.substr(colon + 1)));
-    if (!rate || *rate < 0 || *rate > k_max_stage_rate) {
-      error = fmt::format("stage {}: expected a rate in visits/s from 0 to {:g} after ':', found \"{}\"", n,
-                          k_max_stage_rate, item.substr(colon + 1));
-      return std::nullopt;
-    }
-    stages.push_back(Stage{static_cast<double>(duration->count()) / 1000.0, *rate});
-    begin = comma + 1;
-  }
-  const Stages all(stages);
-  if (all.total_seconds() <= 0) {
-    error = fmt::format("expected stages lasting more than 0s in all, found \"{}\"", text);
-    return std::nullopt;
-  }
-  if (all.peak() <= 0) {
-    error = fmt::format("expected a stage with a rate above 0, found \"{}\"", text);
-    return std::nullopt;
-  }
-  return stages;
 }
 
 } // namespace tf::engine

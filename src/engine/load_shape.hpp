@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/stages.hpp"
+
 namespace tf::engine {
 
 /// A time-varying arrival rate, in arrivals per second of run time.
@@ -21,20 +23,19 @@ public:
   virtual std::optional<double> end() const { return std::nullopt; }
 };
 
-/// One stage: a linear ramp from the previous stage's target (0 before the first) to `target`
-/// over `seconds` (0: a jump).
-struct Stage {
-  double seconds = 0;
-  double target = 0;  ///< visits per second
-};
+using tf::Stage;
 
-/// k6-style stages (`30s:10,5m:100,30s:0`): linear ramps, then the rate stays 0.
+/// k6-style stages (`30s:10,5m:100,30s:0`): linear ramps, then the rate stays 0 (or, with
+/// `hold_last`, at the last target for as long as the run lasts: --ramp-up).
 class Stages final : public RateShape {
 public:
-  explicit Stages(std::vector<Stage> stages);
+  explicit Stages(std::vector<Stage> stages, bool hold_last = false);
   double rate(double seconds) const override;
   double peak() const override { return m_peak; }
-  std::optional<double> end() const override { return m_total; }
+  std::optional<double> end() const override { return m_hold ? std::nullopt : std::optional<double>(m_total); }
+  bool holds_last() const { return m_hold; }
+  /// The rate stage i ramps from (the previous target; 0 for the first).
+  double from_rate(std::size_t i) const { return i == 0 ? 0.0 : m_stages[i - 1].target; }
   /// The stage running `seconds` after the start (the last one past the end).
   std::size_t stage_at(double seconds) const;
   /// Seconds from the start to stage i's start.
@@ -47,14 +48,12 @@ public:
   std::string describe(std::size_t i) const;
 
 private:
-  double from_rate(std::size_t i) const { return i == 0 ? 0.0 : m_stages[i - 1].target; }
   std::vector<Stage> m_stages;
   std::vector<double> m_starts;
   double m_total = 0, m_peak = 0;
+  bool m_hold = false;
 };
 
-/// Parses `DURATION:RATE[,DURATION:RATE…]` (durations as `90s`, `5m`, `2h`; RATE visits/s ≥ 0).
-/// On error returns nullopt and sets `error` to what was expected and found, naming the stage.
-std::optional<std::vector<Stage>> parse_stages(std::string_view text, std::string& error);
+using tf::parse_stages;
 
 } // namespace tf::engine
