@@ -15,7 +15,7 @@ using namespace tf;
 namespace {
 
 SysTime utc(int y, unsigned m, unsigned d) {
-  return SysTime{date::sys_days{date::year{y} / m / d}.time_since_epoch()};
+  return SysTime{date::sys_days{date::year{y} / date::month{m} / date::day{d}}.time_since_epoch()};
 }
 
 /// Arrivals of `shape` over `seconds`, per bucket of `bucket` seconds.
