@@ -16,7 +16,9 @@ check "stages and ramp-up: one shape" "1" "$(grep -c 'RAMP_UP.*expected one load
 
 start_mock
 s=$TF_WORK/stages.json
-MATOMO_URL=$MOCK_URL AUTO_STOP_AFTER_HOURS=0 CONCURRENCY=400 TF_RUN_LIMIT=150 \
+# one or two hits a visit: the machine is shared, the pacing is what is measured
+MATOMO_URL=$MOCK_URL AUTO_STOP_AFTER_HOURS=0 CONCURRENCY=400 TF_RUN_LIMIT=150 PAGEVIEWS_MIN=1 PAGEVIEWS_MAX=2 \
+  ECOMMERCE_PROBABILITY=0 SITESEARCH_PROBABILITY=0 CLICK_EVENTS_PROBABILITY=0 RANDOM_EVENTS_PROBABILITY=0 HEARTBEAT_PROBABILITY=0 \
   run_tf stages run --preset smoke --stages "2s:30,20s:30,2s:60,20s:60,2s:0" --seed 7 \
   --summary-json "$s" --dead-letter "$TF_WORK/stages.dead" --quiet
 check "stages: exit code" "0" "$RUN_RC"
