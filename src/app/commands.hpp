@@ -47,7 +47,14 @@ struct ReplayOptions {
   bool include_unconfirmed = false;  ///< --include-unconfirmed: also "maybe_recorded" lines
 };
 
+struct CapacityOptions {
+  config::Settings settings;  ///< CAPACITY_* for the search, the rest as for run
+  std::string summary_json;   ///< --summary-json FILE: capacity, broke, steps
+};
+
 int run_command(const RunOptions& options);
+/// find-capacity: 0 when a rate held, 1 when none did, 130 interrupted.
+int find_capacity_command(const CapacityOptions& options);
 int generate_command(const GenerateOptions& options);
 int replay_command(const ReplayOptions& options);
 /// `from_logs`: FILEs are logs with summaries between marker lines (merge --from-logs);

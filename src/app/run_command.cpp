@@ -14,6 +14,7 @@
 #include "app/commands.hpp"
 #include "app/console.hpp"
 #include "app/dead_letter.hpp"
+#include "app/load_shapes.hpp"
 #include "app/reporter.hpp"
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
@@ -110,6 +111,13 @@ int run_command(const RunOptions& raw_options) {
   engine::Observer& engine_observer = backfill ? backfill->observer() : observer;
 
   auto config = engine_config(options, setup);
+  if (!backfill) {
+    config.shape = load_shape(s, config.arrivals_per_second, options.shard.count, setup.zone, clock.system_now());
+    shared.update([&](metrics::RunMetrics& run) {
+      run.stages = stage_rows(config.shape.get());
+      run.requested_visit_rate = shaped_average(config.shape.get()).value_or(run.requested_visit_rate);
+    });
+  }
   if (backfill) {
     backfill->configure(config);
     // Backfill paces by BACKFILL_RPS_LIMIT (or as fast as CONCURRENCY allows), not by
@@ -158,8 +166,13 @@ int run_command(const RunOptions& raw_options) {
   }
   reporting.bound.visits = backfill ? backfill->planned_visits() : static_cast<std::uint64_t>(config.max_arrivals.value_or(0));
   reporting.bound.duration = config.duration.value_or(Millis{0});
+  if (const auto end = config.shape ? config.shape->end() : std::nullopt) {
+    const Millis shape_end{static_cast<long long>(*end * 1000.0)};
+    reporting.bound.duration = config.duration ? std::min(*config.duration, shape_end) : shape_end;
+  }
   Reporter reporter(reporting, snapshot, clock);
   reporter.start();
+  observer.time_stages(clock.steady_now());
   const auto result = engine->run();
   reporter.stop();
   const bool dead_letters_saved = finish_dead_letters(dead_letters, clock);

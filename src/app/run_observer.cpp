@@ -37,8 +37,15 @@ void RunObserver::on_generated(const VisitFlow& flow) {
   });
 }
 
-void RunObserver::on_flow_started(engine::Flow& flow, Micros) {
-  m_metrics.update([&](metrics::RunMetrics& run) { ++run.targets[flow.target()].visits_started; });
+void RunObserver::on_flow_started(engine::Flow& flow, Micros start_lag) {
+  const double at = m_stages_from ? std::chrono::duration<double>(m_clock.steady_now() - *m_stages_from).count() : 0.0;
+  m_metrics.update([&](metrics::RunMetrics& run) {
+    ++run.targets[flow.target()].visits_started;
+    if (const auto stage = m_stages_from ? metrics::current_stage(run.stages, at) : std::nullopt) {
+      ++run.stages[*stage].visits_started;
+      run.stages[*stage].start_lag.record(start_lag);
+    }
+  });
 }
 
 void RunObserver::on_attempt(std::size_t target, const engine::AttemptResult& result, bool) {

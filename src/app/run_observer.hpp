@@ -23,8 +23,12 @@ public:
                     std::string_view reason, std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
+  /// Counts each visit started in the load stage running then (RunMetrics::stages), the stages'
+  /// time counting from `start`. Call before the engine runs.
+  void time_stages(SteadyTime start) { m_stages_from = start; }
 
 private:
+  std::optional<SteadyTime> m_stages_from;
   metrics::SharedMetrics& m_metrics;
   DeadLetterWriter& m_dead_letters;
   std::vector<std::string> m_names;

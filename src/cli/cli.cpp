@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   add_generate(app, action);
   add_validate(app, action);
   add_replay(app, action);
+  add_find_capacity(app, action);
   add_presets(app, action);
   add_merge(app, action);
   add_help(app, action);

@@ -21,6 +21,7 @@ struct RunState {
   std::string summary_json;
   std::string metrics_file;
   std::string start_at;
+  std::string stages, ramp_up;
   bool dry_run = false;
   bool quiet = false;
 };
@@ -31,6 +32,12 @@ int run(RunState& state) {
   options.backfill_range = state.scope.backfill;
   if (!state.start_at.empty()) {
     state.config.extra.push_back({"START_AT", state.start_at, "--start-at"});
+  }
+  if (!state.stages.empty()) {
+    state.config.extra.push_back({"STAGES", state.stages, "--stages"});
+  }
+  if (!state.ramp_up.empty()) {
+    state.config.extra.push_back({"RAMP_UP", state.ramp_up, "--ramp-up"});
   }
   if (!state.duration.empty()) {
     options.duration = parse_duration(state.duration);
@@ -70,6 +77,8 @@ void add_run(CLI::App& app, Action& action) {
   sub->add_option("--shard", state->scope.shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")->type_name("K/N")->group("Run");
   sub->add_option("--shard-count", state->scope.shard_count, "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")->type_name("N")->transform(decimal_integer())->check(CLI::Range(1, 100000))->group("Run");
   sub->add_option("--start-at", state->start_at, "Start sending at TIME: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION (+30s) (START_AT)")->type_name("TIME")->group("Run");
+  sub->add_option("--stages", state->stages, "Load stages DURATION:RATE,… in visits/s (30s:10,5m:100,30s:0): a linear ramp to each rate; ends after the last (STAGES)")->type_name("STAGES")->group("Run");
+  sub->add_option("--ramp-up", state->ramp_up, "Ramp the visit rate from 0 to the configured rate over DURATION (RAMP_UP)")->type_name("DURATION")->group("Run");
   sub->add_flag("--dry-run", state->dry_run, "Build visits and print what would be sent; send nothing")->group("Run");
   sub->add_flag("--quiet", state->quiet, "No live status line")->group("Output");
   sub->callback([state, &action] { action = [state] { return run(*state); }; });

@@ -61,6 +61,15 @@ struct Settings {
   double pause_between_pvs_max = 2.0;    // PAUSE_BETWEEN_PVS_MAX, seconds (real time)
   double auto_stop_after_hours = 0;      // AUTO_STOP_AFTER_HOURS, 0 = off
   long long max_total_visits = 0;        // MAX_TOTAL_VISITS: rolling 24 h cap, 0 = off
+  std::string stages;                    // STAGES / --stages: "30s:10,5m:100,30s:0" (util/stages.hpp); empty = flat
+  std::chrono::milliseconds ramp_up{0};  // RAMP_UP / --ramp-up: linear ramp from 0 to the rate; 0 = none
+  bool daily_profile = false;            // DAILY_PROFILE: realtime rate follows the hourly profile and weekdays
+  double capacity_start_rate = 10;                    // CAPACITY_START_RATE: find-capacity's first rate, visits/s
+  double capacity_step_factor = 1.5;                  // CAPACITY_STEP_FACTOR: × per step while steps hold
+  std::chrono::milliseconds capacity_step{30000};     // CAPACITY_STEP: length of each step
+  std::chrono::milliseconds capacity_warmup{10000};   // CAPACITY_WARMUP: a first, unjudged step; 0 = none
+  double capacity_max_rate = 10000;                   // CAPACITY_MAX_RATE: never above, visits/s
+  double capacity_precision = 0.05;                   // CAPACITY_PRECISION: bisect until broke ≤ held × (1 + this)
 
   // --- behaviour probabilities (per visit) ---
   double sitesearch_probability = 0.15;      // SITESEARCH_PROBABILITY

@@ -30,6 +30,16 @@ const std::vector<KeySpec> k_table = {
   {"PAUSE_BETWEEN_PVS_MAX", VT::number, 0, 60, "", "Longest real pause between hits of a visit, seconds (≥ PAUSE_BETWEEN_PVS_MIN)", &S::pause_between_pvs_max},
   {"AUTO_STOP_AFTER_HOURS", VT::number, 0, 168, "", "Stop after this many hours; 0 = never", &S::auto_stop_after_hours},
   {"MAX_TOTAL_VISITS", VT::integer, 0, 1e7, "", "Visits per rolling 24 h; pauses and resumes when reached; 0 = no cap", &S::max_total_visits},
+  {"STAGES", VT::string, 0, 0, "", "Load stages DURATION:RATE,… in visits/s, e.g. 30s:10,5m:100,30s:0: a linear ramp to each rate (k6 style), replacing TARGET_VISITS_PER_DAY; the run ends after the last stage; empty: a flat rate (--stages)", &S::stages},
+  {"RAMP_UP", VT::duration, 0, 604800, "", "Ramp the visit rate linearly from 0 to TARGET_VISITS_PER_DAY × SPEED over this long; 0: none (--ramp-up)", &S::ramp_up},
+  {"DAILY_PROFILE", VT::boolean, 0, 0, "", "Realtime runs follow a day: the rate is TARGET_VISITS_PER_DAY × SPEED shaped by the hourly profile (HOURLY_PROFILE) and weekday factors backfill uses, in TIMEZONE, with SPEED compressing time", &S::daily_profile},
+  // --- find-capacity ---
+  {"CAPACITY_START_RATE", VT::number, 0.001, 1e6, "", "find-capacity: visits/s of the first step (and of the warm-up) (--start-rate)", &S::capacity_start_rate},
+  {"CAPACITY_STEP_FACTOR", VT::number, 1.01, 100, "", "find-capacity: the rate is multiplied by this after each step that held (--step-factor)", &S::capacity_step_factor},
+  {"CAPACITY_STEP", VT::duration, 1, 86400, "", "find-capacity: length of each step; its visits are drained and judged by the thresholds (--step)", &S::capacity_step},
+  {"CAPACITY_WARMUP", VT::duration, 0, 86400, "", "find-capacity: a first step at CAPACITY_START_RATE that is not judged (connections, caches); 0: none (--warmup)", &S::capacity_warmup},
+  {"CAPACITY_MAX_RATE", VT::number, 0.001, 1e6, "", "find-capacity: never step above this many visits/s (--max-rate)", &S::capacity_max_rate},
+  {"CAPACITY_PRECISION", VT::number, 0.001, 1, "", "find-capacity: after a break, bisect until the lowest rate that broke is within this share above the highest that held", &S::capacity_precision},
   // --- behaviour ---
   {"SITESEARCH_PROBABILITY", VT::number, 0, 1, "", "Share of visits with a site search", &S::sitesearch_probability},
   {"OUTLINKS_PROBABILITY", VT::number, 0, 1, "", "Share of visits with an outlink click", &S::outlinks_probability},

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "metrics/histogram.hpp"
+#include "metrics/stage_metrics.hpp"
 #include "metrics/target_metrics.hpp"
 #include "util/clock.hpp"
 
@@ -52,6 +53,8 @@ struct RunMetrics {
   std::optional<double> start_late_ms;
   /// why the run stopped ("duration", "visits", "signal", ...; "" while running)
   std::string stop_reason;
+  /// per load stage (--stages, --ramp-up), in order; empty for a flat rate
+  std::vector<StageMetrics> stages;
   /// verdicts of the thresholds, the default ones first (set at the end of a run; not merged)
   std::vector<ThresholdResult> thresholds;
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/stages_report.hpp"
 #include "report/text_table.hpp"
 #include "report/utc_time.hpp"
 #include "util/units.hpp"
@@ -156,6 +157,7 @@ std::string run_lines(const metrics::Snapshot& s, bool color) {
   std::string out = fmt::format("seed {} · elapsed {}{}\n", s.seed, format_duration(to_millis(s.elapsed)),
                                 s.stop_reason.empty() ? "" : " · stopped by " + s.stop_reason);
   out += rate_line(s);
+  out += stage_lines(s);
   out += fmt::format("start lag p99 {} ms · visits waiting {}\n",
                      format_ms(s.start_lag.percentile(99), s.start_lag.empty()), s.visits_waiting);
   out += fmt::format("generator: CPU {:.1f}% ({} thread{}) · loop lag p99 {} ms\n",

@@ -160,6 +160,7 @@ void MockServer::track(const httplib::Request& req, httplib::Response& res) {
   const auto parsed = m_tracker.parse(info);
   m_tracker.count_request(parsed);
   const auto fault = m_faults.decide(std::chrono::steady_clock::now(), parsed.bulk);
+  pause(fault.queue_ms);  // capacity: the wait for its turn
   if (fault.kind == FaultKind::drop) {
     drop_connection(req);
     res.status = 500;
