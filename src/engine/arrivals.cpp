@@ -13,9 +13,9 @@ SteadyTime after_gap(SteadyTime from, Rng& rng, double rate) {
 } // namespace
 
 ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start)
-  : m_rate(config.arrivals_per_second), m_cap(config.rolling_cap_per_day), m_max(config.max_arrivals),
+  : m_rate(config.arrivals_per_second), m_scale(config.rate_scale), m_cap(config.rolling_cap_per_day), m_max(config.max_arrivals),
     m_start(start), m_rng(Rng::stream(config.seed, k_arrival_stream)) {
-  m_next = after_gap(start, m_rng, m_rate);
+  m_next = after_gap(start, m_rng, rate());
 }
 
 long long ArrivalSchedule::second_of(SteadyTime t) const {
@@ -47,9 +47,13 @@ void ArrivalSchedule::taken() {
     ++m_seconds.back().second;
     ++m_cap_count;
   }
-  m_next = after_gap(m_next, m_rng, m_rate);
+  m_next = after_gap(m_next, m_rng, rate());
 }
 
-void ArrivalSchedule::resume(SteadyTime now) { m_next = after_gap(now, m_rng, m_rate); }
+void ArrivalSchedule::resume(SteadyTime now) { m_next = after_gap(now, m_rng, rate()); }
+
+double ArrivalSchedule::rate() const {
+  return m_scale ? m_rate * m_scale->load(std::memory_order_relaxed) : m_rate;
+}
 
 } // namespace tf::engine

@@ -1,7 +1,9 @@
 #pragma once
 // The arrival schedule: a seeded Poisson process at the configured rate, the rolling 24 h cap
 // and the arrival count limit. Pure: time is passed in.
+#include <atomic>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -28,7 +30,10 @@ public:
 
 private:
   long long second_of(SteadyTime t) const;
+  /// arrivals/s now: the configured rate times the live scale (EngineConfig::rate_scale).
+  double rate() const;
   double m_rate;
+  std::shared_ptr<const std::atomic<double>> m_scale;
   long long m_cap;
   std::optional<long long> m_max;
   SteadyTime m_start, m_next;

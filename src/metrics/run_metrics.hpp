@@ -13,6 +13,7 @@
 
 #include "metrics/histogram.hpp"
 #include "metrics/target_metrics.hpp"
+#include "metrics/time_series.hpp"
 #include "util/clock.hpp"
 
 namespace tf::metrics {
@@ -54,6 +55,8 @@ struct RunMetrics {
   std::string stop_reason;
   /// verdicts of the thresholds, the default ones first (set at the end of a run; not merged)
   std::vector<ThresholdResult> thresholds;
+  /// the run over time (set on the final snapshot and the live view's; empty in live copies)
+  TimeSeries series;
 
   /// The target named `name`, appended (empty) when missing.
   TargetMetrics& target(std::string_view name);

@@ -4,6 +4,7 @@
 
 #include "report/atomic_file.hpp"
 #include "report/health_table.hpp"
+#include "report/series_json.hpp"
 
 namespace tf::report {
 namespace {
@@ -167,7 +168,8 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"thresholds", thresholds_json(snapshot)},
           {"histograms",
            {{"start_lag_us", histogram_json(snapshot.start_lag)},
-            {"loop_lag_us", histogram_json(snapshot.loop_lag)}}}};
+            {"loop_lag_us", histogram_json(snapshot.loop_lag)}}},
+          {"series", series_to_json(snapshot.series)}};
 }
 
 void write_summary_file(const std::string& path, const json& summary) {
