@@ -159,28 +159,35 @@ void LiveServer::routes() {
       res.set_content(c->metrics_text, k_prometheus_type);
     }
   });
-  m_http->Post("/stop", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!authorised(req.get_header_value("Authorization"))) {
-      return json_answer(res, 401, k_unauthorised);
+  // Before routing, so that a POST without a body and without Content-Length (`curl -X POST`)
+  // is answered at once instead of waiting for a body until the read timeout.
+  m_http->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "POST" || (req.path != "/stop" && req.path != "/speed")) {
+      return httplib::Server::HandlerResponse::Unhandled;
     }
+    control(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+}
+
+void LiveServer::control(const httplib::Request& req, httplib::Response& res) {
+  if (!authorised(req.get_header_value("Authorization"))) {
+    return json_answer(res, 401, k_unauthorised);
+  }
+  if (req.path == "/stop") {
     m_controls.stop();
-    json_answer(res, 202, R"({"stopping":true})");
-  });
-  m_http->Post("/speed", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!authorised(req.get_header_value("Authorization"))) {
-      return json_answer(res, 401, k_unauthorised);
-    }
-    const std::string text = req.get_param_value("value");
-    double value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    std::string why = text.empty() || ec != std::errc{} || end != text.data() + text.size()
-                          ? fmt::format("value: expected a number such as 2 or 0.5, found \"{}\"", text)
-                          : m_controls.speed(value);
-    if (!why.empty()) {
-      return json_answer(res, 400, nlohmann::json{{"error", why}}.dump());
-    }
-    json_answer(res, 200, fmt::format(R"({{"speed":{}}})", value));
-  });
+    return json_answer(res, 202, R"({"stopping":true})");
+  }
+  const std::string text = req.get_param_value("value");
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string why = text.empty() || ec != std::errc{} || end != text.data() + text.size()
+                              ? fmt::format("value: expected a number such as 2 or 0.5, found \"{}\"", text)
+                              : m_controls.speed(value);
+  if (!why.empty()) {
+    return json_answer(res, 400, nlohmann::json{{"error", why}}.dump());
+  }
+  json_answer(res, 200, fmt::format(R"({{"speed":{}}})", value));
 }
 
 } // namespace tf::live

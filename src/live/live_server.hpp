@@ -18,6 +18,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace tf::live {
@@ -69,6 +71,8 @@ public:
 
 private:
   void routes();
+  /// POST /stop and POST /speed.
+  void control(const httplib::Request& req, httplib::Response& res);
   std::shared_ptr<const Content> content() const;
   bool authorised(const std::string& header) const;
 
