@@ -28,7 +28,13 @@ const colors = {acked: '#1a7f37', rejected: '#c62828', failed: '#e65100', unconf
 const svgNs = 'http://www.w3.org/2000/svg';
 const page = document.getElementById('tf-page');
 const live = document.body.dataset.mode === 'live';
+const outcomeNames = ['acked', 'rejected', 'failed', 'unconfirmed', 'not_sent'];
 let updates = 0;
+// Live: one point per poll (about a second) for the last 10 minutes, from the differences of
+// successive /data answers; the summary's series has one point per 10 s.
+const history = {t: [], p50: [], p95: [], p99: [], requested_rate: [], achieved_rate: [], in_flight: []};
+for (const n of outcomeNames) history[n] = [];
+let previous = null;
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -126,6 +132,39 @@ function controls() {
   return box;
 }
 
+// The quantile q of per-bucket counts over the le bounds, interpolated as histogram_quantile does.
+function quantile(counts, le, q) {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  const rank = q * total;
+  let below = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] > 0 && below + counts[i] >= rank) {
+      if (i >= le.length) return le[le.length - 1];
+      const lower = i === 0 ? 0 : le[i - 1];
+      return lower + (le[i] - lower) * (rank - below) / counts[i];
+    }
+    below += counts[i];
+  }
+  return le[le.length - 1];
+}
+
+function remember(d) {
+  const now = Date.now() / 1000;
+  if (previous) {
+    const seconds = Math.max(0.001, now - previous.at);
+    history.t.push(Math.round(now));
+    for (const n of outcomeNames) history[n].push(Math.max(0, d.outcomes[n] - previous.d.outcomes[n]) / seconds);
+    const counts = d.latency.counts.map((c, i) => Math.max(0, c - (previous.d.latency.counts[i] || 0)));
+    for (const [name, q] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99]]) history[name].push(quantile(counts, d.latency.le_ms, q));
+    history.requested_rate.push(d.visit_rate.requested);
+    history.achieved_rate.push(Math.max(0, d.totals.visits - previous.d.totals.visits) / seconds);
+    history.in_flight.push(d.totals.in_flight);
+    if (history.t.length > 600) for (const k in history) history[k].shift();
+  }
+  previous = {at: now, d: d};
+}
+
 function render(d) {
   page.textContent = '';
   page.appendChild(el('h1', live ? 'trafficinator — live' : 'trafficinator — report'));
@@ -139,16 +178,18 @@ function render(d) {
   const cards = el('div', null, 'cards');
   const card = (label, value, id) => { const c = el('div', label, 'card'); const b = el('b', fmt(value)); b.id = id;
     c.prepend(b); cards.appendChild(c); };
-  for (const k in d.outcomes) card(k, d.outcomes[k], 'tf-total-' + k);
+  for (const k of outcomeNames) card(k, d.outcomes[k], 'tf-total-' + k);
   card('visits/s requested', d.visit_rate.requested, 'tf-rate-requested');
   card('visits/s achieved', d.visit_rate.achieved, 'tf-rate-achieved');
   page.appendChild(cards);
   const grid = el('div', null, 'grid');
-  grid.appendChild(lineChart('Hits/s by outcome', d.series, ['acked', 'rejected', 'failed', 'unconfirmed', 'not_sent'], '/s'));
-  grid.appendChild(lineChart('Latency (ms)', d.series, ['p50', 'p95', 'p99'], 'ms'));
-  grid.appendChild(lineChart('Visit rate (visits/s)', d.series, ['requested_rate', 'achieved_rate'], '/s'));
-  grid.appendChild(lineChart('In flight', d.series, ['in_flight'], ''));
-  grid.appendChild(barChart('Outcomes', Object.keys(d.outcomes), Object.values(d.outcomes), '#1565c0'));
+  const perSecond = live && history.t.length >= 2;
+  const series = perSecond ? history : d.series, span = perSecond ? ', each second' : ', per ' + d.interval_s + ' s';
+  grid.appendChild(lineChart('Hits/s by outcome' + span, series, outcomeNames, '/s'));
+  grid.appendChild(lineChart('Latency (ms)' + span, series, ['p50', 'p95', 'p99'], 'ms'));
+  grid.appendChild(lineChart('Visit rate (visits/s)' + span, series, ['requested_rate', 'achieved_rate'], '/s'));
+  grid.appendChild(lineChart('In flight' + span, series, ['in_flight'], ''));
+  grid.appendChild(barChart('Outcomes', outcomeNames, outcomeNames.map(n => d.outcomes[n]), '#1565c0'));
   grid.appendChild(barChart('Latency distribution (ms, le)', d.latency.le_ms.map(String).concat(['+Inf']),
     d.latency.counts, '#00897b'));
   page.appendChild(grid);
@@ -171,11 +212,12 @@ function render(d) {
   ct.id = 'tf-config'; page.appendChild(ct);
 }
 
-render(JSON.parse(document.getElementById('tf-data').textContent));
+const first = JSON.parse(document.getElementById('tf-data').textContent);
+render(first);
 if (live) {
   const bar = el('div'); bar.style.cssText = 'max-width:1200px;margin:0 auto;padding:0 16px';
   bar.appendChild(controls()); document.body.insertBefore(bar, page.nextSibling);
-  const poll = () => fetch('/data', {cache: 'no-store'}).then(r => r.json()).then(d => { updates++; render(d); })
+  const poll = () => fetch('/data', {cache: 'no-store'}).then(r => r.json()).then(d => { updates++; remember(d); render(d); })
     .catch(() => {}).finally(() => setTimeout(poll, 1000));
   setTimeout(poll, 1000);
 }

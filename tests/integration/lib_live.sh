@@ -43,7 +43,7 @@ check_exposition() {
 chromium_run() {
   timeout -k 5 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions \
     --disable-background-networking --disable-component-update --disable-sync --disable-default-apps \
-    --user-data-dir="$TF_WORK/chromium-profile" "$@" 2>>"$TF_WORK/chromium.err"
+    --user-data-dir="$TF_WORK/chromium-profile" "${chromium_offline[@]}" "$@" 2>>"$TF_WORK/chromium.err"
 }
 
 # artefact_dir: where screenshots go (under the build directory), created.
@@ -53,8 +53,25 @@ artefact_dir() {
   echo "$dir"
 }
 
-# requests_left_page NETLOG: URLs in a Chromium net log that are neither loopback nor the file.
+# chromium_offline: Chromium's own resolver answers only 127.0.0.1, so nothing Chromium does
+# (its update and account checks included) reaches beyond this machine.
+chromium_offline=(--host-resolver-rules="MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
+
+# page_requests NETLOG: "INITIATOR URL" of every request a page started (Chromium's own requests,
+# whose initiator is "not an origin", left out), from a net log (--log-net-log).
+page_requests() {
+  python3 - "$1" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))
+start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+for event in log["events"]:
+    params = event.get("params", {})
+    if event["type"] == start and "url" in params and params.get("initiator") != "not an origin":
+        print(params.get("initiator"), params["url"])
+PY
+}
+
+# requests_left_page NETLOG: the requests of the page to anything but loopback.
 requests_left_page() {
-  grep -Eo '"url":"[^"]*"' "$1" | sed 's/^"url":"//; s/"$//' | sort -u |
-    grep -Ev '^(file://|http://127\.0\.0\.1[:/]|http://\[::1\][:/]|data:|about:|chrome:)' || true
+  page_requests "$1" | awk '$2 !~ /^http:\/\/(127\.0\.0\.1|\[::1\])[:\/]/' || true
 }
