@@ -98,7 +98,9 @@ void RunWatch::sample() {
 
 void RunWatch::publish(const metrics::Snapshot& snapshot, const nlohmann::json& summary) {
   auto content = std::make_shared<live::Content>();
-  content->data_json = report::report_data(summary).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const auto data = report::report_data(summary);
+  content->page_html = report::render_html(data, report::PageMode::live);
+  content->data_json = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   content->status_json = summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   content->metrics_text = report::render_prometheus(snapshot);
   content->openmetrics_text = report::render_openmetrics(snapshot);

@@ -142,7 +142,8 @@ void LiveServer::routes() {
   m_http->Get("/", [this](const httplib::Request&, httplib::Response& res) {
     res.set_header("Content-Security-Policy", k_page_policy);
     res.set_header("Cache-Control", "no-store");
-    res.set_content(m_page, "text/html; charset=utf-8");
+    const auto c = content();
+    res.set_content(c->page_html.empty() ? m_page : c->page_html, "text/html; charset=utf-8");
   });
   m_http->Get("/data", [this](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");

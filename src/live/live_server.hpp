@@ -40,6 +40,7 @@ std::string read_token_file(const std::string& path);
 
 /// What the server answers with; replaced as a whole by publish().
 struct Content {
+  std::string page_html;  ///< the page with the latest data inline; empty: the page given at start
   std::string data_json;
   std::string status_json;
   std::string metrics_text;

@@ -149,11 +149,13 @@ function quantile(counts, le, q) {
   return le[le.length - 1];
 }
 
+// Differences are taken over the server's clock (elapsed_s), which moves once a second.
 function remember(d) {
-  const now = Date.now() / 1000;
+  const now = d.elapsed_s;
+  if (previous && now <= previous.at) return;
   if (previous) {
-    const seconds = Math.max(0.001, now - previous.at);
-    history.t.push(Math.round(now));
+    const seconds = now - previous.at;
+    history.t.push(Math.round(Date.parse(d.started) / 1000 + now));
     for (const n of outcomeNames) history[n].push(Math.max(0, d.outcomes[n] - previous.d.outcomes[n]) / seconds);
     const counts = d.latency.counts.map((c, i) => Math.max(0, c - (previous.d.latency.counts[i] || 0)));
     for (const [name, q] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99]]) history[name].push(quantile(counts, d.latency.le_ms, q));

@@ -21,18 +21,25 @@ listen_port b
 curl -s --max-time 5 -D "$TF_WORK/page.head" "$LIVE_BASE/" >"$TF_WORK/page.html" || fail "GET / failed"
 check "the live page sends a Content-Security-Policy of its own origin" "1" \
   "$(grep -ci "^content-security-policy: default-src 'self'" "$TF_WORK/page.head")"
-check "the served page starts with no hit acked" "0" \
-  "$(sed -n 's/.*<script id="tf-data" type="application\/json">//p' "$TF_WORK/page.html" | sed 's#</script>.*##' | jq '.outcomes.acked')"
 wait_for_stat hits_accepted 5 20 || fail "no hits: $(tail -3 "$TF_WORK/b.err")"
+# the page as served carries the latest state (published once a second)
+for i in $(seq 50); do
+  curl -s --max-time 2 "$LIVE_BASE/" >"$TF_WORK/page2.html"
+  served=$(sed -n 's/.*<script id="tf-data" type="application\/json">//p' "$TF_WORK/page2.html" | sed 's#</script>.*##' | jq '.outcomes.acked')
+  served=${served:-0}
+  ((served > 0)) && break
+  sleep 0.1
+done
+check "the page as served shows hits acked" "1" "$((served > 0 ? 1 : 0))"
 chromium_run --dump-dom --virtual-time-budget=4000 --log-net-log="$TF_WORK/live.netlog" "$LIVE_BASE/" \
   >"$TF_WORK/live.dom" || fail "chromium could not load the live page: $(tail -3 "$TF_WORK/chromium.err")"
 updates=$(grep -Eo 'id="tf-updates">[0-9]+' "$TF_WORK/live.dom" | grep -Eo '[0-9]+$' || echo 0)
 acked=$(grep -Eo 'id="tf-total-acked">[0-9,]+' "$TF_WORK/live.dom" | grep -Eo '[0-9,]+$' | tr -d , || echo 0)
 echo "live page: $updates update(s), $acked acked"
 check "the live page polled /data at least twice" "1" "$((updates >= 2 ? 1 : 0))"
-check "the live page's acked count went up from 0" "1" "$((acked > 0 ? 1 : 0))"
-check "the live page charts each second from its polls" "1" \
-  "$(grep -c 'aria-label="Hits/s by outcome, each second"' "$TF_WORK/live.dom" || true)"
+check "the live page's acked count, as polled, is at least the served one" "1" "$((acked >= served ? 1 : 0))"
+check "the live page's hits chart has data points" "1" \
+  "$(grep -Eo 'aria-label="Hits/s by outcome[^"]*"[^>]*data-points="[1-9][0-9]*"' "$TF_WORK/live.dom" | wc -l)"
 check "the live page draws its six charts" "6" "$(grep -o 'class="chart"' "$TF_WORK/live.dom" | wc -l)"
 chromium_run --screenshot="$art/live-page.png" --window-size=1100,1200 --virtual-time-budget=3000 "$LIVE_BASE/" \
   >/dev/null || fail "no screenshot of the live page"
