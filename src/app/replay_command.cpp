@@ -13,9 +13,11 @@
 #include "app/verdict.hpp"
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
+#include "app/run_watch.hpp"
 #include "app/signals.hpp"
 #include "report/atomic_file.hpp"
 #include "report/health_table.hpp"
+#include "report/html_report.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
@@ -103,8 +105,10 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
     return static_cast<int>(ExitCode::success);
   }
   const ReplayTargets plan = resolve_replay_targets(s, file, clock.system_now());
-  if (!options.summary_json.empty()) {
-    report::check_output_writable(options.summary_json);
+  for (const std::string* path : {&options.summary_json, &options.report_html}) {
+    if (!path->empty()) {
+      report::check_output_writable(*path);
+    }
   }
 
   metrics::SharedMetrics shared(initial_replay_metrics(plan, s, clock));
@@ -128,6 +132,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
                        file.visits.size(), options.file, output), clock);
   auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
+  RunWatch watch(s, redacted_config(s), {snapshot, [&] { engine->request_stop(); }, {}}, clock);
   std::unique_ptr<SignalScope> signals;
   std::unique_ptr<Reporter> reporter;
   RunOptions run_options;
@@ -137,6 +142,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
     reporter = std::make_unique<Reporter>(reporter_options(run_options), snapshot, clock);
     reporter->start();
   }
+  watch.start();
   const auto result = engine->run();
   if (reporter) {
     reporter->stop();
@@ -150,6 +156,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   final_snapshot.stop_reason = engine::to_string(result.reason);
   final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
   final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
+  watch.finish(final_snapshot);
   const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color);
   if (seams.table_out == stdout) {
     print_table(table);
@@ -157,8 +164,12 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
     std::fwrite(table.data(), 1, table.size(), seams.table_out);
     std::fflush(seams.table_out);
   }
+  const auto summary = report::summary_to_json(final_snapshot, redacted_config(s));
   if (!options.summary_json.empty()) {
-    report::write_summary_file(options.summary_json, report::summary_to_json(final_snapshot, redacted_config(s)));
+    report::write_summary_file(options.summary_json, summary);
+  }
+  if (!options.report_html.empty()) {
+    report::write_html_report(options.report_html, summary);
   }
   log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
   if (!dead_letters_saved) {
@@ -166,6 +177,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
                          dead_letters.error()),
              clock);
   }
+  watch.linger(final_snapshot, summary);
   const int code = finish_delivery(result, final_snapshot, clock);
   return dead_letters_saved ? code : static_cast<int>(ExitCode::runtime);
 }

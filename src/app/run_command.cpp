@@ -18,6 +18,7 @@
 #include "app/reporter.hpp"
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
+#include "app/run_watch.hpp"
 #include "app/signals.hpp"
 #include "app/start_at.hpp"
 #include "app/verdict.hpp"
@@ -118,6 +119,8 @@ int run_command(const RunOptions& raw_options) {
       run.requested_visit_rate = shaped_average(config.shape.get()).value_or(run.requested_visit_rate);
     });
   }
+  auto rate_scale = std::make_shared<std::atomic<double>>(1.0);  // POST /speed (--listen)
+  config.rate_scale = rate_scale;
   if (backfill) {
     backfill->configure(config);
     // Backfill paces by BACKFILL_RPS_LIMIT (or as fast as CONCURRENCY allows), not by
@@ -136,6 +139,10 @@ int run_command(const RunOptions& raw_options) {
 
   SignalScope signals(engine_signal_hooks(*engine));
   auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
+  RunWatch watch(s, redacted_config(s),
+                 {snapshot, [&] { engine->request_stop(); },
+                  speed_hook(rate_scale, s.speed, config.arrivals_per_second, shared)},
+                 clock);
   print_run_banner(setup, options, config, clock);
   if (backfill) {
     backfill->print_banner();
@@ -173,6 +180,7 @@ int run_command(const RunOptions& raw_options) {
   Reporter reporter(reporting, snapshot, clock);
   reporter.start();
   observer.time_stages(clock.steady_now());
+  watch.start();
   const auto result = engine->run();
   reporter.stop();
   const bool dead_letters_saved = finish_dead_letters(dead_letters, clock);
@@ -181,6 +189,7 @@ int run_command(const RunOptions& raw_options) {
   final_snapshot.stop_reason = engine::to_string(result.reason);
   final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
   final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
+  watch.finish(final_snapshot);
   if (codec.invalid() > 0) {
     log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
   }
@@ -192,6 +201,7 @@ int run_command(const RunOptions& raw_options) {
   if (backfill && !options.summary_json.empty()) {
     backfill->amend_summary_file(options.summary_json);
   }
+  watch.linger(final_snapshot, report::summary_to_json(final_snapshot, redacted_config(s)));
   int code = finish_delivery(result, final_snapshot, clock);
   if (aborted && code == static_cast<int>(ExitCode::interrupted)) {
     code = static_cast<int>(ExitCode::thresholds_failed);  // stopped by --abort-on-fail, not by a signal

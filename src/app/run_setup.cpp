@@ -21,6 +21,7 @@
 #include "engine/transport.hpp"
 #include "report/atomic_file.hpp"
 #include "report/prometheus.hpp"
+#include "report/html_report.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
 #include "util/random.hpp"
@@ -278,7 +279,7 @@ nlohmann::json timestamps_summary(const RunSetup& setup, bool backfill) {
 }
 
 void check_outputs_writable(const RunOptions& options) {
-  for (const std::string* path : {&options.summary_json, &options.metrics_file, &options.checkpoint_file}) {
+  for (const std::string* path : {&options.summary_json, &options.metrics_file, &options.checkpoint_file, &options.report_html}) {
     if (!path->empty() && !(options.dry_run && path == &options.checkpoint_file)) {
       report::check_output_writable(*path);
     }
@@ -288,7 +289,8 @@ void check_outputs_writable(const RunOptions& options) {
 std::string config_fingerprint(const nlohmann::json& redacted) {
   // Where a shard writes and how it logs do not change what it sends.
   static const std::set<std::string> k_local = {"DEAD_LETTER_FILE", "LOCK_FILE",  "START_SIGNAL_FILE", "AUTO_START",
-                                                "START_CHECK_INTERVAL", "LOG_LEVEL", "LOG_FORMAT", "REPORT_INTERVAL"};
+                                                "START_CHECK_INTERVAL", "LOG_LEVEL", "LOG_FORMAT", "REPORT_INTERVAL",
+                                                "LISTEN", "LISTEN_TOKEN_FILE", "LISTEN_LINGER"};
   nlohmann::json effective = redacted;
   for (const auto& key : k_local) {
     effective.erase(key);
@@ -297,13 +299,18 @@ std::string config_fingerprint(const nlohmann::json& redacted) {
 }
 
 void write_outputs(const RunOptions& options, const RunSetup& setup, const metrics::Snapshot& snapshot) {
-  if (!options.summary_json.empty()) {
+  if (!options.summary_json.empty() || !options.report_html.empty()) {
     const nlohmann::json config = redacted_config(options.settings);
     nlohmann::json summary = report::summary_to_json(snapshot, config);
     summary["timestamps"] = timestamps_summary(setup, options.settings.backfill_enabled);
     summary["shard"] = fmt::format("{}/{}", options.shard.index, std::max(1, options.shard.count));
     summary["config_fingerprint"] = config_fingerprint(config);
-    report::write_summary_file(options.summary_json, summary);
+    if (!options.summary_json.empty()) {
+      report::write_summary_file(options.summary_json, summary);
+    }
+    if (!options.report_html.empty()) {
+      report::write_html_report(options.report_html, summary);
+    }
   }
   if (!options.metrics_file.empty()) {
     report::write_prometheus_file(options.metrics_file, snapshot);

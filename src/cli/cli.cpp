@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   add_find_capacity(app, action);
   add_presets(app, action);
   add_merge(app, action);
+  add_report(app, action);
   add_help(app, action);
   add_completion(app, action);
   const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);

@@ -20,6 +20,7 @@ struct RunState {
   std::string checkpoint;
   std::string summary_json;
   std::string metrics_file;
+  std::string report_html;
   std::string start_at;
   std::string stages, ramp_up;
   bool dry_run = false;
@@ -56,6 +57,7 @@ int run(RunState& state) {
   options.checkpoint_file = state.checkpoint;
   options.summary_json = state.summary_json;
   options.metrics_file = state.metrics_file;
+  options.report_html = state.report_html;
   options.dry_run = state.dry_run;
   options.show_secrets = state.config.show_secrets;
   options.quiet = state.quiet;
@@ -74,6 +76,7 @@ void add_run(CLI::App& app, Action& action) {
   sub->add_option("--checkpoint", state->checkpoint, "Backfill progress file, to resume an interrupted backfill")->type_name("FILE")->group("Run");
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_option("--metrics-file", state->metrics_file, "Write Prometheus text metrics to FILE (node_exporter textfile)")->type_name("FILE")->group("Output");
+  sub->add_option("--report-html", state->report_html, "Write an HTML report (charts, targets, thresholds, config; works offline) to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_option("--shard", state->scope.shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")->type_name("K/N")->group("Run");
   sub->add_option("--shard-count", state->scope.shard_count, "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")->type_name("N")->transform(decimal_integer())->check(CLI::Range(1, 100000))->group("Run");
   sub->add_option("--start-at", state->start_at, "Start sending at TIME: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION (+30s) (START_AT)")->type_name("TIME")->group("Run");

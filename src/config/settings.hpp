@@ -149,6 +149,9 @@ struct Settings {
   std::string user_agent_header = k_tool_user_agent;    // USER_AGENT_HEADER: header; "visitor" = the visit's
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
   std::string lock_file;                              // LOCK_FILE: held for the whole run
+  std::string listen;                                 // LISTEN: ADDR:PORT of the live view; empty: none
+  std::string listen_token_file;                      // LISTEN_TOKEN_FILE: token of the control requests
+  std::chrono::milliseconds listen_linger{0};         // LISTEN_LINGER: serve the final state after the run
   double max_failure_rate = 0.01;                     // MAX_FAILURE_RATE: exit 1 above it
   std::string thresholds;                             // THRESHOLDS: "EXPR;EXPR" (--threshold)
   bool abort_on_fail = false;                         // ABORT_ON_FAIL: stop when a threshold failed for good

@@ -113,6 +113,10 @@ const std::vector<KeySpec> k_table = {
   {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
   {"LOCK_FILE", VT::path, 0, 0, "", "File locked for the whole run (--lock); a second run with the same file exits 2 (\"FILE is locked by pid N\"), so a cron job never overlaps itself", &S::lock_file},
+  // --- ours: live view ---
+  {"LISTEN", VT::string, 0, 0, "", "Serve the live view on ADDR:PORT (/, /metrics, /status, POST /stop, POST /speed); port 0 picks a free one; empty: none. An address other than loopback needs LISTEN_TOKEN_FILE (--listen)", &S::listen},
+  {"LISTEN_TOKEN_FILE", VT::path, 0, 0, "", "File holding the token (surrounding whitespace dropped) that POST /stop and POST /speed must send as 'Authorization: Bearer TOKEN'; without it they answer 401 (--listen-token)", &S::listen_token_file},
+  {"LISTEN_LINGER", VT::duration, 0, 86400, "", "After the run, keep serving the final state this long, or until POST /stop (--listen-linger)", &S::listen_linger},
   // --- ours: network (a target's cacert, capath, cert, key, proxy, resolve, connect_to replace these) ---
   {"CA_BUNDLE", VT::path, 0, 0, "", "PEM file of the CAs to trust for https targets (--cacert); unset: CURL_CA_BUNDLE, then SSL_CERT_FILE from the environment, else the system's", &S::ca_bundle},
   {"CA_PATH", VT::path, 0, 0, "", "Directory of hashed CA certificates to trust (--capath); unset: SSL_CERT_DIR from the environment, else the system's", &S::ca_path},

@@ -13,7 +13,7 @@ SteadyTime after_gap(SteadyTime from, Rng& rng, double rate) {
 } // namespace
 
 ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start, std::uint64_t seed)
-  : m_rate(config.shape ? config.shape->peak() : config.arrivals_per_second), m_shape(config.shape),
+  : m_rate(config.shape ? config.shape->peak() : config.arrivals_per_second), m_shape(config.shape), m_scale(config.rate_scale),
     m_cap(config.rolling_cap_per_day), m_start(start),
     m_rng(Rng::stream(seed, k_arrival_stream)) {
   m_next = draw_after(start);
@@ -21,17 +21,17 @@ ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start, s
 
 SteadyTime ArrivalSchedule::draw_after(SteadyTime from) {
   if (!m_shape) {
-    return after_gap(from, m_rng, m_rate);
+    return after_gap(from, m_rng, rate());
   }
   const auto end = m_shape->end();
   SteadyTime t = from;
   while (true) {
-    t = after_gap(t, m_rng, m_rate);
+    t = after_gap(t, m_rng, rate());
     const double seconds = std::chrono::duration<double>(t - m_start).count();
     if (end && seconds >= *end) {
       return m_start + std::chrono::hours{24 * 365};  // past the shape's end: never (its deadline stops the run)
     }
-    if (m_rng.uniform() * m_rate < m_shape->rate(seconds)) {
+    if (m_rng.uniform() * m_rate < m_shape->rate(seconds)) {  // kept with p = rate(t)/peak; the live scale speeds both alike
       return t;
     }
   }
@@ -70,5 +70,9 @@ void ArrivalSchedule::taken() {
 }
 
 void ArrivalSchedule::resume(SteadyTime now) { m_next = draw_after(now); }
+
+double ArrivalSchedule::scale() const { return m_scale ? m_scale->load(std::memory_order_relaxed) : 1.0; }
+
+double ArrivalSchedule::rate() const { return m_rate * scale(); }
 
 } // namespace tf::engine

@@ -2,6 +2,7 @@
 // The arrival schedule: a seeded Poisson process at the configured rate (or, with a load shape,
 // a non-homogeneous one drawn by thinning), the rolling 24 h cap and the arrival count limit.
 // Pure: time is passed in. One schedule paces a run, on one thread or for the whole pool.
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -33,7 +34,13 @@ private:
   /// The first arrival after `from`: exponential gaps at the rate, or at the shape's peak with
   /// each candidate kept with probability rate(t) / peak (thinning).
   SteadyTime draw_after(SteadyTime from);
+  /// arrivals/s now: the configured rate (or the shape's peak) times the live scale
+  /// (EngineConfig::rate_scale, POST /speed).
+  double rate() const;
+  /// The live scale alone (1 without one).
+  double scale() const;
   double m_rate;
+  std::shared_ptr<const std::atomic<double>> m_scale;
   std::shared_ptr<const RateShape> m_shape;
   long long m_cap;
   SteadyTime m_start, m_next;

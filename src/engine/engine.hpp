@@ -191,6 +191,9 @@ struct EngineConfig {
   /// A rate that changes over the run (stages, a daily curve); set: it replaces
   /// arrivals_per_second, and the run stops at its end().
   std::shared_ptr<const RateShape> shape;
+  /// Live factor on arrivals_per_second (POST /speed), read by the arrival schedule at each draw;
+  /// none = 1. Must be > 0 when set.
+  std::shared_ptr<const std::atomic<double>> rate_scale;
   int max_flows_in_progress = 100;   ///< CONCURRENCY, with each target's reserved share (TargetLimits)
   int threads = 1;
   int bulk = 0;                      ///< 0 = one request per step; N = up to N steps per request

@@ -89,6 +89,7 @@ void RunMetrics::merge(const RunMetrics& other) {
       stages[i].merge(other.stages[i]);
     }
   }
+  series.merge(other.series);
 }
 
 AccountingCheck check_accounting(const RunMetrics& run) {

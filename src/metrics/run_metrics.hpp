@@ -14,6 +14,7 @@
 #include "metrics/histogram.hpp"
 #include "metrics/stage_metrics.hpp"
 #include "metrics/target_metrics.hpp"
+#include "metrics/time_series.hpp"
 #include "util/clock.hpp"
 
 namespace tf::metrics {
@@ -57,6 +58,8 @@ struct RunMetrics {
   std::vector<StageMetrics> stages;
   /// verdicts of the thresholds, the default ones first (set at the end of a run; not merged)
   std::vector<ThresholdResult> thresholds;
+  /// the run over time (set on the final snapshot and the live view's; empty in live copies)
+  TimeSeries series;
 
   /// The target named `name`, appended (empty) when missing.
   TargetMetrics& target(std::string_view name);

@@ -5,6 +5,7 @@
 #include "report/atomic_file.hpp"
 #include "report/health_table.hpp"
 #include "report/stages_report.hpp"
+#include "report/series_json.hpp"
 
 namespace tf::report {
 namespace {
@@ -168,7 +169,8 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"thresholds", thresholds_json(snapshot)},
           {"histograms",
            {{"start_lag_us", histogram_json(snapshot.start_lag)},
-            {"loop_lag_us", histogram_json(snapshot.loop_lag)}}}};
+            {"loop_lag_us", histogram_json(snapshot.loop_lag)}}},
+          {"series", series_to_json(snapshot.series)}};
   if (!snapshot.stages.empty()) {
     out["stages"] = stages_json(snapshot);
     const std::string current = current_stage_text(snapshot);

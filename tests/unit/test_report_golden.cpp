@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "report/health_table.hpp"
+#include "report/html_report.hpp"
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
 
@@ -86,6 +87,31 @@ TargetMetrics backup() {
   return t;
 }
 
+/// Three 10 s points: two in a row, then one after a gap; the last one is 5 s long (elapsed 65 s).
+tf::metrics::TimeSeries fixed_series() {
+  tf::metrics::TimeSeries series;
+  const std::int64_t t0 = std::chrono::duration_cast<std::chrono::seconds>(k_started.time_since_epoch()).count();
+  tf::metrics::SeriesPoint a;
+  a.t = t0;
+  a.outcomes = {300, 1, 20, 1, 0};
+  a.visits = 60;
+  a.requests = 330;
+  a.latency = {0, 0, 2, 12, 38, 62, 124, 100, 40, 0, 0, 0, 0, 0};
+  a.requested_rate = 2.5;
+  a.in_flight = 4;
+  tf::metrics::SeriesPoint b = a;
+  b.t = t0 + 10;
+  b.outcomes = {290, 0, 20, 2, 5};
+  b.latency = {0, 0, 0, 0, 0, 0, 0, 0, 0, 150, 10, 0, 0, 1};
+  b.in_flight = 0;
+  tf::metrics::SeriesPoint c = a;
+  c.t = t0 + 60;
+  c.outcomes = {110, 0, 0, 0, 0};
+  c.visits = 40;
+  series.points = {a, b, c};
+  return series;
+}
+
 RunMetrics fixed_snapshot() {
   RunMetrics run;
   run.seed = 42;
@@ -103,6 +129,7 @@ RunMetrics fixed_snapshot() {
     run.start_lag.record(v * 1'000);
   }
   run.targets = {primary(), backup()};
+  run.series = fixed_series();
   TargetMetrics idle;
   idle.name = "idle";
   run.targets.push_back(idle);
@@ -145,4 +172,10 @@ TEST_CASE("the JSON summary matches its golden file", "[report]") {
 
 TEST_CASE("the Prometheus text matches its golden file", "[report]") {
   check_golden("metrics.prom", tf::report::render_prometheus(fixed_snapshot()));
+}
+
+TEST_CASE("the HTML report's data section matches its golden file", "[report]") {
+  const nlohmann::json config = {{"MATOMO_URL", "http://127.0.0.1:8080/matomo.php"}, {"MATOMO_TOKEN_AUTH", "***"}};
+  const auto data = tf::report::report_data(tf::report::summary_to_json(fixed_snapshot(), config));
+  check_golden("report_data.json", data.dump(2) + "\n");
 }
