@@ -82,6 +82,7 @@ void RunMetrics::merge(const RunMetrics& other) {
     start_late_ms = std::max(start_late_ms.value_or(*other.start_late_ms), *other.start_late_ms);
   }
   merge_stop_reason(stop_reason, other.stop_reason);
+  ledger.merge(other.ledger);
 }
 
 AccountingCheck check_accounting(const RunMetrics& run) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "metrics/histogram.hpp"
+#include "metrics/ledger.hpp"
 #include "metrics/target_metrics.hpp"
 #include "util/clock.hpp"
 
@@ -54,6 +55,8 @@ struct RunMetrics {
   std::string stop_reason;
   /// verdicts of the thresholds, the default ones first (set at the end of a run; not merged)
   std::vector<ThresholdResult> thresholds;
+  /// what each target's Matomo site should hold, per site-local day (metrics/ledger.hpp)
+  Ledger ledger;
 
   /// The target named `name`, appended (empty) when missing.
   TargetMetrics& target(std::string_view name);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "report/ledger_json.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
 
@@ -238,6 +239,9 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   }
   for (std::size_t i = 0; i < targets.size(); ++i) {
     run.targets.push_back(read_target(r, targets[i], fmt::format("targets[{}]", i)));
+  }
+  if (const auto ledger = summary.find("ledger"); ledger != summary.end()) {  // absent before issue 21
+    run.ledger = ledger_from_json(*ledger, source);
   }
   return run;
 }
