@@ -52,7 +52,7 @@ FaultPlan FaultPlan::from_json(const json& j) {
   static const char* const k_known[] = {
     "seed", "status", "rate", "retry_after", "limit", "latency_ms", "stall_ms", "stall_rate",
     "stall_status", "drop_rate", "windows", "bulk_first_k", "bulk_first_k_rate", "record_then",
-    "record_then_every", "record_then_ms", "location"};
+    "record_then_every", "record_then_ms", "location", "store_nothing_rate"};
   if (!j.is_object()) {
     throw std::invalid_argument("faults must be a JSON object");
   }
@@ -87,6 +87,7 @@ FaultPlan FaultPlan::from_json(const json& j) {
   plan.record_then_every = non_negative(j, "record_then_every", 0);
   plan.record_then_ms = non_negative(j, "record_then_ms", 5000);
   plan.location = j.value("location", std::string{});
+  plan.store_nothing_rate = probability(j, "store_nothing_rate", 0.0);
   return plan;
 }
 
@@ -101,7 +102,8 @@ json FaultPlan::to_json() const {
           {"stall_rate", stall_rate}, {"stall_status", stall_status}, {"drop_rate", drop_rate},
           {"windows", windows_json}, {"bulk_first_k", bulk_first_k},
           {"bulk_first_k_rate", bulk_first_k_rate}, {"record_then", record_then},
-          {"record_then_every", record_then_every}, {"record_then_ms", record_then_ms}, {"location", location}};
+          {"record_then_every", record_then_every}, {"record_then_ms", record_then_ms}, {"location", location},
+          {"store_nothing_rate", store_nothing_rate}};
 }
 
 FaultInjector::FaultInjector(FaultPlan plan, Steady::time_point now)
@@ -114,6 +116,15 @@ void FaultInjector::set_plan(FaultPlan plan, Steady::time_point now) {
   m_rng = tf::Rng(m_plan.seed);
   m_limited = 0;
   m_requests = 0;
+}
+
+bool FaultInjector::store_nothing() {
+  std::lock_guard lock(m_mutex);
+  if (m_plan.store_nothing_rate <= 0.0 || !m_rng.bernoulli(m_plan.store_nothing_rate)) {
+    return false;
+  }
+  ++m_injected["store_nothing"];
+  return true;
 }
 
 FaultPlan FaultInjector::plan() const {
