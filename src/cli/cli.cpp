@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   add_replay(app, action);
   add_presets(app, action);
   add_merge(app, action);
+  add_verify(app, action);
   add_help(app, action);
   add_completion(app, action);
   const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
