@@ -7,6 +7,8 @@
 # - record-then-stall (unconfirmed hits that the mock recorded): `verify` accepts Matomo's
 #   numbers within [acked, acked + unconfirmed] and says so;
 # - a token without view access: exit 3 with Matomo's message; the token is never printed;
+# - a backfill over three Europe/Stockholm days (one of 25 hours) verifies per local day, as one
+#   range, and for one --date;
 # - two shards' summaries (and their merge) verify like one run.
 source "$(dirname "$0")/lib.sh"
 need_tools
@@ -113,6 +115,27 @@ grep -q "refused the request: You can't access this resource as it requires 'vie
 check "wrong token: never printed" "0" "$(cat "$TF_WORK"/token-*.out "$TF_WORK"/token-*.err | grep -c -e "$TOKEN" -e fedcba9876543210 || true)"
 verify_run token-none "$TF_WORK/token.json"
 check "no token: exit code" "3" "$RUN_RC"
+stop_mock
+
+# --- a backfill over a DST change: per site-local day, one range, one --date ------------------
+start_token_mock Europe/Stockholm
+printf '%s\n' "$TOKEN" >"$TF_WORK/stockholm.token"
+MATOMO_URL=$MOCK_URL MATOMO_TOKEN_AUTH=$TOKEN TIMEZONE=Europe/Stockholm BACKFILL_MAX_VISITS_PER_DAY=40 \
+  run_tf backfill run --backfill 2025-10-25..2025-10-27 --seed 21 --summary-json "$TF_WORK/backfill.json" \
+  --dead-letter "$TF_WORK/backfill.dead" --quiet
+check "backfill: run exit code" "0" "$RUN_RC"
+assert_bracket "$TF_WORK/backfill.json"
+check "backfill: the ledger has the three local days" "2025-10-25 2025-10-26 2025-10-27" \
+  "$(jq -r '[.ledger[].days[].date] | join(" ")' "$TF_WORK/backfill.json")"
+verify_run backfill-days "$TF_WORK/backfill.json" --token-file "$TF_WORK/stockholm.token"
+expect_all_equal backfill-days
+check "backfill: one comparison per day" "3" "$(jq '[.measures[].date] | unique | length' "$TF_WORK/backfill-days.v.json")"
+verify_run backfill-range "$TF_WORK/backfill.json" --token-file "$TF_WORK/stockholm.token" --period range
+check "backfill --period range: exit code" "0" "$RUN_RC"
+check "backfill --period range: one range" "2025-10-25,2025-10-27" "$(jq -r '[.measures[].date] | unique | join(" ")' "$TF_WORK/backfill-range.v.json")"
+verify_run backfill-one "$TF_WORK/backfill.json" --token-file "$TF_WORK/stockholm.token" --date 2025-10-26 --live
+expect_all_equal backfill-one
+check "backfill --date: that day only" "2025-10-26" "$(jq -r '[.measures[].date] | unique | join(" ")' "$TF_WORK/backfill-one.v.json")"
 stop_mock
 
 # --- shards: two summaries, and their merge, verify like one run ------------------------------
