@@ -76,13 +76,24 @@ void LedgerRecorder::count_visitor(Bound& bound, const LedgerHit& hit, bool acke
   }
 }
 
-void LedgerRecorder::record(Ledger& ledger, const LedgerHit& hit, bool acked) {
+LedgerDay& LedgerRecorder::day_of(Ledger& ledger, const LedgerHit& hit) {
+  if (m_counts != nullptr && m_ledger == &ledger && m_target == hit.target && m_day == hit.day) {
+    return *m_counts;
+  }
   auto& target = ledger.targets[*hit.target];
   if (target.name.empty()) {
     target.name = *hit.target;
     target.site_id = hit.site_id;
   }
-  auto& day = target.days[hit.day];
+  m_ledger = &ledger;
+  m_target = hit.target;
+  m_day = hit.day;
+  m_counts = &target.days[hit.day];
+  return *m_counts;
+}
+
+void LedgerRecorder::record(Ledger& ledger, const LedgerHit& hit, bool acked) {
+  auto& day = day_of(ledger, hit);
   auto bump = [acked](Bound& bound, std::uint64_t n) { (acked ? bound.acked : bound.unconfirmed) += n; };
   if (hit.starts_visit) {
     bump(day[Measure::visits], 1);

@@ -79,6 +79,7 @@ struct LedgerHit {
 
 /// Feeds a Ledger; remembers which visitors each day already counted (memory grows with
 /// distinct visitors per day, not with hits). Not thread-safe: call under the ledger's lock.
+/// Keeps a pointer to the last day it counted: a ledger it feeds may gain days, never lose them.
 class LedgerRecorder {
 public:
   /// Counts `hit` as acked (true) or unconfirmed (false).
@@ -86,6 +87,13 @@ public:
 
 private:
   void count_visitor(Bound& bound, const LedgerHit& hit, bool acked);
+  LedgerDay& day_of(Ledger& ledger, const LedgerHit& hit);
+
+  // the day of the previous hit: most hits go to the same one (map nodes are stable)
+  const Ledger* m_ledger = nullptr;
+  const std::string* m_target = nullptr;
+  std::int64_t m_day = 0;
+  LedgerDay* m_counts = nullptr;
 
   std::unordered_set<std::uint64_t> m_acked;  ///< (target, day, visitor) keys counted acked
   std::unordered_set<std::uint64_t> m_any;    ///< … counted acked or unconfirmed
