@@ -107,7 +107,14 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
   if (outcome == engine::StepOutcome::not_sent && reason != "previous-hit-failed") {
     ++visit_flow.abandoned;  // cut by a stop
   }
-  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[flow.target()].count(outcome); });
+  const bool in_ledger = outcome == engine::StepOutcome::acked || outcome == engine::StepOutcome::unconfirmed;
+  m_metrics.update([&](metrics::RunMetrics& run) {
+    run.targets[flow.target()].count(outcome);
+    if (in_ledger) {
+      m_ledger.record(run.ledger, m_feed.hit_of(visit_flow, step, m_names[flow.target()]),
+                      outcome == engine::StepOutcome::acked);
+    }
+  });
 }
 
 void RunObserver::on_flow_done(engine::Flow& flow) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/dead_letter.hpp"
+#include "app/ledger_feed.hpp"
 #include "app/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "metrics/run_metrics.hpp"
@@ -34,6 +35,9 @@ private:
   std::vector<std::string> m_names;
   const Clock& m_clock;
   std::atomic<bool> m_warned_counts{false};  ///< the bulk_answers_without_counts warning was given
+  LedgerFeed m_feed;                 ///< used under the metrics lock
+  metrics::LedgerRecorder m_ledger;  ///< used under the metrics lock
+
 };
 
 /// Should a dead-letter line of this outcome say "maybe_recorded": unconfirmed hits, and a bulk

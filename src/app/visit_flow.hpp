@@ -84,6 +84,8 @@ public:
   matomo::Params params(std::size_t step);
   const model::Visit& visit() const { return *m_visit; }
   const TargetContext& context() const { return m_context; }
+  /// The site's time zone (null: UTC).
+  const date::time_zone* zone() const { return m_zone; }
   /// The time of hit `step` (cdt, h/m/s), UNIX µs; dates the realtime hits up to `step` that
   /// are not yet dated, at the clock's current time.
   std::int64_t hit_time_us(std::size_t step);

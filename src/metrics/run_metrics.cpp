@@ -90,6 +90,7 @@ void RunMetrics::merge(const RunMetrics& other) {
     }
   }
   series.merge(other.series);
+  ledger.merge(other.ledger);
 }
 
 AccountingCheck check_accounting(const RunMetrics& run) {

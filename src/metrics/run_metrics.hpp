@@ -13,6 +13,7 @@
 
 #include "metrics/histogram.hpp"
 #include "metrics/stage_metrics.hpp"
+#include "metrics/ledger.hpp"
 #include "metrics/target_metrics.hpp"
 #include "metrics/time_series.hpp"
 #include "util/clock.hpp"
@@ -60,6 +61,8 @@ struct RunMetrics {
   std::vector<ThresholdResult> thresholds;
   /// the run over time (set on the final snapshot and the live view's; empty in live copies)
   TimeSeries series;
+  /// what each target's Matomo site should hold, per site-local day (metrics/ledger.hpp)
+  Ledger ledger;
 
   /// The target named `name`, appended (empty) when missing.
   TargetMetrics& target(std::string_view name);

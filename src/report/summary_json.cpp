@@ -6,6 +6,7 @@
 #include "report/health_table.hpp"
 #include "report/stages_report.hpp"
 #include "report/series_json.hpp"
+#include "report/ledger_json.hpp"
 
 namespace tf::report {
 namespace {
@@ -167,6 +168,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"generator", generator_json(snapshot)},
           {"accounting", accounting_json(snapshot)},
           {"thresholds", thresholds_json(snapshot)},
+          {"ledger", ledger_to_json(snapshot.ledger)},
           {"histograms",
            {{"start_lag_us", histogram_json(snapshot.start_lag)},
             {"loop_lag_us", histogram_json(snapshot.loop_lag)}}},

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "report/series_json.hpp"
+#include "report/ledger_json.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
 
@@ -242,6 +243,9 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   }
   if (const auto series = summary.find("series"); series != summary.end()) {  // absent before issue 18
     run.series = series_from_json(*series, source);
+  }
+  if (const auto ledger = summary.find("ledger"); ledger != summary.end()) {  // absent before issue 21
+    run.ledger = ledger_from_json(*ledger, source);
   }
   return run;
 }

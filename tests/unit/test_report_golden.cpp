@@ -133,6 +133,14 @@ RunMetrics fixed_snapshot() {
   TargetMetrics idle;
   idle.name = "idle";
   run.targets.push_back(idle);
+  auto& day = run.ledger.targets["primary"];
+  day.name = "primary";
+  day.site_id = 3;
+  auto& counts = day.days[20'425];  // 2025-12-03
+  counts[tf::metrics::Measure::visits] = {120, 2};
+  counts[tf::metrics::Measure::pageviews] = {400, 3};
+  counts[tf::metrics::Measure::revenue_cents] = {29'258, 0};
+  counts.goals[1] = {7, 1};
   return run;
 }
 

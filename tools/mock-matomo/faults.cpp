@@ -52,7 +52,8 @@ FaultPlan FaultPlan::from_json(const json& j) {
   static const char* const k_known[] = {
     "seed", "status", "rate", "retry_after", "limit", "latency_ms", "stall_ms", "stall_rate",
     "stall_status", "drop_rate", "windows", "bulk_first_k", "bulk_first_k_rate", "record_then",
-    "record_then_every", "record_then_ms", "location", "capacity_rps", "capacity_queue_ms", "capacity_status"};
+    "record_then_every", "record_then_ms", "location", "capacity_rps", "capacity_queue_ms", "capacity_status",
+    "store_nothing_rate"};
   if (!j.is_object()) {
     throw std::invalid_argument("faults must be a JSON object");
   }
@@ -93,6 +94,7 @@ FaultPlan FaultPlan::from_json(const json& j) {
   }
   plan.capacity_queue_ms = non_negative(j, "capacity_queue_ms", 100);
   plan.capacity_status = non_negative(j, "capacity_status", 503);
+  plan.store_nothing_rate = probability(j, "store_nothing_rate", 0.0);
   return plan;
 }
 
@@ -108,7 +110,8 @@ json FaultPlan::to_json() const {
           {"windows", windows_json}, {"bulk_first_k", bulk_first_k},
           {"bulk_first_k_rate", bulk_first_k_rate}, {"record_then", record_then},
           {"record_then_every", record_then_every}, {"record_then_ms", record_then_ms}, {"location", location},
-          {"capacity_rps", capacity_rps}, {"capacity_queue_ms", capacity_queue_ms}, {"capacity_status", capacity_status}};
+          {"capacity_rps", capacity_rps}, {"capacity_queue_ms", capacity_queue_ms}, {"capacity_status", capacity_status},
+          {"store_nothing_rate", store_nothing_rate}};
 }
 
 FaultInjector::FaultInjector(FaultPlan plan, Steady::time_point now)
@@ -122,6 +125,15 @@ void FaultInjector::set_plan(FaultPlan plan, Steady::time_point now) {
   m_limited = 0;
   m_requests = 0;
   m_next_turn = {};
+}
+
+bool FaultInjector::store_nothing() {
+  std::lock_guard lock(m_mutex);
+  if (m_plan.store_nothing_rate <= 0.0 || !m_rng.bernoulli(m_plan.store_nothing_rate)) {
+    return false;
+  }
+  ++m_injected["store_nothing"];
+  return true;
 }
 
 FaultPlan FaultInjector::plan() const {

@@ -49,6 +49,9 @@ struct FaultPlan {
   double capacity_rps = 0;
   int capacity_queue_ms = 100;
   int capacity_status = 503;
+  /// Probability per accepted hit of answering success but storing nothing (a Matomo that
+  /// loses hits; `verify` must see the difference). Not capped by `limit`.
+  double store_nothing_rate = 0.0;
 
   /// Parses the JSON form (keys as the members); throws nlohmann::json::exception or
   /// std::invalid_argument on a bad value.
@@ -81,6 +84,9 @@ public:
 
   /// The fault for one tracking request arriving at `now`; counts what it injects.
   FaultDecision decide(Steady::time_point now, bool is_bulk);
+
+  /// For one accepted hit: answer success but store nothing? Counts "store_nothing".
+  bool store_nothing();
 
   /// Injected faults by kind ("status_503", "drop", "stall", "window_503", ...).
   std::map<std::string, long long> injected() const;
