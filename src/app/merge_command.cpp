@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "app/commands.hpp"
+#include "app/console.hpp"
 #include "report/health_table.hpp"
 #include "report/merge.hpp"
 #include "report/summary_log.hpp"
@@ -21,7 +22,7 @@ int merge_summaries(const std::vector<std::string>& files, const std::string& su
                     std::ostream& out, bool color, bool from_logs, bool allow_partial) {
   const report::MergedSummary merged =
       from_logs ? report::merge_summary_logs(files) : report::merge_summary_files(files);
-  out << report::render_health_table(merged.run, color);
+  out << report::render_health_table(merged.run, color, &out == &std::cout ? table_width() : 0);
   if (!summary_json.empty()) {
     report::write_summary_file(summary_json, report::merged_summary_json(merged));
   }

@@ -157,7 +157,8 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
   final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
   watch.finish(final_snapshot);
-  const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color);
+  const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color,
+                                                 seams.table_out == stdout ? table_width() : 0);
   if (seams.table_out == stdout) {
     print_table(table);
   } else {

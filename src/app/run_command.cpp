@@ -194,7 +194,7 @@ int run_command(const RunOptions& raw_options) {
     log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
   }
   const bool color = reporter_options(options).color;
-  const auto table = options.dry_run ? dry_run_summary(final_snapshot, setup) : report::render_health_table(final_snapshot, color);
+  const auto table = options.dry_run ? dry_run_summary(final_snapshot, setup) : report::render_health_table(final_snapshot, color, table_width());
   print_table(table);
   const bool backfill_complete = !backfill || backfill->finish();
   write_outputs(options, setup, final_snapshot);

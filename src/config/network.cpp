@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -194,6 +195,38 @@ std::string describe_proxy(const NetworkSpec& network) {
     }
   }
   return fmt::format("environment ({})", found.empty() ? "no proxy variable set: direct" : found);
+}
+
+namespace {
+
+/// " resolve=… connect_to=…" for each pinned address; "" without any.
+std::string pinned_addresses(const NetworkSpec& n) {
+  std::string text;
+  for (const auto& entry : n.resolve) {
+    text += " resolve=" + entry;
+  }
+  for (const auto& entry : n.connect_to) {
+    text += " connect_to=" + entry;
+  }
+  return text;
+}
+
+} // namespace
+
+std::string describe_network(const NetworkSpec& n) {
+  std::string text = "proxy=" + describe_proxy(n);
+  const std::pair<const char*, const std::string*> fields[] = {
+    {"cacert", &n.ca_bundle}, {"capath", &n.ca_path}, {"cert", &n.client_cert}, {"key", &n.client_key}};
+  for (const auto& [name, value] : fields) {
+    if (!value->empty()) {
+      text += fmt::format(" {}={}", name, *value);
+    }
+  }
+  return text + pinned_addresses(n);
+}
+
+std::string describe_route(const NetworkSpec& n) {
+  return "proxy=" + describe_proxy(n) + pinned_addresses(n);
 }
 
 } // namespace tf::config

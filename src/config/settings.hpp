@@ -82,6 +82,8 @@ struct Settings {
   double bounce_probability = 0.45;          // BOUNCE_PROBABILITY: single-pageview browsing visits
   double product_view_probability = 0.30;    // PRODUCT_VIEW_PROBABILITY: browsing pageviews of a product page
   double cart_update_probability = 0.12;     // CART_UPDATE_PROBABILITY: non-bounce browsing visits with a cart update
+  std::string custom_dimensions;             // CUSTOM_DIMENSIONS: ID:SCOPE:VALUE|… entries (config/dimensions.hpp); empty: none
+  double custom_dimension_probability = 1.0; // CUSTOM_DIMENSION_PROBABILITY: visits (visit scope) and page views (action scope) with a value
   double performance_timing_probability = 0.8;   // PERFORMANCE_TIMING_PROBABILITY: pageviews with pf_* timings
   double content_impression_probability = 0.2;   // CONTENT_IMPRESSION_PROBABILITY: browsing pages with a content impression
   double content_interaction_probability = 0.1;  // CONTENT_INTERACTION_PROBABILITY: impressions followed by a click

@@ -55,6 +55,8 @@ const std::vector<KeySpec> k_table = {
   {"CONTENT_INTERACTION_PROBABILITY", VT::number, 0, 1, "", "Share of content impressions followed by an interaction (c_i=click)", &S::content_interaction_probability},
   {"HEARTBEAT_PROBABILITY", VT::number, 0, 1, "", "Share of visits closed by a heartbeat ping (ping=1 with the last pv_id), which lengthens the time on the last page", &S::heartbeat_probability},
   {"CART_UPDATE_PROBABILITY", VT::number, 0, 1, "", "Share of non-bounce browsing visits with a cart update (idgoal=0 with ec_items, no ec_id; 0.12 = about 7 % of all visits)", &S::cart_update_probability},
+  {"CUSTOM_DIMENSIONS", VT::dimensions, 0, 0, "", "Custom dimensions sent as dimensionN: ID:SCOPE:VALUE|VALUE… entries separated by ';', SCOPE visit (one value per visitor, on the first hit of each visit) or action (a value per page view), e.g. 1:visit:guest|member;2:action:News|Guides; empty: none", &S::custom_dimensions},
+  {"CUSTOM_DIMENSION_PROBABILITY", VT::number, 0, 1, "", "Share of visits (visit-scope dimensions) and page views (action-scope dimensions) that carry a value of each CUSTOM_DIMENSIONS dimension", &S::custom_dimension_probability},
   {"VISIT_DURATION_MIN", VT::number, 0.1, 120, "", "Shortest simulated visit length, minutes", &S::visit_duration_min},
   {"VISIT_DURATION_MAX", VT::number, 0.1, 120, "", "Longest simulated visit length, minutes (≥ VISIT_DURATION_MIN)", &S::visit_duration_max},
   {"RANDOMIZE_VISITOR_COUNTRIES", VT::boolean, 0, 0, "", "Send a random visitor IP (cip) from a country mix; needs a token, else cip is omitted", &S::randomize_visitor_countries},
@@ -166,6 +168,7 @@ std::string_view type_name(ValueType type) {
     case VT::json: return "json";
     case VT::proxy: return "url";
     case VT::hosts: return "list";
+    case VT::dimensions: return "string";
   }
   return "string";
 }

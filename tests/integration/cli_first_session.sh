@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A first session in a real terminal (tmux, 80 columns): `run --url <mock> --site-id 1 --visits 50`
 # runs; the live line, with % done and ETA, never wraps at 80 columns and is redrawn in place;
-# SIGUSR1 prints the table on a fresh line; Ctrl-C once, under `timeout`, drains (exit 130,
+# SIGUSR1 prints the table on a fresh line, in the compact layout that fits 80 columns; Ctrl-C once, under `timeout`, drains (exit 130,
 # stop_reason stop_requested) and the ledger brackets what the mock stored.
 source "$(dirname "$0")/lib.sh"
 need_tools
@@ -51,6 +51,15 @@ check "Ctrl-C under timeout: exit code 130 (drained, not killed)" "130" "$(tmux_
 text=$(pane_text)
 check "Ctrl-C: the drain message starts its own line" "1" "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T.* draining' <<<"$text")"
 check "the live line never wider than 80 columns" "0" "$(grep -E '^elapsed .* \| ' <<<"$text" | awk 'length($0) > 80' | wc -l)"
+# -J joins wrapped lines: a table line wider than the terminal would show here as one long line
+# (log records on stderr are not the table's)
+check "the tables (SIGUSR1, final) take the compact layout: no line wider than 80 columns" "0" \
+  "$(grep -vE '^(elapsed .* \| |trafficinator: |[0-9]{4}-[0-9]{2}-[0-9]{2}T)' <<<"$text" | python3 -c '
+import sys
+wide = [l.rstrip("\n") for l in sys.stdin if len(l.rstrip("\n")) > 80]
+sys.stderr.writelines(f"too wide: {l}\n" for l in wide)
+print(len(wide))')"
+check "both tables are compact (p99 ms column, no breaker column)" "2" "$(grep -cE '^target +status +acked .* p99 ms$' <<<"$text")"
 [[ -s "$s" ]] || fail "no summary written: $text"
 check "stopped by the request" "stop-requested" "$(jv "$s" '.stop_reason')"
 assert_bracket "$s"

@@ -11,6 +11,7 @@
 #include "report/html_report.hpp"
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
+#include "report/text_table.hpp"
 
 using namespace std::chrono_literals;
 using tf::metrics::BreakerState;
@@ -170,6 +171,27 @@ TEST_CASE("the health table matches its golden file", "[report]") {
 
 TEST_CASE("the coloured health table matches its golden file", "[report]") {
   check_golden("health_table_color.txt", tf::report::render_health_table(fixed_snapshot(), true));
+}
+
+TEST_CASE("on an 80-column terminal the health table takes the compact layout of its golden file", "[report]") {
+  const auto table = tf::report::render_health_table(fixed_snapshot(), false, 80);
+  check_golden("health_table_80.txt", table);
+  CHECK(tf::report::widest_line(table) <= 80);
+}
+
+TEST_CASE("on a wide terminal the health table keeps the wide layout, long lines wrapped", "[report]") {
+  const auto wide = tf::report::render_health_table(fixed_snapshot(), false);
+  const auto width = tf::report::widest_line(wide.substr(0, wide.find("latency:")));
+  const auto table = tf::report::render_health_table(fixed_snapshot(), false, width);
+  check_golden("health_table_wide_terminal.txt", table);
+  CHECK(table.substr(0, table.find("latency:")) == wide.substr(0, wide.find("latency:")));
+  CHECK(tf::report::widest_line(table) <= width);
+}
+
+TEST_CASE("a coloured compact table counts columns without its colour codes", "[report]") {
+  const auto table = tf::report::render_health_table(fixed_snapshot(), true, 80);
+  CHECK(tf::report::widest_line(table) <= 80);
+  CHECK(table.find("\x1b[32m") != std::string::npos);
 }
 
 TEST_CASE("the JSON summary matches its golden file", "[report]") {
