@@ -23,6 +23,8 @@ public:
                     std::string_view reason, std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
+  /// `hits` of `target` resent although an earlier run may have delivered them.
+  void add_possible_duplicates(std::size_t target, std::uint64_t hits);
 
 private:
   metrics::SharedMetrics& m_metrics;
