@@ -155,6 +155,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
       : std::make_unique<engine::Engine>(config, source, *tracked, batch, clock);
 
   write_marker(marker_path(options.file), file, clock.system_now());
+  progress->open();
   warn_insecure(s, clock);
   log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
                        file.visits.size(), options.file, output), clock);

@@ -34,7 +34,11 @@ ReplayProgress::ReplayProgress(const std::string& file, bool resume) : m_path(fi
       }
     }
   }
-  m_fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (resume ? 0 : O_TRUNC), 0644);
+  m_resume = resume;
+}
+
+void ReplayProgress::open() {
+  m_fd = ::open(m_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (m_resume ? 0 : O_TRUNC), 0644);
   if (m_fd < 0) {
     throw Error(fmt::format("replay: cannot open {}: {}", m_path, std::strerror(errno)), ExitCode::runtime);
   }

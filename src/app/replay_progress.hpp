@@ -24,9 +24,11 @@ namespace tf::app {
 
 class ReplayProgress final : public SendLog {
 public:
-  /// Opens "`file`.progress" for appending; reads it first when `resume`, else empties it.
-  /// Throws tf::Error (runtime) when it cannot be opened.
+  /// Reads "`file`.progress" when `resume`; nothing is written before open().
   ReplayProgress(const std::string& file, bool resume);
+  /// Opens the log for appending (emptied unless resuming), as sending starts. Throws tf::Error
+  /// (runtime) when it cannot be opened.
+  void open();
   ~ReplayProgress() override;
   ReplayProgress(const ReplayProgress&) = delete;
   ReplayProgress& operator=(const ReplayProgress&) = delete;
@@ -47,6 +49,7 @@ private:
   std::string m_path;
   int m_fd = -1;
   bool m_found = false;
+  bool m_resume = false;
   std::set<int> m_settled, m_in_flight;
   std::mutex m_mutex;
   std::string m_records;
