@@ -2,6 +2,7 @@
 // A backfill through the engine on a fake transport, for the backfill tests (test_app_backfill*.cpp).
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -94,6 +95,18 @@ inline std::string form_value(const std::string& body, const std::string& key) {
   }
   const auto end = body.find('&', at);
   return body.substr(at + key.size() + 1, end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
+}
+
+/// The backfill_options with one visit per visitor id, and the requests the same backfill sends
+/// without a checkpoint, all delivered.
+inline std::pair<app::RunOptions, std::size_t> single_visits(const std::string& checkpoint) {
+  auto options = backfill_options(checkpoint);
+  options.settings.returning_visitor_probability = 0;
+  auto no_checkpoint = options;
+  no_checkpoint.checkpoint_file.clear();
+  BackfillHarness all;
+  all.run(no_checkpoint);
+  return {options, all.requests.size()};
 }
 
 } // namespace tf::testing::backfill

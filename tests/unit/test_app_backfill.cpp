@@ -158,13 +158,7 @@ TEST_CASE("a backfill delivers every planned visit with cdt inside its day and n
 
 TEST_CASE("a failed hit leaves its visit and day incomplete; the rerun sends only that visit's unsent hits", "[app]") {
   TempDir dir;
-  auto options = backfill_options(dir.file("cp.json"));
-  options.settings.returning_visitor_probability = 0;  // one visit per visitor id
-  auto no_checkpoint = options;
-  no_checkpoint.checkpoint_file.clear();
-  BackfillHarness all;
-  all.run(no_checkpoint);
-  const auto total_requests = all.requests.size();
+  auto [options, total_requests] = single_visits(dir.file("cp.json"));
 
   BackfillHarness first;
   first.answer = [](std::size_t call) { return call == 30 ? Answer{400, engine::ErrorKind::http_4xx} : Answer{}; };

@@ -71,12 +71,7 @@ TEST_CASE("a checkpoint rebuilds the hits handed over and not answered from its 
 
 TEST_CASE("a resumed backfill reports the hits in flight at a crash unconfirmed and never resends them", "[app]") {
   TempDir dir;
-  auto options = backfill_options(dir.file("cp.json"));
-  options.settings.returning_visitor_probability = 0;  // one visit per visitor id
-  auto no_checkpoint = options;
-  no_checkpoint.checkpoint_file.clear();
-  BackfillHarness all;
-  all.run(no_checkpoint);
+  auto [options, total_requests] = single_visits(dir.file("cp.json"));
 
   // The first run stops short of one visit (its hit 30 is refused); then it "dies" with that
   // hit handed over again and unanswered: the log says so, as a killed run's would.
@@ -94,7 +89,7 @@ TEST_CASE("a resumed backfill reports the hits in flight at a crash unconfirmed 
     second.run(options);
     CHECK(second.complete);
     CHECK(second.summary["in_flight_at_crash"] == 1);
-    CHECK(first.requests.size() + second.requests.size() == all.requests.size());
+    CHECK(first.requests.size() + second.requests.size() == total_requests);
     for (const auto& r : second.requests) {
       CHECK(r.body != first.requests[30].body);
     }
