@@ -10,6 +10,7 @@
 #include "app/console.hpp"
 #include "app/reporter.hpp"
 #include "app/replay_flow.hpp"
+#include "app/replay_progress.hpp"
 #include "app/verdict.hpp"
 #include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
@@ -73,6 +74,33 @@ metrics::RunMetrics initial_replay_metrics(const ReplayTargets& plan, const conf
   return run;
 }
 
+/// The replay's progress log; a replay of this content before (the marker) is resumed from it:
+/// its settled lines are left out, and so are its lines in flight at a crash unless
+/// --include-unconfirmed. A replay that settled every line is refused (check_not_replayed).
+std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, DeadLetterFile& file, const Clock& clock) {
+  std::error_code ec;
+  const bool resume = !options.force && replayed_at(marker_path(options.file), file.hash).has_value();
+  if (resume && !std::filesystem::exists(options.file + ".progress", ec)) {
+    check_not_replayed(options, file);  // an older replay, without a progress log: refused
+  }
+  auto progress = std::make_unique<ReplayProgress>(options.file, resume);
+  if (!resume) {
+    return progress;
+  }
+  const auto resumed = resume_replay(file, *progress, options.include_unconfirmed);
+  if (file.hits == 0 && resumed.in_flight_skipped == 0) {
+    check_not_replayed(options, file);
+  }
+  log_line(fmt::format("resuming an interrupted replay of {}: {} line(s) settled before are not resent; {} "
+                       "line(s) in flight when it stopped {}",
+                       options.file, resumed.settled, resumed.in_flight_skipped + resumed.in_flight_resent,
+                       options.include_unconfirmed ? "are resent (--include-unconfirmed; possible duplicates)"
+                                                   : "are left out (Matomo may hold them: --include-unconfirmed "
+                                                     "resends them)"),
+           clock);
+  return progress;
+}
+
 } // namespace
 
 std::string replay_output_path(const ReplayOptions& options) {
@@ -88,12 +116,12 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   const auto& s = options.settings;
   const auto& clock = seams.clock;
   const LockFile run_lock(s.lock_file);
-  const DeadLetterFile file = read_dead_letter_file(options.file, ReplaySelection{options.include_unconfirmed});
+  DeadLetterFile file = read_dead_letter_file(options.file, ReplaySelection{options.include_unconfirmed});
   const std::string output = replay_output_path(options);
   if (same_file(output, options.file)) {
     throw Error(fmt::format("--dead-letter: the output {} is the file being replayed; choose another file", output));
   }
-  check_not_replayed(options, file);
+  auto progress = start_progress(options, file, clock);
   if (file.skipped_unconfirmed > 0) {
     log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
                          "--include-unconfirmed resends them",
@@ -119,15 +147,19 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   DeadLetterWriter dead_letters(output, current_run(s.seed.value_or(0), clock));
   ReplayObserver observer(shared, dead_letters, names, clock);
   ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
+  source.set_send_log(progress.get());
+  const auto tracked = progress_observer(observer, *progress);
   BulkCodec codec(plan.contexts);
+  codec.set_send_log(progress.get());
   const auto thresholds = user_thresholds(s);
   const auto config = engine_config(s, plan);
   auto* batch = s.bulk > 0 ? &codec : nullptr;
   auto engine = seams.transport
-      ? std::make_unique<engine::Engine>(config, source, observer, batch, clock, seams.transport)
-      : std::make_unique<engine::Engine>(config, source, observer, batch, clock);
+      ? std::make_unique<engine::Engine>(config, source, *tracked, batch, clock, seams.transport)
+      : std::make_unique<engine::Engine>(config, source, *tracked, batch, clock);
 
   write_marker(marker_path(options.file), file, clock.system_now());
+  progress->open();
   warn_insecure(s, clock);
   log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
                        file.visits.size(), options.file, output), clock);
@@ -149,6 +181,9 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   }
   for (std::size_t i = source.taken(); i < file.visits.size(); ++i) {
     observer.on_not_taken(file.visits[i], source.target_of(i));
+    for (const auto& hit : file.visits[i].hits) {
+      progress->settle(hit.line);  // written to the output
+    }
   }
   const bool dead_letters_saved = dead_letters.flush();
 

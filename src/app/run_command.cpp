@@ -110,6 +110,7 @@ int run_command(const RunOptions& raw_options) {
   auto backfill = s.backfill_enabled ? std::make_unique<BackfillRun>(options, setup, observer, clock) : nullptr;
   engine::FlowSource& flow_source = backfill ? backfill->source() : source;
   engine::Observer& engine_observer = backfill ? backfill->observer() : observer;
+  codec.set_send_log(backfill ? &backfill->send_log() : nullptr);  // the checkpoint logs each batch before it is sent
 
   auto config = engine_config(options, setup);
   if (!backfill) {

@@ -123,6 +123,10 @@ void RunObserver::on_flow_done(engine::Flow& flow) {
   }
 }
 
+void RunObserver::add_possible_duplicates(std::size_t target, std::uint64_t hits) {
+  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[target].possible_duplicates += hits; });
+}
+
 void RunObserver::on_log(std::string_view line) {
   log_line(line, m_clock);
 }

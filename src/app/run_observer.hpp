@@ -27,6 +27,8 @@ public:
   /// Counts each visit started in the load stage running then (RunMetrics::stages), the stages'
   /// time counting from `start`. Call before the engine runs.
   void time_stages(SteadyTime start) { m_stages_from = start; }
+  /// `hits` of `target` resent although an earlier run may have delivered them.
+  void add_possible_duplicates(std::size_t target, std::uint64_t hits);
 
 private:
   std::optional<SteadyTime> m_stages_from;

@@ -38,9 +38,6 @@ std::string check_proxy(std::string_view url);
 /// ("expected an existing file, found none at \"…\"").
 std::string network_path_problem(const std::string& path, bool directory);
 
-/// `url` with any password in its user part replaced by *** (user:***@host).
-std::string redact_userinfo(std::string_view url);
-
 /// Which proxy applies, for --show-config: "direct", the proxy URL (redacted) or
 /// "environment (https_proxy=…, no_proxy=…)" as the process environment has them now.
 std::string describe_proxy(const NetworkSpec& network);

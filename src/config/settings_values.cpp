@@ -305,7 +305,7 @@ std::string format_value(const KeySpec& spec, const Settings& settings, bool sho
           return redact_url(v);
         }
         if (spec.type == ValueType::proxy && !show_secrets) {
-          return redact_userinfo(v);  // a proxy's password, not the proxy
+          return redact_url(v);  // a proxy's password, not the proxy
         }
         return spec.secret && !show_secrets && !v.empty() ? "***" : v;
       },
