@@ -40,8 +40,8 @@ private:
   /// The live scale alone (1 without one).
   double scale() const;
   double m_rate;
-  std::shared_ptr<const std::atomic<double>> m_scale;
   std::shared_ptr<const RateShape> m_shape;
+  std::shared_ptr<const std::atomic<double>> m_scale;
   long long m_cap;
   SteadyTime m_start, m_next;
   Rng m_rng;

@@ -31,11 +31,11 @@ TEST_CASE("verify names each difference, its size and the conclusion", "[app]") 
   CHECK_THAT(text, Catch::Contains("difference: pageviews of default (site 1) on 2026-12-03: Matomo 150, ledger 152..153 (-2)"));
   CHECK_THAT(text, Catch::Contains("difference: goal_9 of default (site 1) on 2026-12-03: Matomo 1, ledger 0 (+1)"));
   CHECK_THAT(text, Catch::Contains("verify: 2 of 4 measures differ"));
-  const auto json = tf::app::verify_json(rows, false);
-  CHECK(json["ok"] == false);
-  CHECK(json["differences"] == 2);
-  CHECK(json["measures"][2]["measure"] == "pageviews");
-  CHECK(json["measures"][2]["difference"] == -2);
+  const auto doc = tf::app::verify_json(rows, false);
+  CHECK(doc["ok"] == false);
+  CHECK(doc["differences"] == 2);
+  CHECK(doc["measures"][2]["measure"] == "pageviews");
+  CHECK(doc["measures"][2]["difference"] == -2);
 }
 
 TEST_CASE("the API endpoint is index.php beside the tracking endpoint", "[app]") {
