@@ -4,6 +4,8 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
 
 #include <date/tz.h>
 #include <fmt/format.h>
@@ -91,23 +93,27 @@ private:
 /// Shorter values are encoded directly: a memo look-up would cost about as much.
 constexpr std::size_t k_memo_min_size = 16;
 
-/// The encoding of `text`, kept for the last few distinct texts encoded on this thread (matched
-/// by content, so it never goes stale).
+/// The memo's size: a slot per recurring text of the visits in progress on a thread (user agent,
+/// language, page URLs and titles; 50 visits in progress make ~200 such texts).
+constexpr std::size_t k_memo_slots = 1024;
+
+/// The encoding of `text`, kept per thread in a direct-mapped memo keyed by where the text lives
+/// (a visit's strings stay put while it is delivered, interned catalogue texts for good) and
+/// checked by content, so it never goes stale when a freed text's storage is reused.
 std::string_view memo_encoding(std::string_view text, bool plus_for_space) {
   struct Entry {
-    std::string text, encoded;
+    const char* where = nullptr;
     bool plus = false;
+    std::string text, encoded;
   };
-  constexpr std::size_t k_entries = 8;
-  thread_local std::array<Entry, k_entries> entries;
-  thread_local std::size_t next = 0;
-  for (const Entry& entry : entries) {
-    if (entry.plus == plus_for_space && entry.text == text && !entry.encoded.empty()) {
-      return entry.encoded;
-    }
+  thread_local std::vector<Entry> entries(k_memo_slots);
+  const auto where = reinterpret_cast<std::uintptr_t>(text.data());
+  Entry& entry = entries[((where >> 3U) ^ (where >> 13U) ^ text.size()) % k_memo_slots];
+  if (entry.where == text.data() && entry.plus == plus_for_space && entry.text.size() == text.size() &&
+      std::memcmp(entry.text.data(), text.data(), text.size()) == 0) {
+    return entry.encoded;
   }
-  Entry& entry = entries.at(next);
-  next = (next + 1) % k_entries;
+  entry.where = text.data();
   entry.text.assign(text);
   entry.plus = plus_for_space;
   entry.encoded.resize(3 * text.size());
