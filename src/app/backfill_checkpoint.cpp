@@ -126,6 +126,9 @@ Checkpoint::Checkpoint(std::string path, CheckpointIdentity identity, const std:
 }
 
 Checkpoint::~Checkpoint() {
+  if (!m_settled_records.empty()) {
+    log_write(m_settled_records.data(), m_settled_records.size());
+  }
   if (m_log >= 0) {
     ::close(m_log);
   }
@@ -218,9 +221,14 @@ Checkpoint::LiveTarget& Checkpoint::live(std::uint64_t visit, std::size_t target
   auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.target == target; });
   if (it == targets.end()) {
     const auto settled = earlier(visit, target);
-    return targets.emplace_back(LiveTarget{target, settled, 0});
+    return targets.emplace_back(LiveTarget{target, settled, settled, 0});
   }
   return *it;
+}
+
+void Checkpoint::start_records() {
+  m_records.swap(m_settled_records);
+  m_settled_records.clear();
 }
 
 void Checkpoint::log_write(const char* data, std::size_t size) {
@@ -239,11 +247,11 @@ void Checkpoint::acked(std::uint64_t visit, std::size_t target, std::size_t step
     return;
   }
   auto& t = live(visit, target);
-  const std::size_t hits = earlier(visit, target) + step + 1;
+  const std::size_t hits = t.earlier + step + 1;
   t.settled = std::max(t.settled, hits);
-  m_records.clear();
-  checkpoint_log::append_settled(m_records, visit, target, hits);
-  log_write(m_records.data(), m_records.size());
+  // Written with the next record that must follow it (a send, an "x", a report), so before the
+  // visit's next hit is sent, in one write(2) with that send; a save folds it in and drops it.
+  checkpoint_log::append_settled(m_settled_records, visit, target, hits);
 }
 
 void Checkpoint::settled(std::uint64_t visit, std::size_t target, std::size_t step) { acked(visit, target, step); }
@@ -253,10 +261,10 @@ void Checkpoint::sending(const std::vector<Sending>& hits) {
   if (m_log < 0) {
     return;
   }
-  m_records.clear();
+  start_records();
   for (const auto& h : hits) {
-    const std::size_t hit = earlier(h.visit, h.target) + h.step + 1;
     auto& t = live(h.visit, h.target);
+    const std::size_t hit = t.earlier + h.step + 1;
     t.sent = std::max(t.sent, hit);
     checkpoint_log::append_sending(m_records, h.visit, h.target, hit);
   }
@@ -277,7 +285,7 @@ void Checkpoint::not_recorded(std::uint64_t visit, std::size_t target) {
     return;
   }
   t->sent = 0;
-  m_records.clear();
+  start_records();
   checkpoint_log::append_not_recorded(m_records, visit, target);
   log_write(m_records.data(), m_records.size());
 }
@@ -296,7 +304,7 @@ void Checkpoint::reported(std::uint64_t visit, const InFlight& range) {
   m_in_flight.erase({visit, range.target});
   auto& recorded = m_partial[{visit, range.target}];
   recorded = std::max(recorded, range.to);
-  m_records.clear();
+  start_records();
   checkpoint_log::append_settled(m_records, visit, range.target, recorded);
   log_write(m_records.data(), m_records.size());
 }
@@ -374,6 +382,7 @@ void Checkpoint::save() {
 
 void Checkpoint::save_locked() {
   report::write_output_file(m_path, to_json_locked().dump() + "\n");
+  m_settled_records.clear();  // the file holds them
   // The file now holds every ack logged so far (under the same lock): the log starts again.
   if (m_log >= 0 && ::ftruncate(m_log, 0) != 0) {
     throw Error(fmt::format("--checkpoint {}: cannot empty {}.wal: {}", m_path, m_path, std::strerror(errno)),

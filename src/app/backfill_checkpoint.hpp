@@ -18,8 +18,10 @@
 //                         before the request is sent, one write(2) per request (a bulk batch's
 //                         records together);
 //   "VISIT TARGET HITS\n"  the first HITS hits are settled: acked, or reported unconfirmed (and
-//                         dead-lettered maybe_recorded) by a run; written as the answer arrives,
-//                         before the visit's next hit is sent;
+//                         dead-lettered maybe_recorded) by a run; kept from the answer until the
+//                         log's next record and written first in that write(2): so before the
+//                         visit's next hit is sent (a bulk answer's records in one write), or
+//                         folded into FILE by a save;
 //   "x VISIT TARGET\n"     the hits handed over beyond the settled ones were certainly not
 //                         recorded (rejected, failed, not sent): a rerun sends them again.
 // Each save of FILE folds the log in and empties it. A resume reads both, so the settled set is
@@ -131,10 +133,12 @@ private:
   void open_log(bool resume);
   void read_log(const std::string& log);
   void save_locked();
+  void start_records();  ///< m_records := the pending settled records, under m_mutex
   void log_write(const char* data, std::size_t size);  ///< under m_mutex
   std::size_t earlier(std::uint64_t visit, std::size_t target) const;  ///< m_partial's hits, under m_mutex
   struct LiveTarget {
     std::size_t target = 0;
+    std::size_t earlier = 0;  ///< hits settled by earlier runs when the visit started here
     std::size_t settled = 0;  ///< hits settled, earlier runs' included
     std::size_t sent = 0;     ///< the last hit handed over (1-based), 0: none since the last settled
   };
@@ -151,7 +155,9 @@ private:
   std::unordered_map<std::uint64_t, std::vector<LiveTarget>> m_live;
   /// (visit, target) → [from, to): handed over by a crashed run, not yet reported
   std::map<std::pair<std::uint64_t, std::size_t>, std::pair<std::size_t, std::size_t>> m_in_flight;
-  std::string m_records;  ///< scratch: one write(2) of sending records
+  std::string m_records;  ///< scratch: one write(2) of records
+  /// "settled" records not written yet: they go first in the next write(2) (start_records)
+  std::string m_settled_records;
   int m_log = -1;  ///< "`m_path`.wal", opened for appending
   std::uint64_t m_completed = 0;
   std::optional<SteadyTime> m_last_save;

@@ -3,44 +3,42 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 namespace tf::app::checkpoint_log {
 namespace {
 
-void append_number(std::string& out, std::uint64_t n) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-  out.append(digits, end);
-}
-
-void append_key(std::string& out, std::uint64_t visit, std::size_t target) {
-  append_number(out, visit);
-  out += ' ';
-  append_number(out, target);
+/// One record: an optional kind letter and space, then the numbers separated by spaces, and a
+/// newline, formatted on the stack and appended at once (a record per hit sent and acked).
+void append_record(std::string& out, char kind, std::initializer_list<std::uint64_t> numbers) {
+  char line[2 + 3 * 21 + 1];
+  char* at = line;
+  if (kind != '\0') {
+    *at++ = kind;
+    *at++ = ' ';
+  }
+  char* const end = line + sizeof line;
+  for (const std::uint64_t n : numbers) {
+    at = std::to_chars(at, end, n).ptr;
+    *at++ = ' ';
+  }
+  at[-1] = '\n';
+  out.append(line, at);
 }
 
 } // namespace
 
 void append_sending(std::string& out, std::uint64_t visit, std::size_t target, std::size_t hit) {
-  out += "s ";
-  append_key(out, visit, target);
-  out += ' ';
-  append_number(out, hit);
-  out += '\n';
+  append_record(out, 's', {visit, target, hit});
 }
 
 void append_settled(std::string& out, std::uint64_t visit, std::size_t target, std::size_t hits) {
-  append_key(out, visit, target);
-  out += ' ';
-  append_number(out, hits);
-  out += '\n';
+  append_record(out, '\0', {visit, target, hits});
 }
 
 void append_not_recorded(std::string& out, std::uint64_t visit, std::size_t target) {
-  out += "x ";
-  append_key(out, visit, target);
-  out += '\n';
+  append_record(out, 'x', {visit, target});
 }
 
 Replayed read(const std::string& path) {

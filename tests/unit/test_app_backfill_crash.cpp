@@ -110,3 +110,26 @@ TEST_CASE("a resumed backfill reports the hits in flight at a crash unconfirmed 
     CHECK(second.requests.front().body == first.requests[30].body);
   }
 }
+
+TEST_CASE("an ack record is written first in the log's next write, before the visit's next send record", "[app]") {
+  TempDir dir;
+  const auto path = dir.file("cp.json");
+  const auto wal = path + ".wal";
+  {
+    app::Checkpoint c(path, identity(), std::nullopt);
+    c.sending({{2, 0, 0}, {3, 0, 0}});
+    c.acked(2, 0, 0);
+    c.acked(3, 0, 0);  // a bulk answer's acks: kept for the next write
+    CHECK(read_file(wal) == "s 2 0 1\ns 3 0 1\n");
+    c.sending({{2, 0, 1}});
+    CHECK(read_file(wal) == "s 2 0 1\ns 3 0 1\n2 0 1\n3 0 1\ns 2 0 2\n");
+    c.acked(2, 0, 1);
+    c.save();  // the file holds the ack: the log starts again, without it
+    CHECK(read_file(wal).empty());
+    CHECK(app::read_checkpoint(path)->at("partial") == nlohmann::json::parse("[[2, 0, 2], [3, 0, 1]]"));
+    c.sending({{4, 0, 0}});
+    c.acked(4, 0, 0);
+    // then the run ends without a save (an error): the pending ack is still written
+  }
+  CHECK(read_file(wal) == "s 4 0 1\n4 0 1\n");
+}
