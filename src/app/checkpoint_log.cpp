@@ -19,11 +19,15 @@ void append_record(std::string& out, char kind, std::initializer_list<std::uint6
     *at++ = ' ';
   }
   char* const end = line + sizeof line;
+  bool first = true;
   for (const std::uint64_t n : numbers) {
+    if (!first) {
+      *at++ = ' ';
+    }
+    first = false;
     at = std::to_chars(at, end, n).ptr;
-    *at++ = ' ';
   }
-  at[-1] = '\n';
+  *at++ = '\n';
   out.append(line, at);
 }
 

@@ -62,7 +62,8 @@ metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const s
   out.target = &name;
   out.site_id = flow.context().site_id;
   out.day = local_day(flow.zone(), flow.hit_time_us(step));
-  out.starts_visit = step == 0 || out.day != local_day(flow.zone(), flow.hit_time_us(step - 1));
+  out.starts_visit = step == 0 || (!same_day_as_last(flow.hit_time_us(step - 1)) &&
+                                    out.day != local_day(flow.zone(), flow.hit_time_us(step - 1)));
   if (out.starts_visit) {
     const auto& id = visit.visitor.uid.empty() ? visit.visitor.id : visit.visitor.uid;
     out.visitor = std::hash<std::string>{}(id);

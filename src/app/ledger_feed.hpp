@@ -18,6 +18,9 @@ public:
   std::int64_t local_day(const date::time_zone* zone, std::int64_t time_us);
 
 private:
+  /// `time_us` lies in the interval of the last local_day() (same zone, same day): no look-up.
+  bool same_day_as_last(std::int64_t time_us) const { return time_us >= m_begin_us && time_us < m_end_us; }
+
   const date::time_zone* m_zone = nullptr;
   std::int64_t m_begin_us = 1, m_end_us = 0, m_day = 0;  ///< [begin, end) is day m_day in m_zone
 };
