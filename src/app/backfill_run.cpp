@@ -1,14 +1,11 @@
 #include "app/backfill_run.hpp"
 
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include <date/tz.h>
 #include <fmt/format.h>
 
 #include "config/rules.hpp"
-#include "report/summary_json.hpp"
 #include "util/error.hpp"
 
 namespace tf::app {
@@ -83,10 +80,10 @@ RunOptions backfill_run_options(const RunOptions& options) {
 
 // --- BackfillTracker ------------------------------------------------------------------------
 
-BackfillTracker::BackfillTracker(RunObserver& inner, Checkpoint& checkpoint, const Clock& clock)
+BackfillTracker::BackfillTracker(delivery::RunObserver& inner, Checkpoint& checkpoint, const Clock& clock)
   : m_inner(inner), m_checkpoint(checkpoint), m_clock(clock) {}
 
-void BackfillTracker::on_generated(const VisitFlow& flow) {
+void BackfillTracker::on_generated(const delivery::VisitFlow& flow) {
   {
     std::lock_guard lock(m_mutex);
     ++m_pending[flow.visit().index].flows;
@@ -104,17 +101,17 @@ void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine:
                                    std::string_view reason, std::string_view detail, int attempts) {
   if (outcome == engine::StepOutcome::acked) {
     // Logged before the visit's next hit can be sent: a crash resends at most what is in flight.
-    m_checkpoint.acked(static_cast<VisitFlow&>(flow).visit().index, flow.target(), step);
+    m_checkpoint.acked(static_cast<delivery::VisitFlow&>(flow).visit().index, flow.target(), step);
   } else {
     std::lock_guard lock(m_mutex);
-    m_pending[static_cast<VisitFlow&>(flow).visit().index].failed = true;
+    m_pending[static_cast<delivery::VisitFlow&>(flow).visit().index].failed = true;
     m_first_failed.emplace(&flow, step);
   }
   m_inner.on_step_done(flow, step, outcome, reason, detail, attempts);
 }
 
 void BackfillTracker::on_flow_done(engine::Flow& flow) {
-  const auto& visit = static_cast<VisitFlow&>(flow).visit();
+  const auto& visit = static_cast<delivery::VisitFlow&>(flow).visit();
   const auto index = visit.index;
   std::optional<Pending> resolved;
   {
@@ -155,9 +152,9 @@ void BackfillTracker::on_log(std::string_view line) { m_inner.on_log(line); }
 // --- BackfillSource -------------------------------------------------------------------------
 
 BackfillSource::BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
-                               const routing::Router& router, const std::vector<TargetContext>& targets,
+                               const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
                                const date::time_zone* zone, const Clock& clock, Shard shard,
-                               Checkpoint& checkpoint, FlowSink& sink)
+                               Checkpoint& checkpoint, delivery::FlowSink& sink)
   : m_generator(generator), m_timeline(plan), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock),
     m_shard(shard), m_checkpoint(checkpoint), m_sink(sink) {}
 
@@ -187,7 +184,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
         fully_sent_before = true;
         continue;
       }
-      auto flow = std::make_unique<VisitFlow>(sent > 0 ? remaining_hits(*visit, sent) : visit, t, m_targets[t],
+      auto flow = std::make_unique<delivery::VisitFlow>(sent > 0 ? remaining_hits(*visit, sent) : visit, t, m_targets[t],
                                               m_zone, m_clock);
       m_sink.on_generated(*flow);
       flows.push_back(std::move(flow));
@@ -203,7 +200,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
 
 // --- BackfillRun ----------------------------------------------------------------------------
 
-BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, RunObserver& observer, const Clock& clock)
+BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, delivery::RunObserver& observer, const Clock& clock)
   : m_options(options), m_clock(clock),
     m_plan(make_backfill_plan(options.settings, setup.zone, setup.seed, clock.system_now())) {
   CheckpointIdentity identity;
@@ -241,7 +238,7 @@ void BackfillRun::print_banner() const {
                                                  m_checkpoint->completed());
   const std::string rps = s.backfill_rps_limit ? fmt::format("at most {} requests/s", *s.backfill_rps_limit)
                                                : std::string("as fast as possible");
-  log_line(fmt::format("backfill {} in {}: {} days, {} visits; {}; {}", m_plan.options().window.label(), s.timezone,
+  delivery::log_line(fmt::format("backfill {} in {}: {} days, {} visits; {}; {}", m_plan.options().window.label(), s.timezone,
                        m_plan.days().size(), m_plan.total_visits(), rps, checkpoint),
            m_clock);
 }
@@ -272,11 +269,11 @@ bool BackfillRun::finish() {
     }
   }
   if (incomplete.empty()) {
-    log_line(fmt::format("backfill complete: {} visits in {} days", m_checkpoint->completed(), m_plan.days().size()),
+    delivery::log_line(fmt::format("backfill complete: {} visits in {} days", m_checkpoint->completed(), m_plan.days().size()),
              m_clock);
     return true;
   }
-  log_line(fmt::format("backfill incomplete: {} day(s) not complete: {}{}", incomplete.size(),
+  delivery::log_line(fmt::format("backfill incomplete: {} day(s) not complete: {}{}", incomplete.size(),
                        fmt::join(incomplete, ", "),
                        m_checkpoint->path().empty() ? std::string("")
                                                     : fmt::format("; rerun with --checkpoint {} to resume",
@@ -310,18 +307,6 @@ nlohmann::json BackfillRun::summary() const {
   j["incomplete_days"] = std::move(incomplete);
   j["days"] = std::move(days);
   return j;
-}
-
-void BackfillRun::amend_summary_file(const std::string& path) const {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto content = nlohmann::json::parse(text.str(), nullptr, false);
-  if (!in || content.is_discarded() || !content.is_object()) {
-    throw Error(fmt::format("--summary-json {}: cannot read it back to add the backfill summary", path), ExitCode::runtime);
-  }
-  content["backfill"] = summary();
-  report::write_summary_file(path, content);
 }
 
 } // namespace tf::app

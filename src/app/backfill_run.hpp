@@ -25,9 +25,9 @@
 
 #include "app/backfill_checkpoint.hpp"
 #include "app/commands.hpp"
-#include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "model/backfill.hpp"
 
@@ -54,11 +54,11 @@ RunOptions backfill_run_options(const RunOptions& options);
 
 /// Counts the flows of each visit and marks a visit complete in the checkpoint when all of them
 /// were acked, partial when some hits were; forwards everything to the run's observer.
-class BackfillTracker final : public engine::Observer, public FlowSink {
+class BackfillTracker final : public engine::Observer, public delivery::FlowSink {
 public:
-  BackfillTracker(RunObserver& inner, Checkpoint& checkpoint, const Clock& clock);
+  BackfillTracker(delivery::RunObserver& inner, Checkpoint& checkpoint, const Clock& clock);
 
-  void on_generated(const VisitFlow& flow) override;
+  void on_generated(const delivery::VisitFlow& flow) override;
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
   void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
@@ -72,7 +72,7 @@ private:
     bool failed = false;
     std::vector<std::pair<std::size_t, std::size_t>> acked;  ///< (target, hits acked in order)
   };
-  RunObserver& m_inner;
+  delivery::RunObserver& m_inner;
   Checkpoint& m_checkpoint;
   const Clock& m_clock;
   std::mutex m_mutex;
@@ -84,9 +84,9 @@ private:
 class BackfillSource final : public engine::FlowSource {
 public:
   BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
-                 const routing::Router& router, const std::vector<TargetContext>& targets,
+                 const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
                  const date::time_zone* zone, const Clock& clock, Shard shard,
-                 Checkpoint& checkpoint, FlowSink& sink);
+                 Checkpoint& checkpoint, delivery::FlowSink& sink);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
   void set_engine(const engine::Engine* engine) { m_engine = engine; }
@@ -96,12 +96,12 @@ private:
   model::VisitGenerator& m_generator;
   model::BackfillTimeline m_timeline;
   const routing::Router& m_router;
-  const std::vector<TargetContext>& m_targets;
+  const std::vector<delivery::TargetContext>& m_targets;
   const date::time_zone* m_zone;
   const Clock& m_clock;
   Shard m_shard;
   Checkpoint& m_checkpoint;
-  FlowSink& m_sink;
+  delivery::FlowSink& m_sink;
   const engine::Engine* m_engine = nullptr;
   std::uint64_t m_resumed = 0;
 };
@@ -116,7 +116,7 @@ struct BackfillDayStatus {
 /// Everything a backfill adds to `run`.
 class BackfillRun {
 public:
-  BackfillRun(const RunOptions& options, RunSetup& setup, RunObserver& observer, const Clock& clock);
+  BackfillRun(const RunOptions& options, RunSetup& setup, delivery::RunObserver& observer, const Clock& clock);
 
   engine::FlowSource& source() { return *m_source; }
   engine::Observer& observer() { return *m_tracker; }
@@ -132,8 +132,6 @@ public:
   std::uint64_t planned_visits() const;
   /// The "backfill" object of the JSON summary.
   nlohmann::json summary() const;
-  /// Adds summary() to an existing JSON summary file (atomically).
-  void amend_summary_file(const std::string& path) const;
 
 private:
   const RunOptions& m_options;

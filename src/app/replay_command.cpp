@@ -7,16 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "app/console.hpp"
-#include "app/reporter.hpp"
 #include "app/replay_flow.hpp"
-#include "app/verdict.hpp"
-#include "app/run_observer.hpp"
-#include "app/run_setup.hpp"
-#include "app/signals.hpp"
-#include "report/atomic_file.hpp"
+#include "app/replay_marker.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/session.hpp"
+#include "delivery/verdict.hpp"
 #include "report/health_table.hpp"
-#include "report/summary_json.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 
@@ -30,7 +26,7 @@ constexpr double k_replay_arrivals_per_second = 1e6;
 /// Each target reserves the share of CONCURRENCY its visits have in the file, so a slow target
 /// does not hold back the replay of the others.
 engine::EngineConfig engine_config(const config::Settings& s, const ReplayTargets& plan) {
-  engine::EngineConfig config = delivery_config(s, plan.contexts);
+  engine::EngineConfig config = delivery::delivery_config(s, plan.contexts);
   std::vector<double> shares(plan.contexts.size(), 0.0);
   for (const std::size_t target : plan.visit_targets) {
     shares[target] += 1.0;
@@ -50,7 +46,7 @@ bool same_file(const std::string& a, const std::string& b) {
   return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
 }
 
-void check_not_replayed(const ReplayOptions& options, const DeadLetterFile& file) {
+void check_not_replayed(const ReplayOptions& options, const delivery::DeadLetterFile& file) {
   const auto marker = marker_path(options.file);
   const auto when = replayed_at(marker, file.hash);
   if (when && !options.force) {
@@ -86,87 +82,66 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   const auto& s = options.settings;
   const auto& clock = seams.clock;
   const LockFile run_lock(s.lock_file);
-  const DeadLetterFile file = read_dead_letter_file(options.file, ReplaySelection{options.include_unconfirmed});
+  const delivery::DeadLetterFile file = delivery::read_dead_letter_file(options.file, delivery::ReplaySelection{options.include_unconfirmed});
   const std::string output = replay_output_path(options);
   if (same_file(output, options.file)) {
     throw Error(fmt::format("--dead-letter: the output {} is the file being replayed; choose another file", output));
   }
   check_not_replayed(options, file);
   if (file.skipped_unconfirmed > 0) {
-    log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
+    delivery::log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
                          "--include-unconfirmed resends them",
                          file.skipped_unconfirmed),
              clock);
   }
   if (file.hits == 0) {
-    log_line(fmt::format("{} holds no hits: nothing to replay", options.file), clock);
+    delivery::log_line(fmt::format("{} holds no hits: nothing to replay", options.file), clock);
     return static_cast<int>(ExitCode::success);
   }
   const ReplayTargets plan = resolve_replay_targets(s, file, clock.system_now());
-  if (!options.summary_json.empty()) {
-    report::check_output_writable(options.summary_json);
-  }
+  delivery::check_outputs_writable({options.summary_json});
 
   metrics::SharedMetrics shared(initial_replay_metrics(plan, s, clock));
   std::vector<std::string> names;
   for (const auto& t : plan.contexts) {
     names.push_back(t.name);
   }
-  DeadLetterWriter dead_letters(output, current_run(s.seed.value_or(0), clock));
+  delivery::DeadLetterWriter dead_letters(output, delivery::current_run(s.seed.value_or(0), clock));
   ReplayObserver observer(shared, dead_letters, names, clock);
   ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
-  BulkCodec codec(plan.contexts);
-  const auto thresholds = user_thresholds(s);
-  const auto config = engine_config(s, plan);
-  auto* batch = s.bulk > 0 ? &codec : nullptr;
-  auto engine = seams.transport
-      ? std::make_unique<engine::Engine>(config, source, observer, batch, clock, seams.transport)
-      : std::make_unique<engine::Engine>(config, source, observer, batch, clock);
+  delivery::BulkCodec codec(plan.contexts);
+  const auto thresholds = delivery::user_thresholds(s);
+  delivery::DeliverySession session(s, shared, clock);
+  session.start_engine(engine_config(s, plan), source, observer, s.bulk > 0 ? &codec : nullptr, seams.transport);
 
   write_marker(marker_path(options.file), file, clock.system_now());
-  warn_insecure(s, clock);
-  log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
-                       file.visits.size(), options.file, output), clock);
-  auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
-  std::unique_ptr<SignalScope> signals;
-  std::unique_ptr<Reporter> reporter;
-  RunOptions run_options;
-  run_options.settings = s;
+  delivery::warn_insecure(s, clock);
+  delivery::log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
+                                 file.visits.size(), options.file, output), clock);
+  std::optional<delivery::ReporterOptions> reporting;
   if (seams.interactive) {
-    signals = std::make_unique<SignalScope>(engine_signal_hooks(*engine));
-    reporter = std::make_unique<Reporter>(reporter_options(run_options), snapshot, clock);
-    reporter->start();
+    session.handle_signals();
+    reporting = delivery::reporter_options(s, false, "");
   }
-  const auto result = engine->run();
-  if (reporter) {
-    reporter->stop();
-  }
+  const bool color = seams.interactive && delivery::reporter_options(s, false, "").color;
+  const auto result = session.run(std::move(reporting));
   for (std::size_t i = source.taken(); i < file.visits.size(); ++i) {
     observer.on_not_taken(file.visits[i], source.target_of(i));
   }
   const bool dead_letters_saved = dead_letters.flush();
 
-  auto final_snapshot = snapshot();
-  final_snapshot.stop_reason = engine::to_string(result.reason);
-  final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
-  final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
-  const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color);
-  if (seams.table_out == stdout) {
-    print_table(table);
-  } else {
-    std::fwrite(table.data(), 1, table.size(), seams.table_out);
-    std::fflush(seams.table_out);
-  }
-  if (!options.summary_json.empty()) {
-    report::write_summary_file(options.summary_json, report::summary_to_json(final_snapshot, redacted_config(s)));
-  }
-  log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
+  const auto final_snapshot = session.final_snapshot(result, thresholds, dead_letters.unsaved());
+  delivery::SessionOutputs outputs;
+  outputs.summary_json = options.summary_json;
+  outputs.table_out = seams.table_out;
+  session.write_outputs(report::render_health_table(final_snapshot, color), final_snapshot, outputs);
+  delivery::log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
   if (!dead_letters_saved) {
-    log_line(fmt::format("error: {} hit(s) could not be saved to {}: {}", dead_letters.unsaved(), output,
-                         dead_letters.error()),
-             clock);
+    delivery::log_line(fmt::format("error: {} hit(s) could not be saved to {}: {}", dead_letters.unsaved(), output,
+                                   dead_letters.error()),
+                       clock);
   }
-  const int code = finish_delivery(result, final_snapshot, clock);
+  const int code = session.finish(result, final_snapshot);
   return dead_letters_saved ? code : static_cast<int>(ExitCode::runtime);
 }
 

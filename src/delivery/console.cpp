@@ -1,4 +1,4 @@
-#include "app/console.hpp"
+#include "delivery/console.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace tf::app {
+namespace tf::delivery {
 
 namespace {
 
@@ -89,4 +89,4 @@ FdStreamBuf::int_type FdStreamBuf::overflow(int_type c) {
 
 int FdStreamBuf::sync() { return drain() ? 0 : -1; }
 
-} // namespace tf::app
+} // namespace tf::delivery
