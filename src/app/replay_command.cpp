@@ -12,6 +12,7 @@
 #include "delivery/run_observer.hpp"
 #include "delivery/session.hpp"
 #include "delivery/verdict.hpp"
+#include "engine/admission.hpp"
 #include "report/health_table.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"

@@ -23,6 +23,7 @@
 #include "delivery/signals.hpp"
 #include "delivery/verdict.hpp"
 #include "delivery/visit_flow.hpp"
+#include "engine/admission.hpp"
 #include "engine/engine.hpp"
 #include "report/health_table.hpp"
 #include "util/error.hpp"
