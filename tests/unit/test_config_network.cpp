@@ -5,6 +5,7 @@
 #include "config/loader.hpp"
 #include "config/network.hpp"
 #include "config/targets_json.hpp"
+#include "config/url.hpp"
 #include "temp_dir.hpp"
 
 using namespace tf::config;
@@ -12,7 +13,7 @@ using tf::testing::TempDir;
 
 namespace {
 
-std::vector<std::string> target_errors(const std::string& text, const std::string& base_dir = "") {
+std::vector<std::string> network_target_errors(const std::string& text, const std::string& base_dir = "") {
   Diagnostics diags;
   parse_targets(text, "t.json", diags, [](const std::string&) { return std::nullopt; }, base_dir);
   std::vector<std::string> out;
@@ -68,10 +69,10 @@ TEST_CASE("a proxy URL has a known scheme and a host; its password is redacted",
   CHECK_FALSE(check_proxy("ftp://proxy.example").empty());
   CHECK_FALSE(check_proxy("http://").empty());
   CHECK_FALSE(check_proxy("http://a b").empty());
-  CHECK(redact_userinfo("http://user:secret@proxy:3128/") == "http://user:***@proxy:3128/");
-  CHECK(redact_userinfo("http://user@proxy:3128") == "http://user@proxy:3128");
-  CHECK(redact_userinfo("user:p@ss@proxy:1") == "user:***@proxy:1");
-  CHECK(redact_userinfo("http://proxy:3128/a@b") == "http://proxy:3128/a@b");
+  CHECK(redact_url("http://user:secret@proxy:3128/") == "http://user:***@proxy:3128/");
+  CHECK(redact_url("http://user@proxy:3128") == "http://user@proxy:3128");
+  CHECK(redact_url("user:p@ss@proxy:1") == "user:***@proxy:1");
+  CHECK(redact_url("http://proxy:3128/a@b") == "http://proxy:3128/a@b");
 }
 
 TEST_CASE("RESOLVE and CONNECT_TO split on blanks; a target's fields replace the settings'", "[config]") {
@@ -124,7 +125,7 @@ TEST_CASE("a target's network fields are read, checked and located", "[config]")
   CHECK(n.proxy == "http://p:3128");
   CHECK(n.resolve == std::vector<std::string>{"m.test:443:127.0.0.1"});
   CHECK(n.connect_to == std::vector<std::string>{"m.test:443:127.0.0.1:8443"});
-  CHECK(target_errors(R"({"targets":[{"name":"a","url":"https://m.test/","site_id":1,
+  CHECK(network_target_errors(R"({"targets":[{"name":"a","url":"https://m.test/","site_id":1,
     "resolve":["m.test:443"],"proxy":"ftp://u:pw@p","key":"k.pem"}]})") ==
         std::vector<std::string>{
           "t.json:2:59: error: targets[0].key: expected an existing file, found none at \"k.pem\"",
