@@ -108,14 +108,15 @@ void DeliverySession::write_outputs(const std::string& table, const metrics::Sna
     std::fflush(outputs.table_out);
   }
   m_summary = report::summary_to_json(snapshot, redacted_config(m_settings));
+  nlohmann::json summary = m_summary;
   for (const auto& [key, value] : outputs.summary_fields.items()) {
-    m_summary[key] = value;
+    summary[key] = value;
   }
   if (!outputs.summary_json.empty()) {
-    report::write_summary_file(outputs.summary_json, m_summary);
+    report::write_summary_file(outputs.summary_json, summary);
   }
   if (!outputs.report_html.empty()) {
-    report::write_html_report(outputs.report_html, m_summary);
+    report::write_html_report(outputs.report_html, summary);
   }
   if (!outputs.metrics_file.empty()) {
     report::write_prometheus_file(outputs.metrics_file, snapshot);

@@ -76,7 +76,9 @@ private:
   std::unique_ptr<engine::Engine> m_engine;
   std::unique_ptr<SignalScope> m_signals;
   std::unique_ptr<RunWatch> m_watch;  ///< after m_engine: its thread reads the engine's stats
-  nlohmann::json m_summary;           ///< the summary write_outputs built (the watch's final /status)
+  /// The summary write_outputs built, without the command's summary_fields: the watch's final
+  /// /status, which has the keys of the live one.
+  nlohmann::json m_summary;
 };
 
 /// The engine settings every delivering command shares (limits, timeouts, retries, bulk, TLS,
