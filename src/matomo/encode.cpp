@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include <date/tz.h>
@@ -170,11 +171,17 @@ void append_hit_pairs(const model::Visit& visit, std::size_t index, const Encode
   const HitTime t = hit_time(ctx.anchor_ms + hit.offset_ms, local_zone(visit, ctx));
   SizeBound bound;
   put_hit(bound, visit, index, ctx, t);
-  const std::size_t old = out.size();
-  out.resize(old + bound.size());
-  PairEncoder encoder(out.data() + old, plus_for_space);
+  // Encoded into a per-thread buffer, then appended: growing `out` by the bound (3 bytes per
+  // byte) would zero-fill three times what is kept.
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local std::size_t scratch_size = 0;
+  if (scratch_size < bound.size()) {
+    scratch_size = std::max(bound.size(), 2 * scratch_size);
+    scratch = std::make_unique_for_overwrite<char[]>(scratch_size);
+  }
+  PairEncoder encoder(scratch.get(), plus_for_space);
   put_hit(encoder, visit, index, ctx, t);
-  out.resize(static_cast<std::size_t>(encoder.end() - out.data()));
+  out.append(scratch.get(), encoder.end());
 }
 
 } // namespace
