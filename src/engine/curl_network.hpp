@@ -14,6 +14,9 @@ namespace tf::engine {
 struct CurlSlistDeleter {
   void operator()(curl_slist* s) const noexcept { curl_slist_free_all(s); }
 };
+struct CurlEasyDeleter {
+  void operator()(CURL* e) const noexcept { curl_easy_cleanup(e); }
+};
 
 /// A target's network options with the curl lists they need, which must outlive every handle
 /// they are set on.

@@ -35,7 +35,7 @@ namespace {
 constexpr std::size_t k_body_cap = 4096;  ///< bytes of an answer body kept
 
 struct MultiDeleter { void operator()(CURLM* m) const noexcept { curl_multi_cleanup(m); } };
-struct EasyDeleter { void operator()(CURL* e) const noexcept { curl_easy_cleanup(e); } };
+using EasyDeleter = CurlEasyDeleter;
 using SlistDeleter = CurlSlistDeleter;
 struct UrlDeleter { void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); } };
 

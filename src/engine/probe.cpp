@@ -14,19 +14,13 @@ void ensure_curl_global();
 
 namespace {
 
-constexpr std::size_t k_body_cap = 4096;
+constexpr std::size_t k_probe_body_cap = 4096;
 
-struct EasyDeleter {
-  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
 
 size_t keep_body(char* data, size_t size, size_t count, void* user) {
   auto& body = *static_cast<std::string*>(user);
   const std::size_t n = size * count;
-  body.append(data, std::min(n, k_body_cap - std::min(k_body_cap, body.size())));
+  body.append(data, std::min(n, k_probe_body_cap - std::min(k_probe_body_cap, body.size())));
   return n;
 }
 
@@ -58,7 +52,7 @@ ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options) {
   ensure_curl_global();
   ProbeAnswer answer;
   AttemptResult& result = answer.result;
-  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+  std::unique_ptr<CURL, CurlEasyDeleter> easy(curl_easy_init());
   if (!easy) {
     result.error = ErrorKind::other;
     result.error_text = "cannot create a libcurl handle";
@@ -69,7 +63,7 @@ ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options) {
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   const CurlNetwork network(options.network, options.insecure);
   configure(h, request, options, network, result.body);
-  std::unique_ptr<curl_slist, ListDeleter> headers;
+  std::unique_ptr<curl_slist, CurlSlistDeleter> headers;
   if (request.post && !request.content_type.empty()) {
     headers.reset(curl_slist_append(nullptr, ("Content-Type: " + request.content_type).c_str()));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());

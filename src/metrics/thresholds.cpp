@@ -61,7 +61,7 @@ std::optional<double> latency_ms(const Histogram& h, double percent) {
   return static_cast<double>(percent >= 100.0 ? h.max() : h.percentile(percent)) / 1000.0;
 }
 
-double seconds(std::chrono::microseconds d) { return std::chrono::duration<double>(d).count(); }
+double in_seconds(std::chrono::microseconds d) { return std::chrono::duration<double>(d).count(); }
 
 std::optional<double> value_of(ThresholdMetric metric, const TargetMetrics& t, const RunMetrics& run) {
   switch (metric) {
@@ -77,7 +77,7 @@ std::optional<double> value_of(ThresholdMetric metric, const TargetMetrics& t, c
     case ThresholdMetric::achieved_rate:
       return run.requested_visit_rate > 0 ? run.achieved_visit_rate() / run.requested_visit_rate : 1.0;
     case ThresholdMetric::hits_per_s:
-      return run.elapsed.count() > 0 ? std::optional<double>(static_cast<double>(t.acked) / seconds(run.elapsed))
+      return run.elapsed.count() > 0 ? std::optional<double>(static_cast<double>(t.acked) / in_seconds(run.elapsed))
                                      : std::nullopt;
   }
   return std::nullopt;

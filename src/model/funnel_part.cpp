@@ -9,8 +9,6 @@
 namespace tf::model {
 namespace {
 
-constexpr int k_max_search_count = 25;
-
 std::optional<Cents> cents_of(const std::optional<double>& amount) {
   return amount ? std::optional<Cents>{to_cents(*amount)} : std::nullopt;
 }

@@ -17,7 +17,6 @@ enum BrowsingAction { search_action, outlink_action, download_action, click_acti
 
 constexpr std::string_view k_pv_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr double k_search_category_probability = 0.225;  // predecessor: 0.3 × 3/4
-constexpr int k_max_search_count = 25;
 constexpr double k_search_share = 35.0 / 70.0;  // of non-direct landings
 constexpr double k_social_share = 15.0 / 70.0;
 

@@ -18,6 +18,9 @@
 
 namespace tf::model {
 
+/// The most site-search results a generated search reports (search_count is drawn from 0..this).
+inline constexpr int k_max_search_count = 25;
+
 struct Product;
 
 /// "scheme://host" of an absolute URL.

@@ -18,8 +18,11 @@
 #include "temp_dir.hpp"
 #include "test_engine_support.hpp"
 #include "util/error.hpp"
+#include "error_of.hpp"
 
 namespace {
+
+using tf::testing::error_of;
 
 using namespace tf;
 using tf::engine::testing::Answer;
@@ -32,14 +35,6 @@ app::CheckpointIdentity identity(app::Shard shard = {}) {
   return {11, "2025-03-01..2025-03-03", "UTC", 40, shard};
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const tf::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 /// A two-day backfill (UTC, 2023-10-02 and -03, before FakeClock's "now") on one target.
 app::RunOptions backfill_options(const std::string& checkpoint) {

@@ -15,8 +15,11 @@
 #include "temp_dir.hpp"
 #include "test_engine_support.hpp"
 #include "util/error.hpp"
+#include "error_of.hpp"
 
 namespace {
+
+using tf::testing::error_of;
 
 using namespace tf;
 using tf::engine::testing::Answer;
@@ -65,14 +68,6 @@ config::Settings settings_with(std::vector<config::TargetSpec> targets) {
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 /// Runs replay on a fake clock; `answer(url_or_body)` decides each answer.
 struct ReplayHarness {

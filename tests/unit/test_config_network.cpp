@@ -12,7 +12,7 @@ using tf::testing::TempDir;
 
 namespace {
 
-std::vector<std::string> target_errors(const std::string& text, const std::string& base_dir = "") {
+std::vector<std::string> network_target_errors(const std::string& text, const std::string& base_dir = "") {
   Diagnostics diags;
   parse_targets(text, "t.json", diags, [](const std::string&) { return std::nullopt; }, base_dir);
   std::vector<std::string> out;
@@ -124,7 +124,7 @@ TEST_CASE("a target's network fields are read, checked and located", "[config]")
   CHECK(n.proxy == "http://p:3128");
   CHECK(n.resolve == std::vector<std::string>{"m.test:443:127.0.0.1"});
   CHECK(n.connect_to == std::vector<std::string>{"m.test:443:127.0.0.1:8443"});
-  CHECK(target_errors(R"({"targets":[{"name":"a","url":"https://m.test/","site_id":1,
+  CHECK(network_target_errors(R"({"targets":[{"name":"a","url":"https://m.test/","site_id":1,
     "resolve":["m.test:443"],"proxy":"ftp://u:pw@p","key":"k.pem"}]})") ==
         std::vector<std::string>{
           "t.json:2:59: error: targets[0].key: expected an existing file, found none at \"k.pem\"",

@@ -15,7 +15,7 @@ using tf::model::Visit;
 
 namespace {
 
-constexpr std::int64_t k_anchor_ms = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
+constexpr std::int64_t k_encode_anchor_ms = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
 tf::config::UrlCatalogue catalogue() {
   tf::config::UrlCatalogue c;
@@ -25,7 +25,7 @@ tf::config::UrlCatalogue catalogue() {
   return c;
 }
 
-tf::config::Funnel funnel() { return tf::testing::order_goal_download_funnel("Buy", 0.2); }
+tf::config::Funnel encode_funnel() { return tf::testing::order_goal_download_funnel("Buy", 0.2); }
 
 Visit sample_visit() {
   Visit visit;
@@ -57,7 +57,7 @@ TEST_CASE("a pageview is encoded in the documented parameter order", "[matomo]")
   const Visit visit = sample_visit();
   EncodeContext ctx;
   ctx.site_id = 3;
-  ctx.anchor_ms = k_anchor_ms;
+  ctx.anchor_ms = k_encode_anchor_ms;
   ctx.time_zone = date::locate_zone("Europe/Berlin");
   const Params expected{{"idsite", "3"}, {"rec", "1"}, {"url", "https://example.test/a b?x=1"},
                         {"action_name", "A & B"}, {"_id", "0123456789abcdef"}, {"cid", "0123456789abcdef"},
@@ -76,7 +76,7 @@ TEST_CASE("a pageview is encoded in the documented parameter order", "[matomo]")
 TEST_CASE("local h/m/s follow the visitor's time zone, else the site's", "[matomo]") {
   Visit visit = sample_visit();
   EncodeContext ctx;
-  ctx.anchor_ms = k_anchor_ms;  // 2026-01-01T00:00:00Z
+  ctx.anchor_ms = k_encode_anchor_ms;  // 2026-01-01T00:00:00Z
   ctx.time_zone = date::locate_zone("Europe/Berlin");
   CHECK(find(encode_hit(visit, 0, ctx), "h") == std::optional<std::string_view>{"1"});
   visit.visitor.zone = date::locate_zone("Asia/Tokyo");
@@ -94,7 +94,7 @@ TEST_CASE("product views and cart updates are encoded as Matomo's JavaScript tra
   visit.hits[1].order = std::make_shared<const tf::model::Order>(
       tf::model::Order{"", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 0, 0, 0, 3998});
   EncodeContext ctx;
-  ctx.anchor_ms = k_anchor_ms;
+  ctx.anchor_ms = k_encode_anchor_ms;
   const Params view = encode_hit(visit, 0, ctx);
   CHECK(find(view, "_pkn") == std::optional<std::string_view>{"Yoga Mat"});
   CHECK(find(view, "_pks") == std::optional<std::string_view>{"SPORT-001"});
@@ -119,7 +119,7 @@ TEST_CASE("performance timings ride on the pageview, content hits carry c_n, c_p
   visit.hits[1].content = &banner;
   visit.hits[1].content_click = true;
   EncodeContext ctx;
-  ctx.anchor_ms = k_anchor_ms;
+  ctx.anchor_ms = k_encode_anchor_ms;
   const Params page = encode_hit(visit, 0, ctx);
   CHECK(find(page, "pf_net") == std::optional<std::string_view>{"12"});
   CHECK(find(page, "pf_onl") == std::optional<std::string_view>{"13"});
@@ -132,7 +132,7 @@ TEST_CASE("performance timings ride on the pageview, content hits carry c_n, c_p
 
 TEST_CASE("an order carries every amount with two decimals and ec_items as JSON", "[matomo]") {
   EncodeContext ctx;
-  ctx.anchor_ms = k_anchor_ms;
+  ctx.anchor_ms = k_encode_anchor_ms;
   const Params params = encode_hit(sample_visit(), 1, ctx);
   CHECK(find(params, "ec_items") == std::optional<std::string_view>{R"([["S1","Shirt","Clothing",19.99,2]])"});
   CHECK(find(params, "revenue") == std::optional<std::string_view>{"48.97"});
@@ -176,7 +176,7 @@ TEST_CASE("every generated hit passes the strict checks with and without a token
   settings.ecommerce_probability = 0.3;
   settings.campaign_probability = 0.3;
   const auto pages = catalogue();
-  tf::model::VisitGenerator generator(settings, pages, {funnel()}, 11);
+  tf::model::VisitGenerator generator(settings, pages, {encode_funnel()}, 11);
   const auto* zone = date::locate_zone("Europe/Stockholm");
   Params params;
   std::size_t orders = 0;
@@ -185,7 +185,7 @@ TEST_CASE("every generated hit passes the strict checks with and without a token
     for (const bool token : {false, true}) {
       EncodeContext ctx;
       ctx.has_token = token;
-      ctx.anchor_ms = k_anchor_ms + visit.arrival_ms;
+      ctx.anchor_ms = k_encode_anchor_ms + visit.arrival_ms;
       ctx.time_zone = zone;
       CheckContext check;
       check.now_s = (ctx.anchor_ms + visit.duration_ms) / 1000;  // the send time of the ping

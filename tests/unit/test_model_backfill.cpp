@@ -16,8 +16,11 @@
 #include "model/generator.hpp"
 #include "util/error.hpp"
 #include "util/random.hpp"
+#include "error_of.hpp"
 
 namespace {
+
+using tf::testing::error_of;
 
 using tf::model::BackfillOptions;
 using tf::model::BackfillPlan;
@@ -43,14 +46,6 @@ BackfillOptions options(const char* zone, date::sys_days first, date::sys_days l
   return o;
 }
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const tf::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 } // namespace
 
@@ -216,20 +211,20 @@ TEST_CASE("backfill windows: absolute, relative to today, and their errors", "[m
   CHECK(tf::model::backfill_window(r, day(2025, 6, 11)).label() == "2025-06-01..2025-06-03");
 
   s.backfill_end_date = "2025-02-28";
-  CHECK(message_of([&] { tf::model::backfill_window(s, day(2025, 6, 1)); }) ==
+  CHECK(error_of([&] { tf::model::backfill_window(s, day(2025, 6, 1)); }) ==
         "BACKFILL_END_DATE: expected a date ≥ BACKFILL_START_DATE (2025-03-01), found 2025-02-28");
   s.backfill_end_date = "2025-3-x";
-  CHECK(message_of([&] { tf::model::backfill_window(s, day(2025, 6, 1)); }) ==
+  CHECK(error_of([&] { tf::model::backfill_window(s, day(2025, 6, 1)); }) ==
         "BACKFILL_START_DATE/BACKFILL_END_DATE: expected YYYY-MM-DD dates, found \"2025-03-01\" and \"2025-3-x\"");
-  CHECK(message_of([&] { tf::model::backfill_window(tf::config::Settings{}, day(2025, 6, 1)); }) ==
+  CHECK(error_of([&] { tf::model::backfill_window(tf::config::Settings{}, day(2025, 6, 1)); }) ==
         "BACKFILL_ENABLED: expected a window (BACKFILL_START_DATE and BACKFILL_END_DATE, or BACKFILL_DAYS_BACK and "
         "BACKFILL_DURATION_DAYS), found none");
 
   auto o = options("UTC", day(2025, 3, 5), day(2025, 3, 4));
-  CHECK(message_of([&] { static_cast<void>(BackfillPlan{o}); }) == "backfill: the window 2025-03-05..2025-03-04 ends before it starts");
+  CHECK(error_of([&] { static_cast<void>(BackfillPlan{o}); }) == "backfill: the window 2025-03-05..2025-03-04 ends before it starts");
   o = options("UTC", day(2025, 3, 4), day(2025, 3, 5));
   o.hourly_profile = {1, 2, 3};
-  CHECK(message_of([&] { static_cast<void>(BackfillPlan{o}); }) == "HOURLY_PROFILE: expected 24 weights, found 3");
+  CHECK(error_of([&] { static_cast<void>(BackfillPlan{o}); }) == "HOURLY_PROFILE: expected 24 weights, found 3");
 }
 
 TEST_CASE("duration_of matches the built visit and skip_at keeps later visits identical", "[model]") {
