@@ -89,7 +89,6 @@ public:
                  Checkpoint& checkpoint, delivery::FlowSink& sink);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
-  void set_engine(const engine::Engine* engine) { m_engine = engine; }
   std::uint64_t resumed() const { return m_resumed; }  ///< visits skipped as already complete
 
 private:
@@ -102,7 +101,6 @@ private:
   Shard m_shard;
   Checkpoint& m_checkpoint;
   delivery::FlowSink& m_sink;
-  const engine::Engine* m_engine = nullptr;
   std::uint64_t m_resumed = 0;
 };
 
@@ -120,7 +118,6 @@ public:
 
   engine::FlowSource& source() { return *m_source; }
   engine::Observer& observer() { return *m_tracker; }
-  void set_engine(const engine::Engine* engine) { m_source->set_engine(engine); }
   /// Arrival rate from BACKFILL_RPS_LIMIT; no rolling 24 h cap (it counts real time).
   void configure(engine::EngineConfig& config) const;
   /// One log line: window, days, visits, checkpoint.

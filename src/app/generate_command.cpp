@@ -51,11 +51,9 @@ struct Writer {
   std::string line;
   std::uint64_t hits = 0;  ///< lines written (every routed copy)
 
-  /// The visit on each target `run` routes it to (no circuit is open here): realtime visits by
-  /// route_key, backfill visits by their visitor's key, as run's sources do.
+  /// The visit on each target `run` routes it to (routing::route_key; no circuit is open here).
   void visit(const model::Visit& visit) {
-    const std::uint64_t key = visit.start_ms ? visit.visitor.key : delivery::route_key(visit);
-    for (const std::size_t t : router.route(key)) {
+    for (const std::size_t t : router.route(visit)) {
       write(visit, targets[t]);
     }
   }

@@ -39,7 +39,8 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
     context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
     setup.targets.push_back(std::move(context));
   }
-  setup.router = std::make_unique<routing::Router>(targets);
+  setup.health = std::make_unique<delivery::TargetHealth>(targets.targets.size());
+  setup.router = std::make_unique<routing::Router>(targets, setup.health.get());
   if (!settings.urls_file.empty()) {
     setup.catalogue = config::load_catalogue(settings.urls_file);
     setup.builtin_catalogue = false;
@@ -69,7 +70,7 @@ metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& opt
   run.threads = static_cast<unsigned>(std::max(1, options.settings.threads));
   // Mirror starts one visit per enabled target at each arrival: that many visits are requested.
   std::size_t per_arrival = 1;
-  if (setup.strategy == config::Strategy::mirror) {
+  if (setup.strategy == routing::Strategy::mirror) {
     const auto targets = config::effective_targets(options.settings).targets;
     per_arrival = static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.enabled; }));
   }
@@ -88,7 +89,7 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
                        setup.seed_given ? "" : " (random)", config.arrivals_per_second,
                        config.max_flows_in_progress,
                        config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"),
-                       targets, config::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
+                       targets, routing::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
            clock);
 }
 

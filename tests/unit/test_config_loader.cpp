@@ -215,7 +215,7 @@ TEST_CASE("a targets file sets the targets with their own tokens", "[config]") {
   REQUIRE_FALSE(loader.diagnostics().has_errors());
   const TargetsConfig t = effective_targets(s);
   REQUIRE(t.targets.size() == 2);
-  CHECK(t.strategy == Strategy::weighted);
+  CHECK(t.strategy == tf::routing::Strategy::weighted);
   CHECK(t.targets[0].url == "http://127.0.0.1:8080/matomo.php");
   CHECK(t.targets[0].token_auth == "secret-token-123");
   CHECK(t.targets[1].url == "http://127.0.0.1:8081/piwik.php");
