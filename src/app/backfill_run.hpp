@@ -49,7 +49,7 @@ double expected_hits_per_visit(const config::Settings& settings);
 double backfill_arrival_rate(const config::Settings& settings, Shard shard);
 
 /// The options of a backfill run: the seed from SEED, BACKFILL_SEED or the checkpoint file (else
-/// random); bulk 100 unless BULK/--bulk was set; CONCURRENCY at least 2 × bulk unless set.
+/// random). BULK 100 and CONCURRENCY are config rules (config/derived.cpp), shown by --show-config.
 RunOptions backfill_run_options(const RunOptions& options);
 
 /// Counts the flows of each visit and marks a visit complete in the checkpoint when all of them

@@ -6,8 +6,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
-#include "config/catalogue_file.hpp"
-#include "config/funnels_json.hpp"
+#include "config/referenced_files.hpp"
 #include "delivery/run_observer.hpp"
 #include "util/error.hpp"
 
@@ -41,14 +40,9 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
   }
   setup.health = std::make_unique<delivery::TargetHealth>(targets.targets.size());
   setup.router = std::make_unique<routing::Router>(targets, setup.health.get());
-  if (!settings.urls_file.empty()) {
-    setup.catalogue = config::load_catalogue(settings.urls_file);
-    setup.builtin_catalogue = false;
-  }
-  auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
-                                                      : config::load_funnels(settings.funnel_config_path);
-  const auto& catalogue = setup.builtin_catalogue ? config::builtin_catalogue() : setup.catalogue;
-  setup.generator = std::make_unique<model::VisitGenerator>(settings, catalogue, std::move(funnels), setup.seed);
+  // URLS_FILE and FUNNEL_CONFIG_PATH as config::load parsed them.
+  setup.generator = std::make_unique<model::VisitGenerator>(settings, *config::url_catalogue_of(settings),
+                                                            config::funnels_of(settings), setup.seed);
   return setup;
 }
 

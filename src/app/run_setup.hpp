@@ -28,8 +28,6 @@ struct RunSetup {
   std::vector<delivery::TargetContext> targets;
   routing::Strategy strategy = routing::Strategy::round_robin;
   const date::time_zone* zone = nullptr;
-  config::UrlCatalogue catalogue;  ///< loaded URLS_FILE (empty when the built-in one is used)
-  bool builtin_catalogue = true;
   std::unique_ptr<model::VisitGenerator> generator;
   /// The targets' circuits: the engine's loops write them (EngineConfig::circuits = board()), the
   /// router reads them. Made before both.
