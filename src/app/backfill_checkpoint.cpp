@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -14,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "app/checkpoint_log.hpp"
 #include "report/atomic_file.hpp"
 #include "util/error.hpp"
 
@@ -103,9 +103,14 @@ Checkpoint::Checkpoint(std::string path, CheckpointIdentity identity, const std:
     for (const auto& p : c.value("partial", nlohmann::json::array())) {
       m_partial[{p.at(0).get<std::uint64_t>(), p.at(1).get<std::size_t>()}] = p.at(2).get<std::size_t>();
     }
+    for (const auto& p : c.value("in_flight", nlohmann::json::array())) {
+      m_in_flight[{p.at(0).get<std::uint64_t>(), p.at(1).get<std::size_t>()}] = {p.at(2).get<std::size_t>(),
+                                                                                 p.at(3).get<std::size_t>()};
+    }
   } catch (const nlohmann::json::exception&) {
-    throw bad_file(m_path, "expected \"watermark\" (an index), \"completed\" (an array of indices) and "
-                           "\"partial\" (an array of [index, target, hits])");
+    throw bad_file(m_path, "expected \"watermark\" (an index), \"completed\" (an array of indices), "
+                           "\"partial\" (an array of [index, target, hits]) and \"in_flight\" (an array of "
+                           "[index, target, from, to])");
   }
   m_completed = below(m_watermark, m_identity.shard);
   for (auto it = m_above.begin(); it != m_above.end();) {
@@ -132,24 +137,42 @@ void Checkpoint::open_log(bool resume) {
   }
   const std::string log = m_path + ".wal";
   if (resume) {
-    // Acks since the last save; a line cut by a crash is skipped.
-    std::ifstream in(log);
-    std::uint64_t visit = 0;
-    std::size_t target = 0, hits = 0;
-    for (std::string line; std::getline(in, line);) {
-      std::istringstream fields(line);
-      if ((fields >> visit >> target >> hits) && fields.eof() && visit >= m_watermark && m_above.count(visit) == 0) {
-        auto& recorded = m_partial[{visit, target}];
-        recorded = std::max(recorded, hits);
-      }
-    }
+    read_log(log);
   }
   m_log = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (resume ? 0 : O_TRUNC), 0644);
   if (m_log < 0) {
     throw Error(fmt::format("--checkpoint {}: cannot open {}: {}", m_path, log, std::strerror(errno)));
   }
   std::lock_guard lock(m_mutex);
-  save_locked();  // the file exists before the first ack is logged, and holds the log's acks
+  save_locked();  // the file exists before the first record is logged, and holds the log's records
+}
+
+void Checkpoint::read_log(const std::string& log) {
+  // Records since the last save: settled hits, and hits handed over without an answer.
+  const auto replayed = checkpoint_log::read(log);
+  auto open = [&](std::uint64_t visit) { return visit >= m_watermark && m_above.count(visit) == 0; };
+  for (const auto& [key, hits] : replayed.settled) {
+    if (open(key.first)) {
+      auto& recorded = m_partial[key];
+      recorded = std::max(recorded, hits);
+    }
+  }
+  for (const auto& key : replayed.not_recorded) {
+    m_in_flight.erase(key);
+  }
+  for (const auto& [key, hit] : replayed.sent) {
+    if (open(key.first)) {
+      auto& range = m_in_flight.try_emplace(key, hit, hit).first->second;
+      range = {std::min(range.first, hit - 1), std::max(range.second, hit)};
+    }
+  }
+  // What was settled later (acked, or reported by a run) is not in flight.
+  for (auto it = m_in_flight.begin(); it != m_in_flight.end();) {
+    const auto settled = earlier(it->first.first, it->first.second);
+    auto& [from, to] = it->second;
+    from = std::max(from, settled);
+    it = !open(it->first.first) || from >= to ? m_in_flight.erase(it) : std::next(it);
+  }
 }
 
 std::uint64_t Checkpoint::next_of_shard(std::uint64_t index) const {
@@ -180,8 +203,34 @@ void Checkpoint::complete(std::uint64_t visit) {
   }
   ++m_completed;
   m_partial.erase(m_partial.lower_bound({visit, 0}), m_partial.lower_bound({visit + 1, 0}));
+  m_in_flight.erase(m_in_flight.lower_bound({visit, 0}), m_in_flight.lower_bound({visit + 1, 0}));
   m_live.erase(visit);
   advance();
+}
+
+std::size_t Checkpoint::earlier(std::uint64_t visit, std::size_t target) const {
+  const auto it = m_partial.empty() ? m_partial.end() : m_partial.find({visit, target});
+  return it == m_partial.end() ? 0 : it->second;
+}
+
+Checkpoint::LiveTarget& Checkpoint::live(std::uint64_t visit, std::size_t target) {
+  auto& targets = m_live[visit];
+  auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.target == target; });
+  if (it == targets.end()) {
+    const auto settled = earlier(visit, target);
+    return targets.emplace_back(LiveTarget{target, settled, 0});
+  }
+  return *it;
+}
+
+void Checkpoint::log_write(const char* data, std::size_t size) {
+  if (m_log >= 0 && ::write(m_log, data, size) != static_cast<ssize_t>(size)) {
+    // Without the log a crash resends this visit's acked hits: say so once, keep running.
+    std::fprintf(stderr, "trafficinator: warning: --checkpoint %s: write-ahead log failed: %s\n", m_path.c_str(),
+                 std::strerror(errno));
+    ::close(m_log);
+    m_log = -1;
+  }
 }
 
 void Checkpoint::acked(std::uint64_t visit, std::size_t target, std::size_t step) {
@@ -189,31 +238,73 @@ void Checkpoint::acked(std::uint64_t visit, std::size_t target, std::size_t step
   if (m_log < 0) {  // a visit in progress is never complete: no need to look that up
     return;
   }
-  const auto earlier = m_partial.empty() ? m_partial.end() : m_partial.find({visit, target});
-  const std::size_t hits = (earlier == m_partial.end() ? 0 : earlier->second) + step + 1;
-  auto& targets = m_live[visit];
-  auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == target; });
-  if (it == targets.end()) {
-    targets.emplace_back(target, hits);
-  } else {
-    it->second = std::max(it->second, hits);
+  auto& t = live(visit, target);
+  const std::size_t hits = earlier(visit, target) + step + 1;
+  t.settled = std::max(t.settled, hits);
+  m_records.clear();
+  checkpoint_log::append_settled(m_records, visit, target, hits);
+  log_write(m_records.data(), m_records.size());
+}
+
+void Checkpoint::settled(std::uint64_t visit, std::size_t target, std::size_t step) { acked(visit, target, step); }
+
+void Checkpoint::sending(const std::vector<Sending>& hits) {
+  std::lock_guard lock(m_mutex);
+  if (m_log < 0) {
+    return;
   }
-  // "VISIT TARGET HITS\n" with to_chars: this runs once per acked hit (fmt costs ~10x more)
-  char line[64];
-  char* at = std::to_chars(line, line + 20, visit).ptr;
-  *at++ = ' ';
-  at = std::to_chars(at, at + 20, target).ptr;
-  *at++ = ' ';
-  at = std::to_chars(at, at + 20, hits).ptr;
-  *at++ = '\n';
-  const auto size = static_cast<std::size_t>(at - line);
-  if (::write(m_log, line, size) != static_cast<ssize_t>(size)) {
-    // Without the log a crash resends this visit's acked hits: say so once, keep running.
-    std::fprintf(stderr, "trafficinator: warning: --checkpoint %s: write-ahead log failed: %s\n", m_path.c_str(),
-                 std::strerror(errno));
-    ::close(m_log);
-    m_log = -1;
+  m_records.clear();
+  for (const auto& h : hits) {
+    const std::size_t hit = earlier(h.visit, h.target) + h.step + 1;
+    auto& t = live(h.visit, h.target);
+    t.sent = std::max(t.sent, hit);
+    checkpoint_log::append_sending(m_records, h.visit, h.target, hit);
   }
+  log_write(m_records.data(), m_records.size());
+}
+
+void Checkpoint::not_recorded(std::uint64_t visit, std::size_t target) {
+  std::lock_guard lock(m_mutex);
+  if (m_log < 0) {
+    return;
+  }
+  const auto found = m_live.find(visit);
+  if (found == m_live.end()) {
+    return;  // nothing handed over: nothing to take back
+  }
+  auto t = std::find_if(found->second.begin(), found->second.end(), [&](const auto& l) { return l.target == target; });
+  if (t == found->second.end() || t->sent <= t->settled) {
+    return;
+  }
+  t->sent = 0;
+  m_records.clear();
+  checkpoint_log::append_not_recorded(m_records, visit, target);
+  log_write(m_records.data(), m_records.size());
+}
+
+std::vector<Checkpoint::InFlight> Checkpoint::in_flight(std::uint64_t visit) const {
+  std::lock_guard lock(m_mutex);
+  std::vector<InFlight> out;
+  for (auto it = m_in_flight.lower_bound({visit, 0}); it != m_in_flight.end() && it->first.first == visit; ++it) {
+    out.push_back({it->first.second, it->second.first, it->second.second});
+  }
+  return out;
+}
+
+void Checkpoint::reported(std::uint64_t visit, const InFlight& range) {
+  std::lock_guard lock(m_mutex);
+  m_in_flight.erase({visit, range.target});
+  auto& recorded = m_partial[{visit, range.target}];
+  recorded = std::max(recorded, range.to);
+  m_records.clear();
+  checkpoint_log::append_settled(m_records, visit, range.target, recorded);
+  log_write(m_records.data(), m_records.size());
+}
+
+void Checkpoint::forget(std::uint64_t visit, const InFlight& range) {
+  std::lock_guard lock(m_mutex);
+  m_in_flight.erase({visit, range.target});
+  // The file still lists the range until the next save; a crash before it reports it again.
 }
 
 void Checkpoint::partial(std::uint64_t visit, std::size_t target, std::size_t hits) {
@@ -243,17 +334,28 @@ nlohmann::json Checkpoint::to_json_locked() const {
   j["completed"] = m_above;
   j["completed_visits"] = m_completed;
   auto acked = m_partial;
+  auto in_flight = m_in_flight;
   for (const auto& [visit, targets] : m_live) {
-    for (const auto& [target, hits] : targets) {
-      auto& merged = acked[{visit, target}];
-      merged = std::max(merged, hits);
+    for (const auto& t : targets) {
+      auto& merged = acked[{visit, t.target}];
+      merged = std::max(merged, t.settled);
+      if (t.sent > t.settled) {
+        in_flight[{visit, t.target}] = {t.settled, t.sent};
+      }
     }
   }
   nlohmann::json partial = nlohmann::json::array();
   for (const auto& [key, hits] : acked) {
-    partial.push_back({key.first, key.second, hits});
+    if (hits > 0) {
+      partial.push_back({key.first, key.second, hits});
+    }
   }
   j["partial"] = std::move(partial);
+  nlohmann::json flying = nlohmann::json::array();
+  for (const auto& [key, range] : in_flight) {
+    flying.push_back({key.first, key.second, range.first, range.second});
+  }
+  j["in_flight"] = std::move(flying);
   return j;
 }
 

@@ -7,16 +7,27 @@
 //   {"trafficinator_checkpoint": 1, "seed": S, "window": "YYYY-MM-DD..YYYY-MM-DD",
 //    "timezone": "Europe/Stockholm", "visits": N, "shard": "K/N",
 //    "watermark": W, "completed": [i, …], "completed_visits": C,
-//    "partial": [[i, target, hits], …]}
+//    "partial": [[i, target, hits], …], "in_flight": [[i, target, from, to], …]}
 // Every visit of the shard with an index below W is complete; "completed" lists the complete
 // ones at or above W (few: visits finish nearly in index order). "partial" lists incomplete
 // visits whose first `hits` hits on target number `target` were acked: a rerun sends only the
 // rest, so no hit reaches Matomo twice (the targets must be configured in the same order).
-// Write-ahead log "FILE.wal": each acked hit appends "VISIT TARGET HITS\n" (the first HITS hits
-// of VISIT on TARGET are acked) in one write(2) as the ack arrives, before the visit's next hit
-// is sent; each save of FILE folds it in and empties it. A resume reads both, so the acked set
-// is rebuilt exactly, also after a crash (SIGKILL): only hits in flight at the crash are sent
-// again. A drained stop (one SIGINT) is exact. A checkpoint resumes only the
+// Write-ahead log "FILE.wal", appended with write(2) (so it survives a crash of the process:
+// SIGKILL, OOM kill, abort; fsync is left to the saves of FILE):
+//   "s VISIT TARGET N\n"  hit N (1-based, of VISIT on TARGET) is handed to the transport: written
+//                         before the request is sent, one write(2) per request (a bulk batch's
+//                         records together);
+//   "VISIT TARGET HITS\n"  the first HITS hits are settled: acked, or reported unconfirmed (and
+//                         dead-lettered maybe_recorded) by a run; written as the answer arrives,
+//                         before the visit's next hit is sent;
+//   "x VISIT TARGET\n"     the hits handed over beyond the settled ones were certainly not
+//                         recorded (rejected, failed, not sent): a rerun sends them again.
+// Each save of FILE folds the log in and empties it. A resume reads both, so the settled set is
+// rebuilt exactly, also after a crash: hits handed over and not settled at the crash
+// ("in_flight": [from, to) of a visit on a target) may have been recorded. They are never resent
+// blindly: the resume reports them `unconfirmed` (reason "in-flight-at-crash", dead-lettered
+// maybe_recorded) and goes on after them; with --retry-unconfirmed it resends them (counted in
+// possible_duplicates). A drained stop (one SIGINT) is exact. A checkpoint resumes only the
 // backfill it was written for: a different seed, window, time zone, visit count or shard is an
 // error, so a rerun never mixes two histories.
 #include <chrono>
@@ -72,7 +83,34 @@ public:
   /// after the hits sent() by earlier runs) is acked; appended to the write-ahead log at once.
   /// Thread-safe.
   void acked(std::uint64_t visit, std::size_t target, std::size_t step);
-  /// Hits of `visit` on `target` acked by an earlier run (0: none). Thread-safe.
+  /// Hits handed to the transport: step `step` of this run's flow of `visit` on `target`. All
+  /// records of one call go to the write-ahead log in one write(2), before the request is sent.
+  /// Thread-safe.
+  struct Sending {
+    std::uint64_t visit = 0;
+    std::size_t target = 0;
+    std::size_t step = 0;
+  };
+  void sending(const std::vector<Sending>& hits);
+  /// Hit `step` of this run's flow of `visit` on `target` ended unconfirmed (reported and
+  /// dead-lettered by the run): it is settled, a rerun never resends it. Thread-safe.
+  void settled(std::uint64_t visit, std::size_t target, std::size_t step);
+  /// The hits of `visit` on `target` handed over and not settled were certainly not recorded
+  /// (the step ended rejected, failed or not sent): a rerun sends them again. Thread-safe.
+  void not_recorded(std::uint64_t visit, std::size_t target);
+  /// Hits of `visit` on `target` that a crashed run handed over without an answer: [from, to).
+  struct InFlight {
+    std::size_t target = 0;
+    std::size_t from = 0;
+    std::size_t to = 0;
+  };
+  /// The in-flight ranges of `visit` left by a crashed run, not yet reported. Thread-safe.
+  std::vector<InFlight> in_flight(std::uint64_t visit) const;
+  /// The range was reported unconfirmed: its hits count as settled (logged at once).
+  void reported(std::uint64_t visit, const InFlight& range);
+  /// The range will be sent again (--retry-unconfirmed): forgotten.
+  void forget(std::uint64_t visit, const InFlight& range);
+  /// Hits of `visit` on `target` settled by an earlier run (0: none). Thread-safe.
   std::size_t sent(std::uint64_t visit, std::size_t target) const;
   /// Writes the file now (no-op without a path) and empties the write-ahead log. Thread-safe.
   /// Throws tf::Error on I/O failure.
@@ -91,7 +129,16 @@ private:
   void advance();
   nlohmann::json to_json_locked() const;
   void open_log(bool resume);
+  void read_log(const std::string& log);
   void save_locked();
+  void log_write(const char* data, std::size_t size);  ///< under m_mutex
+  std::size_t earlier(std::uint64_t visit, std::size_t target) const;  ///< m_partial's hits, under m_mutex
+  struct LiveTarget {
+    std::size_t target = 0;
+    std::size_t settled = 0;  ///< hits settled, earlier runs' included
+    std::size_t sent = 0;     ///< the last hit handed over (1-based), 0: none since the last settled
+  };
+  LiveTarget& live(std::uint64_t visit, std::size_t target);  ///< under m_mutex
 
   std::string m_path;
   LockFile m_lock;  ///< "`m_path`.lock": one process at a time resumes a checkpoint
@@ -100,8 +147,11 @@ private:
   std::uint64_t m_watermark = 0;
   std::set<std::uint64_t> m_above;  ///< complete visits ≥ m_watermark
   std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> m_partial;  ///< (visit, target) → acked hits
-  /// visit in progress → (target, hits acked so far, earlier runs' included), one per target
-  std::unordered_map<std::uint64_t, std::vector<std::pair<std::size_t, std::size_t>>> m_live;
+  /// visit in progress → its targets' settled and handed-over hits
+  std::unordered_map<std::uint64_t, std::vector<LiveTarget>> m_live;
+  /// (visit, target) → [from, to): handed over by a crashed run, not yet reported
+  std::map<std::pair<std::uint64_t, std::size_t>, std::pair<std::size_t, std::size_t>> m_in_flight;
+  std::string m_records;  ///< scratch: one write(2) of sending records
   int m_log = -1;  ///< "`m_path`.wal", opened for appending
   std::uint64_t m_completed = 0;
   std::optional<SteadyTime> m_last_save;

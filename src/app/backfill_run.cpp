@@ -21,7 +21,7 @@ std::int64_t unix_ms(SysTime t) {
 
 /// The visit without its first `sent` hits (delivered by an earlier run): the same start and
 /// timeline, so the rest continues the visit Matomo already has.
-std::shared_ptr<const model::Visit> remaining_hits(const model::Visit& visit, std::size_t sent) {
+std::shared_ptr<model::Visit> remaining_hits(const model::Visit& visit, std::size_t sent) {
   auto rest = std::make_shared<model::Visit>(visit);
   // The new first hit keeps its referrer (derived from the hit before it, which goes).
   rest->hits[sent].urlref = model::referrer_of(visit, sent);
@@ -99,15 +99,42 @@ void BackfillTracker::on_attempt(std::size_t target, const engine::AttemptResult
 
 void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
                                    std::string_view reason, std::string_view detail, int attempts) {
+  const auto index = static_cast<delivery::VisitFlow&>(flow).visit().index;
+  // Logged before the visit's next hit can be sent: a crash leaves at most one hit in flight.
   if (outcome == engine::StepOutcome::acked) {
-    // Logged before the visit's next hit can be sent: a crash resends at most what is in flight.
-    m_checkpoint.acked(static_cast<delivery::VisitFlow&>(flow).visit().index, flow.target(), step);
+    m_checkpoint.acked(index, flow.target(), step);
+  } else if (outcome == engine::StepOutcome::unconfirmed) {
+    m_checkpoint.settled(index, flow.target(), step);  // dead-lettered maybe_recorded: never resent blindly
   } else {
+    m_checkpoint.not_recorded(index, flow.target());
+  }
+  if (outcome != engine::StepOutcome::acked) {
     std::lock_guard lock(m_mutex);
     m_pending[static_cast<delivery::VisitFlow&>(flow).visit().index].failed = true;
     m_first_failed.emplace(&flow, step);
   }
   m_inner.on_step_done(flow, step, outcome, reason, detail, attempts);
+}
+
+void BackfillTracker::on_sending(const std::vector<engine::BatchItem>& items) {
+  thread_local std::vector<Checkpoint::Sending> hits;
+  hits.clear();
+  for (const auto& item : items) {
+    hits.push_back({static_cast<delivery::VisitFlow*>(item.flow)->visit().index, item.flow->target(), item.step});
+  }
+  m_checkpoint.sending(hits);
+}
+
+void BackfillTracker::report_in_flight(delivery::VisitFlow& flow) {
+  m_inner.on_generated(flow);
+  for (std::size_t step = 0; step < flow.step_count(); ++step) {
+    m_inner.on_step_done(flow, step, engine::StepOutcome::unconfirmed, "in-flight-at-crash", "", 1);
+  }
+  m_in_flight_reported.fetch_add(flow.step_count());
+}
+
+void BackfillTracker::resend_in_flight(std::size_t target, std::size_t hits) {
+  m_inner.add_possible_duplicates(target, hits);
 }
 
 void BackfillTracker::on_flow_done(engine::Flow& flow) {
@@ -154,9 +181,29 @@ void BackfillTracker::on_log(std::string_view line) { m_inner.on_log(line); }
 BackfillSource::BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
                                const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
                                const date::time_zone* zone, const Clock& clock, Shard shard,
-                               Checkpoint& checkpoint, delivery::FlowSink& sink)
+                               Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed)
   : m_generator(generator), m_timeline(plan), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock),
-    m_shard(shard), m_checkpoint(checkpoint), m_sink(sink) {}
+    m_shard(shard), m_checkpoint(checkpoint), m_sink(tracker), m_retry_unconfirmed(retry_unconfirmed) {}
+
+void BackfillSource::settle_in_flight(const std::shared_ptr<const model::Visit>& visit) {
+  for (const auto& range : m_checkpoint.in_flight(visit->index)) {
+    const auto to = std::min(range.to, visit->hits.size());
+    if (range.target >= m_targets.size() || range.from >= to) {
+      m_checkpoint.forget(visit->index, range);  // not this configuration's: nothing to say
+      continue;
+    }
+    if (m_retry_unconfirmed) {
+      m_sink.resend_in_flight(range.target, to - range.from);
+      m_checkpoint.forget(visit->index, range);
+      continue;
+    }
+    auto hits = range.from > 0 ? remaining_hits(*visit, range.from) : std::make_shared<model::Visit>(*visit);
+    hits->hits.resize(to - range.from);
+    delivery::VisitFlow flow(std::move(hits), range.target, m_targets[range.target], m_zone, m_clock);
+    m_sink.report_in_flight(flow);
+    m_checkpoint.reported(visit->index, range);
+  }
+}
 
 std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_arrival(SteadyTime) {
   const auto shards = static_cast<std::uint64_t>(std::max(1, m_shard.count));
@@ -174,6 +221,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
       hit.pause_before_ms = 0;  // cdt carries the timeline; nothing to wait for in real time
     }
     auto visit = std::make_shared<const model::Visit>(std::move(built));
+    settle_in_flight(visit);
     std::vector<std::unique_ptr<engine::Flow>> flows;
     bool fully_sent_before = false;
     for (std::size_t t : m_router.route(*visit)) {
@@ -184,6 +232,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
       }
       auto flow = std::make_unique<delivery::VisitFlow>(sent > 0 ? remaining_hits(*visit, sent) : visit, t, m_targets[t],
                                               m_zone, m_clock);
+      flow->set_send_log(&m_sink);
       m_sink.on_generated(*flow);
       flows.push_back(std::move(flow));
     }
@@ -212,7 +261,8 @@ BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, delivery::R
                                               read_checkpoint(options.checkpoint_file));
   m_tracker = std::make_unique<BackfillTracker>(observer, *m_checkpoint, clock);
   m_source = std::make_unique<BackfillSource>(*setup.generator, m_plan, *setup.router, setup.targets, setup.zone, clock,
-                                              options.shard, *m_checkpoint, *m_tracker);
+                                              options.shard, *m_checkpoint, *m_tracker,
+                                              options.settings.retry_unconfirmed);
 }
 
 void BackfillRun::configure(engine::EngineConfig& config) const {
@@ -287,6 +337,7 @@ nlohmann::json BackfillRun::summary() const {
   j["visits_planned"] = 0;
   j["visits_completed"] = 0;
   j["resumed_visits"] = m_source->resumed();
+  j["in_flight_at_crash"] = m_tracker->in_flight_reported();
   j["checkpoint"] = m_checkpoint->path();
   nlohmann::json days = nlohmann::json::array();
   nlohmann::json incomplete = nlohmann::json::array();

@@ -12,6 +12,7 @@
 // - Hits are sent without real pauses (cdt carries the simulated timeline).
 // - A visit is complete when every hit of every one of its flows was acked; a visit with a
 //   hit not acked (rejected, failed, unconfirmed, not sent) stays incomplete and is delivered again by a rerun.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -53,10 +54,19 @@ double backfill_arrival_rate(const config::Settings& settings, Shard shard);
 RunOptions backfill_run_options(const RunOptions& options);
 
 /// Counts the flows of each visit and marks a visit complete in the checkpoint when all of them
-/// were acked, partial when some hits were; forwards everything to the run's observer.
-class BackfillTracker final : public engine::Observer, public delivery::FlowSink {
+/// were acked, partial when some hits were; logs every hit handed to the transport and every
+/// outcome in the checkpoint's write-ahead log; forwards everything to the run's observer.
+class BackfillTracker final : public engine::Observer, public delivery::FlowSink, public delivery::SendLog {
 public:
   BackfillTracker(delivery::RunObserver& inner, Checkpoint& checkpoint, const Clock& clock);
+
+  void on_sending(const std::vector<engine::BatchItem>& items) override;
+  /// Reports every hit of `flow` (never sent by this run) unconfirmed, reason
+  /// "in-flight-at-crash": an earlier run handed them over and died before the answer.
+  void report_in_flight(delivery::VisitFlow& flow);
+  /// `hits` of `target` are resent after a crash (--retry-unconfirmed): possible duplicates.
+  void resend_in_flight(std::size_t target, std::size_t hits);
+  std::uint64_t in_flight_reported() const { return m_in_flight_reported.load(); }
 
   void on_generated(const delivery::VisitFlow& flow) override;
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
@@ -78,6 +88,7 @@ private:
   std::mutex m_mutex;
   std::unordered_map<std::uint64_t, Pending> m_pending;  ///< by visit index
   std::unordered_map<const engine::Flow*, std::size_t> m_first_failed;  ///< step of a flow's first failure
+  std::atomic<std::uint64_t> m_in_flight_reported{0};
 };
 
 /// The plan's visits of this shard that the checkpoint does not have, oldest first.
@@ -86,7 +97,7 @@ public:
   BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
                  const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
                  const date::time_zone* zone, const Clock& clock, Shard shard,
-                 Checkpoint& checkpoint, delivery::FlowSink& sink);
+                 Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
   std::uint64_t resumed() const { return m_resumed; }  ///< visits skipped as already complete
@@ -99,8 +110,12 @@ private:
   const date::time_zone* m_zone;
   const Clock& m_clock;
   Shard m_shard;
+  /// Reports or forgets the ranges a crashed run left in flight, before the visit goes on.
+  void settle_in_flight(const std::shared_ptr<const model::Visit>& visit);
+
   Checkpoint& m_checkpoint;
-  delivery::FlowSink& m_sink;
+  BackfillTracker& m_sink;
+  bool m_retry_unconfirmed;
   std::uint64_t m_resumed = 0;
 };
 
@@ -118,6 +133,8 @@ public:
 
   engine::FlowSource& source() { return *m_source; }
   engine::Observer& observer() { return *m_tracker; }
+  /// Tell the bulk codec: every batch is logged before it is sent.
+  delivery::SendLog& send_log() { return *m_tracker; }
   /// Arrival rate from BACKFILL_RPS_LIMIT; no rolling 24 h cap (it counts real time).
   void configure(engine::EngineConfig& config) const;
   /// One log line: window, days, visits, checkpoint.

@@ -9,6 +9,8 @@
 
 #include "app/replay_flow.hpp"
 #include "app/replay_marker.hpp"
+#include "app/replay_progress.hpp"
+#include "delivery/console.hpp"
 #include "delivery/run_observer.hpp"
 #include "delivery/session.hpp"
 #include "delivery/verdict.hpp"
@@ -68,6 +70,33 @@ metrics::RunMetrics initial_replay_metrics(const ReplayTargets& plan, const conf
   return run;
 }
 
+/// The replay's progress log; a replay of this content before (the marker) is resumed from it:
+/// its settled lines are left out, and so are its lines in flight at a crash unless
+/// --include-unconfirmed. A replay that settled every line is refused (check_not_replayed).
+std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, delivery::DeadLetterFile& file, const Clock& clock) {
+  std::error_code ec;
+  const bool resume = !options.force && replayed_at(marker_path(options.file), file.hash).has_value();
+  if (resume && !std::filesystem::exists(options.file + ".progress", ec)) {
+    check_not_replayed(options, file);  // an older replay, without a progress log: refused
+  }
+  auto progress = std::make_unique<ReplayProgress>(options.file, resume);
+  if (!resume) {
+    return progress;
+  }
+  const auto resumed = resume_replay(file, *progress, options.include_unconfirmed);
+  if (file.hits == 0 && resumed.in_flight_skipped == 0) {
+    check_not_replayed(options, file);
+  }
+  delivery::log_line(fmt::format("resuming an interrupted replay of {}: {} line(s) settled before are not resent; {} "
+                       "line(s) in flight when it stopped {}",
+                       options.file, resumed.settled, resumed.in_flight_skipped + resumed.in_flight_resent,
+                       options.include_unconfirmed ? "are resent (--include-unconfirmed; possible duplicates)"
+                                                   : "are left out (Matomo may hold them: --include-unconfirmed "
+                                                     "resends them)"),
+           clock);
+  return progress;
+}
+
 } // namespace
 
 std::string replay_output_path(const ReplayOptions& options) {
@@ -83,12 +112,12 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   const auto& s = options.settings;
   const auto& clock = seams.clock;
   const LockFile run_lock(s.lock_file);
-  const delivery::DeadLetterFile file = delivery::read_dead_letter_file(options.file, delivery::ReplaySelection{options.include_unconfirmed});
+  delivery::DeadLetterFile file = delivery::read_dead_letter_file(options.file, delivery::ReplaySelection{options.include_unconfirmed});
   const std::string output = replay_output_path(options);
   if (same_file(output, options.file)) {
     throw Error(fmt::format("--dead-letter: the output {} is the file being replayed; choose another file", output));
   }
-  check_not_replayed(options, file);
+  auto progress = start_progress(options, file, clock);
   if (file.skipped_unconfirmed > 0) {
     delivery::log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
                          "--include-unconfirmed resends them",
@@ -100,7 +129,7 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
     return static_cast<int>(ExitCode::success);
   }
   const ReplayTargets plan = resolve_replay_targets(s, file, clock.system_now());
-  delivery::check_outputs_writable({options.summary_json});
+  delivery::check_outputs_writable({options.summary_json, options.report_html});
 
   metrics::SharedMetrics shared(initial_replay_metrics(plan, s, clock));
   std::vector<std::string> names;
@@ -110,15 +139,20 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   delivery::DeadLetterWriter dead_letters(output, delivery::current_run(s.seed.value_or(0), clock));
   ReplayObserver observer(shared, dead_letters, names, clock);
   ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
+  source.set_send_log(progress.get());
+  const auto tracked = progress_observer(observer, *progress);
   delivery::BulkCodec codec(plan.contexts);
+  codec.set_send_log(progress.get());
   const auto thresholds = delivery::user_thresholds(s);
   delivery::DeliverySession session(s, shared, clock);
-  session.start_engine(engine_config(s, plan), source, observer, s.bulk > 0 ? &codec : nullptr, seams.transport);
+  session.start_engine(engine_config(s, plan), source, *tracked, s.bulk > 0 ? &codec : nullptr, seams.transport);
 
   write_marker(marker_path(options.file), file, clock.system_now());
+  progress->open();
   delivery::warn_insecure(s, clock);
   delivery::log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
                                  file.visits.size(), options.file, output), clock);
+  session.watch();
   std::optional<delivery::ReporterOptions> reporting;
   if (seams.interactive) {
     session.handle_signals();
@@ -128,14 +162,20 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   const auto result = session.run(std::move(reporting));
   for (std::size_t i = source.taken(); i < file.visits.size(); ++i) {
     observer.on_not_taken(file.visits[i], source.target_of(i));
+    for (const auto& hit : file.visits[i].hits) {
+      progress->settle(hit.line);  // written to the output
+    }
   }
   const bool dead_letters_saved = dead_letters.flush();
 
   const auto final_snapshot = session.final_snapshot(result, thresholds, dead_letters.unsaved());
   delivery::SessionOutputs outputs;
   outputs.summary_json = options.summary_json;
+  outputs.report_html = options.report_html;
   outputs.table_out = seams.table_out;
-  session.write_outputs(report::render_health_table(final_snapshot, color), final_snapshot, outputs);
+  session.write_outputs(report::render_health_table(final_snapshot, color,
+                                                    seams.table_out == stdout ? delivery::table_width() : 0),
+                        final_snapshot, outputs);
   delivery::log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
   if (!dead_letters_saved) {
     delivery::log_line(fmt::format("error: {} hit(s) could not be saved to {}: {}", dead_letters.unsaved(), output,

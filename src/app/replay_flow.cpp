@@ -20,6 +20,9 @@ std::uint64_t ReplayFlow::order_key() const {
 }
 
 void ReplayFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest& out) {
+  if (m_send_log != nullptr) {
+    m_send_log->on_sending({engine::BatchItem{this, step}});
+  }
   const auto& params = m_visit.hits.at(step).params;
   out.clear();
   out.user_agent = m_context.header_user_agent(matomo::find(params, "ua").value_or(std::string_view{}));
@@ -124,6 +127,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> ReplaySource::next_arr
   const std::size_t target = m_targets.at(m_next);
   auto flow = std::make_unique<ReplayFlow>(m_visits[m_next], target, m_contexts.at(target));
   ++m_next;
+  flow->set_send_log(m_send_log);
   m_observer.on_generated(*flow);
   std::vector<std::unique_ptr<engine::Flow>> flows;
   flows.push_back(std::move(flow));

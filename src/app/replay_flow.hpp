@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "delivery/dead_letter.hpp"
-#include "delivery/dead_letter.hpp"
 #include "delivery/run_observer.hpp"
 #include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
@@ -32,11 +31,14 @@ public:
 
   const delivery::ReplayVisit& visit() const { return m_visit; }
   int abandoned = 0;  ///< hits of this flow cut by a stop (not_sent, not after a failed hit)
+  /// Single mode: build_request tells `log` (may be null) before each hit is sent.
+  void set_send_log(delivery::SendLog* log) { m_send_log = log; }
 
 private:
   const delivery::ReplayVisit& m_visit;
   std::size_t m_target;
   const delivery::TargetContext& m_context;
+  delivery::SendLog* m_send_log = nullptr;
 };
 
 /// Attempts, flow starts and log lines go through RunObserver (the same accounting as `run`);
@@ -81,12 +83,15 @@ public:
   /// Visits handed to the engine so far (the first `taken()` of the list).
   std::size_t taken() const { return m_next; }
   std::size_t target_of(std::size_t visit) const { return m_targets.at(visit); }
+  /// Every flow tells `log` (may be null) before each of its hits is sent (single mode).
+  void set_send_log(delivery::SendLog* log) { m_send_log = log; }
 
 private:
   const std::vector<delivery::ReplayVisit>& m_visits;
   std::vector<std::size_t> m_targets;
   const std::vector<delivery::TargetContext>& m_contexts;
   ReplayObserver& m_observer;
+  delivery::SendLog* m_send_log = nullptr;
   std::size_t m_next = 0;
 };
 

@@ -12,6 +12,7 @@
 
 #include "app/backfill_run.hpp"
 #include "app/commands.hpp"
+#include "app/load_shapes.hpp"
 #include "app/run_setup.hpp"
 #include "app/start_at.hpp"
 #include "delivery/console.hpp"
@@ -19,6 +20,7 @@
 #include "delivery/dry_run.hpp"
 #include "delivery/reporter.hpp"
 #include "delivery/run_observer.hpp"
+#include "delivery/run_watch.hpp"
 #include "delivery/session.hpp"
 #include "delivery/signals.hpp"
 #include "delivery/verdict.hpp"
@@ -114,7 +116,8 @@ int run_command(const RunOptions& raw_options) {
   const auto& s = options.settings;
   const auto thresholds = delivery::user_thresholds(s);
   delivery::check_outputs_writable(
-    {options.summary_json, options.metrics_file, options.dry_run ? std::string() : options.checkpoint_file});
+    {options.summary_json, options.metrics_file, options.report_html,
+     options.dry_run ? std::string() : options.checkpoint_file});
 
   metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
   delivery::DeadLetterWriter dead_letters(s.dead_letter_file, delivery::current_run(setup.seed, clock));
@@ -125,8 +128,18 @@ int run_command(const RunOptions& raw_options) {
   auto backfill = s.backfill_enabled ? std::make_unique<BackfillRun>(options, setup, observer, clock) : nullptr;
   engine::FlowSource& flow_source = backfill ? backfill->source() : source;
   engine::Observer& engine_observer = backfill ? backfill->observer() : observer;
+  codec.set_send_log(backfill ? &backfill->send_log() : nullptr);  // the checkpoint logs each batch before it is sent
 
   auto config = engine_config(options, setup);
+  if (!backfill) {
+    config.shape = load_shape(s, config.arrivals_per_second, options.shard.count, setup.zone, clock.system_now());
+    shared.update([&](metrics::RunMetrics& run) {
+      run.stages = stage_rows(config.shape.get());
+      run.requested_visit_rate = shaped_average(config.shape.get()).value_or(run.requested_visit_rate);
+    });
+  }
+  auto rate_scale = std::make_shared<std::atomic<double>>(1.0);  // POST /speed (--listen)
+  config.rate_scale = rate_scale;
   if (backfill) {
     backfill->configure(config);
     // Backfill paces by BACKFILL_RPS_LIMIT (or as fast as CONCURRENCY allows), not by
@@ -140,6 +153,7 @@ int run_command(const RunOptions& raw_options) {
                                       options.dry_run ? delivery::make_dry_run_transport() : engine::TransportFactory{});
 
   session.handle_signals();
+  session.watch(delivery::speed_hook(rate_scale, s.speed, config.arrivals_per_second, shared));
   print_run_banner(setup, options, config, clock);
   if (backfill) {
     backfill->print_banner();
@@ -170,7 +184,12 @@ int run_command(const RunOptions& raw_options) {
   }
   reporting.bound.visits = backfill ? backfill->planned_visits() : static_cast<std::uint64_t>(config.max_arrivals.value_or(0));
   reporting.bound.duration = config.duration.value_or(Millis{0});
+  if (const auto end = config.shape ? config.shape->end() : std::nullopt) {
+    const Millis shape_end{static_cast<long long>(*end * 1000.0)};
+    reporting.bound.duration = config.duration ? std::min(*config.duration, shape_end) : shape_end;
+  }
   const bool color = reporting.color;
+  observer.time_stages(clock.steady_now());
   const auto result = session.run(std::move(reporting));
   const bool dead_letters_saved = delivery::finish_dead_letters(dead_letters, clock);
 
@@ -182,9 +201,10 @@ int run_command(const RunOptions& raw_options) {
   delivery::SessionOutputs outputs;
   outputs.summary_json = options.summary_json;
   outputs.metrics_file = options.metrics_file;
+  outputs.report_html = options.report_html;
   outputs.summary_fields = run_summary_fields(options, setup, backfill.get());
   session.write_outputs(options.dry_run ? dry_run_summary(final_snapshot, setup)
-                                        : report::render_health_table(final_snapshot, color),
+                                        : report::render_health_table(final_snapshot, color, delivery::table_width()),
                         final_snapshot, outputs);
   int code = session.finish(result, final_snapshot);
   if (aborted && code == static_cast<int>(ExitCode::interrupted)) {

@@ -13,29 +13,6 @@
 #include "config/url.hpp"
 
 namespace tf::app {
-namespace {
-
-/// "proxy=direct cacert=FILE …": which proxy applies, and the trust, client certificate and
-/// pinned addresses when set (the key file's name only).
-std::string describe_network(const config::NetworkSpec& n) {
-  std::string text = "proxy=" + config::describe_proxy(n);
-  const std::pair<const char*, const std::string*> fields[] = {
-    {"cacert", &n.ca_bundle}, {"capath", &n.ca_path}, {"cert", &n.client_cert}, {"key", &n.client_key}};
-  for (const auto& [name, value] : fields) {
-    if (!value->empty()) {
-      text += fmt::format(" {}={}", name, *value);
-    }
-  }
-  for (const auto& entry : n.resolve) {
-    text += " resolve=" + entry;
-  }
-  for (const auto& entry : n.connect_to) {
-    text += " connect_to=" + entry;
-  }
-  return text;
-}
-
-} // namespace
 
 void print_settings(std::ostream& out, const config::Settings& settings, bool show_secrets) {
   std::size_t key_width = 3;
@@ -58,7 +35,7 @@ void print_settings(std::ostream& out, const config::Settings& settings, bool sh
     const std::string token = t.token_auth.empty() ? "(none)" : (show_secrets ? t.token_auth : "***");
     out << fmt::format("  {}  url={} site_id={} token_auth={} weight={} enabled={}\n", t.name, show_secrets ? t.url : config::redact_url(t.url), t.site_id, token,
                        t.weight, t.enabled ? "true" : "false");
-    out << fmt::format("    {}\n", describe_network(t.network));
+    out << fmt::format("    {}\n", config::describe_network(t.network));
   }
 }
 

@@ -11,6 +11,7 @@
 #include "config/dotenv.hpp"
 #include "config/funnels_json.hpp"
 #include "config/loader.hpp"
+#include "config/network.hpp"
 #include "config/targets_json.hpp"
 #include "config/url.hpp"
 #include "delivery/verdict.hpp"
@@ -83,7 +84,8 @@ void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view 
     }
     const ProbeResult r = probe_target(target, options.probe_timeout, user_agent, insecure);
     std::string parts = r.site;
-    for (const std::string* part : {&r.token, &r.tls}) {
+    const std::string network = config::describe_route(target.network);  // the proxy, resolve, connect-to in use
+    for (const std::string* part : {&r.token, &r.tls, &network}) {
       if (!part->empty()) {
         parts += "; " + *part;
       }

@@ -60,8 +60,11 @@ int main(int argc, char** argv) {
   add_generate(app, action);
   add_validate(app, action);
   add_replay(app, action);
+  add_find_capacity(app, action);
   add_presets(app, action);
   add_merge(app, action);
+  add_report(app, action);
+  add_verify(app, action);
   add_help(app, action);
   add_completion(app, action);
   const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);

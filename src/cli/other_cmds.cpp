@@ -26,6 +26,7 @@ struct ReplayState {
   ConfigOptions config;
   std::string file;
   std::string summary_json;
+  std::string report_html;
   bool force = false;
   bool include_unconfirmed = false;
 };
@@ -73,6 +74,7 @@ int replay(const ReplayState& state) {
   options.settings = std::move(*settings);
   options.file = state.file;
   options.summary_json = state.summary_json;
+  options.report_html = state.report_html;
   options.force = state.force;
   options.include_unconfirmed = state.include_unconfirmed;
   return app::replay_command(options);
@@ -97,6 +99,7 @@ void add_replay(CLI::App& app, Action& action) {
   state->config.replay = true;
   add_config_options(*sub, state->config, OptionSet{.visits = false});
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
+  sub->add_option("--report-html", state->report_html, "Write an HTML report (works offline) to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
   sub->add_flag("--include-unconfirmed", state->include_unconfirmed, "Also resend hits marked maybe_recorded (Matomo may count them twice)")->group("Replay");
   sub->callback([state, &action] { action = [state] { return replay(*state); }; });

@@ -20,7 +20,9 @@ struct RunState {
   std::string checkpoint;
   std::string summary_json;
   std::string metrics_file;
+  std::string report_html;
   std::string start_at;
+  std::string stages, ramp_up;
   bool dry_run = false;
   bool quiet = false;
 };
@@ -31,6 +33,12 @@ int run(RunState& state) {
   options.backfill_range = state.scope.backfill;
   if (!state.start_at.empty()) {
     state.config.extra.push_back({"START_AT", state.start_at, "--start-at"});
+  }
+  if (!state.stages.empty()) {
+    state.config.extra.push_back({"STAGES", state.stages, "--stages"});
+  }
+  if (!state.ramp_up.empty()) {
+    state.config.extra.push_back({"RAMP_UP", state.ramp_up, "--ramp-up"});
   }
   if (!state.duration.empty()) {
     options.duration = parse_duration(state.duration);
@@ -49,6 +57,7 @@ int run(RunState& state) {
   options.checkpoint_file = state.checkpoint;
   options.summary_json = state.summary_json;
   options.metrics_file = state.metrics_file;
+  options.report_html = state.report_html;
   options.dry_run = state.dry_run;
   options.show_secrets = state.config.show_secrets;
   options.quiet = state.quiet;
@@ -67,9 +76,12 @@ void add_run(CLI::App& app, Action& action) {
   sub->add_option("--checkpoint", state->checkpoint, "Backfill progress file, to resume an interrupted backfill")->type_name("FILE")->group("Run");
   sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_option("--metrics-file", state->metrics_file, "Write Prometheus text metrics to FILE (node_exporter textfile)")->type_name("FILE")->group("Output");
+  sub->add_option("--report-html", state->report_html, "Write an HTML report (charts, targets, thresholds, config; works offline) to FILE at exit")->type_name("FILE")->group("Output");
   sub->add_option("--shard", state->scope.shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")->type_name("K/N")->group("Run");
   sub->add_option("--shard-count", state->scope.shard_count, "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")->type_name("N")->transform(decimal_integer())->check(CLI::Range(1, 100000))->group("Run");
   sub->add_option("--start-at", state->start_at, "Start sending at TIME: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION (+30s) (START_AT)")->type_name("TIME")->group("Run");
+  sub->add_option("--stages", state->stages, "Load stages DURATION:RATE,… in visits/s (30s:10,5m:100,30s:0): a linear ramp to each rate; ends after the last (STAGES)")->type_name("STAGES")->group("Run");
+  sub->add_option("--ramp-up", state->ramp_up, "Ramp the visit rate from 0 to the configured rate over DURATION (RAMP_UP)")->type_name("DURATION")->group("Run");
   sub->add_flag("--dry-run", state->dry_run, "Build visits and print what would be sent; send nothing")->group("Run");
   sub->add_flag("--quiet", state->quiet, "No live status line")->group("Output");
   sub->callback([state, &action] { action = [state] { return run(*state); }; });

@@ -15,6 +15,9 @@ void add_validate(CLI::App& app, Action& action);
 void add_replay(CLI::App& app, Action& action);
 void add_presets(CLI::App& app, Action& action);
 void add_merge(CLI::App& app, Action& action);
+void add_find_capacity(CLI::App& app, Action& action);
+void add_report(CLI::App& app, Action& action);
+void add_verify(CLI::App& app, Action& action);
 /// Hidden: `completion bash`, generated from the subcommands and options added to `app` before it.
 void add_completion(CLI::App& app, Action& action);
 

@@ -3,9 +3,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "config/url.hpp"
 #include "util/units.hpp"
 
 namespace tf::config {
@@ -165,24 +167,9 @@ std::string network_path_problem(const std::string& path, bool directory) {
   return "";
 }
 
-std::string redact_userinfo(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  const std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
-  const auto slash = url.find('/', start);
-  const auto at = url.rfind('@', slash);
-  if (at == std::string_view::npos || at < start) {
-    return std::string(url);
-  }
-  const auto colon = url.find(':', start);
-  if (colon == std::string_view::npos || colon > at) {
-    return std::string(url);
-  }
-  return fmt::format("{}***{}", url.substr(0, colon + 1), url.substr(at));
-}
-
 std::string describe_proxy(const NetworkSpec& network) {
   if (!network.proxy.empty()) {
-    return redact_userinfo(network.proxy);
+    return redact_url(network.proxy);
   }
   if (!network.use_env_proxy) {
     return "direct";
@@ -190,10 +177,42 @@ std::string describe_proxy(const NetworkSpec& network) {
   std::string found;
   for (const char* name : {"https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
     if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
-      found += fmt::format("{}{}={}", found.empty() ? "" : ", ", name, redact_userinfo(value));
+      found += fmt::format("{}{}={}", found.empty() ? "" : ", ", name, redact_url(value));
     }
   }
   return fmt::format("environment ({})", found.empty() ? "no proxy variable set: direct" : found);
+}
+
+namespace {
+
+/// " resolve=… connect_to=…" for each pinned address; "" without any.
+std::string pinned_addresses(const NetworkSpec& n) {
+  std::string text;
+  for (const auto& entry : n.resolve) {
+    text += " resolve=" + entry;
+  }
+  for (const auto& entry : n.connect_to) {
+    text += " connect_to=" + entry;
+  }
+  return text;
+}
+
+} // namespace
+
+std::string describe_network(const NetworkSpec& n) {
+  std::string text = "proxy=" + describe_proxy(n);
+  const std::pair<const char*, const std::string*> fields[] = {
+    {"cacert", &n.ca_bundle}, {"capath", &n.ca_path}, {"cert", &n.client_cert}, {"key", &n.client_key}};
+  for (const auto& [name, value] : fields) {
+    if (!value->empty()) {
+      text += fmt::format(" {}={}", name, *value);
+    }
+  }
+  return text + pinned_addresses(n);
+}
+
+std::string describe_route(const NetworkSpec& n) {
+  return "proxy=" + describe_proxy(n) + pinned_addresses(n);
 }
 
 } // namespace tf::config

@@ -38,11 +38,17 @@ std::string check_proxy(std::string_view url);
 /// ("expected an existing file, found none at \"…\"").
 std::string network_path_problem(const std::string& path, bool directory);
 
-/// `url` with any password in its user part replaced by *** (user:***@host).
-std::string redact_userinfo(std::string_view url);
-
 /// Which proxy applies, for --show-config: "direct", the proxy URL (redacted) or
 /// "environment (https_proxy=…, no_proxy=…)" as the process environment has them now.
 std::string describe_proxy(const NetworkSpec& network);
+
+/// "proxy=direct cacert=FILE resolve=… connect_to=…": which proxy applies (describe_proxy), and
+/// the trust, client certificate and pinned addresses when set (the key file's name only), for
+/// --show-config.
+std::string describe_network(const NetworkSpec& network);
+
+/// "proxy=direct resolve=… connect_to=…": the route a request takes (describe_network without
+/// trust and client certificate), for validate --probe.
+std::string describe_route(const NetworkSpec& network);
 
 } // namespace tf::config

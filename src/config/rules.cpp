@@ -12,6 +12,7 @@
 #include "config/network.hpp"
 #include "config/settings_table.hpp"
 #include "util/instant.hpp"
+#include "util/stages.hpp"
 
 namespace tf::config {
 namespace {
@@ -50,6 +51,25 @@ public:
   }
 
   void backfill_window(date::sys_days today);
+  /// STAGES parses; STAGES, RAMP_UP and DAILY_PROFILE are realtime shapes, one at a time.
+  void load_shape() {
+    std::string why;
+    if (!m_s.stages.empty() && !parse_stages(m_s.stages, why)) {
+      error("STAGES", why);
+    }
+    const std::pair<const char*, bool> shapes[] = {{"STAGES", !m_s.stages.empty()},
+                                                  {"RAMP_UP", m_s.ramp_up.count() > 0},
+                                                  {"DAILY_PROFILE", m_s.daily_profile}};
+    std::string first;
+    for (const auto& [key, on] : shapes) {
+      if (on && m_s.backfill_enabled) {
+        error(key, "expected a realtime run, found BACKFILL_ENABLED=true (backfill paces by BACKFILL_RPS_LIMIT)");
+      } else if (on && !first.empty()) {
+        error(key, fmt::format("expected one load shape, found {} as well", first));
+      }
+      first = on && first.empty() ? key : first;
+    }
+  }
   void client_key() {
     if (!m_s.client_key.empty() && m_s.client_cert.empty()) {
       error("CLIENT_KEY", "expected CLIENT_CERT as well, found it unset");
@@ -196,6 +216,7 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
   rules.http2_targets();
   rules.header_value("USER_AGENT_HEADER", s.user_agent_header);
   rules.client_key();
+  rules.load_shape();
   if (!s.start_at.empty() && !parse_start_at(s.start_at)) {
     rules.error("START_AT", fmt::format("expected an RFC 3339 time (2026-12-03T08:00:00Z, 2026-12-03T09:00:00.5+01:00) or "
                                         "+DURATION (+30s), found \"{}\"", s.start_at));

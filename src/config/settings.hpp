@@ -63,6 +63,15 @@ struct Settings {
   double pause_between_pvs_max = 2.0;    // PAUSE_BETWEEN_PVS_MAX, seconds (real time)
   double auto_stop_after_hours = 0;      // AUTO_STOP_AFTER_HOURS, 0 = off
   long long max_total_visits = 0;        // MAX_TOTAL_VISITS: rolling 24 h cap, 0 = off
+  std::string stages;                    // STAGES / --stages: "30s:10,5m:100,30s:0" (util/stages.hpp); empty = flat
+  std::chrono::milliseconds ramp_up{0};  // RAMP_UP / --ramp-up: linear ramp from 0 to the rate; 0 = none
+  bool daily_profile = false;            // DAILY_PROFILE: realtime rate follows the hourly profile and weekdays
+  double capacity_start_rate = 10;                    // CAPACITY_START_RATE: find-capacity's first rate, visits/s
+  double capacity_step_factor = 1.5;                  // CAPACITY_STEP_FACTOR: × per step while steps hold
+  std::chrono::milliseconds capacity_step{30000};     // CAPACITY_STEP: length of each step
+  std::chrono::milliseconds capacity_warmup{10000};   // CAPACITY_WARMUP: a first, unjudged step; 0 = none
+  double capacity_max_rate = 10000;                   // CAPACITY_MAX_RATE: never above, visits/s
+  double capacity_precision = 0.05;                   // CAPACITY_PRECISION: bisect until broke ≤ held × (1 + this)
 
   // --- behaviour probabilities (per visit) ---
   double sitesearch_probability = 0.15;      // SITESEARCH_PROBABILITY
@@ -75,6 +84,8 @@ struct Settings {
   double bounce_probability = 0.45;          // BOUNCE_PROBABILITY: single-pageview browsing visits
   double product_view_probability = 0.30;    // PRODUCT_VIEW_PROBABILITY: browsing pageviews of a product page
   double cart_update_probability = 0.12;     // CART_UPDATE_PROBABILITY: non-bounce browsing visits with a cart update
+  std::string custom_dimensions;             // CUSTOM_DIMENSIONS: ID:SCOPE:VALUE|… entries (config/dimensions.hpp); empty: none
+  double custom_dimension_probability = 1.0; // CUSTOM_DIMENSION_PROBABILITY: visits (visit scope) and page views (action scope) with a value
   double performance_timing_probability = 0.8;   // PERFORMANCE_TIMING_PROBABILITY: pageviews with pf_* timings
   double content_impression_probability = 0.2;   // CONTENT_IMPRESSION_PROBABILITY: browsing pages with a content impression
   double content_interaction_probability = 0.1;  // CONTENT_INTERACTION_PROBABILITY: impressions followed by a click
@@ -142,6 +153,9 @@ struct Settings {
   std::string user_agent_header = k_tool_user_agent;    // USER_AGENT_HEADER: header; "visitor" = the visit's
   std::string dead_letter_file;                       // DEAD_LETTER_FILE
   std::string lock_file;                              // LOCK_FILE: held for the whole run
+  std::string listen;                                 // LISTEN: ADDR:PORT of the live view; empty: none
+  std::string listen_token_file;                      // LISTEN_TOKEN_FILE: token of the control requests
+  std::chrono::milliseconds listen_linger{0};         // LISTEN_LINGER: serve the final state after the run
   double max_failure_rate = 0.01;                     // MAX_FAILURE_RATE: exit 1 above it
   std::string thresholds;                             // THRESHOLDS: "EXPR;EXPR" (--threshold)
   bool abort_on_fail = false;                         // ABORT_ON_FAIL: stop when a threshold failed for good

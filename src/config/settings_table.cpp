@@ -30,6 +30,16 @@ const std::vector<KeySpec> k_table = {
   {"PAUSE_BETWEEN_PVS_MAX", VT::number, 0, 60, "", "Longest real pause between hits of a visit, seconds (≥ PAUSE_BETWEEN_PVS_MIN)", &S::pause_between_pvs_max},
   {"AUTO_STOP_AFTER_HOURS", VT::number, 0, 168, "", "Stop after this many hours; 0 = never", &S::auto_stop_after_hours},
   {"MAX_TOTAL_VISITS", VT::integer, 0, 1e7, "", "Visits per rolling 24 h; pauses and resumes when reached; 0 = no cap", &S::max_total_visits},
+  {"STAGES", VT::string, 0, 0, "", "Load stages DURATION:RATE,… in visits/s, e.g. 30s:10,5m:100,30s:0: a linear ramp to each rate (k6 style), replacing TARGET_VISITS_PER_DAY; the run ends after the last stage; empty: a flat rate (--stages)", &S::stages},
+  {"RAMP_UP", VT::duration, 0, 604800, "", "Ramp the visit rate linearly from 0 to TARGET_VISITS_PER_DAY × SPEED over this long; 0: none (--ramp-up)", &S::ramp_up},
+  {"DAILY_PROFILE", VT::boolean, 0, 0, "", "Realtime runs follow a day: the rate is TARGET_VISITS_PER_DAY × SPEED shaped by the hourly profile (HOURLY_PROFILE) and weekday factors backfill uses, in TIMEZONE, with SPEED compressing time", &S::daily_profile},
+  // --- find-capacity ---
+  {"CAPACITY_START_RATE", VT::number, 0.001, 1e6, "", "find-capacity: visits/s of the first step (and of the warm-up) (--start-rate)", &S::capacity_start_rate},
+  {"CAPACITY_STEP_FACTOR", VT::number, 1.01, 100, "", "find-capacity: the rate is multiplied by this after each step that held (--step-factor)", &S::capacity_step_factor},
+  {"CAPACITY_STEP", VT::duration, 1, 86400, "", "find-capacity: length of each step; its visits are drained and judged by the thresholds (--step)", &S::capacity_step},
+  {"CAPACITY_WARMUP", VT::duration, 0, 86400, "", "find-capacity: a first step at CAPACITY_START_RATE that is not judged (connections, caches); 0: none (--warmup)", &S::capacity_warmup},
+  {"CAPACITY_MAX_RATE", VT::number, 0.001, 1e6, "", "find-capacity: never step above this many visits/s (--max-rate)", &S::capacity_max_rate},
+  {"CAPACITY_PRECISION", VT::number, 0.001, 1, "", "find-capacity: after a break, bisect until the lowest rate that broke is within this share above the highest that held", &S::capacity_precision},
   // --- behaviour ---
   {"SITESEARCH_PROBABILITY", VT::number, 0, 1, "", "Share of visits with a site search", &S::sitesearch_probability},
   {"OUTLINKS_PROBABILITY", VT::number, 0, 1, "", "Share of visits with an outlink click", &S::outlinks_probability},
@@ -45,6 +55,8 @@ const std::vector<KeySpec> k_table = {
   {"CONTENT_INTERACTION_PROBABILITY", VT::number, 0, 1, "", "Share of content impressions followed by an interaction (c_i=click)", &S::content_interaction_probability},
   {"HEARTBEAT_PROBABILITY", VT::number, 0, 1, "", "Share of visits closed by a heartbeat ping (ping=1 with the last pv_id), which lengthens the time on the last page", &S::heartbeat_probability},
   {"CART_UPDATE_PROBABILITY", VT::number, 0, 1, "", "Share of non-bounce browsing visits with a cart update (idgoal=0 with ec_items, no ec_id; 0.12 = about 7 % of all visits)", &S::cart_update_probability},
+  {"CUSTOM_DIMENSIONS", VT::dimensions, 0, 0, "", "Custom dimensions sent as dimensionN: ID:SCOPE:VALUE|VALUE… entries separated by ';', SCOPE visit (one value per visitor, on the first hit of each visit) or action (a value per page view), e.g. 1:visit:guest|member;2:action:News|Guides; empty: none", &S::custom_dimensions},
+  {"CUSTOM_DIMENSION_PROBABILITY", VT::number, 0, 1, "", "Share of visits (visit-scope dimensions) and page views (action-scope dimensions) that carry a value of each CUSTOM_DIMENSIONS dimension", &S::custom_dimension_probability},
   {"VISIT_DURATION_MIN", VT::number, 0.1, 120, "", "Shortest simulated visit length, minutes", &S::visit_duration_min},
   {"VISIT_DURATION_MAX", VT::number, 0.1, 120, "", "Longest simulated visit length, minutes (≥ VISIT_DURATION_MIN)", &S::visit_duration_max},
   {"RANDOMIZE_VISITOR_COUNTRIES", VT::boolean, 0, 0, "", "Send a random visitor IP (cip) from a country mix; needs a token, else cip is omitted", &S::randomize_visitor_countries},
@@ -103,6 +115,10 @@ const std::vector<KeySpec> k_table = {
   {"USER_AGENT_HEADER", VT::string, 0, 0, "", "User-Agent header of every tracking request; 'visitor': the visit's browser user agent; empty: none. Matomo records the ua parameter, which every hit carries (--user-agent)", &S::user_agent_header},
   {"DEAD_LETTER_FILE", VT::path, 0, 0, "", "NDJSON file for hits given up (--dead-letter); empty: trafficinator-dead-letters.ndjson, created only if a hit is given up", &S::dead_letter_file},
   {"LOCK_FILE", VT::path, 0, 0, "", "File locked for the whole run (--lock); a second run with the same file exits 2 (\"FILE is locked by pid N\"), so a cron job never overlaps itself", &S::lock_file},
+  // --- ours: live view ---
+  {"LISTEN", VT::string, 0, 0, "", "Serve the live view on ADDR:PORT (/, /metrics, /status, POST /stop, POST /speed); port 0 picks a free one; empty: none. An address other than loopback needs LISTEN_TOKEN_FILE (--listen)", &S::listen},
+  {"LISTEN_TOKEN_FILE", VT::path, 0, 0, "", "File holding the token (surrounding whitespace dropped) that POST /stop and POST /speed must send as 'Authorization: Bearer TOKEN'; without it they answer 401 (--listen-token)", &S::listen_token_file},
+  {"LISTEN_LINGER", VT::duration, 0, 86400, "", "After the run, keep serving the final state this long, or until POST /stop (--listen-linger)", &S::listen_linger},
   // --- ours: network (a target's cacert, capath, cert, key, proxy, resolve, connect_to replace these) ---
   {"CA_BUNDLE", VT::path, 0, 0, "", "PEM file of the CAs to trust for https targets (--cacert); unset: CURL_CA_BUNDLE, then SSL_CERT_FILE from the environment, else the system's", &S::ca_bundle},
   {"CA_PATH", VT::path, 0, 0, "", "Directory of hashed CA certificates to trust (--capath); unset: SSL_CERT_DIR from the environment, else the system's", &S::ca_path},
@@ -152,6 +168,7 @@ std::string_view type_name(ValueType type) {
     case VT::json: return "json";
     case VT::proxy: return "url";
     case VT::hosts: return "list";
+    case VT::dimensions: return "string";
   }
   return "string";
 }

@@ -15,7 +15,7 @@
 
 namespace tf::config {
 
-enum class ValueType { boolean, integer, number, duration, string, path, url, list, date, enumeration, currency, timezone, json, proxy, hosts };
+enum class ValueType { boolean, integer, number, duration, string, path, url, list, date, enumeration, currency, timezone, json, proxy, hosts, dimensions };
 
 /// The Settings member a key sets; the member's type decides how the parsed value is stored.
 using FieldRef = std::variant<bool Settings::*, int Settings::*, long long Settings::*, double Settings::*,

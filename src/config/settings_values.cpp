@@ -9,6 +9,7 @@
 
 #include "config/network.hpp"
 #include "config/settings_table.hpp"
+#include "config/dimensions.hpp"
 #include "config/url.hpp"
 #include "util/units.hpp"
 
@@ -165,6 +166,14 @@ std::string apply_string(const KeySpec& spec, std::string_view text, std::string
         }
       }
       break;
+    case ValueType::dimensions: {
+      std::string problem;
+      parse_dimensions(text, problem);
+      if (!problem.empty()) {
+        return problem;
+      }
+      break;
+    }
     case ValueType::enumeration: {
       std::string value = enum_value(spec, text);
       if (value.empty()) {
@@ -207,6 +216,7 @@ std::string describe_allowed(const KeySpec& spec) {
     case ValueType::timezone: return "an IANA time zone name such as Europe/Stockholm";
     case ValueType::json: return "a targets JSON object";
     case ValueType::proxy: return "a proxy URL such as http://HOST:PORT (http, https, socks4, socks4a, socks5, socks5h)";
+    case ValueType::dimensions: return "ID:SCOPE:VALUE|VALUE… entries separated by ';' (SCOPE visit or action)";
     case ValueType::hosts:
       return spec.name == "RESOLVE" ? "blank-separated HOST:PORT:ADDR[,ADDR…] entries"
                                     : "blank-separated HOST1:PORT1:HOST2:PORT2 entries";
@@ -295,7 +305,7 @@ std::string format_value(const KeySpec& spec, const Settings& settings, bool sho
           return redact_url(v);
         }
         if (spec.type == ValueType::proxy && !show_secrets) {
-          return redact_userinfo(v);  // a proxy's password, not the proxy
+          return redact_url(v);  // a proxy's password, not the proxy
         }
         return spec.secret && !show_secrets && !v.empty() ? "***" : v;
       },

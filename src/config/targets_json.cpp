@@ -170,7 +170,7 @@ void TargetReader::read_network(const json& item, const std::string& pointer, co
     if (!problem.empty()) {
       // the proxy's password is not shown: only its type or the URL with *** for the password
       error(pointer + "/proxy", prefix + "proxy",
-            fmt::format("{}, found {}", problem, v.is_string() ? "\"" + redact_userinfo(v.get<std::string>()) + "\"" : json_excerpt(v)));
+            fmt::format("{}, found {}", problem, v.is_string() ? "\"" + redact_url(v.get<std::string>()) + "\"" : json_excerpt(v)));
     } else {
       out.proxy = v.get<std::string>();
     }

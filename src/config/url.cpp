@@ -87,11 +87,9 @@ std::string redact_query_token(std::string url) {
 std::string redact_url(std::string_view text) {
   const std::string redacted = redact_query_token(std::string(text));
   const std::string_view url = redacted;
+  // Without a scheme (a proxy written "user:password@host:3128") the authority comes first.
   const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
-    return std::string(url);
-  }
-  const auto authority_at = scheme_end + 3;
+  const auto authority_at = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
   const auto authority_end = std::min(url.find_first_of("/?#", authority_at), url.size());
   const std::string_view authority = url.substr(authority_at, authority_end - authority_at);
   const auto at = authority.rfind('@');

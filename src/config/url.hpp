@@ -18,8 +18,9 @@ std::optional<std::string> tracking_endpoint(std::string_view url);
 /// hit's URL and printed wherever the URL is shown: a configuration error).
 bool has_token_in_query(std::string_view url);
 
-/// `text` (a URL) as it may be shown: a password in "user:password@" and a token_auth value
-/// in the query become "***" ("user:***@", "token_auth=***").
+/// `text` (a URL, or a proxy without a scheme) as it may be shown: a password in
+/// "user:password@" and a token_auth value in the query become "***" ("user:***@",
+/// "token_auth=***"). The one redaction of URLs: targets, proxies, error messages.
 std::string redact_url(std::string_view text);
 
 } // namespace tf::config

@@ -3,9 +3,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace tf::delivery {
@@ -51,6 +53,21 @@ void print_table(std::string_view table) {
   if (!write_stdout(table)) {
     write_stderr(table);
   }
+}
+
+std::size_t table_width() {
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    char* end = nullptr;
+    const long value = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && value > 0) {
+      return static_cast<std::size_t>(value);
+    }
+  }
+  winsize size{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  return 0;
 }
 
 FdStreamBuf::FdStreamBuf(int fd) : m_fd(fd), m_buffer(std::size_t{64} * 1024, '\0') {

@@ -1,6 +1,7 @@
 #pragma once
 // Standard output and error for the delivering commands. A failed write (a closed pipe, a
 // full disk) stops that stream only: the run, the other stream and the output files go on.
+#include <cstddef>
 #include <streambuf>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@ bool write_stdout(std::string_view text);
 bool write_stderr(std::string_view text);
 /// The health table: to stdout, or to stderr when stdout cannot be written.
 void print_table(std::string_view table);
+/// Columns the health table may take (report::render_health_table's width): COLUMNS when it
+/// is set to a positive number, else the width of the terminal on stdout, else 0 (not a
+/// terminal: the wide layout).
+std::size_t table_width();
 
 /// A buffered std::streambuf over a file descriptor that keeps the errno of a failed write
 /// (std::cout loses it): `generate` writes its output through one.

@@ -78,7 +78,7 @@ void Reporter::print_table() {
     std::fputs(k_clear_line, stderr);  // the table starts on a fresh line, not after the status
     std::fflush(stderr);
   }
-  const auto table = report::render_health_table(m_snapshot(), m_options.color);
+  const auto table = report::render_health_table(m_snapshot(), m_options.color, table_width());
   std::fwrite(table.data(), 1, table.size(), stdout);
   std::fflush(stdout);
 }

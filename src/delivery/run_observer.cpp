@@ -37,8 +37,15 @@ void RunObserver::on_generated(const VisitFlow& flow) {
   });
 }
 
-void RunObserver::on_flow_started(engine::Flow& flow, Micros) {
-  m_metrics.update([&](metrics::RunMetrics& run) { ++run.targets[flow.target()].visits_started; });
+void RunObserver::on_flow_started(engine::Flow& flow, Micros start_lag) {
+  const double at = m_stages_from ? std::chrono::duration<double>(m_clock.steady_now() - *m_stages_from).count() : 0.0;
+  m_metrics.update([&](metrics::RunMetrics& run) {
+    ++run.targets[flow.target()].visits_started;
+    if (const auto stage = m_stages_from ? metrics::current_stage(run.stages, at) : std::nullopt) {
+      ++run.stages[*stage].visits_started;
+      run.stages[*stage].start_lag.record(start_lag);
+    }
+  });
 }
 
 void RunObserver::on_attempt(std::size_t target, const engine::AttemptResult& result, bool) {
@@ -100,13 +107,24 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
   if (outcome == engine::StepOutcome::not_sent && reason != "previous-hit-failed") {
     ++visit_flow.abandoned;  // cut by a stop
   }
-  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[flow.target()].count(outcome); });
+  const bool in_ledger = outcome == engine::StepOutcome::acked || outcome == engine::StepOutcome::unconfirmed;
+  m_metrics.update([&](metrics::RunMetrics& run) {
+    run.targets[flow.target()].count(outcome);
+    if (in_ledger) {
+      m_ledger.record(run.ledger, m_feed.hit_of(visit_flow, step, m_names[flow.target()]),
+                      outcome == engine::StepOutcome::acked);
+    }
+  });
 }
 
 void RunObserver::on_flow_done(engine::Flow& flow) {
   if (static_cast<VisitFlow&>(flow).abandoned == 0) {
     m_metrics.update([&](metrics::RunMetrics& run) { ++run.targets[flow.target()].visits_completed; });
   }
+}
+
+void RunObserver::add_possible_duplicates(std::size_t target, std::uint64_t hits) {
+  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[target].possible_duplicates += hits; });
 }
 
 void RunObserver::on_log(std::string_view line) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "delivery/dead_letter.hpp"
+#include "delivery/ledger_feed.hpp"
 #include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "metrics/run_metrics.hpp"
@@ -23,13 +24,22 @@ public:
                     std::string_view reason, std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
+  /// Counts each visit started in the load stage running then (RunMetrics::stages), the stages'
+  /// time counting from `start`. Call before the engine runs.
+  void time_stages(SteadyTime start) { m_stages_from = start; }
+  /// `hits` of `target` resent although an earlier run may have delivered them.
+  void add_possible_duplicates(std::size_t target, std::uint64_t hits);
 
 private:
+  std::optional<SteadyTime> m_stages_from;
   metrics::SharedMetrics& m_metrics;
   DeadLetterWriter& m_dead_letters;
   std::vector<std::string> m_names;
   const Clock& m_clock;
   std::atomic<bool> m_warned_counts{false};  ///< the bulk_answers_without_counts warning was given
+  LedgerFeed m_feed;                 ///< used under the metrics lock
+  metrics::LedgerRecorder m_ledger;  ///< used under the metrics lock
+
 };
 
 /// Should a dead-letter line of this outcome say "maybe_recorded": unconfirmed hits, and a bulk

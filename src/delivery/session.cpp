@@ -14,6 +14,7 @@
 #include "delivery/run_observer.hpp"
 #include "delivery/verdict.hpp"
 #include "report/atomic_file.hpp"
+#include "report/html_report.hpp"
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
@@ -45,6 +46,12 @@ void DeliverySession::handle_signals() {
   m_signals = std::make_unique<SignalScope>(SignalHooks{engine_stop, engine_stop_now, m_engine.get()});
 }
 
+void DeliverySession::watch(std::function<std::string(double)> speed) {
+  m_watch = std::make_unique<RunWatch>(
+    m_settings, redacted_config(m_settings),
+    WatchHooks{[this] { return snapshot(); }, [this] { m_engine->request_stop(); }, std::move(speed)}, m_clock);
+}
+
 metrics::Snapshot DeliverySession::snapshot() const {
   auto snapshot = m_metrics.snapshot();
   const auto stats = m_engine->stats();
@@ -69,6 +76,9 @@ engine::RunResult DeliverySession::run(std::optional<ReporterOptions> reporting)
     reporter = std::make_unique<Reporter>(std::move(*reporting), [this] { return snapshot(); }, m_clock);
     reporter->start();
   }
+  if (m_watch) {
+    m_watch->start();
+  }
   const auto result = m_engine->run();
   if (reporter) {
     reporter->stop();
@@ -78,35 +88,45 @@ engine::RunResult DeliverySession::run(std::optional<ReporterOptions> reporting)
 
 metrics::Snapshot DeliverySession::final_snapshot(const engine::RunResult& result,
                                                   const std::vector<metrics::Threshold>& user,
-                                                  std::uint64_t dead_letters_unsaved) const {
+                                                  std::uint64_t dead_letters_unsaved) {
   auto final_snapshot = snapshot();
   final_snapshot.stop_reason = engine::to_string(result.reason);
   final_snapshot.thresholds = judge(final_snapshot, m_settings.max_failure_rate, user);
   final_snapshot.dead_letter_unsaved = dead_letters_unsaved;
+  if (m_watch) {
+    m_watch->finish(final_snapshot);
+  }
   return final_snapshot;
 }
 
 void DeliverySession::write_outputs(const std::string& table, const metrics::Snapshot& snapshot,
-                                    const SessionOutputs& outputs) const {
+                                    const SessionOutputs& outputs) {
   if (outputs.table_out == stdout) {
     print_table(table);
   } else {
     std::fwrite(table.data(), 1, table.size(), outputs.table_out);
     std::fflush(outputs.table_out);
   }
+  m_summary = report::summary_to_json(snapshot, redacted_config(m_settings));
+  nlohmann::json summary = m_summary;
+  for (const auto& [key, value] : outputs.summary_fields.items()) {
+    summary[key] = value;
+  }
   if (!outputs.summary_json.empty()) {
-    nlohmann::json summary = report::summary_to_json(snapshot, redacted_config(m_settings));
-    for (const auto& [key, value] : outputs.summary_fields.items()) {
-      summary[key] = value;
-    }
     report::write_summary_file(outputs.summary_json, summary);
+  }
+  if (!outputs.report_html.empty()) {
+    report::write_html_report(outputs.report_html, summary);
   }
   if (!outputs.metrics_file.empty()) {
     report::write_prometheus_file(outputs.metrics_file, snapshot);
   }
 }
 
-int DeliverySession::finish(const engine::RunResult& result, const metrics::Snapshot& snapshot) const {
+int DeliverySession::finish(const engine::RunResult& result, const metrics::Snapshot& snapshot) {
+  if (m_watch) {
+    m_watch->linger(snapshot, m_summary.is_object() ? m_summary : report::summary_to_json(snapshot, redacted_config(m_settings)));
+  }
   return finish_delivery(result, snapshot, m_clock);
 }
 
@@ -191,7 +211,8 @@ nlohmann::json redacted_config(const config::Settings& settings) {
 std::string config_fingerprint(const nlohmann::json& redacted) {
   // Where a shard writes and how it logs do not change what it sends.
   static const std::set<std::string> k_local = {"DEAD_LETTER_FILE", "LOCK_FILE",  "START_SIGNAL_FILE", "AUTO_START",
-                                                "START_CHECK_INTERVAL", "LOG_LEVEL", "LOG_FORMAT", "REPORT_INTERVAL"};
+                                                "START_CHECK_INTERVAL", "LOG_LEVEL", "LOG_FORMAT", "REPORT_INTERVAL",
+                                                "LISTEN", "LISTEN_TOKEN_FILE", "LISTEN_LINGER"};
   nlohmann::json effective = redacted;
   for (const auto& key : k_local) {
     effective.erase(key);

@@ -3,6 +3,7 @@
 // signals, the reporter, the run, the final snapshot and verdict, the table, the summary JSON and
 // the metrics file. Every output is wired here once: a new one is added in this file pair.
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "config/settings.hpp"
 #include "delivery/reporter.hpp"
+#include "delivery/run_watch.hpp"
 #include "delivery/signals.hpp"
 #include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
@@ -25,6 +27,7 @@ namespace tf::delivery {
 struct SessionOutputs {
   std::string summary_json;  ///< --summary-json FILE; empty: none
   std::string metrics_file;  ///< --metrics-file FILE (Prometheus text); empty: none
+  std::string report_html;   ///< --report-html FILE (the offline HTML report); empty: none
   /// The health table: stdout (stderr when stdout cannot be written), or this stream.
   std::FILE* table_out = stdout;
   /// Fields the command adds to the summary (run: timestamps, shard, config_fingerprint, backfill).
@@ -46,20 +49,25 @@ public:
   /// From now until the session ends, SIGINT/SIGTERM drain the engine (a later one stops it at
   /// once) and SIGUSR1 asks the reporter for the table (signals.hpp).
   void handle_signals();
+  /// Watches the run from now on (run_watch.hpp): the summary's time series and, with LISTEN,
+  /// the live view (binds it now: throws tf::Error before anything is sent when it cannot).
+  /// `speed` answers POST /speed (speed_hook); none: it answers 400.
+  void watch(std::function<std::string(double speed)> speed = {});
   /// The run's metrics merged with the engine's own live figures (lags, CPU, in flight, breakers).
   metrics::Snapshot snapshot() const;
   /// Runs the engine to its end; with `reporting`, the reporter runs alongside (live line or log
-  /// line, metrics file, SIGUSR1 table, --abort-on-fail watch).
+  /// line, metrics file, SIGUSR1 table, --abort-on-fail watch), and the watch samples each second.
   engine::RunResult run(std::optional<ReporterOptions> reporting);
-  /// The snapshot after the run: its stop reason, the verdict (default thresholds and `user`'s)
-  /// and the dead-letter lines that could not be saved.
+  /// The snapshot after the run: its stop reason, the verdict (default thresholds and `user`'s),
+  /// the dead-letter lines that could not be saved and the watch's whole time series.
   metrics::Snapshot final_snapshot(const engine::RunResult& result, const std::vector<metrics::Threshold>& user,
-                                   std::uint64_t dead_letters_unsaved) const;
-  /// Prints `table`, then writes the summary JSON and the metrics file of `outputs`.
-  void write_outputs(const std::string& table, const metrics::Snapshot& snapshot,
-                     const SessionOutputs& outputs) const;
-  /// The exit code (finish_delivery).
-  int finish(const engine::RunResult& result, const metrics::Snapshot& snapshot) const;
+                                   std::uint64_t dead_letters_unsaved);
+  /// Prints `table`, then writes the summary JSON, the HTML report and the metrics file of
+  /// `outputs` (the summary with `outputs.summary_fields` in both files).
+  void write_outputs(const std::string& table, const metrics::Snapshot& snapshot, const SessionOutputs& outputs);
+  /// With LISTEN, serves the final snapshot and summary for LISTEN_LINGER (RunWatch::linger);
+  /// then the exit code (finish_delivery).
+  int finish(const engine::RunResult& result, const metrics::Snapshot& snapshot);
 
 private:
   const config::Settings& m_settings;
@@ -67,6 +75,10 @@ private:
   const Clock& m_clock;
   std::unique_ptr<engine::Engine> m_engine;
   std::unique_ptr<SignalScope> m_signals;
+  std::unique_ptr<RunWatch> m_watch;  ///< after m_engine: its thread reads the engine's stats
+  /// The summary write_outputs built, without the command's summary_fields: the watch's final
+  /// /status, which has the keys of the live one.
+  nlohmann::json m_summary;
 };
 
 /// The engine settings every delivering command shares (limits, timeouts, retries, bulk, TLS,

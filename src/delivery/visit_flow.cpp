@@ -104,6 +104,9 @@ void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest&
   out.post = true;
   out.content_type = "application/x-www-form-urlencoded";
   matomo::append_hit_form(*m_visit, step, encode_context(step), m_context.token_auth, out.body);
+  if (m_send_log != nullptr) {
+    m_send_log->on_sending({engine::BatchItem{this, step}});
+  }
 }
 
 void VisitFlow::append_bulk_item(std::size_t step, SteadyTime, std::string& out) {
@@ -149,6 +152,9 @@ void BulkCodec::build_batch(std::size_t target, const std::vector<engine::BatchI
     items[i].flow->append_bulk_item(items[i].step, send_time, out.body);  // a JSON object
   }
   matomo::append_bulk_tail(m_targets[target].token_auth, out.body);
+  if (m_send_log != nullptr) {
+    m_send_log->on_sending(items);
+  }
 }
 
 bool BulkCodec::read_answer(std::size_t, engine::AttemptResult& result, std::size_t items,

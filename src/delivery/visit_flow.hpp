@@ -62,6 +62,14 @@ private:
   std::atomic<std::uint64_t> m_later{0}, m_clipped{0};
 };
 
+/// Told as hits are handed to the transport (every attempt), before the request is sent: the
+/// backfill checkpoint's write-ahead log. Called from engine threads.
+class SendLog {
+public:
+  virtual ~SendLog() = default;
+  virtual void on_sending(const std::vector<engine::BatchItem>& items) = 0;
+};
+
 class VisitFlow final : public engine::Flow {
 public:
   /// `dating`: the run's realtime bookkeeping (visits without start_ms); may be null.
@@ -84,11 +92,15 @@ public:
   matomo::Params params(std::size_t step);
   const model::Visit& visit() const { return *m_visit; }
   const TargetContext& context() const { return m_context; }
+  /// The site's time zone (null: UTC).
+  const date::time_zone* zone() const { return m_zone; }
   /// The time of hit `step` (cdt, h/m/s), UNIX µs; dates the realtime hits up to `step` that
   /// are not yet dated, at the clock's current time.
   std::int64_t hit_time_us(std::size_t step);
   /// Counts hits of this flow cut by a stop (a visit with none is "completed").
   int abandoned = 0;
+  /// Single mode: build_request tells `log` (may be null) before each hit is sent.
+  void set_send_log(SendLog* log) { m_send_log = log; }
 
 private:
   matomo::EncodeContext encode_context(std::size_t step);
@@ -102,6 +114,7 @@ private:
   std::vector<std::int64_t> m_times;  ///< realtime: the dated hits' times (µs), in step order
   std::uint64_t m_clipped = 0;        ///< realtime hits dated at send time
   std::atomic<std::int64_t>* m_cell = nullptr;  ///< a pool visitor's last hit time (µs) on this target
+  SendLog* m_send_log = nullptr;
 };
 
 /// Called for each flow the source creates (before the engine sees it): hits are "generated".
@@ -148,9 +161,12 @@ public:
                    std::vector<engine::StepOutcome>& outcomes) override;
   /// Elements a bulk answer counted as invalid (never retried; reported).
   std::uint64_t invalid() const { return m_invalid.load(); }
+  /// build_batch tells `log` (may be null) the batch's items before it is sent.
+  void set_send_log(SendLog* log) { m_send_log = log; }
 
 private:
   const std::vector<TargetContext>& m_targets;
+  SendLog* m_send_log = nullptr;
   std::atomic<std::uint64_t> m_invalid{0};
 };
 

@@ -12,10 +12,29 @@ SteadyTime after_gap(SteadyTime from, Rng& rng, double rate) {
 }
 } // namespace
 
-ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start)
-  : m_rate(config.arrivals_per_second), m_cap(config.rolling_cap_per_day), m_max(config.max_arrivals),
-    m_start(start), m_rng(Rng::stream(config.seed, k_arrival_stream)) {
-  m_next = after_gap(start, m_rng, m_rate);
+ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start, std::uint64_t seed)
+  : m_rate(config.shape ? config.shape->peak() : config.arrivals_per_second), m_shape(config.shape), m_scale(config.rate_scale),
+    m_cap(config.rolling_cap_per_day), m_start(start),
+    m_rng(Rng::stream(seed, k_arrival_stream)) {
+  m_next = draw_after(start);
+}
+
+SteadyTime ArrivalSchedule::draw_after(SteadyTime from) {
+  if (!m_shape) {
+    return after_gap(from, m_rng, rate());
+  }
+  const auto end = m_shape->end();
+  SteadyTime t = from;
+  while (true) {
+    t = after_gap(t, m_rng, rate());
+    const double seconds = std::chrono::duration<double>(t - m_start).count();
+    if (end && seconds >= *end) {
+      return m_start + std::chrono::hours{24 * 365};  // past the shape's end: never (its deadline stops the run)
+    }
+    if (m_rng.uniform() * m_rate < m_shape->rate(seconds)) {  // kept with p = rate(t)/peak; the live scale speeds both alike
+      return t;
+    }
+  }
 }
 
 long long ArrivalSchedule::second_of(SteadyTime t) const {
@@ -47,9 +66,13 @@ void ArrivalSchedule::taken() {
     ++m_seconds.back().second;
     ++m_cap_count;
   }
-  m_next = after_gap(m_next, m_rng, m_rate);
+  m_next = draw_after(m_next);
 }
 
-void ArrivalSchedule::resume(SteadyTime now) { m_next = after_gap(now, m_rng, m_rate); }
+void ArrivalSchedule::resume(SteadyTime now) { m_next = draw_after(now); }
+
+double ArrivalSchedule::scale() const { return m_scale ? m_scale->load(std::memory_order_relaxed) : 1.0; }
+
+double ArrivalSchedule::rate() const { return m_rate * scale(); }
 
 } // namespace tf::engine

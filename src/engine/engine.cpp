@@ -23,7 +23,7 @@ Engine::Impl::Impl(EngineConfig config_, FlowSource& source_, Observer& observer
                    BatchCodec* codec_, const Clock& clock_, TransportFactory factory_)
   : config(std::move(config_)), source(source_), observer(observer_), codec(codec_), clock(clock_),
     factory(std::move(factory_)),
-    jitter_rng(Rng::stream(config.seed, k_jitter_stream)) {
+    jitter_rng(Rng::stream(config.seed, k_jitter_stream)), arrival_seed(config.seed) {
   if (config.targets.empty()) {
     throw Error("the engine needs at least one target", ExitCode::usage);
   }
@@ -62,16 +62,17 @@ RunResult Engine::Impl::run() {
   wake_target.store(transport.get());
   started_at = clock.steady_now();
   last_publish = started_at;
-  schedule.emplace(config, started_at);
-  if (shared != nullptr) {
-    // fed by the coordinator, which also owns the duration and arrival limits
-  } else if (config.max_arrivals && *config.max_arrivals <= 0) {
+  schedule.emplace(config, started_at, arrival_seed);
+  stops.emplace(config, started_at);
+  if (!paces) {
+    // fed by the pool's pacing loop, which also owns the duration and arrival limits
+  } else if (stops->max_reached(0)) {
     stop_arrivals(StopReason::max_arrivals, false, started_at);
   } else {
     push(schedule->next(), DueKind::arrival);
   }
-  if (config.duration && shared == nullptr) {
-    push(started_at + *config.duration, DueKind::deadline);
+  if (paces && stops->deadline()) {
+    push(*stops->deadline(), DueKind::deadline);
   }
   try {
     while (!done()) {
@@ -109,6 +110,7 @@ RunResult Engine::Impl::run() {
   }
   publish(clock.steady_now(), true);
   wake_target.store(nullptr);
+  transport->close();
   return result;
 }
 
@@ -136,7 +138,7 @@ void Engine::Impl::run_due(SteadyTime now) {
       targets[item.index].flush_scheduled = false;
       flush(item.index, now);
       break;
-    case DueKind::deadline: stop_arrivals(StopReason::duration, true, now); break;
+    case DueKind::deadline: stop_arrivals(stops->deadline_reason(), true, now); break;
     case DueKind::drain: abandon_all("drain-timeout", now); break;
     case DueKind::cap_resume:
       arrivals_paused = false;
@@ -156,6 +158,10 @@ void Engine::Impl::on_arrival(SteadyTime now) {
   }
   if (ready.longest() >= ready_limit()) {
     arrival_parked = true;  // resumed by admit(); its intended time stays, so the lag is kept
+    return;
+  }
+  if (shared != nullptr && shared->queued.load() >= shared->backlog_limit) {
+    push(now + Millis{1}, DueKind::arrival);  // the pool's backlog is full: look again (its lag is kept)
     return;
   }
   if (const auto resume = schedule->cap_blocks()) {
@@ -178,10 +184,10 @@ void Engine::Impl::take_arrival(SteadyTime now) {
   ++result.arrivals;
   schedule->taken();
   for (auto& flow : *flows) {
-    enqueue(std::move(flow), intended);
+    dispatch(std::move(flow), intended);
   }
   admit(now);
-  if (schedule->max_reached()) {
+  if (stops->max_reached(result.arrivals)) {
     stop_arrivals(StopReason::max_arrivals, false, now);
     return;
   }
@@ -330,6 +336,9 @@ void Engine::Impl::stop_arrivals(StopReason reason, bool drain, SteadyTime now) 
   if (!arrivals_stopped) {
     arrivals_stopped = true;
     result.reason = reason;
+    if (paces && shared != nullptr) {
+      close_arrivals(reason, drain || reason == StopReason::error);
+    }
   }
   if (!drain || draining) {
     return;
@@ -399,7 +408,7 @@ void Engine::Impl::check_signals(SteadyTime now) {
     abandon_all("immediate-stop", now);
     return;
   }
-  const auto reason = static_cast<StopReason>(stop_reason_hint.load());
+  const auto reason = StopConditions::requested(level, static_cast<StopReason>(stop_reason_hint.load()));
   if (reason == StopReason::stop_requested) {
     observer.on_log("stop requested: no new visits");
   }

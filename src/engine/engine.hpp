@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/circuit_board.hpp"
+#include "engine/load_shape.hpp"
 #include "metrics/histogram.hpp"
 #include "metrics/outcome.hpp"
 #include "util/clock.hpp"
@@ -188,6 +189,12 @@ struct BreakerPolicy {
 struct EngineConfig {
   std::vector<TargetLimits> targets;
   double arrivals_per_second = 1.0;  ///< > 0
+  /// A rate that changes over the run (stages, a daily curve); set: it replaces
+  /// arrivals_per_second, and the run stops at its end().
+  std::shared_ptr<const RateShape> shape;
+  /// Live factor on arrivals_per_second (POST /speed), read by the arrival schedule at each draw;
+  /// none = 1. Must be > 0 when set.
+  std::shared_ptr<const std::atomic<double>> rate_scale;
   int max_flows_in_progress = 100;   ///< CONCURRENCY, with each target's reserved share (TargetLimits)
   int threads = 1;
   int bulk = 0;                      ///< 0 = one request per step; N = up to N steps per request
@@ -253,7 +260,8 @@ public:
   Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
          const Clock& clock);
   /// Delivers through the given transport (tests use a fake one). With threads > 1 the factory
-  /// is called once per worker thread, and the clock must be a real one.
+  /// is called once per worker thread (a fake clock then needs transports that move it only
+  /// when every loop waits).
   Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
          const Clock& clock, TransportFactory transport);
   ~Engine();

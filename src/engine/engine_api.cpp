@@ -21,6 +21,7 @@ void merge_stats(EngineStats& total, const EngineStats& one) {
   total.flows_in_progress += one.flows_in_progress;
   total.flows_waiting += one.flows_waiting;
   total.flows_waited += one.flows_waited;
+  total.arrivals_paused = total.arrivals_paused || one.arrivals_paused;  // the pacing loop's
   total.requests += one.requests;
   total.retries += one.retries;
   total.targets.resize(std::max(total.targets.size(), one.targets.size()));
@@ -122,7 +123,6 @@ void raise_level(std::atomic<int>& level, int to) noexcept {
 
 void Engine::request_stop() noexcept {
   if (m_pool) {
-    raise_level(m_pool->stop_level, 1);
     for (auto& worker : m_pool->workers) {
       raise_level(worker->stop_level, 1);
       worker->wake();
@@ -135,7 +135,6 @@ void Engine::request_stop() noexcept {
 
 void Engine::request_immediate_stop() noexcept {
   if (m_pool) {
-    raise_level(m_pool->stop_level, 2);
     for (auto& worker : m_pool->workers) {
       raise_level(worker->stop_level, 2);
       worker->wake();
@@ -156,7 +155,6 @@ EngineStats Engine::stats() const {
     std::lock_guard lock(worker->stats_mutex);
     merge_stats(total, worker->published);
   }
-  total.arrivals_paused = m_pool->paused.load();
   return total;
 }
 

@@ -12,6 +12,7 @@
 #include "engine/breaker.hpp"
 #include "engine/retry.hpp"
 #include "engine/engine.hpp"
+#include "engine/stop_conditions.hpp"
 #include "engine/transport.hpp"
 #include "util/random.hpp"
 
@@ -71,6 +72,7 @@ struct InFlight {
 struct SharedState {
   std::atomic<long long> in_progress{0};  ///< flows in progress over all workers (CONCURRENCY)
   std::atomic<long long> queued{0};       ///< flows handed to workers and not yet started
+  long long backlog_limit = 0;            ///< while `queued` is this high, the pacing loop holds arrivals back
   std::atomic<bool> arrivals_done{false}; ///< the coordinator hands out no more flows
   std::atomic<std::uint64_t> releases{0}; ///< flows ended over all workers (see Engine::Impl::polling)
   std::vector<Engine::Impl*> workers;
@@ -88,8 +90,18 @@ struct Engine::Impl {
 
   // engine.cpp
   RunResult run();
-  /// threads > 1: this loop takes its flows from `inbox` instead of its own arrivals.
-  void feed_from(SharedState& state) { shared = &state; }
+  /// threads > 1: this loop shares CONCURRENCY with the others; unless it `paces` (the pool's
+  /// first loop, which draws the arrivals of all and hands each flow to its loop), it takes its
+  /// flows from `inbox`.
+  void feed_from(SharedState& state, bool paces_) {
+    shared = &state;
+    paces = paces_;
+  }
+  /// An arrival's flow to the loop that owns its order_key (threads == 1: this one).
+  void dispatch(std::unique_ptr<Flow> flow, SteadyTime intended);
+  /// The pacing loop of a pool stopped arriving: the other loops take no more flows, and drain
+  /// when `drain` (a duration stop or an error).
+  void close_arrivals(StopReason reason, bool drain);
   void hand_over(std::unique_ptr<Flow> flow, SteadyTime intended);  ///< coordinator thread
   void take_inbox(SteadyTime now);
   void reject(Flow& flow);
@@ -120,7 +132,7 @@ struct Engine::Impl {
   void abandon_flow(std::uint32_t slot, std::string_view reason);
   void check_signals(SteadyTime now);
   void publish(SteadyTime now, bool force);
-  bool done() const { return (shared != nullptr ? inbox_closed : arrivals_stopped) && live_flows == 0; }
+  bool done() const { return (paces ? arrivals_stopped : inbox_closed) && live_flows == 0; }
   /// Flows ready to start held at most per target; while one target's FIFO holds that many, the
   /// next arrival waits (keeping its intended time, so its start lag is measured): its target is
   /// unknown until it is taken. A fixed bound, not a multiple of CONCURRENCY: waiting visits are
@@ -169,7 +181,10 @@ struct Engine::Impl {
   int handled_stop_level = 0;
 
   Rng jitter_rng;
+  std::uint64_t arrival_seed = 0;   ///< the arrival stream's seed: the run's (not a pool loop's)
+  bool paces = true;                ///< this loop draws the arrivals (threads == 1, or the pool's first)
   std::optional<ArrivalSchedule> schedule;
+  std::optional<StopConditions> stops;
   std::priority_queue<DueItem, std::vector<DueItem>, std::greater<>> heap;
   std::uint64_t seq = 0;
   std::vector<FlowSlot> slots;

@@ -1,10 +1,12 @@
-// threads > 1: a coordinator (the thread that calls run()) paces the global Poisson arrivals and
-// hands each flow to the worker loop that owns its order_key; every worker runs its own multi
-// handle. CONCURRENCY and the per-target reserved shares are one FlowAdmission shared by the
+// threads > 1: the first worker loop runs on the thread that calls run() and paces the arrivals
+// of all, exactly as one thread does (ArrivalSchedule, StopConditions, due-time heap: no second
+// pacing loop, no naps, so the pool runs on a FakeClock too); it keeps the flows whose order_key
+// it owns and hands every other flow to the worker loop that owns its key; every worker runs its
+// own multi handle. CONCURRENCY and the per-target reserved shares are one FlowAdmission shared by the
 // workers (under a mutex), so the share rule holds over all of them; each worker keeps its own
 // ready FIFO per target and admits its earliest eligible flow. A worker whose flow is refused
 // retries when any other worker ends a flow: woken if it is polling, else before it next blocks
-// (Impl::polling). Backlog: the coordinator holds arrivals back while
+// (Impl::polling). Backlog: the pacing loop holds arrivals back while
 // 1024 × targets flows are handed over and not yet started (in an inbox, a ready FIFO or behind an
 // earlier visit of their visitor), so memory stays bounded however far the rate outruns delivery.
 #include <fmt/format.h>
@@ -13,13 +15,8 @@
 #include <thread>
 
 #include "engine/engine_pool.hpp"
-#include "util/units.hpp"
 
 namespace tf::engine {
-
-namespace {
-constexpr Millis k_coordinator_tick{20};  ///< longest coordinator sleep between stop checks
-} // namespace
 
 bool Engine::Impl::target_lent(std::size_t lane) const {
   // the router fails over while any loop's circuit is open (config.circuits, shared by the loops)
@@ -121,141 +118,75 @@ void Engine::Impl::take_inbox(SteadyTime now) {
   }
 }
 
-Engine::Pool::Pool(EngineConfig config_, FlowSource& source_, Observer& observer_, BatchCodec* codec,
-                   const Clock& clock_, const TransportFactory& factory)
-  : config(std::move(config_)), source(source_), observer(observer_), clock(clock_) {
+void Engine::Impl::dispatch(std::unique_ptr<Flow> flow, SteadyTime intended) {
+  if (shared == nullptr) {
+    enqueue(std::move(flow), intended);
+    return;
+  }
+  const std::uint64_t key = mix_keys(flow->order_key(), 0x0de7);
+  Impl& worker = *shared->workers[key % shared->workers.size()];
+  shared->queued.fetch_add(1);
+  if (&worker == this) {
+    enqueue(std::move(flow), intended);
+  } else {
+    worker.hand_over(std::move(flow), intended);
+  }
+}
+
+void Engine::Impl::close_arrivals(StopReason reason, bool drain) {
+  shared->arrivals_done.store(true);
+  for (Impl* worker : shared->workers) {
+    if (worker == this) {
+      continue;
+    }
+    if (drain) {
+      worker->stop_reason_hint.store(static_cast<int>(reason));
+      int expected = 0;
+      worker->stop_level.compare_exchange_strong(expected, 1);
+    }
+    worker->wake();  // it sees arrivals_done (and the stop) on its next turn
+  }
+}
+
+Engine::Pool::Pool(EngineConfig config_, FlowSource& source, Observer& observer, BatchCodec* codec,
+                   const Clock& clock, const TransportFactory& factory)
+  : config(std::move(config_)) {
   const auto n = static_cast<std::size_t>(std::max(1, config.threads));
   for (std::size_t i = 0; i < n; ++i) {
     EngineConfig worker_config = config;
     worker_config.seed = mix_keys(config.seed, 0x7e, i);
     workers.push_back(std::make_unique<Impl>(worker_config, source, observer, codec, clock, factory));
-    workers.back()->feed_from(shared);
+    workers.back()->feed_from(shared, i == 0);
     shared.workers.push_back(workers.back().get());
   }
+  workers.front()->arrival_seed = config.seed;  // the arrivals of one thread, whatever the pool
   shared.admission = FlowAdmission(config.max_flows_in_progress, config.targets);
-}
-
-void Engine::Pool::stop_workers(StopReason reason) {
-  for (auto& worker : workers) {
-    worker->stop_reason_hint.store(static_cast<int>(reason));
-    int expected = 0;
-    worker->stop_level.compare_exchange_strong(expected, 1);
-    worker->wake();
-  }
-}
-
-bool Engine::Pool::nap_until(SteadyTime until) {
-  const auto left = until - clock.steady_now();
-  if (left > SteadyTime::duration::zero()) {
-    std::this_thread::sleep_for(std::min<SteadyTime::duration>(left, k_coordinator_tick));
-  }
-  return stop_level.load() == 0;
-}
-
-StopReason Engine::Pool::pace(SteadyTime start) {
-  ArrivalSchedule schedule(config, start);
-  const auto queue_limit = static_cast<long long>(k_ready_per_target * config.targets.size());
-  const std::optional<SteadyTime> end =
-    config.duration ? std::optional<SteadyTime>(start + *config.duration) : std::nullopt;
-  while (true) {
-    if (const int level = stop_level.load(); level > 0) {
-      return level >= 2 ? StopReason::immediate_stop : StopReason::stop_requested;
-    }
-    const SteadyTime now = clock.steady_now();
-    if (end && now >= *end) {
-      stop_workers(StopReason::duration);
-      return StopReason::duration;
-    }
-    if (schedule.max_reached()) {
-      return StopReason::max_arrivals;
-    }
-    if (shared.queued.load() >= queue_limit) {
-      nap_until(now + Millis{1});
-      continue;
-    }
-    if (const auto resume = schedule.cap_blocks()) {
-      wait_for_cap(schedule, *resume, end);
-      continue;
-    }
-    if (now < schedule.next()) {
-      nap_until(end ? std::min(schedule.next(), *end) : schedule.next());
-      continue;
-    }
-    if (!hand_out(schedule)) {
-      return StopReason::arrivals_exhausted;
-    }
-  }
-}
-
-void Engine::Pool::wait_for_cap(ArrivalSchedule& schedule, SteadyTime resume, std::optional<SteadyTime> end) {
-  paused.store(true);
-  observer.on_log(fmt::format("arrivals paused: {} visits in the last 24 h reached the cap; resuming in {}",
-                              schedule.in_last_day(),
-                              format_duration(std::chrono::ceil<Millis>(resume - clock.steady_now()))));
-  while (clock.steady_now() < resume && (!end || clock.steady_now() < *end)) {
-    if (!nap_until(resume)) {
-      return;
-    }
-  }
-  paused.store(false);
-  if (clock.steady_now() >= resume) {
-    observer.on_log("arrivals resumed: the rolling 24 h cap has room again");
-    schedule.resume(clock.steady_now());
-  }
-}
-
-bool Engine::Pool::hand_out(ArrivalSchedule& schedule) {
-  const SteadyTime intended = schedule.next();
-  auto flows = source.next_arrival(intended);
-  if (!flows) {
-    return false;
-  }
-  schedule.taken();
-  ++arrivals;
-  for (auto& flow : *flows) {
-    const std::uint64_t key = mix_keys(flow->order_key(), 0x0de7);
-    Impl& worker = *workers[key % workers.size()];
-    shared.queued.fetch_add(1);
-    worker.hand_over(std::move(flow), intended);
-  }
-  return true;
+  shared.backlog_limit = static_cast<long long>(k_ready_per_target * config.targets.size());
 }
 
 RunResult Engine::Pool::run() {
   std::vector<RunResult> results(workers.size());
   std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < workers.size(); ++i) {
+  for (std::size_t i = 1; i < workers.size(); ++i) {
     threads.emplace_back([this, &results, i] { results[i] = workers[i]->run(); });
   }
-  StopReason reason = StopReason::error;
-  std::string error_text;
-  try {
-    reason = pace(clock.steady_now());
-  } catch (const std::exception& e) {
-    error_text = e.what();
-    stop_workers(StopReason::error);
-  }
-  shared.arrivals_done.store(true);
-  for (auto& worker : workers) {
-    worker->wake();
-  }
+  results[0] = workers[0]->run();  // paces; FlowSource is called on this thread
   for (auto& thread : threads) {
     thread.join();
   }
-  return merge(results, reason, error_text);
+  return merge(results);
 }
 
-RunResult Engine::Pool::merge(const std::vector<RunResult>& results, StopReason reason,
-                              const std::string& error_text) const {
+RunResult Engine::Pool::merge(const std::vector<RunResult>& results) const {
   RunResult total;
-  total.reason = reason;
-  total.error_text = error_text;
-  total.arrivals = arrivals;
+  total.reason = results.front().reason;
+  total.error_text = results.front().error_text;
   for (const auto& r : results) {
     if (r.reason == StopReason::immediate_stop || r.reason == StopReason::error) {
       total.reason = r.reason;
       total.error_text = total.error_text.empty() ? r.error_text : total.error_text;
     }
+    total.arrivals += r.arrivals;
     total.flows += r.flows;
     total.flows_started += r.flows_started;
     total.steps_acked += r.steps_acked;

@@ -14,13 +14,17 @@ void ensure_curl_global();
 
 namespace {
 
-constexpr std::size_t k_probe_body_cap = 4096;
 
+/// The answer body, kept up to `cap` bytes.
+struct BodySink {
+  std::string& body;
+  std::size_t cap;
+};
 
 size_t keep_body(char* data, size_t size, size_t count, void* user) {
-  auto& body = *static_cast<std::string*>(user);
+  auto& sink = *static_cast<BodySink*>(user);
   const std::size_t n = size * count;
-  body.append(data, std::min(n, k_probe_body_cap - std::min(k_probe_body_cap, body.size())));
+  sink.body.append(data, std::min(n, sink.cap - std::min(sink.cap, sink.body.size())));
   return n;
 }
 
@@ -28,7 +32,7 @@ size_t keep_body(char* data, size_t size, size_t count, void* user) {
 /// `network` (trust, client certificate, proxy, pinned addresses, as the delivery transport sets
 /// them) must outlive the transfer: libcurl keeps pointers into it.
 void configure(CURL* h, const HttpRequest& request, const ProbeOptions& options, const CurlNetwork& network,
-               std::string& body) {
+               BodySink& body) {
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -62,7 +66,8 @@ ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options) {
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   const CurlNetwork network(options.network, options.insecure);
-  configure(h, request, options, network, result.body);
+  BodySink sink{result.body, options.body_cap};
+  configure(h, request, options, network, sink);
   std::unique_ptr<curl_slist, CurlSlistDeleter> headers;
   if (request.post && !request.content_type.empty()) {
     headers.reset(curl_slist_append(nullptr, ("Content-Type: " + request.content_type).c_str()));

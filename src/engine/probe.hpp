@@ -12,6 +12,7 @@ struct ProbeOptions {
   Millis timeout{5000};   ///< connect and whole-request timeout
   bool insecure = false;  ///< skip TLS certificate verification
   TargetNetwork network;  ///< trust, client certificate, proxy, pinned addresses (as delivery)
+  std::size_t body_cap = 4096;  ///< bytes of the answer body kept (ProbeAnswer::result.body)
 };
 
 /// The answer to one probe request.

@@ -26,6 +26,8 @@ public:
   virtual void wakeup() noexcept = 0;
   /// Abandons every request in flight (no completions are reported for them).
   virtual void cancel_all() = 0;
+  /// The loop is done: no more wait() from it (a test's shared fake time stops waiting for it).
+  virtual void close() {}
 };
 
 /// libcurl multi transport: pooled easy handles, keep-alive, MAXCONNECTS ≥ max_connections.

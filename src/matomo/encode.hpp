@@ -2,7 +2,7 @@
 // Hit → Matomo parameters. The only place that maps model::Hit fields to parameter names.
 //
 // Parameter order (stable): idsite, rec, url, action_name, _id, cid, uid, cdt, h, m, s,
-// new_visit, urlref, pv_id, ua, lang, res, cip, then by kind: pageview: _pkn, _pks, _pkc, _pkp
+// new_visit, urlref, pv_id, ua, lang, res, cip, dimensionN (custom dimensions), then by kind: pageview: _pkn, _pks, _pkc, _pkp
 // (product page), pf_net, pf_srv, pf_tfr, pf_dm1, pf_dm2, pf_onl (timings) | search, search_cat,
 // search_count | link | download | e_c, e_a, e_n, e_v | c_i (interaction), c_n, c_p, c_t |
 // idgoal=0, ec_id, ec_items, revenue, ec_st, ec_tx, ec_sh, ec_dt | cart update: idgoal=0,

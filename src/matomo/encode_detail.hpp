@@ -160,6 +160,11 @@ void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const Enco
   if (ctx.has_token && ctx.send_cip) {
     put_if(w, "cip", visitor.ip);
   }
+  for (const auto& [id, value] : hit.dimensions) {
+    std::array<char, 24> name{};
+    const auto end = fmt::format_to_n(name.data(), name.size(), "dimension{}", id).out;
+    w.put(std::string_view(name.data(), static_cast<std::size_t>(end - name.data())), value);
+  }
   put_kind(w, hit);
 }
 

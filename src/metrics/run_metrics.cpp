@@ -82,6 +82,15 @@ void RunMetrics::merge(const RunMetrics& other) {
     start_late_ms = std::max(start_late_ms.value_or(*other.start_late_ms), *other.start_late_ms);
   }
   merge_stop_reason(stop_reason, other.stop_reason);
+  if (stages.empty()) {
+    stages = other.stages;
+  } else if (stages.size() == other.stages.size()) {
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      stages[i].merge(other.stages[i]);
+    }
+  }
+  series.merge(other.series);
+  ledger.merge(other.ledger);
 }
 
 AccountingCheck check_accounting(const RunMetrics& run) {

@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "metrics/histogram.hpp"
+#include "metrics/stage_metrics.hpp"
+#include "metrics/ledger.hpp"
 #include "metrics/target_metrics.hpp"
+#include "metrics/time_series.hpp"
 #include "util/clock.hpp"
 
 namespace tf::metrics {
@@ -52,8 +55,14 @@ struct RunMetrics {
   std::optional<double> start_late_ms;
   /// why the run stopped ("duration", "visits", "signal", ...; "" while running)
   std::string stop_reason;
+  /// per load stage (--stages, --ramp-up), in order; empty for a flat rate
+  std::vector<StageMetrics> stages;
   /// verdicts of the thresholds, the default ones first (set at the end of a run; not merged)
   std::vector<ThresholdResult> thresholds;
+  /// the run over time (set on the final snapshot and the live view's; empty in live copies)
+  TimeSeries series;
+  /// what each target's Matomo site should hold, per site-local day (metrics/ledger.hpp)
+  Ledger ledger;
 
   /// The target named `name`, appended (empty) when missing.
   TargetMetrics& target(std::string_view name);

@@ -44,6 +44,11 @@ std::int64_t VisitPlan::duration_ms() const {
 VisitGenerator::VisitGenerator(const config::Settings& settings, const config::UrlCatalogue& catalogue,
                                std::vector<config::Funnel> funnels, std::uint64_t seed)
   : m_settings(settings), m_order_limits(order_limits(settings)), m_seed(seed) {
+  std::string problem;
+  m_dimensions = intern_dimensions(config::parse_dimensions(settings.custom_dimensions, problem));
+  if (!problem.empty()) {
+    throw Error("CUSTOM_DIMENSIONS: " + problem);  // validated when loaded; settings made in code may skip that
+  }
   if (catalogue.pages.empty()) {
     throw Error("the URL catalogue has no pages");
   }
@@ -156,6 +161,9 @@ Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms
     builder.browsing(visit_plan.pageviews, visit_plan.browse_ms);
   }
   builder.finish();
+  if (!m_dimensions.empty()) {
+    add_dimensions(visit, m_dimensions, m_settings.custom_dimension_probability, m_seed);
+  }
   return visit;
 }
 

@@ -49,6 +49,7 @@
 #include "config/catalogue.hpp"
 #include "config/funnels.hpp"
 #include "config/settings.hpp"
+#include "model/dimensions.hpp"
 #include "model/order.hpp"
 #include "model/visit.hpp"
 
@@ -101,6 +102,7 @@ private:
 
   config::Settings m_settings;
   std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
+  std::vector<DimensionValues> m_dimensions;  ///< CUSTOM_DIMENSIONS, interned
   std::vector<PageText> m_pages;  ///< the catalogue's pages, interned (the catalogue is not kept)
   std::unordered_map<std::string_view, Text> m_titles;  ///< page URL → title, both from m_pages
   std::vector<PageText> m_product_pages;  ///< one per catalogue product, on the first page's host

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/text.hpp"
@@ -77,6 +78,8 @@ struct Hit {
   std::shared_ptr<const Order> order;
   int idgoal = -1;                  ///< -1 none, 0 ecommerce, >0 goal id
   std::optional<Cents> goal_revenue;
+  /// custom dimensions (dimension<id>=value; model/dimensions.hpp); empty without CUSTOM_DIMENSIONS
+  std::vector<std::pair<int, Text>> dimensions;
 };
 
 /// A catalogue page's URL and title, interned (Text::intern): the hits of it share them.

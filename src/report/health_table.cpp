@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/stages_report.hpp"
 #include "report/text_table.hpp"
 #include "report/utc_time.hpp"
 #include "util/units.hpp"
@@ -95,12 +96,83 @@ std::string render_table(const metrics::Snapshot& snapshot, bool color) {
   return table.render();
 }
 
+/// The compact table's row: target, status, the five outcomes, p99.
+std::vector<Cell> compact_row(const TargetMetrics& t, bool is_total, bool color, std::size_t name_width) {
+  auto row = target_row(t, is_total, color);
+  std::string name = t.name;
+  if (TextTable::Cell(name).width() > name_width) {
+    std::size_t cut = name_width - 1;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0U) == 0x80U) {
+      --cut;
+    }
+    name = name.substr(0, cut) + "…";
+  }
+  return {Cell(name), row[1], row[5], row[6], row[7], row[8], row[9], row[14]};
+}
+
+/// The table in at most `width` columns: the outcome columns and p99 only; target names cut
+/// short when they would not fit.
+std::string render_compact_table(const metrics::Snapshot& snapshot, bool color, std::size_t width) {
+  constexpr std::size_t k_shortest_name = 6;
+  std::size_t name_width = 0;
+  for (const auto& t : snapshot.targets) {
+    name_width = std::max(name_width, Cell(t.name).width());
+  }
+  std::string out;
+  for (;;) {
+    TextTable table;
+    std::vector<Cell> heading{Cell("target"), Cell("status")};
+    for (const char* name : {"acked", "rejected", "failed", "unconfirmed", "not_sent", "p99 ms"}) {
+      heading.push_back(Cell(name).right_align());
+    }
+    table.add_heading(std::move(heading));
+    for (const auto& t : snapshot.targets) {
+      table.add_row(compact_row(t, false, color, name_width));
+    }
+    table.add_rule();
+    table.add_row(compact_row(snapshot.totals(), true, color, std::max<std::size_t>(name_width, 5)));
+    out = table.render();
+    const std::size_t widest = widest_line(out);
+    if (widest <= width || name_width <= k_shortest_name) {
+      return out;
+    }
+    name_width = std::max(k_shortest_name, name_width - std::min(name_width, widest - width));
+  }
+}
+
+/// What the compact table leaves out, per target (and TOTAL with several targets): counts and
+/// breaker, the other latencies, the top error with all of its detail.
+std::string compact_details(const metrics::Snapshot& snapshot) {
+  std::string out;
+  auto lines = [&](const TargetMetrics& t, bool is_total) {
+    const auto& h = t.service_time;
+    out += fmt::format("{}: visits {}, generated {}, retries {}, in-flight {}{}\n", t.name, t.visits_started,
+                       t.hits_generated, t.retries, t.in_flight,
+                       is_total ? "" : fmt::format(", breaker {}", metrics::to_string(t.breaker)));
+    out += fmt::format("{}: p50 {}, p90 {}, p99.9 {}, max {} ms\n", t.name, format_ms(h.percentile(50), h.empty()),
+                       format_ms(h.percentile(90), h.empty()), format_ms(h.percentile(99.9), h.empty()),
+                       format_ms(h.max(), h.empty()));
+    if (const auto top = t.top_error()) {
+      out += fmt::format("{}: top error {}: {}{}\n", t.name, metrics::to_string(*top), t.error_count(*top),
+                         t.top_error_detail.empty() ? "" : " (" + t.top_error_detail + ")");
+    }
+  };
+  for (const auto& t : snapshot.targets) {
+    lines(t, false);
+  }
+  if (snapshot.targets.size() > 1) {
+    lines(snapshot.totals(), true);
+  }
+  return out;
+}
+
 std::chrono::milliseconds to_millis(std::chrono::microseconds d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d);
 }
 
-/// Breaker history and last error of each target that has any.
-std::string target_notes(const metrics::Snapshot& snapshot) {
+/// Breaker history and last error of each target that has any; the top error's whole detail
+/// when the table cut it short (`detail_shown`: the compact layout's lines gave it).
+std::string target_notes(const metrics::Snapshot& snapshot, bool detail_shown) {
   std::string out;
   for (const auto& t : snapshot.targets) {
     if (t.breaker_transitions > 0 || t.breaker != metrics::BreakerState::closed) {
@@ -113,7 +185,7 @@ std::string target_notes(const metrics::Snapshot& snapshot) {
       out += fmt::format("last error {}: {}{}\n", t.name, t.last_error,
                          t.last_error_at ? " at " + format_utc_seconds(*t.last_error_at) : "");
     }
-    if (!t.top_error_detail.empty() && t.top_error_detail.size() > k_table_detail_bytes) {
+    if (!detail_shown && t.top_error_detail.size() > k_table_detail_bytes) {
       out += fmt::format("top error {}: {}\n", t.name, t.top_error_detail);
     }
   }
@@ -156,6 +228,7 @@ std::string run_lines(const metrics::Snapshot& s, bool color) {
   std::string out = fmt::format("seed {} · elapsed {}{}\n", s.seed, format_duration(to_millis(s.elapsed)),
                                 s.stop_reason.empty() ? "" : " · stopped by " + s.stop_reason);
   out += rate_line(s);
+  out += stage_lines(s);
   out += fmt::format("start lag p99 {} ms · visits waiting {}\n",
                      format_ms(s.start_lag.percentile(99), s.start_lag.empty()), s.visits_waiting);
   out += fmt::format("generator: CPU {:.1f}% ({} thread{}) · loop lag p99 {} ms\n",
@@ -219,17 +292,23 @@ std::string render_accounting_line(const metrics::AccountingCheck& check, bool c
   return line + paint(fmt::format("✗ (unbalanced: {})", fmt::join(check.unbalanced, ", ")), "31", color);
 }
 
-std::string render_health_table(const metrics::Snapshot& snapshot, bool color) {
-  std::string out = render_table(snapshot, color);
+std::string render_health_table(const metrics::Snapshot& snapshot, bool color, std::size_t width) {
+  std::string table = render_table(snapshot, color);
+  std::string out;
+  const bool compact = width > 0 && widest_line(table) > width;
+  if (compact) {
+    table = render_compact_table(snapshot, color, width);
+    out = compact_details(snapshot);
+  }
   out += "latency: milliseconds from request sent to answer · status: healthy ≤ 1 % of hits not acked and "
          "breaker closed, degraded ≤ 10 %, failing above\n";
-  out += target_notes(snapshot);
+  out += target_notes(snapshot, compact);
   out += delivery_notes(snapshot.totals());
   out += run_lines(snapshot, color);
   out += render_thresholds(snapshot, color);
   out += render_accounting_line(metrics::check_accounting(snapshot), color);
   out += '\n';
-  return out;
+  return table + wrap_lines(out, width);
 }
 
 } // namespace tf::report

@@ -32,7 +32,13 @@ std::string format_ms(std::uint64_t micros, bool empty = false);
 /// possible duplicates, visits not started), the run lines: seed, elapsed, achieved/requested
 /// visit rate, start lag p99, generator CPU, a WARNING line when the generator is the
 /// bottleneck, and the accounting line. Ends with '\n'.
-std::string render_health_table(const metrics::Snapshot& snapshot, bool color);
+///
+/// With `width` > 0 (a terminal's columns) the table fits it: the wide layout above when it is
+/// at most `width` columns wide, else the compact one (target, status, acked, rejected, failed,
+/// unconfirmed, not_sent, p99 ms, target names cut short if need be; the other columns follow
+/// as two lines per target), and lines below the table longer than `width` are wrapped.
+/// `width` 0 (not a terminal): the wide layout, no line wrapped.
+std::string render_health_table(const metrics::Snapshot& snapshot, bool color, std::size_t width = 0);
 
 /// The thresholds section: "thresholds: ✓ EXPR (VALUE) · ✗ EXPR (VALUE)\n"; "" with none.
 std::string render_thresholds(const metrics::Snapshot& snapshot, bool color);

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "metrics/thresholds.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
 
@@ -112,6 +113,44 @@ void check_shards(const std::vector<nlohmann::json>& summaries, const std::vecto
   }
 }
 
+/// The thresholds the shards were judged by ("thresholds" of each summary, first seen first),
+/// judged again on the merged metrics: counts summed, percentiles from the merged histograms,
+/// never an average of the shards' verdicts or values.
+std::vector<metrics::ThresholdResult> judge_merged(const std::vector<nlohmann::json>& summaries,
+                                                   const std::vector<std::string>& sources,
+                                                   const metrics::RunMetrics& run) {
+  std::vector<std::string> exprs;
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    for (const auto& t : summaries[i].value("thresholds", nlohmann::json::array())) {
+      const auto expr = t.is_object() ? t.value("expr", nlohmann::json()) : nlohmann::json();
+      if (!expr.is_string()) {
+        throw Error(fmt::format("{}: not a trafficinator summary: \"thresholds\" must hold objects with an "
+                                "\"expr\" string, found {}", sources.at(i), t.dump()),
+                    ExitCode::usage);
+      }
+      if (std::find(exprs.begin(), exprs.end(), expr.get<std::string>()) == exprs.end()) {
+        exprs.push_back(expr.get<std::string>());
+      }
+    }
+  }
+  std::vector<metrics::ThresholdResult> results;
+  for (const auto& expr : exprs) {
+    if (expr == "acked>0") {  // the default verdict's first threshold (app/verdict.cpp)
+      const auto acked = run.totals().acked;
+      results.push_back({expr, static_cast<double>(acked), acked > 0});
+      continue;
+    }
+    std::string error;
+    const auto threshold = metrics::parse_threshold(expr, error);
+    if (!threshold) {
+      throw Error(fmt::format("{}: not a trafficinator summary: threshold \"{}\": {}", sources.front(), expr, error),
+                  ExitCode::usage);
+    }
+    results.push_back(metrics::evaluate(*threshold, run));
+  }
+  return results;
+}
+
 } // namespace
 
 MergedSummary merge_summaries(const std::vector<nlohmann::json>& summaries,
@@ -139,6 +178,7 @@ MergedSummary merge_summaries(const std::vector<nlohmann::json>& summaries,
   }
   check_shards(summaries, sources, merged);
   merged.shard_count = summaries.size();
+  merged.run.thresholds = judge_merged(summaries, sources, merged.run);
   return merged;
 }
 

@@ -12,7 +12,10 @@
 namespace tf::report {
 
 struct MergedSummary {
-  metrics::RunMetrics run;             ///< the sum (RunMetrics::merge, in file order)
+  /// the sum (RunMetrics::merge, in file order); its thresholds are the shards' expressions
+  /// judged again on the sum (merged histograms), so a threshold may fail although every shard
+  /// passed it (a count) or pass although a small shard failed it (a percentile)
+  metrics::RunMetrics run;
   std::vector<std::uint64_t> seeds;    ///< distinct seeds, in file order
   nlohmann::json config;               ///< the first file's "config"
   std::size_t shard_count = 0;         ///< number of summaries merged

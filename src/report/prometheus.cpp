@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "metrics/le_buckets.hpp"
 #include "report/atomic_file.hpp"
 
 namespace tf::report {
@@ -9,8 +10,6 @@ namespace {
 
 using metrics::Histogram;
 using metrics::TargetMetrics;
-
-constexpr std::array<double, 4> k_quantiles = {0.5, 0.9, 0.99, 0.999};
 
 /// Appends "# HELP" and "# TYPE" for one family.
 void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
@@ -30,15 +29,16 @@ void sample(std::string& out, std::string_view name, const std::string& labels, 
   }
 }
 
-/// A summary family: quantiles in seconds, plus _sum (seconds) and _count.
-void summary_samples(std::string& out, std::string_view name, const std::string& labels,
-                     const Histogram& h) {
+/// A histogram family with the fixed `le` buckets (metrics/le_buckets.hpp), in seconds, plus
+/// _sum (seconds) and _count.
+void histogram_samples(std::string& out, std::string_view name, const std::string& labels,
+                       const Histogram& h) {
   const std::string sep = labels.empty() ? "" : ",";
-  for (double q : k_quantiles) {
-    // Prometheus writes NaN for the quantiles of an empty summary.
-    const std::string value =
-        h.empty() ? "NaN" : fmt::format("{}", static_cast<double>(h.percentile(q * 100.0)) / 1e6);
-    out += fmt::format("trafficinator_{}{{{}{}quantile=\"{}\"}} {}\n", name, labels, sep, q, value);
+  const auto cumulative = metrics::cumulative_le_counts(h);
+  for (std::size_t i = 0; i < cumulative.size(); ++i) {
+    const std::string le =
+        i < metrics::k_latency_le_us.size() ? fmt::format("{}", static_cast<double>(metrics::k_latency_le_us[i]) / 1e6) : "+Inf";
+    out += fmt::format("trafficinator_{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative[i]);
   }
   sample(out, fmt::format("{}_sum", name), labels, static_cast<double>(h.sum()) / 1e6);
   sample(out, fmt::format("{}_count", name), labels, h.count());
@@ -121,14 +121,14 @@ void target_states(std::string& out, const metrics::Snapshot& s) {
 }
 
 void target_latencies(std::string& out, const metrics::Snapshot& s) {
-  family(out, "request_duration_seconds", "summary", "Service time: request sent to answer.");
+  family(out, "request_duration_seconds", "histogram", "Service time: request sent to answer.");
   for (const auto& t : s.targets) {
-    summary_samples(out, "request_duration_seconds", target_label(t), t.service_time);
+    histogram_samples(out, "request_duration_seconds", target_label(t), t.service_time);
   }
-  family(out, "intended_duration_seconds", "summary",
+  family(out, "intended_duration_seconds", "histogram",
          "Intended send time to answer (corrected for coordinated omission).");
   for (const auto& t : s.targets) {
-    summary_samples(out, "intended_duration_seconds", target_label(t), t.intended_time);
+    histogram_samples(out, "intended_duration_seconds", target_label(t), t.intended_time);
   }
 }
 
@@ -148,10 +148,10 @@ void run_families(std::string& out, const metrics::Snapshot& s) {
   sample(out, "visits_waiting", "", s.visits_waiting);
   family(out, "generator_cpu_seconds_total", "counter", "CPU time used by the generator.");
   sample(out, "generator_cpu_seconds_total", "", s.generator_cpu_seconds);
-  family(out, "visit_start_lag_seconds", "summary", "Intended to actual visit start.");
-  summary_samples(out, "visit_start_lag_seconds", "", s.start_lag);
-  family(out, "loop_lag_seconds", "summary", "How late the event loop woke for due work.");
-  summary_samples(out, "loop_lag_seconds", "", s.loop_lag);
+  family(out, "visit_start_lag_seconds", "histogram", "Intended to actual visit start.");
+  histogram_samples(out, "visit_start_lag_seconds", "", s.start_lag);
+  family(out, "loop_lag_seconds", "histogram", "How late the event loop woke for due work.");
+  histogram_samples(out, "loop_lag_seconds", "", s.loop_lag);
 }
 
 } // namespace
@@ -176,6 +176,31 @@ std::string render_prometheus(const metrics::Snapshot& snapshot) {
   target_states(out, snapshot);
   target_latencies(out, snapshot);
   run_families(out, snapshot);
+  return out;
+}
+
+std::string render_openmetrics(const metrics::Snapshot& snapshot) {
+  // The same families; OpenMetrics names a counter family without its `_total` suffix and ends
+  // the exposition with "# EOF".
+  const std::string text = render_prometheus(snapshot);
+  std::string out;
+  out.reserve(text.size() + 8);
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    std::string line = text.substr(begin, end - begin);
+    begin = end + 1;
+    if (line.starts_with("# HELP ") || line.starts_with("# TYPE ")) {
+      const std::size_t name_end = line.find(' ', 7);
+      const std::string_view name(line.data() + 7, name_end - 7);
+      if (name.ends_with("_total")) {
+        line.erase(name_end - 6, 6);
+      }
+    }
+    out += line;
+    out += '\n';
+  }
+  out += "# EOF\n";
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/health_table.hpp"
+#include "report/stages_report.hpp"
 #include "report/utc_time.hpp"
 #include "util/units.hpp"
 
@@ -110,6 +111,9 @@ std::string render_status_line(const metrics::Snapshot& previous, const metrics:
   if (const auto p = progress(now, bound)) {
     fields.push_back(plain(progress_text(*p)));
   }
+  if (const std::string stage = current_stage_text(now); !stage.empty()) {
+    fields.push_back(plain(stage));
+  }
   fields.push_back(plain(fmt::format("{} visits/s", format_rate(rates.visits_per_s))));
   fields.push_back(plain(fmt::format("{} hits/s", format_rate(rates.hits_per_s))));
   fields.push_back(plain(fmt::format("in flight {}", total.in_flight)));
@@ -144,6 +148,9 @@ std::vector<logging::Field> status_fields(const metrics::Snapshot& previous, con
     if (p->eta) {
       fields.push_back({"eta", format_duration(std::chrono::duration_cast<std::chrono::seconds>(*p->eta))});
     }
+  }
+  if (const std::string stage = current_stage_text(now); !stage.empty()) {
+    fields.push_back({"stage", stage});
   }
   fields.push_back({"visits_per_s", format_rate(rates.visits_per_s), true});
   fields.push_back({"hits_per_s", format_rate(rates.hits_per_s), true});

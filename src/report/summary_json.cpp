@@ -4,6 +4,9 @@
 
 #include "report/atomic_file.hpp"
 #include "report/health_table.hpp"
+#include "report/stages_report.hpp"
+#include "report/series_json.hpp"
+#include "report/ledger_json.hpp"
 
 namespace tf::report {
 namespace {
@@ -148,7 +151,7 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
   json totals = target_json(snapshot.totals(), true);
   totals.erase("name");
   totals.erase("last_error");
-  return {{"schema_version", k_summary_schema_version},
+  json out = {{"schema_version", k_summary_schema_version},
           {"seed", snapshot.seed},
           {"started", format_utc(snapshot.started)},
           {"elapsed_s", std::chrono::duration<double>(snapshot.elapsed).count()},
@@ -165,9 +168,17 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"generator", generator_json(snapshot)},
           {"accounting", accounting_json(snapshot)},
           {"thresholds", thresholds_json(snapshot)},
+          {"ledger", ledger_to_json(snapshot.ledger)},
           {"histograms",
            {{"start_lag_us", histogram_json(snapshot.start_lag)},
-            {"loop_lag_us", histogram_json(snapshot.loop_lag)}}}};
+            {"loop_lag_us", histogram_json(snapshot.loop_lag)}}},
+          {"series", series_to_json(snapshot.series)}};
+  if (!snapshot.stages.empty()) {
+    out["stages"] = stages_json(snapshot);
+    const std::string current = current_stage_text(snapshot);
+    out["current_stage"] = current.empty() ? json(nullptr) : json(current);
+  }
+  return out;
 }
 
 void write_summary_file(const std::string& path, const json& summary) {

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "report/series_json.hpp"
+#include "report/ledger_json.hpp"
 #include "report/summary_json.hpp"
 #include "util/error.hpp"
 
@@ -238,6 +240,12 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   }
   for (std::size_t i = 0; i < targets.size(); ++i) {
     run.targets.push_back(read_target(r, targets[i], fmt::format("targets[{}]", i)));
+  }
+  if (const auto series = summary.find("series"); series != summary.end()) {  // absent before issue 18
+    run.series = series_from_json(*series, source);
+  }
+  if (const auto ledger = summary.find("ledger"); ledger != summary.end()) {  // absent before issue 21
+    run.ledger = ledger_from_json(*ledger, source);
   }
   return run;
 }

@@ -81,4 +81,102 @@ std::string TextTable::render() const {
   return out;
 }
 
+namespace {
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+
+/// Length of the ANSI SGR sequence starting at text[i] ("\x1b[…m"), 0 if none starts there.
+std::size_t escape_length(std::string_view text, std::size_t i) {
+  if (text[i] != '\x1b' || i + 1 >= text.size() || text[i + 1] != '[') {
+    return 0;
+  }
+  const auto end = text.find('m', i);
+  return end == std::string_view::npos ? 0 : end - i + 1;
+}
+
+/// Breaks one line into pieces of at most `width` columns (the first) or `width` - 2 (the rest,
+/// which get a two-blank indent), at the last blank that fits.
+void wrap_line(std::string_view line, std::size_t width, std::string& out) {
+  constexpr std::string_view k_indent = "  ";
+  bool first = true;
+  while (visible_width(line) > (first ? width : width - k_indent.size())) {
+    const std::size_t room = first ? width : width - k_indent.size();
+    std::size_t columns = 0;
+    std::size_t i = 0;
+    std::size_t last_blank = std::string_view::npos;
+    while (i < line.size()) {
+      if (const auto esc = escape_length(line, i); esc > 0) {
+        i += esc;
+        continue;
+      }
+      if (!is_continuation(line[i]) && columns == room) {
+        break;
+      }
+      if (line[i] == ' ') {
+        last_blank = i;
+      }
+      if (!is_continuation(line[i])) {
+        ++columns;
+      }
+      ++i;
+    }
+    if (i < line.size() && line[i] == ' ') {
+      last_blank = i;  // the blank just past the room: cut there
+    }
+    const bool at_blank = last_blank != std::string_view::npos && last_blank > 0;
+    const std::size_t cut = at_blank ? last_blank : i;
+    out += first ? "" : k_indent;
+    out += line.substr(0, cut);
+    out += '\n';
+    line.remove_prefix(at_blank ? cut + 1 : cut);
+    first = false;
+  }
+  out += first ? "" : k_indent;
+  out += line;
+}
+
+} // namespace
+
+std::size_t visible_width(std::string_view text) noexcept {
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (const auto esc = escape_length(text, i); esc > 0) {
+      i += esc;
+      continue;
+    }
+    columns += is_continuation(text[i]) ? 0U : 1U;
+    ++i;
+  }
+  return columns;
+}
+
+std::size_t widest_line(std::string_view text) noexcept {
+  std::size_t widest = 0;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    widest = std::max(widest, visible_width(text.substr(0, nl)));
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+  }
+  return widest;
+}
+
+std::string wrap_lines(std::string_view text, std::size_t width) {
+  constexpr std::size_t k_narrowest = 20;  // below this, wrapping helps nobody
+  if (width == 0) {
+    return std::string(text);
+  }
+  width = std::max(width, k_narrowest);
+  std::string out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    wrap_line(text.substr(0, nl), width, out);
+    if (nl == std::string_view::npos) {
+      break;
+    }
+    out += '\n';
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
 } // namespace tf::report

@@ -4,6 +4,7 @@
 // ANSI style that does not count towards its width; the caller decides whether to use colour.
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tf::report {
@@ -47,5 +48,16 @@ private:
   };
   std::vector<Row> m_rows;
 };
+
+/// Terminal columns `text` takes: UTF-8 code points, ANSI SGR sequences (ESC [ … m) not counted.
+std::size_t visible_width(std::string_view text) noexcept;
+
+/// The widest line of `text` in terminal columns (visible_width).
+std::size_t widest_line(std::string_view text) noexcept;
+
+/// `text` with every line wider than `width` columns broken at blanks (or, in a word longer than
+/// the line, between code points); continuation lines start with two blanks. Lines that fit,
+/// and every line when `width` is 0, are unchanged.
+std::string wrap_lines(std::string_view text, std::size_t width);
 
 } // namespace tf::report

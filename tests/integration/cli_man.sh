@@ -8,7 +8,7 @@ man_page=$TF_SOURCE_DIR/man/trafficinator.1
 text=$(sed 's/\\-/-/g' "$man_page")
 missing=0
 options=$("$TF_BIN" --help | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u)
-for sub in run generate validate replay presets merge help; do
+for sub in run generate validate replay presets merge help find-capacity verify; do
   options+=$'\n'$("$TF_BIN" "$sub" --help | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u)
 done
 for option in $(sort -u <<<"$options"); do
@@ -29,7 +29,7 @@ help_groups() {  # "GROUP --option" for each option of `trafficinator $@ --help`
     /^ +-/ && group != "Positionals" {
       if (match($1, /--[a-z0-9][a-z0-9-]*/)) print group, substr($1, RSTART, RLENGTH) }'
 }
-for sub in "" run generate validate replay presets merge help; do
+for sub in "" run generate validate replay presets merge help find-capacity verify; do
   while read -r group option; do
     [[ "$option" == --help ]] && continue
     [[ "$group" == Options ]] && group=Global

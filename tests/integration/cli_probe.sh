@@ -18,7 +18,7 @@ probe() { local name=$1; shift; run_tf "$name" validate --probe --probe-timeout 
 probe known --url "$MOCK_URL" --site-id 1
 check "known site: exit 0" "0" "$RUN_RC"
 check "known site: site ok, no token, no TLS" "1" \
-  "$(grep -cE "^probe default \(http://127.0.0.1:$MOCK_PORT/matomo.php\): ok: site 1 ok; no token .*; no TLS \(http\); [0-9]+ ms$" "$TF_WORK/known.out")"
+  "$(grep -cE "^probe default \(http://127.0.0.1:$MOCK_PORT/matomo.php\): ok: site 1 ok; no token .*; no TLS \(http\); proxy=direct; [0-9]+ ms$" "$TF_WORK/known.out")"
 
 probe unknown --url "$MOCK_URL" --site-id 99
 check "unknown site: exit 1" "1" "$RUN_RC"

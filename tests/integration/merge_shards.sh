@@ -42,6 +42,13 @@ check "merge: each shard ran half the visits" "10 10" \
 check "merge: the mock saw the merged visits" "$(jv "$m" '.totals.visits')" "$(mock_stat visits)"
 check "merge: zero violations" "0" "$(mock_stat violations_total)"
 stop_mock
+# `report` of the shards: one HTML report of the sum, its series adding up to the merged totals
+run_tf report report "$TF_WORK/shard0.json" "$TF_WORK/shard1.json" -o "$TF_WORK/shards.html"
+check "report of two shards: exit code" "0" "$RUN_RC"
+report_data=$(sed -n 's/.*<script id="tf-data" type="application\/json">//p' "$TF_WORK/shards.html" | sed 's#</script>.*##')
+check "report of two shards: the merged acked" "$(jv "$m" '.totals.acked')" "$(jq '.outcomes.acked' <<<"$report_data")"
+check "report of two shards: 2 shards" "2" "$(jq '.shards' <<<"$report_data")"
+check "merge: the series adds up to the acked hits" "$(jv "$m" '.totals.acked')" "$(jq '[.series.points[][1]] | add' "$m")"
 TF_RUN_LIMIT=60 run_tf gen generate --preset smoke --visits 20 --seed 12
 check "merge: merged hits = generate of the unsharded visits" "$(grep -c . "$TF_WORK/gen.out")" \
   "$(jv "$m" '.accounting.generated')"

@@ -22,4 +22,13 @@ ECOMMERCE_PROBABILITY=0.9 run_paced ecommerce 40 60 --preset heavy
 orders=$(mock_hits_count '.params.ec_id != null and .params.idgoal == "0"')
 ((orders >= 20)) || { echo "FAIL: ecommerce: only $orders orders of 60 visits" >&2; TF_FAILURES=$((TF_FAILURES + 1)); }
 stop_mock
+
+# custom dimensions: visit scope on each visit's first hit, action scope on page views; the
+# strict mock accepts them (check_delivered: zero violations, the bracket)
+CUSTOM_DIMENSIONS='1:visit:guest|member|vip;2:action:News|Reviews|Guides' run_paced dimensions 40 60 --preset medium
+check "dimensions: every visit's first hit has a visit-scope value" "$(jv "$TF_WORK/dimensions.json" .totals.visits)" \
+  "$(mock_hits_count '.params.new_visit == "1" and (.params.dimension1 | IN("guest", "member", "vip"))')"
+check "dimensions: page views carry an action-scope value" "true" \
+  "$(mock_hits_count '.params.dimension2 | IN("News", "Reviews", "Guides")' | jq '. > 0')"
+stop_mock
 finish

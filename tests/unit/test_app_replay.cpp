@@ -2,6 +2,7 @@
 // through a fake transport on a fake clock.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -362,4 +363,36 @@ TEST_CASE("replay refuses to write still-failing hits over the file it replays",
   CHECK(error_of([&] { h.run(options); }) ==
         "--dead-letter: the output " + options.file + " is the file being replayed; choose another file");
   CHECK(h.requests.empty());
+}
+
+TEST_CASE("a replay killed mid-way resumes: no acked line again, no line in flight at the kill blindly", "[app]") {
+  TempDir dir;
+  app::ReplayOptions options;
+  options.file = dir.file("dl.ndjson");
+  write_text(options.file, line(1, 0, "a", k_now_s) + "\n" + line(1, 1, "a", k_now_s) + "\n" +
+                               line(2, 0, "a", k_now_s, "1123456789abcdef") + "\n" +
+                               line(2, 1, "a", k_now_s, "1123456789abcdef") + "\n");
+  options.settings = settings_with({target("a")});
+  // What a replay killed by SIGKILL leaves: its marker, line 1 acked, line 2 sent without an answer.
+  app::write_marker(app::marker_path(options.file), delivery::read_dead_letter_file(options.file), SysTime{});
+  write_text(options.file + ".progress", "s 1\nd 1\ns 2\n");
+
+  SECTION("lines in flight are left out") {
+    ReplayHarness h;
+    CHECK(h.run(options) == 0);
+    REQUIRE(h.requests.size() == 2);  // lines 3 and 4
+    CHECK(h.requests[0].url.find("v2%2Fh0") != std::string::npos);
+    CHECK(h.requests[1].url.find("v2%2Fh1") != std::string::npos);
+    CHECK(h.run(options) == 0);  // again: every line settled but the one in flight, still left out
+    CHECK(h.requests.size() == 2);
+  }
+  SECTION("--include-unconfirmed resends them") {
+    options.include_unconfirmed = true;
+    ReplayHarness h;
+    CHECK(h.run(options) == 0);
+    REQUIRE(h.requests.size() == 3);
+    CHECK(std::count_if(h.requests.begin(), h.requests.end(),
+                        [](const auto& r) { return r.url.find("v1%2Fh1") != std::string::npos; }) == 1);
+    CHECK(error_of([&] { h.run(options); }).find("was already replayed") != std::string::npos);  // all settled
+  }
 }

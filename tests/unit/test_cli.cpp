@@ -79,7 +79,7 @@ TEST_CASE("config options become a layered request with flags in table order", "
 }
 
 TEST_CASE("every delivery flag maps to a key of the settings table", "[cli]") {
-  CHECK(delivery_flags().size() == 27);
+  CHECK(delivery_flags().size() == 30);
   for (const auto& flag : delivery_flags()) {
     INFO(flag.flag);
     CHECK(tf::config::find_key(flag.key) != nullptr);

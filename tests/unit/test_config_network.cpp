@@ -5,6 +5,7 @@
 #include "config/loader.hpp"
 #include "config/network.hpp"
 #include "config/targets_json.hpp"
+#include "config/url.hpp"
 #include "temp_dir.hpp"
 
 using namespace tf::config;
@@ -68,10 +69,10 @@ TEST_CASE("a proxy URL has a known scheme and a host; its password is redacted",
   CHECK_FALSE(check_proxy("ftp://proxy.example").empty());
   CHECK_FALSE(check_proxy("http://").empty());
   CHECK_FALSE(check_proxy("http://a b").empty());
-  CHECK(redact_userinfo("http://user:secret@proxy:3128/") == "http://user:***@proxy:3128/");
-  CHECK(redact_userinfo("http://user@proxy:3128") == "http://user@proxy:3128");
-  CHECK(redact_userinfo("user:p@ss@proxy:1") == "user:***@proxy:1");
-  CHECK(redact_userinfo("http://proxy:3128/a@b") == "http://proxy:3128/a@b");
+  CHECK(redact_url("http://user:secret@proxy:3128/") == "http://user:***@proxy:3128/");
+  CHECK(redact_url("http://user@proxy:3128") == "http://user@proxy:3128");
+  CHECK(redact_url("user:p@ss@proxy:1") == "user:***@proxy:1");
+  CHECK(redact_url("http://proxy:3128/a@b") == "http://proxy:3128/a@b");
 }
 
 TEST_CASE("RESOLVE and CONNECT_TO split on blanks; a target's fields replace the settings'", "[config]") {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <mutex>
 #include <vector>
 
 #include "engine/engine.hpp"
@@ -159,22 +160,31 @@ struct StepEvent {
 class RecordingObserver final : public Observer {
 public:
   void on_flow_started(Flow& flow, Micros lag) override {
+    const std::lock_guard<std::mutex> hold(m_lock);
     started.push_back(id(flow));
     lags.push_back(lag);
   }
   void on_attempt(std::size_t, const AttemptResult& r, bool will_retry) override {
+    const std::lock_guard<std::mutex> hold(m_lock);
     attempts.push_back(r);
     retried.push_back(will_retry);
   }
   void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view reason,
                     std::string_view detail, int n) override {
+    const std::lock_guard<std::mutex> hold(m_lock);
     steps.push_back(StepEvent{id(flow), step, outcome, std::string(reason), n, std::string(detail)});
     if (after_step) {
       after_step(steps.back());
     }
   }
-  void on_flow_done(Flow& flow) override { done.push_back(id(flow)); }
-  void on_log(std::string_view line) override { logs.emplace_back(line); }
+  void on_flow_done(Flow& flow) override {
+    const std::lock_guard<std::mutex> hold(m_lock);
+    done.push_back(id(flow));
+  }
+  void on_log(std::string_view line) override {
+    const std::lock_guard<std::mutex> hold(m_lock);
+    logs.emplace_back(line);
+  }
 
   /// The FakeFlow id, or -1 for other flows.
   static int id(Flow& flow) {
@@ -204,6 +214,10 @@ public:
   std::vector<StepEvent> steps;
   std::vector<std::string> logs;
   std::function<void(const StepEvent&)> after_step;
+
+private:
+  /// The engine calls its observer from every event loop (threads > 1), as RunObserver locks.
+  std::mutex m_lock;
 };
 
 inline EngineConfig base_config() {

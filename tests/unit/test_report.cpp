@@ -33,6 +33,21 @@ TEST_CASE("a text table measures UTF-8 text by characters and ignores colour cod
         "\x1b[32mab\x1b[0m  y\n");
 }
 
+TEST_CASE("long lines wrap at blanks to the width, continuation lines indented", "[report]") {
+  using tf::report::wrap_lines;
+  CHECK(wrap_lines("short line\nnext", 20) == "short line\nnext");
+  CHECK(wrap_lines("aaaa bbbb cccc dddd eeee ffff gggg", 20) == "aaaa bbbb cccc dddd\n  eeee ffff gggg");
+  CHECK(wrap_lines("aaaa bbbb cccc dddd eeee ffff gggg", 0) == "aaaa bbbb cccc dddd eeee ffff gggg");
+  CHECK(wrap_lines(std::string(45, 'x'), 20) == std::string(20, 'x') + "\n  " + std::string(18, 'x') + "\n  xxxxxxx");
+  CHECK(wrap_lines("ééééé ééééé ééééé ééééé\n", 20) == "ééééé ééééé ééééé\n  ééééé\n");
+  CHECK(wrap_lines("\x1b[32maaaa bbbb cccc dddd\x1b[0m eeee", 20) == "\x1b[32maaaa bbbb cccc dddd\x1b[0m\n  eeee");
+}
+
+TEST_CASE("visible width skips colour codes; widest_line takes the widest line", "[report]") {
+  CHECK(tf::report::visible_width("\x1b[1;31mé✓\x1b[0m") == 2);
+  CHECK(tf::report::widest_line("ab\nabcd\n\nabc") == 4);
+}
+
 TEST_CASE("milliseconds are printed with precision that fits their size", "[report]") {
   CHECK(tf::report::format_ms(420) == "0.42");
   CHECK(tf::report::format_ms(4'250) == "4.25");

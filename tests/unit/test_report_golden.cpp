@@ -8,8 +8,10 @@
 #include <sstream>
 
 #include "report/health_table.hpp"
+#include "report/html_report.hpp"
 #include "report/prometheus.hpp"
 #include "report/summary_json.hpp"
+#include "report/text_table.hpp"
 
 using namespace std::chrono_literals;
 using tf::metrics::BreakerState;
@@ -86,6 +88,31 @@ TargetMetrics backup() {
   return t;
 }
 
+/// Three 10 s points: two in a row, then one after a gap; the last one is 5 s long (elapsed 65 s).
+tf::metrics::TimeSeries fixed_series() {
+  tf::metrics::TimeSeries series;
+  const std::int64_t t0 = std::chrono::duration_cast<std::chrono::seconds>(k_started.time_since_epoch()).count();
+  tf::metrics::SeriesPoint a;
+  a.t = t0;
+  a.outcomes = {300, 1, 20, 1, 0};
+  a.visits = 60;
+  a.requests = 330;
+  a.latency = {0, 0, 2, 12, 38, 62, 124, 100, 40, 0, 0, 0, 0, 0};
+  a.requested_rate = 2.5;
+  a.in_flight = 4;
+  tf::metrics::SeriesPoint b = a;
+  b.t = t0 + 10;
+  b.outcomes = {290, 0, 20, 2, 5};
+  b.latency = {0, 0, 0, 0, 0, 0, 0, 0, 0, 150, 10, 0, 0, 1};
+  b.in_flight = 0;
+  tf::metrics::SeriesPoint c = a;
+  c.t = t0 + 60;
+  c.outcomes = {110, 0, 0, 0, 0};
+  c.visits = 40;
+  series.points = {a, b, c};
+  return series;
+}
+
 RunMetrics fixed_snapshot() {
   RunMetrics run;
   run.seed = 42;
@@ -103,9 +130,18 @@ RunMetrics fixed_snapshot() {
     run.start_lag.record(v * 1'000);
   }
   run.targets = {primary(), backup()};
+  run.series = fixed_series();
   TargetMetrics idle;
   idle.name = "idle";
   run.targets.push_back(idle);
+  auto& day = run.ledger.targets["primary"];
+  day.name = "primary";
+  day.site_id = 3;
+  auto& counts = day.days[20'425];  // 2025-12-03
+  counts[tf::metrics::Measure::visits] = {120, 2};
+  counts[tf::metrics::Measure::pageviews] = {400, 3};
+  counts[tf::metrics::Measure::revenue_cents] = {29'258, 0};
+  counts.goals[1] = {7, 1};
   return run;
 }
 
@@ -137,6 +173,27 @@ TEST_CASE("the coloured health table matches its golden file", "[report]") {
   check_golden("health_table_color.txt", tf::report::render_health_table(fixed_snapshot(), true));
 }
 
+TEST_CASE("on an 80-column terminal the health table takes the compact layout of its golden file", "[report]") {
+  const auto table = tf::report::render_health_table(fixed_snapshot(), false, 80);
+  check_golden("health_table_80.txt", table);
+  CHECK(tf::report::widest_line(table) <= 80);
+}
+
+TEST_CASE("on a wide terminal the health table keeps the wide layout, long lines wrapped", "[report]") {
+  const auto wide = tf::report::render_health_table(fixed_snapshot(), false);
+  const auto width = tf::report::widest_line(wide.substr(0, wide.find("latency:")));
+  const auto table = tf::report::render_health_table(fixed_snapshot(), false, width);
+  check_golden("health_table_wide_terminal.txt", table);
+  CHECK(table.substr(0, table.find("latency:")) == wide.substr(0, wide.find("latency:")));
+  CHECK(tf::report::widest_line(table) <= width);
+}
+
+TEST_CASE("a coloured compact table counts columns without its colour codes", "[report]") {
+  const auto table = tf::report::render_health_table(fixed_snapshot(), true, 80);
+  CHECK(tf::report::widest_line(table) <= 80);
+  CHECK(table.find("\x1b[32m") != std::string::npos);
+}
+
 TEST_CASE("the JSON summary matches its golden file", "[report]") {
   const nlohmann::json config = {{"MATOMO_URL", "http://127.0.0.1:8080/matomo.php"},
                                  {"MATOMO_TOKEN_AUTH", "***"}};
@@ -145,4 +202,10 @@ TEST_CASE("the JSON summary matches its golden file", "[report]") {
 
 TEST_CASE("the Prometheus text matches its golden file", "[report]") {
   check_golden("metrics.prom", tf::report::render_prometheus(fixed_snapshot()));
+}
+
+TEST_CASE("the HTML report's data section matches its golden file", "[report]") {
+  const nlohmann::json config = {{"MATOMO_URL", "http://127.0.0.1:8080/matomo.php"}, {"MATOMO_TOKEN_AUTH", "***"}};
+  const auto data = tf::report::report_data(tf::report::summary_to_json(fixed_snapshot(), config));
+  check_golden("report_data.json", data.dump(2) + "\n");
 }

@@ -200,8 +200,8 @@ TEST_CASE("Prometheus label values are escaped and counters end in _total", "[re
   const auto text = tf::report::render_prometheus(run);
   CHECK(text.find("trafficinator_hits_acked_total{target=\"a\"} 19\n") != std::string::npos);
   CHECK(text.find("trafficinator_hits_acked_total{target=\"x\\\"y\"} 0\n") != std::string::npos);
-  CHECK(text.find("trafficinator_request_duration_seconds{target=\"x\\\"y\",quantile=\"0.99\"} NaN\n") !=
+  CHECK(text.find("trafficinator_request_duration_seconds_bucket{target=\"x\\\"y\",le=\"+Inf\"} 0\n") !=
         std::string::npos);
-  CHECK(text.find("# TYPE trafficinator_request_duration_seconds summary\n") != std::string::npos);
+  CHECK(text.find("# TYPE trafficinator_request_duration_seconds histogram\n") != std::string::npos);
   CHECK(text.find("trafficinator_responses_total{target=\"a\",code=\"503\"} 1\n") != std::string::npos);
 }

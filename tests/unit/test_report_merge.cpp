@@ -147,3 +147,43 @@ TEST_CASE("merge reads summary files written by write_summary_file", "[report]")
                     again + ": expected each shard's summary once, found this file twice");
   std::filesystem::remove_all(std::filesystem::path(first).parent_path());
 }
+
+TEST_CASE("merged thresholds are judged on the merged metrics, never on the shards' verdicts", "[report]") {
+  auto judged = [](RunMetrics run, std::uint64_t rejected, std::uint64_t samples, std::uint64_t us) {
+    auto& t = run.targets.at(0);
+    t.rejected = rejected;
+    t.service_time = tf::metrics::Histogram();
+    for (std::uint64_t i = 0; i < samples; ++i) {
+      t.service_time.record(us);
+    }
+    // the shard's own verdicts, as its run wrote them
+    run.thresholds = {{"acked>0", 90.0, true},
+                      {"rejected<10", static_cast<double>(rejected), rejected < 10},
+                      {"p99<500", static_cast<double>(us) / 1000, us < 500'000}};
+    return tf::report::summary_to_json(run, json::object());
+  };
+  RunMetrics a = shard(5, 1, 60s), b = shard(5, 1, 60s);
+  // Each shard has 6 rejected hits (passes rejected<10); together 12. Shard a's 10 slow answers
+  // fail p99<500 there (an average of the shards' p99 would too: (2000 + 10) / 2 ms), but among
+  // the 2,010 answers of the run they are 0.5 %: the run's p99 is 10 ms.
+  const auto merged = tf::report::merge_summaries({judged(a, 6, 10, 2'000'000), judged(b, 6, 2'000, 10'000)},
+                                                  {"a.json", "b.json"});
+  const auto& results = merged.run.thresholds;
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].expr == "acked>0");
+  CHECK(results[0].ok);
+  CHECK(results[1].expr == "rejected<10");
+  CHECK(results[1].value == 12.0);
+  CHECK_FALSE(results[1].ok);
+  CHECK(results[2].expr == "p99<500");
+  REQUIRE(results[2].value.has_value());
+  CHECK(*results[2].value < 11.0);
+  CHECK(results[2].ok);
+  const json out = tf::report::merged_summary_json(merged);
+  CHECK(out["thresholds"][1] == json{{"expr", "rejected<10"}, {"value", 12.0}, {"ok", false}});
+
+  auto bad = judged(a, 0, 1, 1);
+  bad["thresholds"] = json::array({json{{"expr", "p42<1"}}});
+  CHECK_THROWS_WITH(tf::report::merge_summaries({bad}, {"bad.json"}),
+                    Catch::Matchers::StartsWith("bad.json: not a trafficinator summary: threshold \"p42<1\": "));
+}

@@ -6,8 +6,14 @@
 #include <iterator>
 #include <set>
 
-#include "util/log.hpp"
+#include <csignal>
+#include <cstdlib>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "util/log.hpp"
 
 #include "temp_dir.hpp"
 #include "util/append_file.hpp"
@@ -134,12 +140,32 @@ TEST_CASE("an append file is appended to, never truncated, and counts lines not 
     CHECK(file.saved() == 1);
   }
   CHECK(read_all(path) == "{\"old\":1}\n{\"new\":2}\n");
-  tf::AppendFile full("/dev/full", tf::AppendFile::Sharing::owned);
-  CHECK_FALSE(full.append_line("x"));
-  CHECK_FALSE(full.append_line("y"));
-  CHECK(full.unsaved() == 2);
-  CHECK(full.error() == "No space left on device");
-  CHECK_FALSE(full.sync());
+}
+
+TEST_CASE("a full file (RLIMIT_FSIZE) keeps whole lines only and counts the rest unsaved", "[util]") {
+  const tf::testing::TempDir dir;
+  const auto path = dir.write("dl.ndjson", "{\"old\":1}\n");  // 10 bytes
+  // In a child: the limit is per process, and SIGXFSZ would kill it (ignored: write says EFBIG).
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{14, 14};  // room for "ok\n" and one byte more
+    int failed = ::setrlimit(RLIMIT_FSIZE, &limit) == 0 ? 0 : 1;
+    tf::AppendFile full(path, tf::AppendFile::Sharing::owned);
+    failed |= full.append_line("ok") ? 0 : 2;
+    failed |= full.append_line("too long") ? 4 : 0;  // 1 byte written, then cut off again
+    failed |= full.append_line("y") ? 8 : 0;         // nothing more is written after a failure
+    failed |= full.unsaved() == 2 && full.saved() == 1 ? 0 : 16;
+    failed |= full.error() == "File too large" ? 0 : 32;
+    failed |= full.sync() ? 64 : 0;
+    std::_Exit(failed);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // bits: 1 setrlimit, 2 first line, 4 … 64 see above
+  CHECK(read_all(path) == "{\"old\":1}\nok\n");
 }
 
 TEST_CASE("a shared append file is created at its first line only", "[util]") {

@@ -5,7 +5,8 @@
 #   libcurl setting trafficinator uses (shared CURLU, ...), empty GETs and the same bytes as a hit;
 #   trafficinator run with no pauses and a huge rate: single-hit (CONCURRENCY 50), in short rounds
 #   alternating with the same-bytes loop (the goal ratio is the median round), and --bulk 100 with one
-#   worker thread and with --threads 2 (tuned), then --bulk 100 alone (untuned);
+#   worker thread and with --threads 2 (tuned), then --bulk 100 alone (untuned); --bulk 100 with
+#   --listen and its page polled against the same run without (issue 18);
 #   peak RSS with 10,000 visits in progress;
 #   HTTPS (the same sink over TLS, a self-signed certificate made here and trusted with CA_BUNDLE):
 #   single hits with HTTP/1.1 and with HTTP/2 in alternating rounds, and their ratio;
@@ -214,6 +215,33 @@ tf_run bulk_untuned $((seconds + 40)) "${no_pauses[@]}" -- --bulk 100 --url "$ur
 untuned_hps="$(summary bulk_untuned 't["acked"] / s["elapsed_s"]')"
 line "trafficinator, --bulk 100 untuned" "$untuned_hps" "hits/s" \
   "(goal >= 0.5 of tuned: $(ratio "$untuned_hps" "$tuned_hps"); CONCURRENCY and MAX_IN_FLIGHT from the bulk rules)"
+
+# The live view's cost (issue 18): --bulk 100 (one thread, as bulk1) with --listen and a poller
+# fetching /data and /metrics once a second (what the open live page and a scraper do), against
+# the same run without --listen, in alternating rounds (the machine drifts); goal: within 1 %.
+listen_port=$((port + 2))
+listen_ratios=""
+for round in $(seq 3); do
+  tf_run "nolisten$round" $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=500 -- --bulk 100 \
+    --max-in-flight $connections --threads 1 --duration "${seconds}s" --drain-timeout 5s
+  (for _ in $(seq $((seconds + 20))); do
+     curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$listen_port/data" || true
+     curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$listen_port/metrics" || true
+     sleep 1
+   done) &
+  poller=$!
+  tf_run "listen$round" $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=500 -- --bulk 100 \
+    --max-in-flight $connections --threads 1 --duration "${seconds}s" --drain-timeout 5s \
+    --listen "127.0.0.1:$listen_port"
+  kill "$poller" 2>/dev/null || true
+  wait "$poller" 2>/dev/null || true
+  plain="$(summary "nolisten$round" 't["acked"] / s["elapsed_s"]')"
+  live="$(summary "listen$round" 't["acked"] / s["elapsed_s"]')"
+  line "  round $round: --bulk 100, without, with --listen" "$plain" "hits/s" "then $live hits/s: ratio $(ratio "$live" "$plain")"
+  listen_ratios+=" $(ratio "$live" "$plain")"
+done
+line "trafficinator, --bulk 100 with --listen polled" "$(echo "$listen_ratios" | median)" "x" \
+  "(median ratio of 3 rounds to the same run without --listen; goal >= 0.99)"
 
 # HTTPS, single hits, HTTP/1.1 then HTTP/2 in each round (alternating, as above: the machine drifts);
 # each round's ratio is HTTP/2 over the HTTP/1.1 run just before it, judged on the median round.

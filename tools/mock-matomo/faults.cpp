@@ -52,7 +52,8 @@ FaultPlan FaultPlan::from_json(const json& j) {
   static const char* const k_known[] = {
     "seed", "status", "rate", "retry_after", "limit", "latency_ms", "stall_ms", "stall_rate",
     "stall_status", "drop_rate", "windows", "bulk_first_k", "bulk_first_k_rate", "record_then",
-    "record_then_every", "record_then_ms", "location"};
+    "record_then_every", "record_then_ms", "location", "capacity_rps", "capacity_queue_ms", "capacity_status",
+    "store_nothing_rate"};
   if (!j.is_object()) {
     throw std::invalid_argument("faults must be a JSON object");
   }
@@ -87,6 +88,13 @@ FaultPlan FaultPlan::from_json(const json& j) {
   plan.record_then_every = non_negative(j, "record_then_every", 0);
   plan.record_then_ms = non_negative(j, "record_then_ms", 5000);
   plan.location = j.value("location", std::string{});
+  plan.capacity_rps = j.value("capacity_rps", 0.0);
+  if (plan.capacity_rps < 0) {
+    throw std::invalid_argument(fmt::format("\"capacity_rps\" must be >= 0, found {}", plan.capacity_rps));
+  }
+  plan.capacity_queue_ms = non_negative(j, "capacity_queue_ms", 100);
+  plan.capacity_status = non_negative(j, "capacity_status", 503);
+  plan.store_nothing_rate = probability(j, "store_nothing_rate", 0.0);
   return plan;
 }
 
@@ -101,7 +109,9 @@ json FaultPlan::to_json() const {
           {"stall_rate", stall_rate}, {"stall_status", stall_status}, {"drop_rate", drop_rate},
           {"windows", windows_json}, {"bulk_first_k", bulk_first_k},
           {"bulk_first_k_rate", bulk_first_k_rate}, {"record_then", record_then},
-          {"record_then_every", record_then_every}, {"record_then_ms", record_then_ms}, {"location", location}};
+          {"record_then_every", record_then_every}, {"record_then_ms", record_then_ms}, {"location", location},
+          {"capacity_rps", capacity_rps}, {"capacity_queue_ms", capacity_queue_ms}, {"capacity_status", capacity_status},
+          {"store_nothing_rate", store_nothing_rate}};
 }
 
 FaultInjector::FaultInjector(FaultPlan plan, Steady::time_point now)
@@ -114,6 +124,16 @@ void FaultInjector::set_plan(FaultPlan plan, Steady::time_point now) {
   m_rng = tf::Rng(m_plan.seed);
   m_limited = 0;
   m_requests = 0;
+  m_next_turn = {};
+}
+
+bool FaultInjector::store_nothing() {
+  std::lock_guard lock(m_mutex);
+  if (m_plan.store_nothing_rate <= 0.0 || !m_rng.bernoulli(m_plan.store_nothing_rate)) {
+    return false;
+  }
+  ++m_injected["store_nothing"];
+  return true;
 }
 
 FaultPlan FaultInjector::plan() const {
@@ -146,6 +166,9 @@ FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk) {
       count(w.drop ? "window_drop" : fmt::format("window_{}", w.status));
       return d;
     }
+  }
+  if (m_plan.capacity_rps > 0 && !take_turn(now, d)) {
+    return d;
   }
   // Draw every probability on every request so the sequence depends only on the request order.
   const bool drop = m_rng.bernoulli(m_plan.drop_rate);
@@ -187,6 +210,23 @@ FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk) {
     count("bulk_first_k");
   }
   return d;
+}
+
+bool FaultInjector::take_turn(Steady::time_point now, FaultDecision& d) {
+  const auto turn = std::max(now, m_next_turn);
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(turn - now);
+  if (wait.count() > m_plan.capacity_queue_ms) {
+    d.kind = FaultKind::status;
+    d.status = m_plan.capacity_status;
+    count(fmt::format("capacity_{}", m_plan.capacity_status));
+    return false;
+  }
+  m_next_turn = turn + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(1.0 / m_plan.capacity_rps));
+  d.queue_ms = static_cast<int>(wait.count());
+  if (d.queue_ms > 0) {
+    count("capacity_queued");
+  }
+  return true;
 }
 
 std::map<std::string, long long> FaultInjector::injected() const {

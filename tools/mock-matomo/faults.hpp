@@ -43,6 +43,15 @@ struct FaultPlan {
   int record_then_every = 0;   ///< every Nth tracking request gets record_then (0 = off)
   int record_then_ms = 5000;   ///< the stall of record_then "stall"
   std::string location;        ///< Location header of an injected 3xx status; empty = a default
+  /// Capacity: at most this many tracking requests per second (0 = unlimited). A request waits
+  /// its turn (queueing delay, one every 1/capacity_rps s); one that would wait longer than
+  /// capacity_queue_ms gets capacity_status at once and records nothing.
+  double capacity_rps = 0;
+  int capacity_queue_ms = 100;
+  int capacity_status = 503;
+  /// Probability per accepted hit of answering success but storing nothing (a Matomo that
+  /// loses hits; `verify` must see the difference). Not capped by `limit`.
+  double store_nothing_rate = 0.0;
 
   /// Parses the JSON form (keys as the members); throws nlohmann::json::exception or
   /// std::invalid_argument on a bad value.
@@ -60,6 +69,7 @@ struct FaultDecision {
   int stall_ms = 0;
   int first_k = 0;     ///< for bulk_first_k
   std::string location;  ///< for a 3xx status
+  int queue_ms = 0;      ///< capacity: the wait for its turn before it is handled (kind none)
 };
 
 class FaultInjector {
@@ -75,12 +85,18 @@ public:
   /// The fault for one tracking request arriving at `now`; counts what it injects.
   FaultDecision decide(Steady::time_point now, bool is_bulk);
 
+  /// For one accepted hit: answer success but store nothing? Counts "store_nothing".
+  bool store_nothing();
+
   /// Injected faults by kind ("status_503", "drop", "stall", "window_503", ...).
   std::map<std::string, long long> injected() const;
   void reset_counts();
 
 private:
   bool budget_left() const;
+  /// Capacity: true when the request gets a turn (its wait in `d.queue_ms`), false when the
+  /// queue is full (d becomes the capacity status).
+  bool take_turn(Steady::time_point now, FaultDecision& d);
   void count(const std::string& what);
 
   mutable std::mutex m_mutex;
@@ -89,6 +105,7 @@ private:
   tf::Rng m_rng;
   long long m_limited = 0;
   long long m_requests = 0;  ///< tracking requests decided since the plan was set
+  Steady::time_point m_next_turn{};  ///< capacity: when the next request's turn comes
   std::map<std::string, long long> m_injected;
 };
 

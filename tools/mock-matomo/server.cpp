@@ -68,6 +68,7 @@ MockServer::MockServer(MockConfig config, int threads)
   m_http.set_write_timeout(10);
   m_http.set_payload_max_length(k_max_body_bytes);
   m_http.set_tcp_nodelay(true);
+  m_tracker.set_store_nothing([this] { return m_faults.store_nothing(); });
   route();
 }
 
@@ -88,6 +89,13 @@ void MockServer::route() {
   m_http.Put(k_tracking_path, not_allowed);
   m_http.Patch(k_tracking_path, not_allowed);
   m_http.Delete(k_tracking_path, not_allowed);
+  auto api = [this](const httplib::Request& req, httplib::Response& res) {
+    const RequestInfo info{req.method, req.target, req.body, req.get_header_value("Content-Type"),
+                           req.remote_addr, {}, req.get_header_value("User-Agent")};
+    apply(m_tracker.api(info), req, res);
+  };
+  m_http.Get("/index.php", api);
+  m_http.Post("/index.php", api);
   m_http.Get("/mock/stats", [this](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, stats());
   });
@@ -160,6 +168,7 @@ void MockServer::track(const httplib::Request& req, httplib::Response& res) {
   const auto parsed = m_tracker.parse(info);
   m_tracker.count_request(parsed);
   const auto fault = m_faults.decide(std::chrono::steady_clock::now(), parsed.bulk);
+  pause(fault.queue_ms);  // capacity: the wait for its turn
   if (fault.kind == FaultKind::drop) {
     drop_connection(req);
     res.status = 500;

@@ -46,6 +46,8 @@ public:
   void note_violations(const std::vector<tf::matomo::Violation>& violations,
                        const std::string& visitor, bool rejected);
   void store(StoredHit hit);
+  /// The stored hits (at most max_stored_hits), in arrival order.
+  const std::vector<StoredHit>& hits() const { return m_hits; }
 
   /// The /mock/stats document.
   nlohmann::json to_json(const VisitTracker& visits, int max_concurrent,

@@ -73,3 +73,33 @@ TEST_CASE("fault plans reject unknown keys and out-of-range rates", "[mock]") {
   CHECK_THROWS_WITH(mock::FaultPlan::from_json(json::parse(R"({"rate":1.5})")),
                     "\"rate\" must be within 0..1, found 1.5");
 }
+
+TEST_CASE("a capacity lets N requests per second through, queued, and answers 503 past the queue", "[mock]") {
+  const auto t = Steady::time_point{} + std::chrono::hours{1};
+  auto plan = mock::FaultPlan::from_json(nlohmann::json::parse(R"({"capacity_rps":400,"capacity_queue_ms":100})"));
+  mock::FaultInjector faults(plan, t);
+  int through = 0, refused = 0, longest = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto d = faults.decide(t, false);
+    if (d.kind == mock::FaultKind::status) {
+      CHECK(d.status == 503);
+      ++refused;
+    } else {
+      ++through;
+      longest = std::max(longest, d.queue_ms);
+    }
+  }
+  CHECK(through == 41);  // turns at 0, 2.5, …, 100 ms
+  CHECK(refused == 159);
+  CHECK(longest == 100);
+  CHECK(faults.injected().at("capacity_503") == 159);
+  // at a steady 400 per second (one every 2.5 ms) nothing waits or is refused
+  int waited = 0;
+  for (int i = 0; i < 400; ++i) {
+    const auto d = faults.decide(t + std::chrono::seconds{1} + std::chrono::microseconds{2500 * i}, false);
+    CHECK(d.kind == mock::FaultKind::none);
+    waited += d.queue_ms > 0 ? 1 : 0;
+  }
+  CHECK(waited == 0);
+  CHECK_THROWS(mock::FaultPlan::from_json(nlohmann::json::parse(R"({"capacity_rps":-1})")));
+}

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "matomo/checks.hpp"
+#include "reporting.hpp"
 #include "util/units.hpp"
 
 namespace tf::mock {
@@ -205,6 +206,10 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
     result.outcome = Outcome::rejected;
     return result;
   }
+  if (m_store_nothing && m_store_nothing()) {
+    result.outcome = Outcome::accepted;  // answered as tracked, recorded nowhere (a lost hit)
+    return result;
+  }
   const auto [key, number] = m_visits.record(*facts, *site);
   m_stats.count_accepted();
   m_stats.note_params(params);
@@ -336,6 +341,18 @@ json Tracker::stats_json(int max_concurrent, const std::map<std::string, long lo
   auto out = m_stats.to_json(m_visits, max_concurrent, faults);
   out["mode"] = m_config.strict ? "strict" : "compat";
   return out;
+}
+
+TrackResponse Tracker::api(const RequestInfo& request) const {
+  Params form;
+  if (request.method == "POST" && request.content_type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+    form = parse_query(request.body);
+  }
+  std::vector<std::string> conflicts;
+  const auto params = merge_params(parse_query(query_of(request.target)), form, conflicts);
+  std::lock_guard lock(m_mutex);
+  const auto answer = reporting_answer(params, m_config, m_stats.hits(), m_visits.visits());
+  return {200, "application/json", answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
 std::string Tracker::hits_ndjson() const {

@@ -3,6 +3,7 @@
 // (tf::matomo::check_hit) and the per-visitor checks, records accepted hits and builds the
 // answer Matomo would give (reference/matomo-tracking.md §2, §3, §7).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -63,6 +64,12 @@ public:
   TrackResponse handle(const RequestInfo& request, const ParsedRequest& parsed,
                        const std::vector<std::string>& busy_keys, int first_k);
 
+  /// Asked for each hit about to be stored: true answers success but stores nothing (the
+  /// store_nothing_rate fault). Set once, before serving.
+  void set_store_nothing(std::function<bool()> decide) { m_store_nothing = std::move(decide); }
+  /// A Reporting API request (index.php?module=API, reporting.hpp) answered from the stored hits.
+  TrackResponse api(const RequestInfo& request) const;
+
   /// Counts a tracking request (before faults), its kind and a token in its URL.
   void count_request(const ParsedRequest& parsed);
   nlohmann::json stats_json(int max_concurrent,
@@ -98,6 +105,7 @@ private:
   mutable std::mutex m_mutex;  ///< guards m_visits and m_stats
   VisitTracker m_visits;
   Stats m_stats;
+  std::function<bool()> m_store_nothing;
 };
 
 } // namespace tf::mock

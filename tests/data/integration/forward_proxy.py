@@ -5,10 +5,14 @@
 
 Listens on 127.0.0.1 (a free port, written to PORT_FILE), carries absolute-form requests
 (GET/POST http://host:port/path) to 127.0.0.1 or ::1 only, and appends one line per request it
-carried to LOG_FILE: "METHOD URL STATUS". Keep-alive on both sides. Stops after 120 s at most.
+carried to LOG_FILE: "METHOD URL STATUS". Keep-alive on both sides. HTTPS goes through a CONNECT
+tunnel (to a loopback host only), logged once per tunnel when it opens: "CONNECT HOST:PORT 200".
+Stops after 120 s at most.
 """
 import http.client
 import os
+import select
+import socket
 import http.server
 import socketserver
 import sys
@@ -47,11 +51,48 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             with open(sys.argv[2], "a") as log:
                 log.write(f"{self.command} {self.path.split('?')[0]} {answer.status}\n")
 
+    def do_CONNECT(self):
+        host, _, port = self.path.rpartition(":")
+        host = host.strip("[]")
+        if host not in LOOPBACK or not port.isdigit():
+            self.send_error(403, "loopback only")
+            return
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=30)
+        except OSError:
+            self.send_error(502, "upstream unreachable")
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        with LOCK:
+            with open(sys.argv[2], "a") as log:
+                log.write(f"CONNECT {self.path} 200\n")
+        self.close_connection = True
+        relay(self.connection, upstream)
+        upstream.close()
+
     do_GET = forward
     do_POST = forward
 
     def log_message(self, *args):
         pass
+
+
+def relay(a, b):
+    """Copies bytes both ways between sockets a and b until either side closes."""
+    sockets = [a, b]
+    while True:
+        ready, _, broken = select.select(sockets, [], sockets, 30)
+        if broken or not ready:
+            return
+        for s in ready:
+            try:
+                data = s.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            (b if s is a else a).sendall(data)
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

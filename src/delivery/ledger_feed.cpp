@@ -1,0 +1,80 @@
+#include "delivery/ledger_feed.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include <date/tz.h>
+
+namespace tf::delivery {
+namespace {
+
+constexpr std::int64_t k_day_s = 86'400;
+constexpr std::int64_t k_us = 1'000'000;
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+std::optional<metrics::Measure> action_of(const model::Hit& hit) {
+  using model::HitKind;
+  using metrics::Measure;
+  switch (hit.kind) {
+  case HitKind::pageview: return Measure::pageviews;
+  case HitKind::site_search: return Measure::site_searches;
+  case HitKind::outlink: return Measure::outlinks;
+  case HitKind::download: return Measure::downloads;
+  case HitKind::event: return Measure::events;
+  case HitKind::content: return hit.content_click ? std::optional{Measure::content_interactions} : std::nullopt;
+  case HitKind::ecommerce_order: return Measure::orders;
+  case HitKind::cart_update: return Measure::cart_updates;
+  case HitKind::goal:
+  case HitKind::ping: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::int64_t LedgerFeed::local_day(const date::time_zone* zone, std::int64_t time_us) {
+  if (zone == m_zone && time_us >= m_begin_us && time_us < m_end_us) {
+    return m_day;
+  }
+  const std::int64_t s = floor_div(time_us, k_us);
+  std::int64_t offset = 0, begin = std::numeric_limits<std::int64_t>::min() / 2;
+  std::int64_t end = std::numeric_limits<std::int64_t>::max() / 2;
+  if (zone != nullptr) {
+    const auto info = zone->get_info(date::sys_seconds{std::chrono::seconds{s}});
+    offset = info.offset.count();
+    begin = info.begin.time_since_epoch().count();
+    end = info.end.time_since_epoch().count();
+  }
+  m_zone = zone;
+  m_day = floor_div(s + offset, k_day_s);
+  m_begin_us = std::max(begin, m_day * k_day_s - offset) * k_us;
+  m_end_us = std::min(end, (m_day + 1) * k_day_s - offset) * k_us;
+  return m_day;
+}
+
+metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const std::string& name) {
+  const auto& visit = flow.visit();
+  const auto& hit = visit.hits[step];
+  metrics::LedgerHit out;
+  out.target = &name;
+  out.site_id = flow.context().site_id;
+  out.day = local_day(flow.zone(), flow.hit_time_us(step));
+  out.starts_visit = step == 0 || out.day != local_day(flow.zone(), flow.hit_time_us(step - 1));
+  if (out.starts_visit) {
+    const auto& id = visit.visitor.uid.empty() ? visit.visitor.id : visit.visitor.uid;
+    out.visitor = std::hash<std::string>{}(id);
+  }
+  out.action = action_of(hit);
+  if (hit.kind == model::HitKind::ecommerce_order && hit.order) {
+    out.revenue_cents = hit.order->revenue;
+  }
+  if (hit.kind == model::HitKind::goal && hit.idgoal > 0) {
+    out.goal = hit.idgoal;
+  }
+  return out;
+}
+
+} // namespace tf::delivery

@@ -1,0 +1,106 @@
+#pragma once
+// The ledger: what each target's Matomo site should hold, per site-local day, by measure
+// (issue 21). Each measure keeps what was acked and an upper bound from unconfirmed hits, so that
+// `verify` can say ok when Matomo's number lies in [acked, acked + unconfirmed].
+// Plain data (copied in snapshots, added by `merge`); LedgerRecorder feeds it hit by hit.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+
+namespace tf::metrics {
+
+/// What the ledger counts. Names (to_string) are the summary's and `verify`'s contract.
+enum class Measure : std::uint8_t {
+  visits, visitors, pageviews, site_searches, outlinks, downloads, events, content_interactions,
+  orders, revenue_cents, cart_updates
+};
+inline constexpr std::size_t k_measure_count = 11;
+
+/// "visits", "visitors", "pageviews", "site_searches", "outlinks", "downloads", "events",
+/// "content_interactions", "orders", "revenue_cents", "cart_updates".
+std::string_view to_string(Measure measure) noexcept;
+std::optional<Measure> measure_from_string(std::string_view name) noexcept;
+
+/// A count that Matomo should hold: at least `acked`, at most `acked + unconfirmed`.
+struct Bound {
+  std::uint64_t acked = 0;
+  std::uint64_t unconfirmed = 0;  ///< the upper bound's excess over acked
+  void add(const Bound& other) noexcept {
+    acked += other.acked;
+    unconfirmed += other.unconfirmed;
+  }
+  bool operator==(const Bound&) const = default;
+};
+
+/// One site-local day of one target.
+struct LedgerDay {
+  std::array<Bound, k_measure_count> measures{};
+  std::map<int, Bound> goals;  ///< conversions per goal id (> 0)
+
+  Bound& operator[](Measure m) noexcept { return measures[static_cast<std::size_t>(m)]; }
+  const Bound& operator[](Measure m) const noexcept { return measures[static_cast<std::size_t>(m)]; }
+  void add(const LedgerDay& other);
+  bool operator==(const LedgerDay&) const = default;
+};
+
+/// The ledger of one target: its site and its days (days since 1970-01-01, site-local).
+struct LedgerTarget {
+  std::string name;
+  int site_id = 1;
+  std::map<std::int64_t, LedgerDay> days;
+};
+
+struct Ledger {
+  std::map<std::string, LedgerTarget> targets;  ///< by target name
+
+  /// Adds `other`: targets by name, days by date, counts add (shards never share a visitor, so
+  /// distinct visitors add too).
+  void merge(const Ledger& other);
+  bool empty() const noexcept { return targets.empty(); }
+};
+
+/// What the ledger needs to know of one hit that ended acked or unconfirmed.
+struct LedgerHit {
+  const std::string* target = nullptr;  ///< target name (stable while recording)
+  int site_id = 1;
+  std::int64_t day = 0;                  ///< site-local day of the hit's time
+  std::optional<Measure> action;         ///< pageviews … cart_updates; nullopt: ping, goal
+  bool starts_visit = false;             ///< the first hit of the visit, or its first of a new day
+  std::uint64_t visitor = 0;             ///< a hash of the visitor's Matomo id (uid or id)
+  std::int64_t revenue_cents = 0;        ///< orders only
+  int goal = -1;                         ///< > 0: a goal conversion
+};
+
+/// Feeds a Ledger; remembers which visitors each day already counted (memory grows with
+/// distinct visitors per day, not with hits). Not thread-safe: call under the ledger's lock.
+/// Keeps a pointer to the last day it counted: a ledger it feeds may gain days, never lose them.
+class LedgerRecorder {
+public:
+  /// Counts `hit` as acked (true) or unconfirmed (false).
+  void record(Ledger& ledger, const LedgerHit& hit, bool acked);
+
+private:
+  void count_visitor(Bound& bound, const LedgerHit& hit, bool acked);
+  LedgerDay& day_of(Ledger& ledger, const LedgerHit& hit);
+
+  // the day of the previous hit: most hits go to the same one (map nodes are stable)
+  const Ledger* m_ledger = nullptr;
+  const std::string* m_target = nullptr;
+  std::int64_t m_day = 0;
+  LedgerDay* m_counts = nullptr;
+
+  std::unordered_set<std::uint64_t> m_acked;  ///< (target, day, visitor) keys counted acked
+  std::unordered_set<std::uint64_t> m_any;    ///< … counted acked or unconfirmed
+};
+
+/// "YYYY-MM-DD" of a day number (days since 1970-01-01) and back; nullopt when malformed.
+std::string format_day(std::int64_t day);
+std::optional<std::int64_t> parse_day(std::string_view text);
+
+} // namespace tf::metrics
