@@ -9,7 +9,10 @@
 #include "app/backfill_checkpoint.hpp"
 #include "app/backfill_run.hpp"
 #include "app/run_setup.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/run_observer.hpp"
 #include "delivery/visit_flow.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -19,11 +22,20 @@ using namespace tf;
 struct RouteLog final : delivery::FlowSink {
   std::map<std::string, std::set<std::size_t>> targets;
   std::set<std::string> fresh;
-  void on_generated(const delivery::VisitFlow& flow) override {
-    targets[flow.visit().visitor.id].insert(flow.target());
-    if (!flow.visit().visitor.pooled) {
-      fresh.insert(flow.visit().visitor.id);
+  void on_generated(const delivery::VisitFlow&) override {}
+  /// Records the flows of one arrival; false after the last.
+  bool record(const std::optional<std::vector<std::unique_ptr<engine::Flow>>>& flows) {
+    if (!flows) {
+      return false;
     }
+    for (const auto& flow : *flows) {
+      const auto& visitor = static_cast<const delivery::VisitFlow&>(*flow).visit().visitor;
+      targets[visitor.id].insert(flow->target());
+      if (!visitor.pooled) {
+        fresh.insert(visitor.id);
+      }
+    }
+    return true;
   }
 };
 
@@ -65,7 +77,7 @@ RouteLog realtime_routes(const config::Settings& settings, int visits) {
   delivery::VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, {}, log,
                                setup.dating.get());
   for (int i = 0; i < visits; ++i) {
-    REQUIRE(source.next_arrival(clock.steady_now()));
+    REQUIRE(log.record(source.next_arrival(clock.steady_now())));
   }
   return log;
 }
@@ -78,10 +90,15 @@ RouteLog backfill_routes(config::Settings settings) {
   const auto plan = app::make_backfill_plan(settings, setup.zone, setup.seed, clock.system_now());
   app::Checkpoint checkpoint("", {setup.seed, plan.options().window.label(), "UTC", plan.total_visits(), {}},
                              std::nullopt);
-  RouteLog log;
+  metrics::SharedMetrics shared(app::initial_metrics(setup, {}, clock));
+  testing::TempDir dir;
+  delivery::DeadLetterWriter dead_letters(dir.file("dead.ndjson"), delivery::RunId{});
+  delivery::RunObserver observer(shared, dead_letters, app::target_names(setup), clock);
+  app::BackfillTracker tracker(observer, checkpoint, clock);
   app::BackfillSource source(*setup.generator, plan, *setup.router, setup.targets, setup.zone, clock, {},
-                             checkpoint, log);
-  while (source.next_arrival(clock.steady_now())) {
+                             checkpoint, tracker, false);
+  RouteLog log;
+  while (log.record(source.next_arrival(clock.steady_now()))) {
   }
   return log;
 }
