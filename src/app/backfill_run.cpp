@@ -222,11 +222,9 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
     }
     auto visit = std::make_shared<const model::Visit>(std::move(built));
     settle_in_flight(visit);
-    const auto* engine = m_engine;
-    auto is_open = [engine](std::size_t t) { return engine != nullptr && engine->target_open(t); };
     std::vector<std::unique_ptr<engine::Flow>> flows;
     bool fully_sent_before = false;
-    for (std::size_t t : m_router.route(visit->visitor.key, is_open)) {
+    for (std::size_t t : m_router.route(*visit)) {
       const auto sent = m_checkpoint.sent(i, t);
       if (sent >= visit->hits.size()) {
         fully_sent_before = true;

@@ -50,7 +50,7 @@ double expected_hits_per_visit(const config::Settings& settings);
 double backfill_arrival_rate(const config::Settings& settings, Shard shard);
 
 /// The options of a backfill run: the seed from SEED, BACKFILL_SEED or the checkpoint file (else
-/// random); bulk 100 unless BULK/--bulk was set; CONCURRENCY at least 2 × bulk unless set.
+/// random). BULK 100 and CONCURRENCY are config rules (config/derived.cpp), shown by --show-config.
 RunOptions backfill_run_options(const RunOptions& options);
 
 /// Counts the flows of each visit and marks a visit complete in the checkpoint when all of them
@@ -100,7 +100,6 @@ public:
                  Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
-  void set_engine(const engine::Engine* engine) { m_engine = engine; }
   std::uint64_t resumed() const { return m_resumed; }  ///< visits skipped as already complete
 
 private:
@@ -117,7 +116,6 @@ private:
   Checkpoint& m_checkpoint;
   BackfillTracker& m_sink;
   bool m_retry_unconfirmed;
-  const engine::Engine* m_engine = nullptr;
   std::uint64_t m_resumed = 0;
 };
 
@@ -137,7 +135,6 @@ public:
   engine::Observer& observer() { return *m_tracker; }
   /// Tell the bulk codec: every batch is logged before it is sent.
   delivery::SendLog& send_log() { return *m_tracker; }
-  void set_engine(const engine::Engine* engine) { m_source->set_engine(engine); }
   /// Arrival rate from BACKFILL_RPS_LIMIT; no rolling 24 h cap (it counts real time).
   void configure(engine::EngineConfig& config) const;
   /// One log line: window, days, visits, checkpoint.

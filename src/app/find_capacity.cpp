@@ -74,9 +74,9 @@ StepResult run_step(const CapacityOptions& options, RunSetup& setup, const std::
   config.arrivals_per_second = rate;
   config.duration = length;
   config.seed = mix_keys(setup.seed, hash_name(phase), static_cast<std::uint64_t>(rate * 1000.0));
+  config.circuits = setup.health->board();  // the router reads it; each step's engine withdraws its own
   delivery::DeliverySession session(s, shared, clock);
-  auto& engine = session.start_engine(config, source, observer, s.bulk > 0 ? &codec : nullptr);
-  source.set_engine(&engine);
+  session.start_engine(config, source, observer, s.bulk > 0 ? &codec : nullptr);
   session.handle_signals();
   auto reporting = delivery::reporter_options(s, false, "");
   reporting.bound.duration = length;

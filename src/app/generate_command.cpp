@@ -12,8 +12,7 @@
 #include <fmt/format.h>
 
 #include "app/backfill_run.hpp"
-#include "config/catalogue_file.hpp"
-#include "config/funnels_json.hpp"
+#include "config/referenced_files.hpp"
 #include "config/url.hpp"
 #include "delivery/console.hpp"
 #include "delivery/visit_flow.hpp"
@@ -51,11 +50,9 @@ struct Writer {
   std::string line;
   std::uint64_t hits = 0;  ///< lines written (every routed copy)
 
-  /// The visit on each target `run` routes it to (no circuit is open here): realtime visits by
-  /// route_key, backfill visits by their visitor's key, as run's sources do.
+  /// The visit on each target `run` routes it to (routing::route_key; no circuit is open here).
   void visit(const model::Visit& visit) {
-    const std::uint64_t key = visit.start_ms ? visit.visitor.key : delivery::route_key(visit);
-    for (const std::size_t t : router.route(key)) {
+    for (const std::size_t t : router.route(visit)) {
       write(visit, targets[t]);
     }
   }
@@ -120,11 +117,9 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
   totals.seed_given = given_seed.has_value();
   totals.seed = given_seed.value_or(fresh_seed());
   const auto* zone = zone_of(settings.timezone);
-  const config::UrlCatalogue catalogue =
-      settings.urls_file.empty() ? config::builtin_catalogue() : config::load_catalogue(settings.urls_file);
-  auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
-                                                      : config::load_funnels(settings.funnel_config_path);
-  model::VisitGenerator generator(settings, catalogue, std::move(funnels), totals.seed);
+  // URLS_FILE and FUNNEL_CONFIG_PATH as config::load parsed them.
+  model::VisitGenerator generator(settings, *config::url_catalogue_of(settings), config::funnels_of(settings),
+                                  totals.seed);
   const routing::Router router(targets);
   Writer writer{options, targets.targets, router, zone, out, options.format == "urls", {}, {}};
   if (settings.backfill_enabled) {

@@ -51,6 +51,7 @@ engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& se
   }
   config.rolling_cap_per_day = s.max_total_visits;
   config.seed = mix_keys(setup.seed, 0x656e67696e65ULL, static_cast<std::uint64_t>(options.shard.index));
+  config.circuits = setup.health->board();  // the router reads it
   return config;
 }
 
@@ -150,10 +151,6 @@ int run_command(const RunOptions& raw_options) {
   delivery::DeliverySession session(s, shared, clock);
   auto& engine = session.start_engine(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr,
                                       options.dry_run ? delivery::make_dry_run_transport() : engine::TransportFactory{});
-  source.set_engine(&engine);
-  if (backfill) {
-    backfill->set_engine(&engine);
-  }
 
   session.handle_signals();
   session.watch(delivery::speed_hook(rate_scale, s.speed, config.arrivals_per_second, shared));

@@ -6,8 +6,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
-#include "config/catalogue_file.hpp"
-#include "config/funnels_json.hpp"
+#include "config/referenced_files.hpp"
 #include "delivery/run_observer.hpp"
 #include "util/error.hpp"
 
@@ -39,15 +38,11 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
     context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
     setup.targets.push_back(std::move(context));
   }
-  setup.router = std::make_unique<routing::Router>(targets);
-  if (!settings.urls_file.empty()) {
-    setup.catalogue = config::load_catalogue(settings.urls_file);
-    setup.builtin_catalogue = false;
-  }
-  auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
-                                                      : config::load_funnels(settings.funnel_config_path);
-  const auto& catalogue = setup.builtin_catalogue ? config::builtin_catalogue() : setup.catalogue;
-  setup.generator = std::make_unique<model::VisitGenerator>(settings, catalogue, std::move(funnels), setup.seed);
+  setup.health = std::make_unique<delivery::TargetHealth>(targets.targets.size());
+  setup.router = std::make_unique<routing::Router>(targets, setup.health.get());
+  // URLS_FILE and FUNNEL_CONFIG_PATH as config::load parsed them.
+  setup.generator = std::make_unique<model::VisitGenerator>(settings, *config::url_catalogue_of(settings),
+                                                            config::funnels_of(settings), setup.seed);
   return setup;
 }
 
@@ -69,7 +64,7 @@ metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& opt
   run.threads = static_cast<unsigned>(std::max(1, options.settings.threads));
   // Mirror starts one visit per enabled target at each arrival: that many visits are requested.
   std::size_t per_arrival = 1;
-  if (setup.strategy == config::Strategy::mirror) {
+  if (setup.strategy == routing::Strategy::mirror) {
     const auto targets = config::effective_targets(options.settings).targets;
     per_arrival = static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.enabled; }));
   }
@@ -88,7 +83,7 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
                        setup.seed_given ? "" : " (random)", config.arrivals_per_second,
                        config.max_flows_in_progress,
                        config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"),
-                       targets, config::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
+                       targets, routing::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
            clock);
 }
 

@@ -9,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "config/settings.hpp"
+#include "delivery/target_health.hpp"
 #include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "metrics/run_metrics.hpp"
@@ -25,11 +26,12 @@ struct RunSetup {
   std::uint64_t seed = 0;
   bool seed_given = false;
   std::vector<delivery::TargetContext> targets;
-  config::Strategy strategy = config::Strategy::round_robin;
+  routing::Strategy strategy = routing::Strategy::round_robin;
   const date::time_zone* zone = nullptr;
-  config::UrlCatalogue catalogue;  ///< loaded URLS_FILE (empty when the built-in one is used)
-  bool builtin_catalogue = true;
   std::unique_ptr<model::VisitGenerator> generator;
+  /// The targets' circuits: the engine's loops write them (EngineConfig::circuits = board()), the
+  /// router reads them. Made before both.
+  std::unique_ptr<delivery::TargetHealth> health;
   std::unique_ptr<routing::Router> router;
   /// How realtime hits were dated (the summary's "timestamps"); unused by backfill.
   std::unique_ptr<delivery::RealtimeDating> dating = std::make_unique<delivery::RealtimeDating>();

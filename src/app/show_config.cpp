@@ -30,7 +30,7 @@ void print_settings(std::ostream& out, const config::Settings& settings, bool sh
     out << fmt::format("{:<{}}  {:<{}}  {}\n", row[0], key_width, row[1], value_width, row[2]);
   }
   const config::TargetsConfig targets = config::effective_targets(settings);
-  out << fmt::format("\ntargets ({}):\n", config::to_string(targets.strategy));
+  out << fmt::format("\ntargets ({}):\n", routing::to_string(targets.strategy));
   for (const auto& t : targets.targets) {
     const std::string token = t.token_auth.empty() ? "(none)" : (show_secrets ? t.token_auth : "***");
     out << fmt::format("  {}  url={} site_id={} token_auth={} weight={} enabled={}\n", t.name, show_secrets ? t.url : config::redact_url(t.url), t.site_id, token,

@@ -8,6 +8,7 @@
 
 #include "config/derived.hpp"
 #include "config/embedded.hpp"
+#include "config/referenced_files.hpp"
 #include "config/rules.hpp"
 #include "config/settings_table.hpp"
 #include "config/targets_json.hpp"
@@ -289,7 +290,7 @@ Settings Loader::load() {
     apply_derived(m_settings, m_diags);
   }
   if (m_request.check_files) {
-    check_referenced_files(m_settings, m_diags);
+    read_referenced_files(m_settings, m_diags);
   }
   return m_settings;
 }

@@ -33,7 +33,7 @@ struct LoadRequest {
   /// The process environment layer and ${VAR} source; nullopt: the real environment.
   std::optional<std::map<std::string, std::string>> environment;
   bool apply_environment = true;       ///< false: ${VAR} expansion only (validate FILE)
-  bool check_files = true;             ///< also read URLS_FILE and FUNNEL_CONFIG_PATH
+  bool check_files = true;             ///< also read URLS_FILE and FUNNEL_CONFIG_PATH (kept in Settings)
   std::optional<date::sys_days> today; ///< "today" for backfill rules; nullopt: now in TIMEZONE
   bool generates_visits = true;        ///< false (replay): no warnings about the visit model (cip)
 };

@@ -7,9 +7,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
-#include "config/catalogue_file.hpp"
 #include "config/dotenv.hpp"
-#include "config/funnels_json.hpp"
 #include "config/loader.hpp"
 #include "config/network.hpp"
 #include "config/settings_table.hpp"
@@ -222,56 +220,6 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
   if (!s.start_at.empty() && !parse_start_at(s.start_at)) {
     rules.error("START_AT", fmt::format("expected an RFC 3339 time (2026-12-03T08:00:00Z, 2026-12-03T09:00:00.5+01:00) or "
                                         "+DURATION (+30s), found \"{}\"", s.start_at));
-  }
-}
-
-namespace {
-
-/// Moves `found` into `diags`, each message saying which setting named the file and where
-/// ("file named by URLS_FILE at env-file a.env:3"), so the user finds the line to fix.
-void add_named_by(const Settings& settings, const char* key, Diagnostics& found, Diagnostics& diags) {
-  const auto origin = settings.origins.find(key);
-  const std::string where = origin == settings.origins.end() ? std::string() : " at " + describe(origin->second);
-  for (Diagnostic d : found.items()) {
-    d.message += fmt::format(" (file named by {}{})", key, where);
-    diags.add(std::move(d));
-  }
-}
-
-} // namespace
-
-void check_referenced_files(const Settings& settings, Diagnostics& diags) {
-  const std::pair<const char*, const std::string*> network_files[] = {
-    {"CA_BUNDLE", &settings.ca_bundle}, {"CA_PATH", &settings.ca_path},
-    {"CLIENT_CERT", &settings.client_cert}, {"CLIENT_KEY", &settings.client_key}};
-  for (const auto& [key, path] : network_files) {
-    if (!path->empty()) {
-      const std::string problem = network_path_problem(*path, std::string_view(key) == "CA_PATH");
-      if (!problem.empty()) {
-        const auto origin = settings.origins.find(key);
-        const bool known = origin != settings.origins.end() && origin->second.layer != Layer::environment;
-        diags.error(known ? origin->second.source : "environment", known ? origin->second.line : 0, 0, key, problem);
-      }
-    }
-  }
-  std::string why;
-  Diagnostics found;
-  if (!settings.urls_file.empty()) {
-    if (auto text = read_text_file(settings.urls_file, why)) {
-      parse_catalogue(*text, settings.urls_file, found);
-    } else {
-      found.error(settings.urls_file, 0, 0, "URLS_FILE", why);
-    }
-    add_named_by(settings, "URLS_FILE", found, diags);
-  }
-  found = Diagnostics{};
-  if (!settings.funnel_config_path.empty()) {
-    if (auto text = read_text_file(settings.funnel_config_path, why)) {
-      parse_funnels(*text, settings.funnel_config_path, found);
-    } else {
-      found.error(settings.funnel_config_path, 0, 0, "FUNNEL_CONFIG_PATH", why);
-    }
-    add_named_by(settings, "FUNNEL_CONFIG_PATH", found, diags);
   }
 }
 

@@ -20,9 +20,6 @@ inline constexpr int k_max_backfill_days = 180;
 void check_rules(const Settings& settings, Diagnostics& diags, std::optional<date::sys_days> today,
                  const std::string& fallback_file = "defaults", bool generates_visits = true);
 
-/// Reads URLS_FILE and FUNNEL_CONFIG_PATH when set and reports their problems.
-void check_referenced_files(const Settings& settings, Diagnostics& diags);
-
 /// Today's date in the IANA time zone `tz` (UTC when the zone is unknown).
 date::sys_days today_in(const std::string& tz);
 

@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "config/catalogue.hpp"
 #include "config/catalogue.hpp"
 #include "config/funnels.hpp"
 #include "config/targets.hpp"
@@ -170,6 +172,11 @@ struct Settings {
 
   // --- targets (MULTI_TARGET_CONFIG / --targets, or the single target above) ---
   std::optional<TargetsConfig> targets;  // set when a targets list was given
+
+  // --- what URLS_FILE and FUNNEL_CONFIG_PATH hold, parsed once by config::load (the run uses
+  // these; config/referenced_files.hpp). Null: the setting is empty, or load did not read files.
+  std::shared_ptr<const UrlCatalogue> url_catalogue;
+  std::shared_ptr<const std::vector<Funnel>> funnels;
 
   /// Origin of each key that was set above the defaults, by key name.
   std::map<std::string, Origin> origins;

@@ -324,7 +324,7 @@ std::string format_value(const KeySpec& spec, const Settings& settings, bool sho
         for (const auto& t : (settings.*m)->targets) {
           names += (names.empty() ? "" : ",") + t.name;
         }
-        return fmt::format("{} target(s), {}: {}", (settings.*m)->targets.size(), to_string((settings.*m)->strategy), names);
+        return fmt::format("{} target(s), {}: {}", (settings.*m)->targets.size(), routing::to_string((settings.*m)->strategy), names);
       },
     },
     spec.field);

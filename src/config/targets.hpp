@@ -3,10 +3,9 @@
 #include <vector>
 
 #include "config/network.hpp"
+#include "routing/strategy.hpp"  // a leaf header: the strategy names are routing's
 
 namespace tf::config {
-
-enum class Strategy { round_robin, weighted, random, mirror };
 
 struct TargetSpec {
   std::string name;
@@ -20,9 +19,7 @@ struct TargetSpec {
 
 struct TargetsConfig {
   std::vector<TargetSpec> targets;
-  Strategy strategy = Strategy::round_robin;
+  routing::Strategy strategy = routing::Strategy::round_robin;
 };
-
-const char* to_string(Strategy s);
 
 } // namespace tf::config

@@ -43,7 +43,7 @@ private:
                                 const char* name, bool directory);
   std::vector<std::string> read_host_entries(const json& item, const std::string& pointer, const std::string& prefix,
                                              const char* name);
-  Strategy read_strategy(const json& root);
+  routing::Strategy read_strategy(const json& root);
 };
 
 void TargetReader::check_unknown(const json& object, const std::string& pointer, const std::string& prefix,
@@ -245,16 +245,16 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
   return spec;
 }
 
-Strategy TargetReader::read_strategy(const json& root) {
+routing::Strategy TargetReader::read_strategy(const json& root) {
   if (!root.contains("distribution_strategy")) {
-    return Strategy::round_robin;
+    return routing::Strategy::round_robin;
   }
   const auto& v = root["distribution_strategy"];
-  auto strategy = v.is_string() ? parse_strategy(v.get<std::string>()) : std::nullopt;
+  auto strategy = v.is_string() ? routing::parse_strategy(v.get<std::string>()) : std::nullopt;
   if (!strategy) {
     error("/distribution_strategy", "distribution_strategy",
-          fmt::format("expected one of round-robin|weighted|random|mirror, found {}", json_excerpt(v)));
-    return Strategy::round_robin;
+          fmt::format("expected one of {}, found {}", routing::strategy_names(), json_excerpt(v)));
+    return routing::Strategy::round_robin;
   }
   return *strategy;
 }
@@ -284,7 +284,7 @@ std::optional<TargetsConfig> TargetReader::read() {
       error(fmt::format("/targets/{}/name", i), fmt::format("targets[{}].name", i),
             fmt::format("expected a unique name, found \"{}\" again", spec->name));
     }
-    if (config.strategy == Strategy::weighted && spec->enabled && spec->weight < 1) {
+    if (config.strategy == routing::Strategy::weighted && spec->enabled && spec->weight < 1) {
       error(fmt::format("/targets/{}/weight", i), fmt::format("targets[{}].weight", i),
             fmt::format("expected a weight ≥ 1 with distribution_strategy weighted, found {}", spec->weight));
     }
@@ -301,22 +301,6 @@ std::optional<TargetsConfig> TargetReader::read() {
 }
 
 } // namespace
-
-std::optional<Strategy> parse_strategy(std::string_view name) {
-  if (name == "round-robin") {
-    return Strategy::round_robin;
-  }
-  if (name == "weighted") {
-    return Strategy::weighted;
-  }
-  if (name == "random") {
-    return Strategy::random;
-  }
-  if (name == "mirror") {
-    return Strategy::mirror;
-  }
-  return std::nullopt;
-}
 
 std::optional<TargetsConfig> parse_targets(std::string_view text, const std::string& source, Diagnostics& diags,
                                            const EnvLookup& lookup, const std::string& base_dir) {

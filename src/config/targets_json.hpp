@@ -18,7 +18,4 @@ namespace tf::config {
 std::optional<TargetsConfig> parse_targets(std::string_view text, const std::string& source, Diagnostics& diags,
                                            const EnvLookup& lookup, const std::string& base_dir = "");
 
-/// Parses the name of a distribution strategy; nullopt when unknown.
-std::optional<Strategy> parse_strategy(std::string_view name);
-
 } // namespace tf::config

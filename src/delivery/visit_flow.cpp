@@ -128,10 +128,8 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> VisitSource::next_arri
   }
   auto visit = std::make_shared<const model::Visit>(m_generator.build(m_generator.next_index()));
   m_visits.fetch_add(1);
-  const auto* engine = m_engine;
-  auto is_open = [engine](std::size_t t) { return engine != nullptr && engine->target_open(t); };
   std::vector<std::unique_ptr<engine::Flow>> flows;
-  for (std::size_t t : m_router.route(route_key(*visit), is_open)) {
+  for (std::size_t t : m_router.route(*visit)) {
     auto flow = std::make_unique<VisitFlow>(visit, t, m_targets[t], m_zone, m_clock, m_dating);
     m_sink.on_generated(*flow);
     flows.push_back(std::move(flow));

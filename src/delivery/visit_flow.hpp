@@ -117,12 +117,6 @@ private:
   SendLog* m_send_log = nullptr;
 };
 
-/// The routing key of a realtime visit: a pool visitor's own key (all of their visits go to one
-/// target), a fresh visitor's visit number (round-robin cycles over consecutive visits).
-inline std::uint64_t route_key(const model::Visit& visit) {
-  return visit.visitor.pooled ? visit.visitor.key : visit.index;
-}
-
 /// Called for each flow the source creates (before the engine sees it): hits are "generated".
 class FlowSink {
 public:
@@ -130,7 +124,8 @@ public:
   virtual void on_generated(const VisitFlow& flow) = 0;
 };
 
-/// Arrivals → visits (visit i of this shard) → flows on the routed target(s).
+/// Arrivals → visits (visit i of this shard) → flows on the target(s) the router chooses
+/// (routing::route_key: by visitor; failover through the router's health view).
 class VisitSource final : public engine::FlowSource {
 public:
   VisitSource(model::VisitGenerator& generator, const routing::Router& router,
@@ -138,8 +133,6 @@ public:
               const Clock& clock, Shard shard, FlowSink& sink, RealtimeDating* dating = nullptr);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
-  /// Routing consults the breaker through this (set once the engine exists).
-  void set_engine(const engine::Engine* engine) { m_engine = engine; }
   std::uint64_t visits() const { return m_visits.load(); }
 
 private:
@@ -151,7 +144,6 @@ private:
   Shard m_shard;
   FlowSink& m_sink;
   RealtimeDating* m_dating;
-  const engine::Engine* m_engine = nullptr;
   std::atomic<std::uint64_t> m_visits{0};
 };
 

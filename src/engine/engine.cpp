@@ -37,10 +37,20 @@ Engine::Impl::Impl(EngineConfig config_, FlowSource& source_, Observer& observer
   for (const auto& limits : config.targets) {
     targets.emplace_back(config, limits);
   }
-  open_flags = std::make_unique<std::atomic<bool>[]>(targets.size());
+  if (!config.circuits) {
+    config.circuits = std::make_shared<CircuitBoard>(targets.size());
+  }
   admission = FlowAdmission(config.max_flows_in_progress, config.targets);
   ready.fifo.resize(admission.lanes());
   published.targets.resize(targets.size());
+}
+
+Engine::Impl::~Impl() {
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (targets[i].logged != BreakerState::closed) {
+      config.circuits->set(i, false);
+    }
+  }
 }
 
 void Engine::Impl::push(SteadyTime due, DueKind kind, std::uint32_t index, std::uint32_t gen) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/circuit_board.hpp"
 #include "engine/load_shape.hpp"
 #include "metrics/histogram.hpp"
 #include "metrics/outcome.hpp"
@@ -208,6 +209,9 @@ struct EngineConfig {
   long long rolling_cap_per_day = 0; ///< 0 = none; arrivals per rolling 24 h (pauses, resumes)
   Millis drain_timeout{10000};
   std::uint64_t seed = 0;            ///< Poisson and jitter streams
+  /// The targets' circuits, written by every loop; made before the engine so that routing can
+  /// read it (one entry per target). Null: the engine makes its own.
+  std::shared_ptr<CircuitBoard> circuits;
 };
 
 enum class StopReason { duration, arrivals_exhausted, max_arrivals, stop_requested, immediate_stop, error };

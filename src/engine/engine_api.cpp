@@ -3,7 +3,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "engine/engine_pool.hpp"
+#include "util/error.hpp"
 
 namespace tf::engine {
 
@@ -93,6 +96,12 @@ Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, Batc
 
 Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
                const Clock& clock, TransportFactory transport) {
+  if (!config.circuits) {
+    config.circuits = std::make_shared<CircuitBoard>(config.targets.size());
+  } else if (config.circuits->size() != config.targets.size()) {
+    throw Error(fmt::format("the circuit board has {} targets, the engine {}", config.circuits->size(),
+                            config.targets.size()), ExitCode::usage);
+  }
   if (config.threads > 1) {
     m_pool = std::make_unique<Pool>(std::move(config), source, observer, codec, clock, transport);
   } else {
@@ -150,15 +159,7 @@ EngineStats Engine::stats() const {
 }
 
 bool Engine::target_open(std::size_t target) const {
-  if (!m_pool) {
-    return target < m_impl->targets.size() && m_impl->open_flags[target].load();
-  }
-  for (const auto& worker : m_pool->workers) {
-    if (target < worker->targets.size() && worker->open_flags[target].load()) {
-      return true;
-    }
-  }
-  return false;
+  return (m_pool ? m_pool->config : m_impl->config).circuits->open(target);
 }
 
 } // namespace tf::engine

@@ -83,6 +83,10 @@ struct SharedState {
 struct Engine::Impl {
   Impl(EngineConfig config_, FlowSource& source_, Observer& observer_, BatchCodec* codec_,
        const Clock& clock_, TransportFactory factory_);
+  /// Withdraws this loop's open circuits from config.circuits (a board may outlive the engine).
+  ~Impl();
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   // engine.cpp
   RunResult run();
@@ -226,7 +230,6 @@ struct Engine::Impl {
   mutable std::mutex stats_mutex;
   EngineStats published;
   SteadyTime last_publish{};
-  std::unique_ptr<std::atomic<bool>[]> open_flags;
 };
 
 } // namespace tf::engine

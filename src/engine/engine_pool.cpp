@@ -19,15 +19,8 @@
 namespace tf::engine {
 
 bool Engine::Impl::target_lent(std::size_t lane) const {
-  if (lane >= targets.size()) {
-    return false;
-  }
-  if (shared == nullptr) {
-    return open_flags[lane].load();
-  }
-  // the router fails over while any loop's circuit is open (Engine::target_open)
-  return std::any_of(shared->workers.begin(), shared->workers.end(),
-                     [lane](const Impl* worker) { return worker->open_flags[lane].load(); });
+  // the router fails over while any loop's circuit is open (config.circuits, shared by the loops)
+  return lane < targets.size() && config.circuits->open(lane);
 }
 
 bool Engine::Impl::may_start(std::size_t lane) {

@@ -31,8 +31,10 @@ void Engine::Impl::note_breaker(std::size_t target, SteadyTime now) {
   const BreakerState state = t.breaker.state(now);
   if (state != t.logged) {
     observer.on_log(fmt::format("target {}: circuit {} -> {}", target, to_string(t.logged), to_string(state)));
+    if ((state != BreakerState::closed) != (t.logged != BreakerState::closed)) {
+      config.circuits->set(target, state != BreakerState::closed);
+    }
     t.logged = state;
-    open_flags[target].store(state != BreakerState::closed);
   }
   if (state == BreakerState::open && !t.breaker_timer) {
     t.breaker_timer = true;

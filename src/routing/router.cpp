@@ -7,15 +7,15 @@
 
 namespace tf::routing {
 
-Router::Router(const config::TargetsConfig& config)
-  : m_strategy(config.strategy), m_configured(config.targets.size()) {
+Router::Router(const config::TargetsConfig& config, const HealthView* health)
+  : m_strategy(config.strategy), m_health(health), m_configured(config.targets.size()) {
   double total = 0;
   for (std::size_t i = 0; i < config.targets.size(); ++i) {
     const auto& target = config.targets[i];
     if (!target.enabled) {
       continue;
     }
-    if (m_strategy == config::Strategy::weighted && target.weight < 1) {
+    if (m_strategy == Strategy::weighted && target.weight < 1) {
       throw Error("target '" + target.name + "': weighted routing needs weight >= 1");
     }
     m_enabled.push_back(i);
@@ -33,17 +33,17 @@ Router::Router(const config::TargetsConfig& config)
 std::size_t Router::home(std::uint64_t visitor_key) const {
   const std::size_t n = m_enabled.size();
   switch (m_strategy) {
-    case config::Strategy::round_robin:
+    case Strategy::round_robin:
       return m_enabled[visitor_key % n];
-    case config::Strategy::weighted: {
+    case Strategy::weighted: {
       const double u = static_cast<double>(mix_keys(visitor_key, 0x7765696768746564ULL) >> 11U) * 0x1.0p-53;
       const auto it = std::upper_bound(m_cumulative.begin(), m_cumulative.end(), u);
       const auto pos = static_cast<std::size_t>(it - m_cumulative.begin());
       return m_enabled[std::min(pos, n - 1)];
     }
-    case config::Strategy::random:
+    case Strategy::random:
       return m_enabled[mix_keys(visitor_key, 0x72616e646f6dULL) % n];
-    case config::Strategy::mirror:
+    case Strategy::mirror:
       return m_enabled.front();
   }
   return m_enabled.front();
@@ -54,19 +54,19 @@ std::vector<double> Router::shares() const {
   const double equal = 1.0 / static_cast<double>(m_enabled.size());
   double previous = 0;
   for (std::size_t i = 0; i < m_enabled.size(); ++i) {
-    out[m_enabled[i]] = m_strategy == config::Strategy::weighted ? m_cumulative[i] - previous : equal;
+    out[m_enabled[i]] = m_strategy == Strategy::weighted ? m_cumulative[i] - previous : equal;
     previous = m_cumulative[i];
   }
   return out;
 }
 
-std::vector<std::size_t> Router::route(std::uint64_t visitor_key,
-                                       const std::function<bool(std::size_t)>& is_open) const {
-  if (m_strategy == config::Strategy::mirror) {
+std::vector<std::size_t> Router::route(std::uint64_t visitor_key) const {
+  if (m_strategy == Strategy::mirror) {
     return m_enabled;
   }
   const std::size_t chosen = home(visitor_key);
-  if (!is_open || !is_open(chosen)) {
+  const auto is_open = [this](std::size_t t) { return m_health->open(t); };
+  if (m_health == nullptr || !is_open(chosen)) {
     return {chosen};
   }
   const auto at = std::find(m_enabled.begin(), m_enabled.end(), chosen) - m_enabled.begin();

@@ -61,6 +61,15 @@ grep -Eq "^CONCURRENCY +150 +preset heavy:7" <<<"$out" || fail "show-config orig
 grep -Eq "^THREADS +3 +--threads" <<<"$out" || fail "show-config origin of a flag"
 grep -Eq "^MATOMO_TOKEN_AUTH +\*\*\* +environment" <<<"$out" || fail "show-config must redact the token"
 grep -q "s3cret" <<<"$out" && fail "show-config printed the token"
+# A backfill's defaults are config rules: --show-config prints what the run uses, with the rule.
+out=$(env -i MATOMO_URL=http://127.0.0.1:9/matomo.php MATOMO_TOKEN_AUTH=s3cret "$TF_BIN" run \
+  --backfill 2026-11-01..2026-11-02 --show-config)
+grep -Eq "^BULK +100 +rule: backfill sends 100 hits per POST\$" <<<"$out" || fail "show-config: a backfill's BULK 100 and its rule"
+grep -Eq "^CONCURRENCY +500 +rule: 5 x BULK, to fill batches\$" <<<"$out" || fail "show-config: a backfill's CONCURRENCY and its rule"
+out=$(env -i MATOMO_URL=http://127.0.0.1:9/matomo.php MATOMO_TOKEN_AUTH=s3cret "$TF_BIN" run \
+  --backfill 2026-11-01..2026-11-02 --bulk 20 --concurrency 30 --show-config)
+grep -Eq "^BULK +20 +--bulk\$" <<<"$out" || fail "show-config: --bulk replaces a backfill's BULK rule"
+grep -Eq "^CONCURRENCY +30 +--concurrency\$" <<<"$out" || fail "show-config: --concurrency replaces the rule"
 expect_rc 2 "bad flag value" "$TF_BIN" run --threads zero --show-config
 expect_rc 2 "unknown preset" "$TF_BIN" generate --preset nope --show-config
 

@@ -68,6 +68,7 @@ struct BackfillHarness {
     config.targets.assign(1, engine::TargetLimits{8});
     config.max_flows_in_progress = 8;
     config.retry.max_retries = 0;
+    config.circuits = setup.health->board();
     backfill.configure(config);
     engine::Engine engine(config, backfill.source(), backfill.observer(), nullptr, clock,
                           [this](const engine::EngineConfig&) {
@@ -76,7 +77,6 @@ struct BackfillHarness {
                               return answer(requests.size() - 1);
                             });
                           });
-    backfill.set_engine(&engine);
     engine.run();
     complete = backfill.finish();
     summary = backfill.summary();

@@ -63,7 +63,7 @@ config::TargetSpec target(const std::string& name, const std::string& token = ""
 
 config::Settings settings_with(std::vector<config::TargetSpec> targets) {
   config::Settings s;
-  s.targets = config::TargetsConfig{std::move(targets), config::Strategy::round_robin};
+  s.targets = config::TargetsConfig{std::move(targets), routing::Strategy::round_robin};
   s.concurrency = 4;
   s.retry_backoff = Millis{100};
   return s;

@@ -89,6 +89,9 @@ TEST_CASE("targets: every rule with its exact message", "[config]") {
         std::vector<std::string>{"t.json:1:67: error: targets[0].sited: unknown field; did you mean site_id?"});
   CHECK(target_errors(R"({"targets":[{"name":"a","url":"http://h.test","site_id":1}],"strategy":"random"})") ==
         std::vector<std::string>{"t.json:1:61: error: strategy: unknown field; did you mean distribution_strategy?"});
+  CHECK(target_errors(R"({"distribution_strategy":"round_robin","targets":[{"name":"a","url":"http://h.test","site_id":1}]})") ==
+        std::vector<std::string>{"t.json:1:26: error: distribution_strategy: expected one of "
+                                 "round-robin|weighted|random|mirror, found \"round_robin\""});
 }
 
 TEST_CASE("targets: tokens come from ${ENV} or a file, never from another target", "[config]") {

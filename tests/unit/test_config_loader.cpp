@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config/loader.hpp"
+#include "config/referenced_files.hpp"
 #include "config/rules.hpp"
 #include "config/settings_table.hpp"
 #include "util/error.hpp"
@@ -215,7 +216,7 @@ TEST_CASE("a targets file sets the targets with their own tokens", "[config]") {
   REQUIRE_FALSE(loader.diagnostics().has_errors());
   const TargetsConfig t = effective_targets(s);
   REQUIRE(t.targets.size() == 2);
-  CHECK(t.strategy == Strategy::weighted);
+  CHECK(t.strategy == tf::routing::Strategy::weighted);
   CHECK(t.targets[0].url == "http://127.0.0.1:8080/matomo.php");
   CHECK(t.targets[0].token_auth == "secret-token-123");
   CHECK(t.targets[1].url == "http://127.0.0.1:8081/piwik.php");
@@ -256,4 +257,47 @@ TEST_CASE("referenced catalogue and funnels files are checked", "[config]") {
                                             "line, found \"ftp://x.test/y\" (file named by URLS_FILE at env-file ") &&
                             EndsWith(".env:2)"));
   CHECK(load_errors("RANDOMIZE_VISITOR_COUNTRIES=false\nFUNNEL_CONFIG_PATH=" + k_data + "funnels.json\n").empty());
+}
+
+TEST_CASE("the catalogue and funnels files are parsed once, by load, and the run uses that result", "[config]") {
+  TempFile urls("https://shop.example.test/x  X\nhttps://shop.example.test/y\n", ".txt");
+  TempFile funnels(R"([{"name":"F","probability":0.5,"steps":[{"type":"pageview","url":"https://shop.example.test/x"}]}])",
+                   ".json");
+  TempFile env("RANDOMIZE_VISITOR_COUNTRIES=false\nURLS_FILE=" + urls.path() + "\nFUNNEL_CONFIG_PATH=" + funnels.path() + "\n");
+  Loader loader(request_with({env.path()}));
+  const Settings s = loader.load();
+  REQUIRE(errors_of(loader).empty());
+  REQUIRE(s.url_catalogue);
+  REQUIRE(s.funnels);
+  CHECK(s.url_catalogue->pages.size() == 2);
+  CHECK(s.url_catalogue->pages[0].title == "X");
+  REQUIRE(s.funnels->size() == 1);
+  CHECK(s.funnels->front().name == "F");
+  // The files are not read again: the result is the one load kept, even once they are gone.
+  std::filesystem::remove(urls.path());
+  std::filesystem::remove(funnels.path());
+  CHECK(url_catalogue_of(s) == s.url_catalogue);
+  CHECK(funnels_of(s).front().name == "F");
+}
+
+TEST_CASE("without URLS_FILE the built-in catalogue is used; settings not loaded read the files themselves", "[config]") {
+  Settings s;
+  CHECK(url_catalogue_of(s).get() == &builtin_catalogue());
+  CHECK(funnels_of(s).empty());
+  s.urls_file = k_data + "urls.txt";
+  s.funnel_config_path = k_data + "funnels.json";
+  CHECK(url_catalogue_of(s)->pages.size() == 2);
+  CHECK_FALSE(funnels_of(s).empty());
+  s.urls_file = k_data + "urls-invalid.txt";
+  CHECK_THROWS_AS(url_catalogue_of(s), tf::Error);
+}
+
+TEST_CASE("an invalid catalogue or funnels file keeps nothing", "[config]") {
+  TempFile env("RANDOMIZE_VISITOR_COUNTRIES=false\nURLS_FILE=" + k_data + "urls-invalid.txt\nFUNNEL_CONFIG_PATH=" + k_data +
+               "funnels-invalid.json\n");
+  Loader loader(request_with({env.path()}));
+  const Settings s = loader.load();
+  CHECK_FALSE(errors_of(loader).empty());
+  CHECK_FALSE(s.url_catalogue);
+  CHECK_FALSE(s.funnels);
 }

@@ -6,11 +6,17 @@
 #include "routing/router.hpp"
 #include "util/error.hpp"
 
-using tf::config::Strategy;
+using tf::routing::Strategy;
 using tf::config::TargetSpec;
 using tf::config::TargetsConfig;
 
 namespace {
+
+/// Circuits as a test sets them.
+struct FakeHealth final : tf::routing::HealthView {
+  std::set<std::size_t> open_targets;
+  bool open(std::size_t target) const override { return open_targets.count(target) > 0; }
+};
 
 TargetsConfig three(Strategy strategy, std::vector<int> weights = {1, 1, 1}) {
   TargetsConfig config;
@@ -98,12 +104,49 @@ TEST_CASE("mirror sends every visit to every enabled target", "[routing]") {
 }
 
 TEST_CASE("a visitor whose target is open fails over to the next closed target", "[routing]") {
-  const tf::routing::Router router(three(Strategy::round_robin));
-  auto second_open = [](std::size_t t) { return t == 1; };
-  CHECK(router.route(1, second_open) == std::vector<std::size_t>{2});
-  CHECK(router.route(0, second_open) == std::vector<std::size_t>{0});
-  auto all_open = [](std::size_t) { return true; };
-  CHECK(router.route(1, all_open) == std::vector<std::size_t>{1});
+  FakeHealth health;
+  const tf::routing::Router router(three(Strategy::round_robin), &health);
+  health.open_targets = {1};
+  CHECK(router.route(1) == std::vector<std::size_t>{2});
+  CHECK(router.route(0) == std::vector<std::size_t>{0});
+  health.open_targets = {0, 1, 2};
+  CHECK(router.route(1) == std::vector<std::size_t>{1});
+  health.open_targets = {};
+  CHECK(router.route(1) == std::vector<std::size_t>{1});
+}
+
+TEST_CASE("mirror ignores open circuits: every enabled target gets every visit", "[routing]") {
+  FakeHealth health;
+  health.open_targets = {0, 2};
+  const tf::routing::Router router(three(Strategy::mirror), &health);
+  CHECK(router.route(7) == std::vector<std::size_t>{0, 1, 2});
+}
+
+TEST_CASE("a visit is routed by its visitor's key, whether fresh or returning, realtime or backfill", "[routing]") {
+  const tf::routing::Router router(three(Strategy::weighted, {5, 3, 2}));
+  for (std::uint64_t key = 1000; key < 1100; ++key) {
+    tf::model::Visit visit;
+    visit.index = key * 7919;  // the visit number plays no part
+    visit.visitor.key = key;
+    visit.visitor.pooled = key % 2 == 0;
+    CHECK(tf::routing::route_key(visit) == key);
+    CHECK(router.route(visit) == router.route(key));
+    visit.start_ms = 1'700'000'000'000;  // a backfill visit
+    CHECK(router.route(visit) == router.route(key));
+  }
+}
+
+TEST_CASE("strategy names come from one table: parse, to_string and the list in error messages", "[routing]") {
+  using tf::routing::parse_strategy;
+  for (const auto& entry : tf::routing::k_strategy_names) {
+    CHECK(parse_strategy(entry.name) == entry.strategy);
+    CHECK(tf::routing::to_string(entry.strategy) == entry.name);
+  }
+  CHECK(tf::routing::strategy_names() == "round-robin|weighted|random|mirror");
+  CHECK(tf::routing::strategy_names(", ") == "round-robin, weighted, random, mirror");
+  CHECK_FALSE(parse_strategy("Round-Robin").has_value());
+  CHECK_FALSE(parse_strategy("").has_value());
+  static_assert(tf::routing::parse_strategy("mirror") == Strategy::mirror);
 }
 
 TEST_CASE("shares: equal among enabled targets, by weight when weighted, 0 when disabled", "[routing]") {
