@@ -121,7 +121,7 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
   totals.seed = given_seed.value_or(fresh_seed());
   const auto* zone = zone_of(settings.timezone);
   const config::UrlCatalogue catalogue =
-      settings.urls_file.empty() ? config::builtin_catalogue() : config::load_catalogue(settings.urls_file);
+      settings.urls_file.empty() ? config::builtin_catalogue(settings.site_profile) : config::load_catalogue(settings.urls_file);
   auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
                                                       : config::load_funnels(settings.funnel_config_path);
   model::VisitGenerator generator(settings, catalogue, std::move(funnels), totals.seed);

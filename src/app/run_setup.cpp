@@ -106,7 +106,7 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
   }
   auto funnels = settings.funnel_config_path.empty() ? std::vector<config::Funnel>{}
                                                       : config::load_funnels(settings.funnel_config_path);
-  const auto& catalogue = setup.builtin_catalogue ? config::builtin_catalogue() : setup.catalogue;
+  const auto& catalogue = setup.builtin_catalogue ? config::builtin_catalogue(settings.site_profile) : setup.catalogue;
   setup.generator = std::make_unique<model::VisitGenerator>(settings, catalogue, std::move(funnels), setup.seed);
   return setup;
 }

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "model/catalogues.hpp"
+#include "model/site_profile.hpp"
 #include "model/visit_builder.hpp"
 #include "model/visitor.hpp"
 #include "util/error.hpp"
@@ -43,7 +43,8 @@ std::int64_t VisitPlan::duration_ms() const {
 
 VisitGenerator::VisitGenerator(const config::Settings& settings, const config::UrlCatalogue& catalogue,
                                std::vector<config::Funnel> funnels, std::uint64_t seed)
-  : m_settings(settings), m_order_limits(order_limits(settings)), m_seed(seed) {
+  : m_settings(settings), m_profile(&site_profile(settings.site_profile)), m_order_limits(order_limits(settings)),
+    m_seed(seed) {
   std::string problem;
   m_dimensions = intern_dimensions(config::parse_dimensions(settings.custom_dimensions, problem));
   if (!problem.empty()) {
@@ -66,7 +67,7 @@ VisitGenerator::VisitGenerator(const config::Settings& settings, const config::U
     m_titles.emplace(m_pages.back().url.view(), m_pages.back().title);  // keys: interned, never freed
   }
   const std::string origin = origin_of(m_pages.front().url.view());
-  for (const auto& product : products()) {
+  for (const auto& product : m_profile->products) {
     m_product_pages.push_back({Text::intern(product_url(origin, product)), Text::intern(product.name)});
   }
   m_slot_end_ms.assign(static_cast<std::size_t>(std::max(0, settings.returning_visitor_pool)), k_unused_slot);
@@ -150,7 +151,7 @@ Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms
   } else {
     visit.visitor = draw_visitor(rng, m_settings.logged_in_probability);
   }
-  const BuildContext context{m_settings, m_pages, m_titles, m_order_limits, m_product_pages};
+  const BuildContext context{m_settings, *m_profile, m_pages, m_titles, m_order_limits, m_product_pages};
   VisitBuilder builder(context, visit, rng);
   builder.landing();
   if (visit_plan.funnel != nullptr) {

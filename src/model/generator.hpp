@@ -55,6 +55,8 @@
 
 namespace tf::model {
 
+struct SiteProfile;
+
 /// Matomo's visit window: a pool visitor is reused only this long after their last hit.
 inline constexpr std::int64_t k_visit_window_ms = 30 * 60 * 1000;
 
@@ -101,6 +103,7 @@ private:
   Visit make(std::uint64_t i, std::optional<std::int64_t> start_ms);
 
   config::Settings m_settings;
+  const SiteProfile* m_profile;  ///< SITE_PROFILE (built-in, lives as long as the process)
   std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
   std::vector<DimensionValues> m_dimensions;  ///< CUSTOM_DIMENSIONS, interned
   std::vector<PageText> m_pages;  ///< the catalogue's pages, interned (the catalogue is not kept)
