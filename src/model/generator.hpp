@@ -37,6 +37,9 @@
 //   social and referral sites in the ratio 35:15:20. Independently, CAMPAIGN_PROBABILITY of
 //   visits land on a URL with mtm_campaign and mtm_kwd. Later hits have urlref = the previous
 //   hit's url; the ping has none.
+// - Content: every list a visit draws from (referrers, keywords, search terms, products, events,
+//   downloads, outlinks, content blocks, campaigns) is SITE_PROFILE's (model/site_profile.hpp);
+//   the pages are the catalogue given (the profile's, or URLS_FILE's).
 // - build() returns start_ms = nullopt (realtime: hits are dated at send time, see
 //   model/timing.hpp); build_at() returns start_ms = the given start.
 #include <cstdint>
