@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/commands.hpp"
 #include "config/settings.hpp"
+#include "delivery/shard.hpp"
 #include "engine/engine.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/params.hpp"
@@ -24,7 +24,7 @@ namespace date {
 class time_zone;
 }
 
-namespace tf::app {
+namespace tf::delivery {
 
 /// What a flow needs to know about its target.
 struct TargetContext {
@@ -178,4 +178,4 @@ private:
   std::atomic<std::uint64_t> m_invalid{0};
 };
 
-} // namespace tf::app
+} // namespace tf::delivery
