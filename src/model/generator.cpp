@@ -26,8 +26,9 @@ constexpr double k_bounce_dwell_max_s = 60.0;
 /// visits i ≡ r (mod M), so shards K/N with N dividing M never share a visitor (one process dates
 /// and orders all of a visitor's hits). M is the largest of these that leaves every class at
 /// least k_min_class_slots slots (so that a busy slot has a neighbour to stand in for it):
-/// 840 = lcm(1..8), 120 and 24 divide by 8 and by every shard count up to 6.
-constexpr std::array<std::size_t, 7> k_pool_moduli{840, 120, 24, 12, 6, 2, 1};
+/// 1680 = 2 lcm(1..8) also serves 16 shards; 840 = lcm(1..8); 120 and 24 divide by 8 and by every
+/// shard count up to 6.
+constexpr std::array<std::size_t, 8> k_pool_moduli{1680, 840, 120, 24, 12, 6, 2, 1};
 constexpr std::size_t k_min_class_slots = 2;
 /// When the drawn slot is busy (in a visit, or within Matomo's window), the class's next slots are
 /// tried in turn, at most this many in all, before a fresh visitor stands in.

@@ -67,8 +67,8 @@ struct SiteProfile;
 inline constexpr std::int64_t k_visit_window_ms = 30 * 60 * 1000;
 
 /// The modulus partitioning a returning-visitor pool of `pool` slots by visit number: the
-/// largest of 840, 120, 24, 12, 6, 2, 1 leaving at least 2 slots per class (840 from 1,680
-/// slots, 120 from 240, 24 from 48). Shards K/N never share a pool visitor when N divides it.
+/// largest of 1680, 840, 120, 24, 12, 6, 2, 1 leaving at least 2 slots per class (1680 from
+/// 3,360 slots, 840 from 1,680, 120 from 240, 24 from 48). Shards K/N never share a pool visitor when N divides it.
 std::size_t pool_modulus(std::size_t pool);
 
 /// What skip() needs to know about visit i, drawn from its plan stream.

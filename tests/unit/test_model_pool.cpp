@@ -26,8 +26,10 @@ tf::config::UrlCatalogue one_page() {
 
 } // namespace
 
-TEST_CASE("the pool modulus is the largest of 840, 120, 24, 12, 6, 2, 1 leaving 2 slots per class", "[model]") {
-  CHECK(pool_modulus(10'000) == 840);
+TEST_CASE("the pool modulus is the largest of 1680, 840, 120, 24, 12, 6, 2, 1 leaving 2 slots per class", "[model]") {
+  CHECK(pool_modulus(10'000) == 1'680);  // the default pool: 16 shards, and 1 to 8, never share a visitor
+  CHECK(pool_modulus(3'360) == 1'680);
+  CHECK(pool_modulus(3'359) == 840);
   CHECK(pool_modulus(1'680) == 840);
   CHECK(pool_modulus(1'679) == 120);
   CHECK(pool_modulus(240) == 120);
