@@ -69,12 +69,8 @@ const UrlCatalogue& builtin_catalogue(std::string_view profile) {
   if (const auto it = catalogues.find(profile); it != catalogues.end()) {
     return it->second;
   }
-  const EmbeddedProfile* embedded = find_embedded_profile(profile);
-  if (embedded == nullptr) {
-    throw Error(fmt::format("SITE_PROFILE: expected one of {}, found \"{}\"", profile_choices(), profile));
-  }
   Diagnostics diags;
-  auto catalogue = parse_catalogue(embedded->pages, fmt::format("presets/profiles/{}.urls.txt", profile), diags);
+  auto catalogue = parse_catalogue(embedded_profile(profile).pages, fmt::format("presets/profiles/{}.urls.txt", profile), diags);
   if (diags.has_errors()) {
     throw Error(join_errors(diags));
   }

@@ -29,6 +29,9 @@ std::span<const EmbeddedProfile> embedded_profiles();
 /// The profile named `name`, or nullptr.
 const EmbeddedProfile* find_embedded_profile(std::string_view name);
 
+/// The profile named `name`; throws tf::Error "SITE_PROFILE: expected one of …, found …" otherwise.
+const EmbeddedProfile& embedded_profile(std::string_view name);
+
 /// The profile names joined by '|' in embedded_profiles() order ("shop|blog|docs|saas").
 const std::string& profile_choices();
 

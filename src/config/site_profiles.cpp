@@ -1,5 +1,9 @@
 #include "config/embedded.hpp"
 
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
 namespace tf::config {
 
 const EmbeddedProfile* find_embedded_profile(std::string_view name) {
@@ -9,6 +13,14 @@ const EmbeddedProfile* find_embedded_profile(std::string_view name) {
     }
   }
   return nullptr;
+}
+
+const EmbeddedProfile& embedded_profile(std::string_view name) {
+  const EmbeddedProfile* profile = find_embedded_profile(name);
+  if (profile == nullptr) {
+    throw Error(fmt::format("SITE_PROFILE: expected one of {}, found \"{}\"", profile_choices(), name));
+  }
+  return *profile;
 }
 
 const std::string& profile_choices() {

@@ -202,12 +202,9 @@ const SiteProfile& site_profile(std::string_view name) {
   if (const auto it = parsed.find(name); it != parsed.end()) {
     return it->second;
   }
-  const config::EmbeddedProfile* embedded = config::find_embedded_profile(name);
-  if (embedded == nullptr) {
-    throw Error(fmt::format("SITE_PROFILE: expected one of {}, found \"{}\"", config::profile_choices(), name));
-  }
-  auto profile = parse_site_profile(embedded->name, embedded->lists, fmt::format("presets/profiles/{}.tsv", name),
-                                    embedded->referrers, fmt::format("presets/profiles/{}.referrers.tsv", name));
+  const config::EmbeddedProfile& embedded = config::embedded_profile(name);
+  auto profile = parse_site_profile(embedded.name, embedded.lists, fmt::format("presets/profiles/{}.tsv", name),
+                                    embedded.referrers, fmt::format("presets/profiles/{}.referrers.tsv", name));
   return parsed.emplace(std::string(name), std::move(profile)).first->second;
 }
 
