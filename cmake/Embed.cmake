@@ -1,4 +1,5 @@
-# Compiles presets/*.env, presets/urls.txt and presets/referrers.tsv into tf_config (config/embedded.hpp).
+# Compiles presets/*.env and the site profiles (presets/profiles/NAME.tsv, NAME.urls.txt,
+# NAME.referrers.tsv) into tf_config (config/embedded.hpp).
 # Included from src/CMakeLists.txt after tf_config is defined; also run in script mode
 # (cmake -DTF_EMBED_OUT=… -DTF_EMBED_DIR=… -P Embed.cmake) to write the generated source.
 
@@ -19,13 +20,33 @@ if(CMAKE_SCRIPT_MODE_FILE)
     string(APPEND body "  {\"${stem}\", ${literal}},\n")
   endforeach()
   string(APPEND body "};\n")
-  tf_embed_literal(catalogue "${TF_EMBED_DIR}/urls.txt")
-  string(APPEND body "const std::string_view k_catalogue = ${catalogue};\n")
-  tf_embed_literal(referrers "${TF_EMBED_DIR}/referrers.tsv")
-  string(APPEND body "const std::string_view k_referrers = ${referrers};\n} // namespace\n\n")
+  # Profiles in a fixed order: the default (shop) first, then the others by name.
+  file(GLOB profiles "${TF_EMBED_DIR}/profiles/*.tsv")
+  list(FILTER profiles EXCLUDE REGEX "\\.referrers\\.tsv$")
+  list(SORT profiles)
+  list(FIND profiles "${TF_EMBED_DIR}/profiles/shop.tsv" shop_at)
+  if(shop_at GREATER 0)
+    list(REMOVE_AT profiles ${shop_at})
+    list(INSERT profiles 0 "${TF_EMBED_DIR}/profiles/shop.tsv")
+  endif()
+  # Each text is a char array whose size gives the view's length: the table is constant-initialised
+  # (constinit), so settings read it safely during static initialisation (SITE_PROFILE's values),
+  # and no compile-time strlen runs over a catalogue longer than GCC's constexpr loop limit.
+  set(rows "")
+  foreach(profile ${profiles})
+    get_filename_component(stem "${profile}" NAME_WE)
+    tf_embed_literal(lists "${profile}")
+    tf_embed_literal(pages "${TF_EMBED_DIR}/profiles/${stem}.urls.txt")
+    tf_embed_literal(referrers "${TF_EMBED_DIR}/profiles/${stem}.referrers.tsv")
+    string(APPEND body "constexpr char k_${stem}_lists[] = ${lists};\n")
+    string(APPEND body "constexpr char k_${stem}_pages[] = ${pages};\n")
+    string(APPEND body "constexpr char k_${stem}_referrers[] = ${referrers};\n")
+    string(APPEND rows "  {\"${stem}\", {k_${stem}_lists, sizeof k_${stem}_lists - 1}, {k_${stem}_pages, sizeof k_${stem}_pages - 1},\n")
+    string(APPEND rows "   {k_${stem}_referrers, sizeof k_${stem}_referrers - 1}},\n")
+  endforeach()
+  string(APPEND body "constinit const EmbeddedProfile k_profiles[] = {\n${rows}};\n} // namespace\n\n")
   string(APPEND body "std::span<const EmbeddedFile> embedded_presets() { return k_presets; }\n")
-  string(APPEND body "std::string_view embedded_catalogue() { return k_catalogue; }\n")
-  string(APPEND body "std::string_view embedded_referrers() { return k_referrers; }\n\n} // namespace tf::config\n")
+  string(APPEND body "std::span<const EmbeddedProfile> embedded_profiles() { return k_profiles; }\n\n} // namespace tf::config\n")
   file(WRITE "${TF_EMBED_OUT}.tmp" "${body}")
   file(COPY_FILE "${TF_EMBED_OUT}.tmp" "${TF_EMBED_OUT}" ONLY_IF_DIFFERENT)
   file(REMOVE "${TF_EMBED_OUT}.tmp")
@@ -34,14 +55,14 @@ endif()
 
 set(tf_embed_dir "${PROJECT_SOURCE_DIR}/presets")
 set(tf_embed_out "${CMAKE_CURRENT_BINARY_DIR}/embedded_data.cpp")
-file(GLOB tf_embed_inputs CONFIGURE_DEPENDS "${tf_embed_dir}/*.env")
+file(GLOB tf_embed_inputs CONFIGURE_DEPENDS "${tf_embed_dir}/*.env" "${tf_embed_dir}/profiles/*.tsv"
+     "${tf_embed_dir}/profiles/*.urls.txt")
 add_custom_command(
   OUTPUT "${tf_embed_out}"
   COMMAND ${CMAKE_COMMAND} -DTF_EMBED_OUT=${tf_embed_out} -DTF_EMBED_DIR=${tf_embed_dir}
           -P "${PROJECT_SOURCE_DIR}/cmake/Embed.cmake"
-  DEPENDS ${tf_embed_inputs} "${tf_embed_dir}/urls.txt" "${tf_embed_dir}/referrers.tsv"
-          "${PROJECT_SOURCE_DIR}/cmake/Embed.cmake"
-  COMMENT "Embedding presets and the URL catalogue"
+  DEPENDS ${tf_embed_inputs} "${PROJECT_SOURCE_DIR}/cmake/Embed.cmake"
+  COMMENT "Embedding presets and site profiles"
   VERBATIM)
 target_sources(tf_config PRIVATE "${tf_embed_out}")
 # The catalogue is one long string literal, longer than ISO C++ requires compilers to support.

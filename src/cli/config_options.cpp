@@ -58,6 +58,13 @@ const std::vector<SettingFlag>& target_flags() {
   return flags;
 }
 
+const std::vector<SettingFlag>& site_flags() {
+  static const std::vector<SettingFlag> flags = {
+    {"--site-profile", "SITE_PROFILE"},
+  };
+  return flags;
+}
+
 const std::vector<SettingFlag>& output_flags() {
   static const std::vector<SettingFlag> flags = {
     {"--log-format", "LOG_FORMAT"},
@@ -165,6 +172,7 @@ void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set) {
     app.add_option("--rate", options.rate, "Visits per second (2, 90/min, 500/h); instead of TARGET_VISITS_PER_DAY, "
                                            "whose preset value it replaces")
       ->type_name("VISITS/s")->group("Target");
+    add_setting_flags(app, options, site_flags(), "Target");
   }
   if (set.delivery) {
     add_setting_flags(app, options, delivery_flags(), "Delivery");
@@ -193,6 +201,7 @@ config::LoadRequest ConfigOptions::request() const {
     value.alternative = true;
     request.flags.push_back(value);
   }
+  push_flag_values(*this, site_flags(), request);
   push_flag_values(*this, delivery_flags(), request);
   push_flag_values(*this, output_flags(), request);
   if (!thresholds.empty()) {

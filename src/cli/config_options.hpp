@@ -31,6 +31,9 @@ const std::vector<SettingFlag>& delivery_flags();
 /// The output flags of run/generate/replay (--log-format), in --help order ("Output" group).
 const std::vector<SettingFlag>& output_flags();
 
+/// The site flag of run/generate (--site-profile), in the "Target" group.
+const std::vector<SettingFlag>& site_flags();
+
 /// The single-target flags (--url, --site-id, --token-file), in --help order ("Target" group).
 const std::vector<SettingFlag>& target_flags();
 

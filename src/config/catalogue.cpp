@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -59,12 +61,20 @@ UrlCatalogue load_catalogue(const std::string& path) {
   return catalogue;
 }
 
-const UrlCatalogue& builtin_catalogue() {
-  static const UrlCatalogue catalogue = [] {
-    Diagnostics diags;
-    return parse_catalogue(embedded_catalogue(), "built-in catalogue", diags);
-  }();
-  return catalogue;
+const UrlCatalogue& builtin_catalogue(std::string_view profile) {
+  // One parsed catalogue per profile, made on first use and kept (a handful of profiles).
+  static std::mutex mutex;
+  static std::map<std::string, UrlCatalogue, std::less<>> catalogues;
+  const std::lock_guard lock(mutex);
+  if (const auto it = catalogues.find(profile); it != catalogues.end()) {
+    return it->second;
+  }
+  Diagnostics diags;
+  auto catalogue = parse_catalogue(embedded_profile(profile).pages, fmt::format("presets/profiles/{}.urls.txt", profile), diags);
+  if (diags.has_errors()) {
+    throw Error(join_errors(diags));
+  }
+  return catalogues.emplace(std::string(profile), std::move(catalogue)).first->second;
 }
 
 } // namespace tf::config

@@ -1,6 +1,7 @@
 #pragma once
 // The URL catalogue: one "URL  title" entry a line (reference/predecessor.md §2.9).
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tf::config {
@@ -14,7 +15,8 @@ struct UrlCatalogue {
   std::vector<PageEntry> pages;
 };
 
-/// The built-in catalogue (≥ 2,000 pages with titles), compiled into the binary.
-const UrlCatalogue& builtin_catalogue();
+/// The built-in catalogue of site profile `profile` (SITE_PROFILE: presets/profiles/NAME.urls.txt),
+/// compiled into the binary, parsed once. Throws tf::Error for an unknown profile.
+const UrlCatalogue& builtin_catalogue(std::string_view profile = "shop");
 
 } // namespace tf::config

@@ -1,7 +1,8 @@
 #pragma once
 // Files compiled into the binary (cmake/Embed.cmake generates their definitions from
-// presets/*.env, presets/urls.txt and presets/referrers.tsv).
+// presets/*.env and presets/profiles/).
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace tf::config {
@@ -14,10 +15,24 @@ struct EmbeddedFile {
 /// The built-in presets, sorted by name.
 std::span<const EmbeddedFile> embedded_presets();
 
-/// The built-in URL catalogue (presets/urls.txt).
-std::string_view embedded_catalogue();
+/// A built-in site profile (presets/profiles/README.md): its three files.
+struct EmbeddedProfile {
+  std::string_view name;       ///< file stem, e.g. "blog"
+  std::string_view lists;      ///< NAME.tsv: KIND<TAB>FIELD… lines
+  std::string_view pages;      ///< NAME.urls.txt: the URL catalogue
+  std::string_view referrers;  ///< NAME.referrers.tsv: CLASS, URL, KEYWORD_PARAMETER
+};
 
-/// The built-in landing referrers (presets/referrers.tsv: CLASS, URL, KEYWORD_PARAMETER).
-std::string_view embedded_referrers();
+/// The built-in site profiles, the default (shop) first, then by name.
+std::span<const EmbeddedProfile> embedded_profiles();
+
+/// The profile named `name`, or nullptr.
+const EmbeddedProfile* find_embedded_profile(std::string_view name);
+
+/// The profile named `name`; throws tf::Error "SITE_PROFILE: expected one of …, found …" otherwise.
+const EmbeddedProfile& embedded_profile(std::string_view name);
+
+/// The profile names joined by '|' in embedded_profiles() order ("shop|blog|docs|saas").
+const std::string& profile_choices();
 
 } // namespace tf::config

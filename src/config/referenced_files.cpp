@@ -86,7 +86,7 @@ void read_referenced_files(Settings& settings, Diagnostics& diags) {
 
 std::shared_ptr<const UrlCatalogue> url_catalogue_of(const Settings& settings) {
   if (settings.urls_file.empty()) {
-    return {std::shared_ptr<const UrlCatalogue>(), &builtin_catalogue()};  // static: nothing to own
+    return {std::shared_ptr<const UrlCatalogue>(), &builtin_catalogue(settings.site_profile)};  // static: nothing to own
   }
   return settings.url_catalogue ? settings.url_catalogue
                                 : std::make_shared<const UrlCatalogue>(load_catalogue(settings.urls_file));

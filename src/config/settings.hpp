@@ -52,6 +52,7 @@ struct Settings {
   std::string matomo_token_auth;                                     // MATOMO_TOKEN_AUTH (secret)
   std::string matomo_token_auth_file;                                // MATOMO_TOKEN_AUTH_FILE
   std::string urls_file;                                             // URLS_FILE (empty: built-in)
+  std::string site_profile = "shop";                                 // SITE_PROFILE: shop|blog|docs|saas
   std::string funnel_config_path;                                    // FUNNEL_CONFIG_PATH (empty: none)
 
   // --- pacing ---

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "config/embedded.hpp"
+
 namespace tf::config {
 namespace {
 
@@ -18,7 +20,8 @@ const std::vector<KeySpec> k_table = {
   {"MATOMO_SITE_ID", VT::integer, 1, k_int_max, "", "Site id (idsite) of the single target (--site-id)", &S::matomo_site_id},
   {"MATOMO_TOKEN_AUTH", VT::string, 0, 0, "", "token_auth of the single target; needed for cip and backfill; sent in the POST body, never in the URL", &S::matomo_token_auth, true},
   {"MATOMO_TOKEN_AUTH_FILE", VT::path, 0, 0, "", "File holding MATOMO_TOKEN_AUTH (surrounding whitespace dropped), e.g. a mounted Kubernetes secret; sets MATOMO_TOKEN_AUTH at its own layer (--token-file)", &S::matomo_token_auth_file},
-  {"URLS_FILE", VT::path, 0, 0, "", "URL catalogue file (URL  title lines); empty: the built-in catalogue", &S::urls_file},
+  {"URLS_FILE", VT::path, 0, 0, "", "URL catalogue file (URL  title lines); empty: the pages of SITE_PROFILE", &S::urls_file},
+  {"SITE_PROFILE", VT::enumeration, 0, 0, profile_choices(), "The simulated site: its pages, search terms, products, events, downloads, outlinks, campaigns and referrers (presets/profiles/); URLS_FILE replaces only its pages (--site-profile)", &S::site_profile},
   {"FUNNEL_CONFIG_PATH", VT::path, 0, 0, "", "funnels.json file; empty: no funnels", &S::funnel_config_path},
   {"MULTI_TARGET_CONFIG", VT::json, 0, 0, "", "Inline targets JSON {\"targets\":[…],\"distribution_strategy\":…}; same schema as --targets", &S::targets},
   // --- pacing ---

@@ -107,103 +107,6 @@ const std::array<Country, 11> k_countries{{
     {"", 0.15, k_other, k_lang_other, k_tz_other},
 }};
 
-// Keywords visitors typed into a search engine before landing on the shop ('+' for spaces).
-constexpr std::array<sv, 12> k_engine_keywords{
-    "running+shoes", "rain+jacket+men", "yoga+mat", "camping+tent+2+person", "kitchen+knife+set",
-    "garden+hose+25m", "wireless+earbuds", "wool+socks", "cycling+helmet", "led+desk+lamp",
-    "summer+dress", "outdoor+shop"};
-
-constexpr std::array<sv, 37> k_search_terms{
-    "product", "service", "contact", "about", "help", "support", "pricing", "features",
-    "login", "register", "download", "documentation", "tutorial", "guide", "faq", "news",
-    "blog", "updates", "announcement", "release", "version", "security", "privacy", "terms",
-    "policy", "legal", "careers", "jobs", "team", "company", "analytics", "tracking",
-    "dashboard", "report", "statistics", "metrics", "data"};
-
-constexpr std::array<sv, 3> k_search_categories{"Products", "Support", "Documentation"};
-
-constexpr std::array<sv, 25> k_outlinks{
-    "https://github.com", "https://stackoverflow.com", "https://developer.mozilla.org",
-    "https://www.w3.org", "https://nodejs.org", "https://reactjs.org", "https://vuejs.org",
-    "https://angular.io", "https://jquery.com", "https://bootstrap.getbootstrap.com",
-    "https://tailwindcss.com", "https://fontawesome.com", "https://unsplash.com",
-    "https://fonts.google.com", "https://codepen.io", "https://jsfiddle.net", "https://wikipedia.org",
-    "https://youtube.com", "https://twitter.com", "https://linkedin.com", "https://facebook.com",
-    "https://instagram.com", "https://reddit.com", "https://medium.com", "https://dev.to"};
-
-constexpr std::array<sv, 20> k_downloads{
-    "/downloads/user-manual.pdf", "/downloads/getting-started-guide.pdf",
-    "/downloads/api-documentation.pdf", "/downloads/whitepaper.pdf", "/downloads/case-study.pdf",
-    "/downloads/technical-specs.pdf", "/downloads/software-v2.1.0.zip", "/downloads/mobile-app.apk",
-    "/downloads/template.docx", "/downloads/configuration.json", "/downloads/installer.exe",
-    "/downloads/source-code.zip", "/files/product-brochure.pdf", "/files/pricing-sheet.pdf",
-    "/files/dataset.csv", "/files/report-2024.xlsx", "/files/backup.tar.gz",
-    "/assets/company-presentation.pptx", "/assets/logo-pack.zip", "/assets/images.zip"};
-
-constexpr std::array<EventEntry, 16> k_click_events{{
-    {"Navigation", "Menu Click", "Main Menu", -1}, {"Navigation", "Button Click", "Get Started", -1},
-    {"Navigation", "Link Click", "Learn More", -1}, {"UI", "Tab Click", "Product Features", -1},
-    {"UI", "Accordion Click", "FAQ Section", -1}, {"UI", "Modal Open", "Contact Form", -1},
-    {"UI", "Image Click", "Product Gallery", -1}, {"Social", "Share Click", "Twitter Share", -1},
-    {"Social", "Share Click", "Facebook Share", -1}, {"Social", "Like Click", "Article Like", -1},
-    {"Form", "Submit", "Newsletter Signup", -1}, {"Form", "Focus", "Search Input", -1},
-    {"Video", "Play", "Tutorial Video", -1}, {"Video", "Pause", "Product Demo", -1},
-    {"CTA", "Click", "Free Trial", -1}, {"CTA", "Click", "Request Quote", -1},
-}};
-
-constexpr std::array<EventEntry, 16> k_random_events{{
-    {"Engagement", "Scroll", "Page Bottom", 100}, {"Engagement", "Time on Page", "Long Read", 300},
-    {"Performance", "Load Time", "Page Load", 1200}, {"Error", "404 Error", "Broken Link", -1},
-    {"Error", "Form Error", "Validation Failed", -1}, {"Feature", "Tool Usage", "Calculator", 1},
-    {"Feature", "Filter Applied", "Product Filter", -1}, {"Feature", "Sort Applied", "Price Sort", -1},
-    {"Content", "Print", "Article Print", -1}, {"Content", "Bookmark", "Page Bookmark", -1},
-    {"Mobile", "Swipe", "Image Gallery", -1}, {"Mobile", "Tap", "Phone Number", -1},
-    {"Analytics", "Conversion", "Goal Complete", 50}, {"Analytics", "Exit Intent", "Modal Trigger", -1},
-    {"User", "Login", "User Login", -1}, {"User", "Logout", "User Logout", -1},
-}};
-
-constexpr std::array<Product, 50> k_products{{
-    {"PHONE-001", "Smartphone Pro", "Electronics", 89999}, {"PHONE-002", "Smartphone Lite", "Electronics", 39999},
-    {"LAPTOP-003", "Laptop Ultra 14", "Electronics", 129999}, {"LAPTOP-004", "Laptop Air 13", "Electronics", 89999},
-    {"TABLET-005", "Tablet 11", "Electronics", 49999}, {"AUDIO-006", "Wireless Earbuds", "Electronics", 12999},
-    {"AUDIO-007", "Noise Cancelling Headphones", "Electronics", 29999}, {"WATCH-008", "Smart Watch", "Electronics", 24999},
-    {"CAM-009", "Action Camera", "Electronics", 19999}, {"CHARGER-010", "USB-C Charger", "Electronics", 8999},
-    {"SHIRT-001", "Cotton T-Shirt", "Clothing", 1999}, {"SHIRT-002", "Oxford Shirt", "Clothing", 4999},
-    {"JEANS-003", "Slim Jeans", "Clothing", 6999}, {"JACKET-004", "Rain Jacket", "Clothing", 12999},
-    {"HOODIE-005", "Zip Hoodie", "Clothing", 5999}, {"DRESS-006", "Summer Dress", "Clothing", 7999},
-    {"SHOES-007", "Running Shoes", "Clothing", 11999}, {"SOCKS-008", "Wool Socks", "Clothing", 1999},
-    {"CAP-009", "Baseball Cap", "Clothing", 2499}, {"SCARF-010", "Knit Scarf", "Clothing", 2999},
-    {"BOOK-001", "Web Analytics 101", "Books", 2999}, {"BOOK-002", "Privacy by Design", "Books", 3999},
-    {"BOOK-003", "Data Visualisation", "Books", 4999}, {"BOOK-004", "Pocket Statistics", "Books", 799},
-    {"BOOK-005", "SQL Cookbook", "Books", 4499}, {"BOOK-006", "The Growth Handbook", "Books", 2499},
-    {"BOOK-007", "Modern C++", "Books", 5999}, {"BOOK-008", "Marketing Metrics", "Books", 3499},
-    {"BOOK-009", "Encyclopedia of Data", "Books", 8999}, {"BOOK-010", "Short Stories", "Books", 1299},
-    {"HOME-001", "Ceramic Planter", "Home & Garden", 2499}, {"HOME-002", "Garden Hose 25 m", "Home & Garden", 4999},
-    {"HOME-003", "LED Desk Lamp", "Home & Garden", 3999}, {"HOME-004", "Cordless Drill", "Home & Garden", 12999},
-    {"HOME-005", "Patio Chair", "Home & Garden", 8999}, {"HOME-006", "Throw Blanket", "Home & Garden", 3499},
-    {"HOME-007", "Kitchen Knife Set", "Home & Garden", 9999}, {"HOME-008", "Robot Lawn Mower", "Home & Garden", 19999},
-    {"HOME-009", "Herb Seeds Kit", "Home & Garden", 2999}, {"HOME-010", "Wall Clock", "Home & Garden", 3999},
-    {"SPORT-001", "Yoga Mat", "Sports", 2999}, {"SPORT-002", "Dumbbell Set", "Sports", 8999},
-    {"SPORT-003", "Football", "Sports", 2499}, {"SPORT-004", "Tennis Racket", "Sports", 11999},
-    {"SPORT-005", "Cycling Helmet", "Sports", 6999}, {"SPORT-006", "Water Bottle", "Sports", 1499},
-    {"SPORT-007", "Resistance Bands", "Sports", 1999}, {"SPORT-008", "Running Belt", "Sports", 2299},
-    {"SPORT-009", "Camping Tent", "Sports", 14999}, {"SPORT-010", "Jump Rope", "Sports", 1599},
-}};
-
-constexpr std::array<ContentBlock, 6> k_content{{
-    {"Hero Banner", "/img/banners/spring-sale.jpg", "/sale"},
-    {"Hero Banner", "/img/banners/new-arrivals.jpg", "/new"},
-    {"Newsletter Signup", "Get 10 % off your first order", "/newsletter"},
-    {"Free Shipping Bar", "Free shipping over 50", "/shipping"},
-    {"Recommended Products", "/img/recommended/outdoor.jpg", "/products/sport-009"},
-    {"Customer Reviews", "Rated 4.7 by 2,300 customers", "/reviews"},
-}};
-
-constexpr std::array<sv, 6> k_campaigns{"spring_sale", "newsletter_weekly", "black_friday",
-                                        "product_launch", "retargeting", "partner_promo"};
-constexpr std::array<sv, 6> k_campaign_keywords{"analytics", "privacy", "discount",
-                                                "free_trial", "webinar", "ebook"};
-
 } // namespace
 
 std::span<const UserAgent> user_agents() { return k_user_agents; }
@@ -218,16 +121,5 @@ std::span<const std::string_view> resolutions(Device device) {
 }
 
 std::span<const Country> countries() { return k_countries; }
-std::span<const std::string_view> engine_keywords() { return k_engine_keywords; }
-std::span<const std::string_view> search_terms() { return k_search_terms; }
-std::span<const std::string_view> search_categories() { return k_search_categories; }
-std::span<const std::string_view> outlinks() { return k_outlinks; }
-std::span<const std::string_view> download_paths() { return k_downloads; }
-std::span<const EventEntry> click_events() { return k_click_events; }
-std::span<const EventEntry> random_events() { return k_random_events; }
-std::span<const Product> products() { return k_products; }
-std::span<const ContentBlock> content_blocks() { return k_content; }
-std::span<const std::string_view> campaigns() { return k_campaigns; }
-std::span<const std::string_view> campaign_keywords() { return k_campaign_keywords; }
 
 } // namespace tf::model

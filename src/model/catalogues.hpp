@@ -1,7 +1,8 @@
 #pragma once
-// The fixed catalogues a visit draws from: the predecessor's lists (reference/predecessor.md
-// §2.4–2.7) plus user agents, screen sizes and languages. Pure data with stable order: changing
-// an entry changes generated visits (and the golden files).
+// The fixed catalogues of visitors, shared by every site profile: user agents, screen sizes,
+// countries with their address ranges, languages and time zones (reference/predecessor.md
+// §2.5), and the entry types of a site profile's lists (model/site_profile.hpp). Pure data with
+// stable order: changing an entry changes generated visits (and the golden files).
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -49,18 +50,5 @@ struct Product {
 std::span<const UserAgent> user_agents();
 std::span<const std::string_view> resolutions(Device device);
 std::span<const Country> countries();
-/// Search-engine keywords of a landing from a search engine, words joined with '+' (the engines
-/// and other referrers are data: model/referrers.hpp).
-std::span<const std::string_view> engine_keywords();
-std::span<const std::string_view> search_terms();
-std::span<const std::string_view> search_categories();
-std::span<const std::string_view> outlinks();
-std::span<const std::string_view> download_paths();  ///< relative: resolved against the page
-std::span<const EventEntry> click_events();
-std::span<const EventEntry> random_events();
-std::span<const Product> products();
-std::span<const ContentBlock> content_blocks();
-std::span<const std::string_view> campaigns();
-std::span<const std::string_view> campaign_keywords();
 
 } // namespace tf::model

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "model/catalogues.hpp"
+#include "model/site_profile.hpp"
 #include "model/visit_builder.hpp"
 
 namespace tf::model {
@@ -51,7 +51,8 @@ void VisitBuilder::add_funnel_step(const config::Funnel& funnel, std::size_t ind
     }
     case StepType::site_search: {
       Hit& hit = add(HitKind::site_search, offset_ms, m_page);
-      hit.search = or_default(step.search_keyword, std::string(search_terms()[m_rng.index(search_terms().size())]));
+      const auto& terms = m_ctx.profile.search_terms;
+      hit.search = or_default(step.search_keyword, std::string(terms[m_rng.index(terms.size())]));
       hit.search_cat = step.search_category;
       hit.search_count = step.search_results ? std::max(0, *step.search_results)
                                              : static_cast<int>(m_rng.uniform_int(0, k_max_search_count));

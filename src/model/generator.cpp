@@ -1,13 +1,14 @@
 #include "model/generator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "model/catalogues.hpp"
+#include "model/site_profile.hpp"
 #include "model/visit_builder.hpp"
 #include "model/visitor.hpp"
 #include "util/error.hpp"
@@ -21,9 +22,17 @@ constexpr std::uint64_t k_content_stream = 2;
 constexpr std::int64_t k_unused_slot = std::numeric_limits<std::int64_t>::min();
 constexpr double k_ms_per_day = 86'400'000.0;
 constexpr double k_bounce_dwell_max_s = 60.0;
-/// Pools of at least this many slots are partitioned by visit number modulo it: 60 has the
-/// divisors 1-6, 10, 12, 15, 20, 30, 60, the shard counts whose shards never share a visitor.
-constexpr std::size_t k_pool_modulus = 60;
+/// The returning-visitor pool is partitioned by visit number: a slot of class r serves only the
+/// visits i ≡ r (mod M), so shards K/N with N dividing M never share a visitor (one process dates
+/// and orders all of a visitor's hits). M is the largest of these that leaves every class at
+/// least k_min_class_slots slots (so that a busy slot has a neighbour to stand in for it):
+/// 1680 = 2 lcm(1..8) also serves 16 shards; 840 = lcm(1..8); 120 and 24 divide by 8 and by every
+/// shard count up to 6.
+constexpr std::array<std::size_t, 8> k_pool_moduli{1680, 840, 120, 24, 12, 6, 2, 1};
+constexpr std::size_t k_min_class_slots = 2;
+/// When the drawn slot is busy (in a visit, or within Matomo's window), the class's next slots are
+/// tried in turn, at most this many in all, before a fresh visitor stands in.
+constexpr std::size_t k_max_slot_probes = 64;
 
 std::int64_t seconds_to_ms(double seconds) { return std::llround(seconds * 1000.0); }
 
@@ -43,7 +52,8 @@ std::int64_t VisitPlan::duration_ms() const {
 
 VisitGenerator::VisitGenerator(const config::Settings& settings, const config::UrlCatalogue& catalogue,
                                std::vector<config::Funnel> funnels, std::uint64_t seed)
-  : m_settings(settings), m_order_limits(order_limits(settings)), m_seed(seed) {
+  : m_settings(settings), m_profile(&site_profile(settings.site_profile)), m_order_limits(order_limits(settings)),
+    m_seed(seed) {
   std::string problem;
   m_dimensions = intern_dimensions(config::parse_dimensions(settings.custom_dimensions, problem));
   if (!problem.empty()) {
@@ -66,10 +76,11 @@ VisitGenerator::VisitGenerator(const config::Settings& settings, const config::U
     m_titles.emplace(m_pages.back().url.view(), m_pages.back().title);  // keys: interned, never freed
   }
   const std::string origin = origin_of(m_pages.front().url.view());
-  for (const auto& product : products()) {
+  for (const auto& product : m_profile->products) {
     m_product_pages.push_back({Text::intern(product_url(origin, product)), Text::intern(product.name)});
   }
   m_slot_end_ms.assign(static_cast<std::size_t>(std::max(0, settings.returning_visitor_pool)), k_unused_slot);
+  m_pool_modulus = pool_modulus(m_slot_end_ms.size());
 }
 
 VisitPlan VisitGenerator::plan(std::uint64_t i) const {
@@ -78,15 +89,8 @@ VisitPlan VisitGenerator::plan(std::uint64_t i) const {
   const double rate_per_ms = std::max(m_settings.target_visits_per_day, 1e-9) / k_ms_per_day;
   plan.gap_ms = std::llround(rng.exponential(rate_per_ms));
   if (rng.bernoulli(m_settings.returning_visitor_probability) && !m_slot_end_ms.empty()) {
-    const std::size_t pool = m_slot_end_ms.size();
-    if (pool >= k_pool_modulus) {
-      // Slots partitioned by i mod k_pool_modulus: with N shards, N dividing it, each pool
-      // visitor's visits all fall to one shard (one process dates and orders them).
-      const std::size_t residue = static_cast<std::size_t>(i % k_pool_modulus);
-      plan.slot = residue + k_pool_modulus * rng.index((pool - residue + k_pool_modulus - 1) / k_pool_modulus);
-    } else {
-      plan.slot = rng.index(pool);
-    }
+    const std::size_t residue = static_cast<std::size_t>(i % m_pool_modulus);
+    plan.slot = residue + m_pool_modulus * rng.index(class_slots(residue));
   }
   for (const auto& funnel : m_funnels) {
     if (rng.uniform() < funnel.probability) {
@@ -123,14 +127,40 @@ VisitGenerator::Admission VisitGenerator::admit(std::uint64_t i, const VisitPlan
   m_clock_ms += plan.gap_ms;
   Admission admission{start_ms.value_or(m_clock_ms), std::nullopt, false};
   if (plan.slot) {
-    std::int64_t& end = m_slot_end_ms[*plan.slot];
-    if (end == k_unused_slot || admission.arrival_ms >= end + k_visit_window_ms) {
+    admission.slot = free_slot(*plan.slot, admission.arrival_ms);
+    if (admission.slot) {
+      std::int64_t& end = m_slot_end_ms[*admission.slot];
       admission.returning = end != k_unused_slot;
-      admission.slot = plan.slot;
       end = admission.arrival_ms + plan.duration_ms();
     }
   }
   return admission;
+}
+
+std::size_t VisitGenerator::class_slots(std::size_t residue) const {
+  return (m_slot_end_ms.size() - residue + m_pool_modulus - 1) / m_pool_modulus;
+}
+
+std::optional<std::size_t> VisitGenerator::free_slot(std::size_t drawn, std::int64_t arrival_ms) const {
+  const std::size_t residue = drawn % m_pool_modulus;
+  const std::size_t count = class_slots(residue);
+  for (std::size_t j = 0; j < std::min(count, k_max_slot_probes); ++j) {
+    const std::size_t slot = residue + m_pool_modulus * ((drawn / m_pool_modulus + j) % count);
+    const std::int64_t end = m_slot_end_ms[slot];
+    if (end == k_unused_slot || arrival_ms >= end + k_visit_window_ms) {
+      return slot;
+    }
+  }
+  return std::nullopt;
+}
+
+std::size_t pool_modulus(std::size_t pool) {
+  for (const std::size_t m : k_pool_moduli) {
+    if (m * k_min_class_slots <= pool) {
+      return m;
+    }
+  }
+  return 1;
 }
 
 Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms) {
@@ -150,7 +180,7 @@ Visit VisitGenerator::make(std::uint64_t i, std::optional<std::int64_t> start_ms
   } else {
     visit.visitor = draw_visitor(rng, m_settings.logged_in_probability);
   }
-  const BuildContext context{m_settings, m_pages, m_titles, m_order_limits, m_product_pages};
+  const BuildContext context{m_settings, *m_profile, m_pages, m_titles, m_order_limits, m_product_pages};
   VisitBuilder builder(context, visit, rng);
   builder.landing();
   if (visit_plan.funnel != nullptr) {

@@ -13,9 +13,12 @@
 // - Arrival: a Poisson schedule at TARGET_VISITS_PER_DAY / 86400 per second; the gap before visit
 //   i comes from visit i's plan stream. build_at(i, start_ms) (backfill) uses start_ms instead.
 // - Returning visitors: with RETURNING_VISITOR_PROBABILITY a slot of a pool of
-//   RETURNING_VISITOR_POOL profiles is drawn (a pool of 60 or more: among the slots ≡ i mod 60,
-//   so that with --shard K/N, N dividing 60, a visitor's visits all fall to one shard); the pool visitor is used only if its previous visit
-//   ended at least 30 minutes (Matomo's visit window) before this arrival, else a fresh visitor.
+//   RETURNING_VISITOR_POOL profiles is drawn among the slots ≡ i (mod M), M = pool_modulus(pool),
+//   so that with --shard K/N, N dividing M, a visitor's visits all fall to one shard. The pool
+//   visitor is used only if its previous visit ended at least 30 minutes (Matomo's visit window)
+//   before this arrival; when it is busy, the class's next slots stand in (up to 64 tried), so
+//   the share of pool visits holds as long as the pool can serve the rate; only when all are busy
+//   does a fresh visitor come instead.
 // - A funnel (enabled, first step a pageview, ascending priority, each fires with its own
 //   probability, first one wins) or a browsing visit; a funnel with exit_after_completion=false
 //   continues with a browsing part in the same visit. With HEARTBEAT_PROBABILITY (default 1) a
@@ -37,6 +40,9 @@
 //   social and referral sites in the ratio 35:15:20. Independently, CAMPAIGN_PROBABILITY of
 //   visits land on a URL with mtm_campaign and mtm_kwd. Later hits have urlref = the previous
 //   hit's url; the ping has none.
+// - Content: every list a visit draws from (referrers, keywords, search terms, products, events,
+//   downloads, outlinks, content blocks, campaigns) is SITE_PROFILE's (model/site_profile.hpp);
+//   the pages are the catalogue given (the profile's, or URLS_FILE's).
 // - build() returns start_ms = nullopt (realtime: hits are dated at send time, see
 //   model/timing.hpp); build_at() returns start_ms = the given start.
 #include <cstdint>
@@ -55,8 +61,15 @@
 
 namespace tf::model {
 
+struct SiteProfile;
+
 /// Matomo's visit window: a pool visitor is reused only this long after their last hit.
 inline constexpr std::int64_t k_visit_window_ms = 30 * 60 * 1000;
+
+/// The modulus partitioning a returning-visitor pool of `pool` slots by visit number: the
+/// largest of 1680, 840, 120, 24, 12, 6, 2, 1 leaving at least 2 slots per class (1680 from
+/// 3,360 slots, 840 from 1,680, 120 from 240, 24 from 48). Shards K/N never share a pool visitor when N divides it.
+std::size_t pool_modulus(std::size_t pool);
 
 /// What skip() needs to know about visit i, drawn from its plan stream.
 struct VisitPlan {
@@ -99,8 +112,14 @@ private:
   VisitPlan plan(std::uint64_t i) const;
   Admission admit(std::uint64_t i, const VisitPlan& plan, std::optional<std::int64_t> start_ms);
   Visit make(std::uint64_t i, std::optional<std::int64_t> start_ms);
+  /// Slots of the pool in class `residue` (those ≡ residue mod m_pool_modulus).
+  std::size_t class_slots(std::size_t residue) const;
+  /// The first slot of `drawn`'s class, from `drawn` on (cyclically, at most 64 tried), whose
+  /// visitor is free at `arrival_ms`; nullopt when all tried are busy.
+  std::optional<std::size_t> free_slot(std::size_t drawn, std::int64_t arrival_ms) const;
 
   config::Settings m_settings;
+  const SiteProfile* m_profile;  ///< SITE_PROFILE (built-in, lives as long as the process)
   std::vector<config::Funnel> m_funnels;  ///< eligible funnels in ascending priority
   std::vector<DimensionValues> m_dimensions;  ///< CUSTOM_DIMENSIONS, interned
   std::vector<PageText> m_pages;  ///< the catalogue's pages, interned (the catalogue is not kept)
@@ -111,6 +130,7 @@ private:
   std::uint64_t m_next = 0;
   std::int64_t m_clock_ms = 0;                 ///< arrival of the last admitted visit
   std::vector<std::int64_t> m_slot_end_ms;     ///< end of each pool visitor's last visit
+  std::size_t m_pool_modulus = 1;              ///< pool_modulus(m_slot_end_ms.size())
 };
 
 } // namespace tf::model

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "model/catalogues.hpp"
+#include "model/site_profile.hpp"
 
 namespace tf::model {
 namespace {
@@ -57,8 +57,7 @@ int draw_item_count(Rng& rng, const OrderLimits& limits) {
 
 /// `count` distinct products (an order lists a SKU once), preferring those whose list price fits
 /// a line's share of the value bound `budget`; the cheapest ones when too few fit.
-std::vector<std::size_t> draw_products(Rng& rng, std::size_t count, Cents budget) {
-  const auto all = products();
+std::vector<std::size_t> draw_products(Rng& rng, std::span<const Product> all, std::size_t count, Cents budget) {
   std::vector<std::size_t> pool;
   pool.reserve(all.size());
   const Cents per_line = budget / static_cast<Cents>(std::max<std::size_t>(count, 1));
@@ -84,13 +83,13 @@ std::vector<std::size_t> draw_products(Rng& rng, std::size_t count, Cents budget
   return pool;
 }
 
-OrderItem draw_item(Rng& rng, std::size_t product_index) {
-  const Product& product = products()[product_index];
+OrderItem draw_item(Rng& rng, std::span<const Product> products, std::size_t product_index) {
+  const Product& product = products[product_index];
   OrderItem item;
   item.sku = std::string(product.sku);
   item.name = std::string(product.name);
   item.category = std::string(product.category);
-  item.price = rng.bernoulli(k_sale_share) ? sale_price(product_index) : product.base_price_cents;
+  item.price = rng.bernoulli(k_sale_share) ? sale_price(products, product_index) : product.base_price_cents;
   item.quantity = rng.bernoulli(0.8) ? 1 : static_cast<int>(rng.uniform_int(2, 3));
   return item;
 }
@@ -139,6 +138,7 @@ Cents to_cents(double amount) { return round_cents(amount * 100.0); }
 
 OrderLimits order_limits(const config::Settings& settings) {
   OrderLimits limits;
+  limits.products = site_profile(settings.site_profile).products;
   limits.value_min = to_cents(settings.ecommerce_order_value_min);
   limits.value_max = std::max(limits.value_min, to_cents(settings.ecommerce_order_value_max));
   limits.items_min = std::max(1, settings.ecommerce_items_min);
@@ -154,8 +154,8 @@ OrderLimits order_limits(const config::Settings& settings) {
   return limits;
 }
 
-Cents sale_price(std::size_t product_index) {
-  const Cents list = products()[product_index].base_price_cents;
+Cents sale_price(std::span<const Product> products, std::size_t product_index) {
+  const Cents list = products[product_index].base_price_cents;
   const int percent = k_sale_percent[product_index % k_sale_percent.size()];
   return std::max<Cents>(1, round_cents(static_cast<double>(list) * (100 - percent) / 100.0));
 }
@@ -163,8 +163,8 @@ Cents sale_price(std::size_t product_index) {
 std::vector<OrderItem> draw_cart(Rng& rng, const OrderLimits& limits) {
   const auto budget = static_cast<Cents>(static_cast<double>(limits.value_max) / (1.0 + limits.tax_rate));
   std::vector<OrderItem> items;
-  for (const auto index : draw_products(rng, static_cast<std::size_t>(draw_item_count(rng, limits)), budget)) {
-    items.push_back(draw_item(rng, index));
+  for (const auto index : draw_products(rng, limits.products, static_cast<std::size_t>(draw_item_count(rng, limits)), budget)) {
+    items.push_back(draw_item(rng, limits.products, index));
   }
   return items;
 }

@@ -2,22 +2,27 @@
 // Ecommerce orders in cents (reference/predecessor.md §2.7, corrected so that every order adds
 // up exactly: subtotal = Σ price × quantity, revenue = subtotal + tax + shipping − discount).
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "config/settings.hpp"
+#include "model/catalogues.hpp"
 #include "model/visit.hpp"
 #include "util/random.hpp"
 
 namespace tf::model {
 
 struct OrderLimits {
+  std::span<const Product> products;  ///< the site profile's catalogue (≥ 1 product)
   Cents value_min = 1599, value_max = 29999;  ///< bounds of a drawn order's revenue
   int items_min = 1, items_max = 5;
   double tax_rate = 0.10;
   std::vector<Cents> shipping_rates{0, 599, 999, 1599};
 };
 
+/// The limits of `settings`, over the products of its SITE_PROFILE (throws tf::Error for an
+/// unknown profile).
 OrderLimits order_limits(const config::Settings& settings);
 
 /// Funnel overrides; each given value is used exactly, the others are derived.
@@ -25,9 +30,9 @@ struct OrderOverrides {
   std::optional<Cents> revenue, subtotal, tax, shipping;
 };
 
-/// The sale price of product `product_index` (catalogues.hpp): its list price less 10, 20 or
-/// 30 % (by the index). Each SKU is sold at its list price or this one, nothing else.
-Cents sale_price(std::size_t product_index);
+/// The sale price of `products[product_index]`: its list price less 10, 20 or 30 % (by the
+/// index). Each SKU is sold at its list price or this one, nothing else.
+Cents sale_price(std::span<const Product> products, std::size_t product_index);
 
 /// A cart's lines: k ∈ [items_min, items_max] distinct SKUs (the predecessor's weighting of 1..5
 /// items, renormalised over the range; at most the catalogue's size), each at its list price or,

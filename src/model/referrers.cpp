@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "config/embedded.hpp"
 #include "util/error.hpp"
 
 namespace tf::model {
@@ -71,22 +70,6 @@ std::vector<Referrer> parse_referrers(std::string_view text, std::string_view so
     out.push_back(std::move(referrer));
   }
   return out;
-}
-
-const std::array<std::vector<Referrer>, 3>& builtin_referrers() {
-  static const auto groups = [] {
-    std::array<std::vector<Referrer>, 3> out;
-    for (auto& r : parse_referrers(config::embedded_referrers(), "presets/referrers.tsv")) {
-      out[static_cast<std::size_t>(r.kind)].push_back(std::move(r));
-    }
-    for (const auto& group : out) {
-      if (group.empty()) {
-        throw Error("presets/referrers.tsv: expected at least one referrer of each class");
-      }
-    }
-    return out;
-  }();
-  return groups;
 }
 
 std::string referrer_url(const Referrer& referrer, std::string_view keyword) {

@@ -1,8 +1,8 @@
 #pragma once
-// Landing referrers as data: presets/referrers.tsv (embedded), one per line
+// Landing referrers as data: each site profile's presets/profiles/NAME.referrers.tsv, one per line
 // "CLASS<TAB>URL<TAB>KEYWORD_PARAMETER", CLASS = search | social | website, "-" = no keyword
 // parameter; '#' comments and blank lines are skipped. Each entry is of the class Matomo must
-// give it (tests/unit/test_model_referrers.cpp checks them against Matomo's detection rules).
+// give it (tests/unit/test_model_referrers.cpp checks every profile's against Matomo's detection rules).
 #include <array>
 #include <string>
 #include <string_view>
@@ -23,9 +23,6 @@ struct Referrer {
 /// The entries of a referrers file. Throws tf::Error naming `source`, the line, what was
 /// expected and found, for a bad line (wrong field count, unknown class, not an http(s) URL).
 std::vector<Referrer> parse_referrers(std::string_view text, std::string_view source);
-
-/// The built-in referrers (presets/referrers.tsv), parsed once, grouped by class (in the file's order).
-const std::array<std::vector<Referrer>, 3>& builtin_referrers();
 
 /// The landing referrer URL of `referrer`: with `keyword` ('+'-joined words) in its keyword
 /// parameter when it has one, else the URL as it is.

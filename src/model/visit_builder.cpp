@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cmath>
 
-#include "model/catalogues.hpp"
+#include "model/site_profile.hpp"
 #include "model/order.hpp"
 #include "model/referrers.hpp"
 
@@ -56,14 +56,17 @@ void VisitBuilder::landing() {
     const auto kind = band < k_search_share                    ? ReferrerClass::search
                       : band < k_search_share + k_social_share ? ReferrerClass::social
                                                                : ReferrerClass::website;
-    const auto& group = builtin_referrers()[static_cast<std::size_t>(kind)];
+    const auto& group = m_ctx.profile.referrers[static_cast<std::size_t>(kind)];
     const Referrer& referrer = group[m_rng.index(group.size())];
-    const auto keyword = engine_keywords()[m_rng.index(engine_keywords().size())];
+    const auto& keywords = m_ctx.profile.engine_keywords;
+    const auto keyword = keywords[m_rng.index(keywords.size())];
     m_landing_referrer = referrer_url(referrer, kind == ReferrerClass::search ? keyword : std::string_view{});
   }
   if (m_rng.bernoulli(m_ctx.settings.campaign_probability)) {
-    m_visit.campaign = std::string(campaigns()[m_rng.index(campaigns().size())]);
-    const auto keyword = campaign_keywords()[m_rng.index(campaign_keywords().size())];
+    const auto& campaigns = m_ctx.profile.campaigns;
+    const auto& keywords = m_ctx.profile.campaign_keywords;
+    m_visit.campaign = std::string(campaigns[m_rng.index(campaigns.size())]);
+    const auto keyword = keywords[m_rng.index(keywords.size())];
     m_campaign_query = "mtm_campaign=" + m_visit.campaign + "&mtm_kwd=" + std::string(keyword);
   }
 }
@@ -113,7 +116,8 @@ model::PerfTimings VisitBuilder::draw_perf_timings(Rng& rng) {
 }
 
 void VisitBuilder::add_content(std::int64_t start_ms, std::int64_t end_ms) {
-  const ContentBlock& block = content_blocks()[m_rng.index(content_blocks().size())];
+  const auto& blocks = m_ctx.profile.content;
+  const ContentBlock& block = blocks[m_rng.index(blocks.size())];
   const bool click = m_rng.bernoulli(m_ctx.settings.content_interaction_probability);
   const Text page = m_page;
   add(HitKind::content, start_ms, page).content = &block;
@@ -190,7 +194,7 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
     if (m_rng.bernoulli(s.product_view_probability)) {
       const std::size_t product = m_rng.index(m_ctx.product_pages.size());
       add_page(start, m_ctx.product_pages[product].url, m_ctx.product_pages[product].title).product =
-          &products()[product];
+          &m_ctx.profile.products[product];
       m_viewed = product;
     } else {
       const auto& page = random_page();
@@ -220,24 +224,26 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
   switch (action) {
     case search_action: {
       Hit& hit = add(HitKind::site_search, offset_ms, page);
-      hit.search = std::string(search_terms()[m_rng.index(search_terms().size())]);
+      const SiteProfile& p = m_ctx.profile;
+      hit.search = std::string(p.search_terms[m_rng.index(p.search_terms.size())]);
       if (m_rng.bernoulli(k_search_category_probability)) {
-        hit.search_cat = std::string(search_categories()[m_rng.index(search_categories().size())]);
+        hit.search_cat = std::string(p.search_categories[m_rng.index(p.search_categories.size())]);
       }
       hit.search_count = static_cast<int>(m_rng.uniform_int(0, k_max_search_count));
       hit.pv_id = new_pv_id();
       break;
     }
     case outlink_action:
-      add(HitKind::outlink, offset_ms, page).link = std::string(outlinks()[m_rng.index(outlinks().size())]);
+      add(HitKind::outlink, offset_ms, page).link =
+          std::string(m_ctx.profile.outlinks[m_rng.index(m_ctx.profile.outlinks.size())]);
       break;
     case download_action:
       add(HitKind::download, offset_ms, page).link =
-          resolve(std::string(download_paths()[m_rng.index(download_paths().size())]));
+          resolve(std::string(m_ctx.profile.downloads[m_rng.index(m_ctx.profile.downloads.size())]));
       break;
     case click_action:
     case random_action: {
-      const auto list = action == click_action ? click_events() : random_events();
+      const auto& list = action == click_action ? m_ctx.profile.click_events : m_ctx.profile.random_events;
       const EventEntry& event = list[m_rng.index(list.size())];
       Hit& hit = add(HitKind::event, offset_ms, page);
       hit.e_c = std::string(event.category);
@@ -253,7 +259,7 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
       Order cart;
       cart.items = draw_cart(m_rng, m_ctx.order_limits);
       if (m_viewed) {
-        const Product& viewed = products()[*m_viewed];
+        const Product& viewed = m_ctx.profile.products[*m_viewed];
         const auto same = std::find_if(cart.items.begin(), cart.items.end(),
                                        [&](const OrderItem& item) { return item.sku == viewed.sku; });
         if (same == cart.items.end()) {

@@ -22,6 +22,7 @@ namespace tf::model {
 inline constexpr int k_max_search_count = 25;
 
 struct Product;
+struct SiteProfile;
 
 /// "scheme://host" of an absolute URL.
 std::string origin_of(std::string_view url);
@@ -30,10 +31,11 @@ std::string product_url(std::string_view origin, const Product& product);
 
 struct BuildContext {
   const config::Settings& settings;
+  const SiteProfile& profile;  ///< SITE_PROFILE: the lists the visit's actions draw from
   const std::vector<PageText>& pages;  ///< the catalogue's pages, interned, in its order (≥ 1)
   const std::unordered_map<std::string_view, Text>& titles;  ///< page URL → its title
   const OrderLimits& order_limits;
-  const std::vector<PageText>& product_pages;  ///< product_url and name of each catalogue product
+  const std::vector<PageText>& product_pages;  ///< product_url and name of each profile product
 };
 
 class VisitBuilder {

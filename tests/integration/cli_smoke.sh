@@ -23,7 +23,7 @@ for sub in run generate validate replay presets merge; do
 done
 
 expect_rc 0 "every shipped preset validates" "$TF_BIN" validate "$TF_SOURCE_DIR"/presets/*.env
-expect_rc 0 "built-in catalogue validates" "$TF_BIN" validate "$TF_SOURCE_DIR/presets/urls.txt"
+expect_rc 0 "built-in catalogue validates" "$TF_BIN" validate "$TF_SOURCE_DIR/presets/profiles/shop.urls.txt"
 expect_rc 0 "example targets validate" "$TF_BIN" validate "$TF_SOURCE_DIR/presets/targets.example.json"
 expect_rc 0 "example funnels validate" "$TF_BIN" validate "$TF_SOURCE_DIR/presets/funnels.example.json"
 expect_rc 0 "valid files" "$TF_BIN" validate "$data/valid.env" "$data/targets.json" "$data/funnels.json" "$data/urls.txt"

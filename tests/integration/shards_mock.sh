@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 need_tools
 shards=$TF_SOURCE_DIR/tools/shards.sh
-# A pool of 60 or more is partitioned by visit number mod 60: no visitor is shared by two of the 4 shards.
+# A pool of 60 is partitioned by visit number mod 24 (pool_modulus): no visitor is shared by two of the 4 shards.
 export PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0.02 RETURNING_VISITOR_POOL=60
 run_args=(--preset smoke --visits 60 --speed 20 --seed 12 --quiet)
 

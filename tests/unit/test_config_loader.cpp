@@ -301,3 +301,10 @@ TEST_CASE("an invalid catalogue or funnels file keeps nothing", "[config]") {
   CHECK_FALSE(s.url_catalogue);
   CHECK_FALSE(s.funnels);
 }
+
+TEST_CASE("an unknown SITE_PROFILE is an error naming the file, line, key and the profiles", "[config]") {
+  const auto errors = load_errors("MATOMO_URL=http://127.0.0.1:1/matomo.php\nSITE_PROFILE=news\n");
+  REQUIRE_FALSE(errors.empty());
+  CHECK(errors.front() == "F:2: error: SITE_PROFILE: expected one of shop|blog|docs|saas, found \"news\"");
+  CHECK(load_errors("SITE_PROFILE=Blog\n").size() == load_errors("").size());  // names are case-insensitive
+}

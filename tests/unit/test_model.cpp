@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include "model/catalogues.hpp"
+#include "model/site_profile.hpp"
 #include "model/generator.hpp"
 #include "model/order.hpp"
 #include "model/referrers.hpp"
@@ -305,7 +306,7 @@ TEST_CASE("direct traffic is honoured at 0 and the rest splits 35:15:20", "[mode
   for (const auto& visit : generate(settings, catalogue, n)) {
     const std::string_view ref = visit.hits.front().urlref;
     direct += ref.empty() ? 1U : 0U;
-    const auto& search = tf::model::builtin_referrers()[static_cast<std::size_t>(tf::model::ReferrerClass::search)];
+    const auto& search = tf::model::site_profile("shop").referrers[static_cast<std::size_t>(tf::model::ReferrerClass::search)];
     engines += std::any_of(search.begin(), search.end(),
                            [&](const auto& r) { return ref.substr(0, r.url.size()) == r.url; }) ? 1U : 0U;
   }
@@ -341,7 +342,7 @@ TEST_CASE("returning visitors reuse a pool profile only after the 30-minute wind
 }
 
 TEST_CASE("drawn orders add up to the cent and stay within the value bounds", "[model]") {
-  const OrderLimits limits;
+  const OrderLimits limits = order_limits(tf::config::Settings{});
   for (std::uint64_t k = 0; k < 20'000; ++k) {
     tf::Rng rng = tf::Rng::stream(3, k);
     const Order order = draw_order(rng, limits, "X");
@@ -359,7 +360,7 @@ TEST_CASE("drawn orders add up to the cent and stay within the value bounds", "[
 }
 
 TEST_CASE("order overrides are used exactly and the rest is derived", "[model]") {
-  const OrderLimits limits;
+  const OrderLimits limits = order_limits(tf::config::Settings{});
   tf::Rng rng(5);
   const Order by_revenue = draw_order(rng, limits, "A", OrderOverrides{10000, std::nullopt, std::nullopt, 500});
   CHECK(by_revenue.revenue == 10000);

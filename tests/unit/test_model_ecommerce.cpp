@@ -8,9 +8,9 @@
 #include <set>
 #include <string>
 
-#include "model/catalogues.hpp"
 #include "model/generator.hpp"
 #include "model/order.hpp"
+#include "model/site_profile.hpp"
 
 using namespace tf::model;
 
@@ -29,9 +29,10 @@ struct Prices {
 
 Prices catalogue_prices() {
   Prices prices;
-  for (std::size_t k = 0; k < products().size(); ++k) {
-    prices.list[std::string(products()[k].sku)] = products()[k].base_price_cents;
-    prices.sale[std::string(products()[k].sku)] = sale_price(k);
+  const auto& products = site_profile("shop").products;
+  for (std::size_t k = 0; k < products.size(); ++k) {
+    prices.list[std::string(products[k].sku)] = products[k].base_price_cents;
+    prices.sale[std::string(products[k].sku)] = sale_price(products, k);
   }
   return prices;
 }
@@ -85,6 +86,7 @@ TEST_CASE("over 100,000 visits orders and carts list each SKU once at its list o
 
 TEST_CASE("the item count follows the predecessor's weights within ECOMMERCE_ITEMS_MIN/MAX", "[model]") {
   OrderLimits limits;
+  limits.products = site_profile("shop").products;
   limits.items_min = 2;
   limits.items_max = 3;
   limits.value_max = 1'000'000;
