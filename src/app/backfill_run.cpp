@@ -1,14 +1,11 @@
 #include "app/backfill_run.hpp"
 
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include <date/tz.h>
 #include <fmt/format.h>
 
 #include "config/rules.hpp"
-#include "report/summary_json.hpp"
 #include "util/error.hpp"
 
 namespace tf::app {
@@ -83,10 +80,10 @@ RunOptions backfill_run_options(const RunOptions& options) {
 
 // --- BackfillTracker ------------------------------------------------------------------------
 
-BackfillTracker::BackfillTracker(RunObserver& inner, Checkpoint& checkpoint, const Clock& clock)
+BackfillTracker::BackfillTracker(delivery::RunObserver& inner, Checkpoint& checkpoint, const Clock& clock)
   : m_inner(inner), m_checkpoint(checkpoint), m_clock(clock) {}
 
-void BackfillTracker::on_generated(const VisitFlow& flow) {
+void BackfillTracker::on_generated(const delivery::VisitFlow& flow) {
   {
     std::lock_guard lock(m_mutex);
     ++m_pending[flow.visit().index].flows;
@@ -102,7 +99,7 @@ void BackfillTracker::on_attempt(std::size_t target, const engine::AttemptResult
 
 void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
                                    std::string_view reason, std::string_view detail, int attempts) {
-  const auto index = static_cast<VisitFlow&>(flow).visit().index;
+  const auto index = static_cast<delivery::VisitFlow&>(flow).visit().index;
   // Logged before the visit's next hit can be sent: a crash leaves at most one hit in flight.
   if (outcome == engine::StepOutcome::acked) {
     m_checkpoint.acked(index, flow.target(), step);
@@ -113,7 +110,7 @@ void BackfillTracker::on_step_done(engine::Flow& flow, std::size_t step, engine:
   }
   if (outcome != engine::StepOutcome::acked) {
     std::lock_guard lock(m_mutex);
-    m_pending[static_cast<VisitFlow&>(flow).visit().index].failed = true;
+    m_pending[static_cast<delivery::VisitFlow&>(flow).visit().index].failed = true;
     m_first_failed.emplace(&flow, step);
   }
   m_inner.on_step_done(flow, step, outcome, reason, detail, attempts);
@@ -123,12 +120,12 @@ void BackfillTracker::on_sending(const std::vector<engine::BatchItem>& items) {
   thread_local std::vector<Checkpoint::Sending> hits;
   hits.clear();
   for (const auto& item : items) {
-    hits.push_back({static_cast<VisitFlow*>(item.flow)->visit().index, item.flow->target(), item.step});
+    hits.push_back({static_cast<delivery::VisitFlow*>(item.flow)->visit().index, item.flow->target(), item.step});
   }
   m_checkpoint.sending(hits);
 }
 
-void BackfillTracker::report_in_flight(VisitFlow& flow) {
+void BackfillTracker::report_in_flight(delivery::VisitFlow& flow) {
   m_inner.on_generated(flow);
   for (std::size_t step = 0; step < flow.step_count(); ++step) {
     m_inner.on_step_done(flow, step, engine::StepOutcome::unconfirmed, "in-flight-at-crash", "", 1);
@@ -141,7 +138,7 @@ void BackfillTracker::resend_in_flight(std::size_t target, std::size_t hits) {
 }
 
 void BackfillTracker::on_flow_done(engine::Flow& flow) {
-  const auto& visit = static_cast<VisitFlow&>(flow).visit();
+  const auto& visit = static_cast<delivery::VisitFlow&>(flow).visit();
   const auto index = visit.index;
   std::optional<Pending> resolved;
   {
@@ -182,7 +179,7 @@ void BackfillTracker::on_log(std::string_view line) { m_inner.on_log(line); }
 // --- BackfillSource -------------------------------------------------------------------------
 
 BackfillSource::BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
-                               const routing::Router& router, const std::vector<TargetContext>& targets,
+                               const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
                                const date::time_zone* zone, const Clock& clock, Shard shard,
                                Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed)
   : m_generator(generator), m_timeline(plan), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock),
@@ -202,7 +199,7 @@ void BackfillSource::settle_in_flight(const std::shared_ptr<const model::Visit>&
     }
     auto hits = range.from > 0 ? remaining_hits(*visit, range.from) : std::make_shared<model::Visit>(*visit);
     hits->hits.resize(to - range.from);
-    VisitFlow flow(std::move(hits), range.target, m_targets[range.target], m_zone, m_clock);
+    delivery::VisitFlow flow(std::move(hits), range.target, m_targets[range.target], m_zone, m_clock);
     m_sink.report_in_flight(flow);
     m_checkpoint.reported(visit->index, range);
   }
@@ -235,7 +232,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
         fully_sent_before = true;
         continue;
       }
-      auto flow = std::make_unique<VisitFlow>(sent > 0 ? remaining_hits(*visit, sent) : visit, t, m_targets[t],
+      auto flow = std::make_unique<delivery::VisitFlow>(sent > 0 ? remaining_hits(*visit, sent) : visit, t, m_targets[t],
                                               m_zone, m_clock);
       flow->set_send_log(&m_sink);
       m_sink.on_generated(*flow);
@@ -252,7 +249,7 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
 
 // --- BackfillRun ----------------------------------------------------------------------------
 
-BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, RunObserver& observer, const Clock& clock)
+BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, delivery::RunObserver& observer, const Clock& clock)
   : m_options(options), m_clock(clock),
     m_plan(make_backfill_plan(options.settings, setup.zone, setup.seed, clock.system_now())) {
   CheckpointIdentity identity;
@@ -291,7 +288,7 @@ void BackfillRun::print_banner() const {
                                                  m_checkpoint->completed());
   const std::string rps = s.backfill_rps_limit ? fmt::format("at most {} requests/s", *s.backfill_rps_limit)
                                                : std::string("as fast as possible");
-  log_line(fmt::format("backfill {} in {}: {} days, {} visits; {}; {}", m_plan.options().window.label(), s.timezone,
+  delivery::log_line(fmt::format("backfill {} in {}: {} days, {} visits; {}; {}", m_plan.options().window.label(), s.timezone,
                        m_plan.days().size(), m_plan.total_visits(), rps, checkpoint),
            m_clock);
 }
@@ -322,11 +319,11 @@ bool BackfillRun::finish() {
     }
   }
   if (incomplete.empty()) {
-    log_line(fmt::format("backfill complete: {} visits in {} days", m_checkpoint->completed(), m_plan.days().size()),
+    delivery::log_line(fmt::format("backfill complete: {} visits in {} days", m_checkpoint->completed(), m_plan.days().size()),
              m_clock);
     return true;
   }
-  log_line(fmt::format("backfill incomplete: {} day(s) not complete: {}{}", incomplete.size(),
+  delivery::log_line(fmt::format("backfill incomplete: {} day(s) not complete: {}{}", incomplete.size(),
                        fmt::join(incomplete, ", "),
                        m_checkpoint->path().empty() ? std::string("")
                                                     : fmt::format("; rerun with --checkpoint {} to resume",
@@ -361,18 +358,6 @@ nlohmann::json BackfillRun::summary() const {
   j["incomplete_days"] = std::move(incomplete);
   j["days"] = std::move(days);
   return j;
-}
-
-void BackfillRun::amend_summary_file(const std::string& path) const {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto content = nlohmann::json::parse(text.str(), nullptr, false);
-  if (!in || content.is_discarded() || !content.is_object()) {
-    throw Error(fmt::format("--summary-json {}: cannot read it back to add the backfill summary", path), ExitCode::runtime);
-  }
-  content["backfill"] = summary();
-  report::write_summary_file(path, content);
 }
 
 } // namespace tf::app

@@ -26,9 +26,9 @@
 
 #include "app/backfill_checkpoint.hpp"
 #include "app/commands.hpp"
-#include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "model/backfill.hpp"
 
@@ -56,19 +56,19 @@ RunOptions backfill_run_options(const RunOptions& options);
 /// Counts the flows of each visit and marks a visit complete in the checkpoint when all of them
 /// were acked, partial when some hits were; logs every hit handed to the transport and every
 /// outcome in the checkpoint's write-ahead log; forwards everything to the run's observer.
-class BackfillTracker final : public engine::Observer, public FlowSink, public SendLog {
+class BackfillTracker final : public engine::Observer, public delivery::FlowSink, public delivery::SendLog {
 public:
-  BackfillTracker(RunObserver& inner, Checkpoint& checkpoint, const Clock& clock);
+  BackfillTracker(delivery::RunObserver& inner, Checkpoint& checkpoint, const Clock& clock);
 
   void on_sending(const std::vector<engine::BatchItem>& items) override;
   /// Reports every hit of `flow` (never sent by this run) unconfirmed, reason
   /// "in-flight-at-crash": an earlier run handed them over and died before the answer.
-  void report_in_flight(VisitFlow& flow);
+  void report_in_flight(delivery::VisitFlow& flow);
   /// `hits` of `target` are resent after a crash (--retry-unconfirmed): possible duplicates.
   void resend_in_flight(std::size_t target, std::size_t hits);
   std::uint64_t in_flight_reported() const { return m_in_flight_reported.load(); }
 
-  void on_generated(const VisitFlow& flow) override;
+  void on_generated(const delivery::VisitFlow& flow) override;
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
   void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
@@ -82,7 +82,7 @@ private:
     bool failed = false;
     std::vector<std::pair<std::size_t, std::size_t>> acked;  ///< (target, hits acked in order)
   };
-  RunObserver& m_inner;
+  delivery::RunObserver& m_inner;
   Checkpoint& m_checkpoint;
   const Clock& m_clock;
   std::mutex m_mutex;
@@ -95,7 +95,7 @@ private:
 class BackfillSource final : public engine::FlowSource {
 public:
   BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
-                 const routing::Router& router, const std::vector<TargetContext>& targets,
+                 const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
                  const date::time_zone* zone, const Clock& clock, Shard shard,
                  Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed);
 
@@ -107,7 +107,7 @@ private:
   model::VisitGenerator& m_generator;
   model::BackfillTimeline m_timeline;
   const routing::Router& m_router;
-  const std::vector<TargetContext>& m_targets;
+  const std::vector<delivery::TargetContext>& m_targets;
   const date::time_zone* m_zone;
   const Clock& m_clock;
   Shard m_shard;
@@ -131,12 +131,12 @@ struct BackfillDayStatus {
 /// Everything a backfill adds to `run`.
 class BackfillRun {
 public:
-  BackfillRun(const RunOptions& options, RunSetup& setup, RunObserver& observer, const Clock& clock);
+  BackfillRun(const RunOptions& options, RunSetup& setup, delivery::RunObserver& observer, const Clock& clock);
 
   engine::FlowSource& source() { return *m_source; }
   engine::Observer& observer() { return *m_tracker; }
   /// Tell the bulk codec: every batch is logged before it is sent.
-  SendLog& send_log() { return *m_tracker; }
+  delivery::SendLog& send_log() { return *m_tracker; }
   void set_engine(const engine::Engine* engine) { m_source->set_engine(engine); }
   /// Arrival rate from BACKFILL_RPS_LIMIT; no rolling 24 h cap (it counts real time).
   void configure(engine::EngineConfig& config) const;
@@ -149,8 +149,6 @@ public:
   std::uint64_t planned_visits() const;
   /// The "backfill" object of the JSON summary.
   nlohmann::json summary() const;
-  /// Adds summary() to an existing JSON summary file (atomically).
-  void amend_summary_file(const std::string& path) const;
 
 private:
   const RunOptions& m_options;

@@ -7,13 +7,11 @@
 #include <vector>
 
 #include "config/settings.hpp"
+#include "delivery/shard.hpp"
 
 namespace tf::app {
 
-struct Shard {
-  int index = 0;  ///< K in K/N, 0-based
-  int count = 1;  ///< N
-};
+using delivery::Shard;
 
 struct RunOptions {
   config::Settings settings;

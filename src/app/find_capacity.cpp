@@ -6,14 +6,16 @@
 
 #include "app/capacity_search.hpp"
 #include "app/commands.hpp"
-#include "app/console.hpp"
-#include "app/dead_letter.hpp"
-#include "app/reporter.hpp"
-#include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
-#include "app/signals.hpp"
-#include "app/verdict.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/console.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/reporter.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/session.hpp"
+#include "delivery/signals.hpp"
+#include "delivery/verdict.hpp"
+#include "delivery/visit_flow.hpp"
+#include "engine/admission.hpp"
 #include "metrics/thresholds.hpp"
 #include "report/atomic_file.hpp"
 #include "report/summary_json.hpp"
@@ -42,7 +44,7 @@ struct StepResult {
 
 std::vector<metrics::Threshold> capacity_thresholds(const config::Settings& s) {
   if (!s.thresholds.empty()) {
-    return user_thresholds(s);
+    return delivery::user_thresholds(s);
   }
   std::vector<metrics::Threshold> out;
   for (const auto& text : metrics::split_thresholds(k_default_capacity_thresholds)) {
@@ -57,32 +59,31 @@ double ms(std::uint64_t micros) { return static_cast<double>(micros) / 1000.0; }
 /// One step: `rate` visits/s for `length`, drained, judged on the visits that started in it
 /// (rates per second of the step's length, not of its drain).
 StepResult run_step(const CapacityOptions& options, RunSetup& setup, const std::vector<metrics::Threshold>& thresholds,
-                    DeadLetterWriter& dead_letters, double rate, Millis length, std::string phase, const Clock& clock) {
+                    delivery::DeadLetterWriter& dead_letters, double rate, Millis length, std::string phase,
+                    const Clock& clock) {
   const auto& s = options.settings;
   RunOptions run_options;
   run_options.settings = s;
   metrics::SharedMetrics shared(initial_metrics(setup, run_options, clock));
-  RunObserver observer(shared, dead_letters, target_names(setup), clock);
-  VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, Shard{}, observer,
-                     setup.dating.get());
-  BulkCodec codec(setup.targets);
-  engine::EngineConfig config = delivery_config(s, setup.targets);
+  delivery::RunObserver observer(shared, dead_letters, target_names(setup), clock);
+  delivery::VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, delivery::Shard{},
+                               observer, setup.dating.get());
+  delivery::BulkCodec codec(setup.targets);
+  engine::EngineConfig config = delivery::delivery_config(s, setup.targets);
   engine::reserve_shares(config, setup.router->shares());
   config.arrivals_per_second = rate;
   config.even_arrivals = true;
   config.duration = length;
   config.seed = mix_keys(setup.seed, hash_name(phase), static_cast<std::uint64_t>(rate * 1000.0));
-  engine::Engine engine(config, source, observer, s.bulk > 0 ? &codec : nullptr, clock);
+  delivery::DeliverySession session(s, shared, clock);
+  auto& engine = session.start_engine(config, source, observer, s.bulk > 0 ? &codec : nullptr);
   source.set_engine(&engine);
-  SignalScope signals(engine_signal_hooks(engine));
-  auto reporting = reporter_options(run_options);
+  session.handle_signals();
+  auto reporting = delivery::reporter_options(s, false, "");
   reporting.bound.duration = length;
-  Reporter reporter(reporting, [&] { return merged_snapshot(shared, engine, clock); }, clock);
-  reporter.start();
-  const auto result = engine.run();
-  reporter.stop();
+  const auto result = session.run(std::move(reporting));
 
-  auto snapshot = merged_snapshot(shared, engine, clock);
+  auto snapshot = session.snapshot();
   snapshot.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(length);
   // achieved_rate judges whether the visits the Poisson schedule drew in the step started (not
   // the draw's own noise, ±8 % over 150 visits): requested = the arrivals drawn over the step.
@@ -194,16 +195,16 @@ int find_capacity_command(const CapacityOptions& options) {
   }
   SystemClock clock;
   RunSetup setup = prepare_run(s, clock);
-  warn_insecure(s, clock);
+  delivery::warn_insecure(s, clock);
   const auto thresholds = capacity_thresholds(s);
   std::string names;
   for (const auto& t : setup.targets) {
     names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", t.name, t.url);
   }
-  log_line(fmt::format("warning: find-capacity loads {} until it breaks; steps of {} from {:g} visits/s × {:g}",
+  delivery::log_line(fmt::format("warning: find-capacity loads {} until it breaks; steps of {} from {:g} visits/s × {:g}",
                        names, format_duration(s.capacity_step), s.capacity_start_rate, s.capacity_step_factor),
            clock);
-  DeadLetterWriter dead_letters(s.dead_letter_file, current_run(setup.seed, clock));
+  delivery::DeadLetterWriter dead_letters(s.dead_letter_file, delivery::current_run(setup.seed, clock));
   std::vector<StepResult> steps;
   bool interrupted = false;
   if (s.capacity_warmup.count() > 0) {
@@ -221,13 +222,13 @@ int find_capacity_command(const CapacityOptions& options) {
     interrupted = steps.back().interrupted;
     if (!interrupted) {
       search.record(*rate, steps.back().held);
-      log_line(fmt::format("step {:.2f} visits/s: {}", *rate, steps.back().held ? "held" : "broke: " + broken_by(steps.back())), clock);
+      delivery::log_line(fmt::format("step {:.2f} visits/s: {}", *rate, steps.back().held ? "held" : "broke: " + broken_by(steps.back())), clock);
     }
   }
-  const bool saved = finish_dead_letters(dead_letters, clock);
+  const bool saved = delivery::finish_dead_letters(dead_letters, clock);
   const StepResult* held = best_held(steps);
   const StepResult* broke = find_step(steps, search.broke());
-  print_table(steps_table(steps) + verdict_text(held, broke, s.capacity_max_rate));
+  delivery::print_table(steps_table(steps) + verdict_text(held, broke, s.capacity_max_rate));
   if (!options.summary_json.empty()) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& st : steps) {
@@ -244,7 +245,7 @@ int find_capacity_command(const CapacityOptions& options) {
       {"totals", totals_json(steps)},
       {"steps", all},
       {"seed", setup.seed},
-      {"config", redacted_config(s)}};
+      {"config", delivery::redacted_config(s)}};
     report::write_summary_file(options.summary_json, summary);
   }
   if (interrupted) {

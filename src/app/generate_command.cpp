@@ -12,11 +12,11 @@
 #include <fmt/format.h>
 
 #include "app/backfill_run.hpp"
-#include "app/visit_flow.hpp"
-#include "app/console.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/funnels_json.hpp"
 #include "config/url.hpp"
+#include "delivery/console.hpp"
+#include "delivery/visit_flow.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
 #include "model/generator.hpp"
@@ -54,7 +54,7 @@ struct Writer {
   /// The visit on each target `run` routes it to (no circuit is open here): realtime visits by
   /// route_key, backfill visits by their visitor's key, as run's sources do.
   void visit(const model::Visit& visit) {
-    const std::uint64_t key = visit.start_ms ? visit.visitor.key : route_key(visit);
+    const std::uint64_t key = visit.start_ms ? visit.visitor.key : delivery::route_key(visit);
     for (const std::size_t t : router.route(key)) {
       write(visit, targets[t]);
     }
@@ -157,7 +157,7 @@ int generate_command(const GenerateOptions& options) {
   GenerateTotals totals;
   if (options.output.empty()) {
     std::cout.flush();
-    FdStreamBuf buffer(STDOUT_FILENO);
+    delivery::FdStreamBuf buffer(STDOUT_FILENO);
     std::ostream out(&buffer);
     totals = write_generated(options, out);
     if (!out || buffer.error() != 0) {

@@ -9,12 +9,12 @@
 #include <fmt/ranges.h>
 
 #include "app/commands.hpp"
-#include "app/console.hpp"
-#include "app/verdict.hpp"
+#include "delivery/console.hpp"
+#include "delivery/verdict.hpp"
 #include "report/health_table.hpp"
 #include "report/merge.hpp"
-#include "report/summary_log.hpp"
 #include "report/summary_json.hpp"
+#include "report/summary_log.hpp"
 #include "util/error.hpp"
 
 namespace tf::app {
@@ -23,12 +23,12 @@ int merge_summaries(const std::vector<std::string>& files, const std::string& su
                     std::ostream& out, bool color, bool from_logs, bool allow_partial) {
   const report::MergedSummary merged =
       from_logs ? report::merge_summary_logs(files) : report::merge_summary_files(files);
-  out << report::render_health_table(merged.run, color, &out == &std::cout ? table_width() : 0);
+  out << report::render_health_table(merged.run, color, &out == &std::cout ? delivery::table_width() : 0);
   if (!summary_json.empty()) {
     report::write_summary_file(summary_json, report::merged_summary_json(merged));
   }
   const SystemClock clock;
-  const bool thresholds_ok = report_failures(merged.run.thresholds, clock);  // "threshold failed: EXPR (VALUE)"
+  const bool thresholds_ok = delivery::report_failures(merged.run.thresholds, clock);  // "threshold failed: EXPR (VALUE)"
   if (merged.missing_shards.empty()) {
     return static_cast<int>(thresholds_ok ? ExitCode::success : ExitCode::thresholds_failed);
   }

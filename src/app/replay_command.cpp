@@ -7,19 +7,15 @@
 
 #include <fmt/format.h>
 
-#include "app/console.hpp"
-#include "app/reporter.hpp"
 #include "app/replay_flow.hpp"
+#include "app/replay_marker.hpp"
 #include "app/replay_progress.hpp"
-#include "app/verdict.hpp"
-#include "app/run_observer.hpp"
-#include "app/run_setup.hpp"
-#include "app/run_watch.hpp"
-#include "app/signals.hpp"
-#include "report/atomic_file.hpp"
+#include "delivery/console.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/session.hpp"
+#include "delivery/verdict.hpp"
+#include "engine/admission.hpp"
 #include "report/health_table.hpp"
-#include "report/html_report.hpp"
-#include "report/summary_json.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 
@@ -33,7 +29,7 @@ constexpr double k_replay_arrivals_per_second = 1e6;
 /// Each target reserves the share of CONCURRENCY its visits have in the file, so a slow target
 /// does not hold back the replay of the others.
 engine::EngineConfig engine_config(const config::Settings& s, const ReplayTargets& plan) {
-  engine::EngineConfig config = delivery_config(s, plan.contexts);
+  engine::EngineConfig config = delivery::delivery_config(s, plan.contexts);
   std::vector<double> shares(plan.contexts.size(), 0.0);
   for (const std::size_t target : plan.visit_targets) {
     shares[target] += 1.0;
@@ -53,7 +49,7 @@ bool same_file(const std::string& a, const std::string& b) {
   return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
 }
 
-void check_not_replayed(const ReplayOptions& options, const DeadLetterFile& file) {
+void check_not_replayed(const ReplayOptions& options, const delivery::DeadLetterFile& file) {
   const auto marker = marker_path(options.file);
   const auto when = replayed_at(marker, file.hash);
   if (when && !options.force) {
@@ -77,7 +73,7 @@ metrics::RunMetrics initial_replay_metrics(const ReplayTargets& plan, const conf
 /// The replay's progress log; a replay of this content before (the marker) is resumed from it:
 /// its settled lines are left out, and so are its lines in flight at a crash unless
 /// --include-unconfirmed. A replay that settled every line is refused (check_not_replayed).
-std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, DeadLetterFile& file, const Clock& clock) {
+std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, delivery::DeadLetterFile& file, const Clock& clock) {
   std::error_code ec;
   const bool resume = !options.force && replayed_at(marker_path(options.file), file.hash).has_value();
   if (resume && !std::filesystem::exists(options.file + ".progress", ec)) {
@@ -91,7 +87,7 @@ std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, Dea
   if (file.hits == 0 && resumed.in_flight_skipped == 0) {
     check_not_replayed(options, file);
   }
-  log_line(fmt::format("resuming an interrupted replay of {}: {} line(s) settled before are not resent; {} "
+  delivery::log_line(fmt::format("resuming an interrupted replay of {}: {} line(s) settled before are not resent; {} "
                        "line(s) in flight when it stopped {}",
                        options.file, resumed.settled, resumed.in_flight_skipped + resumed.in_flight_resent,
                        options.include_unconfirmed ? "are resent (--include-unconfirmed; possible duplicates)"
@@ -116,69 +112,54 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   const auto& s = options.settings;
   const auto& clock = seams.clock;
   const LockFile run_lock(s.lock_file);
-  DeadLetterFile file = read_dead_letter_file(options.file, ReplaySelection{options.include_unconfirmed});
+  delivery::DeadLetterFile file = delivery::read_dead_letter_file(options.file, delivery::ReplaySelection{options.include_unconfirmed});
   const std::string output = replay_output_path(options);
   if (same_file(output, options.file)) {
     throw Error(fmt::format("--dead-letter: the output {} is the file being replayed; choose another file", output));
   }
   auto progress = start_progress(options, file, clock);
   if (file.skipped_unconfirmed > 0) {
-    log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
+    delivery::log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
                          "--include-unconfirmed resends them",
                          file.skipped_unconfirmed),
              clock);
   }
   if (file.hits == 0) {
-    log_line(fmt::format("{} holds no hits: nothing to replay", options.file), clock);
+    delivery::log_line(fmt::format("{} holds no hits: nothing to replay", options.file), clock);
     return static_cast<int>(ExitCode::success);
   }
   const ReplayTargets plan = resolve_replay_targets(s, file, clock.system_now());
-  for (const std::string* path : {&options.summary_json, &options.report_html}) {
-    if (!path->empty()) {
-      report::check_output_writable(*path);
-    }
-  }
+  delivery::check_outputs_writable({options.summary_json, options.report_html});
 
   metrics::SharedMetrics shared(initial_replay_metrics(plan, s, clock));
   std::vector<std::string> names;
   for (const auto& t : plan.contexts) {
     names.push_back(t.name);
   }
-  DeadLetterWriter dead_letters(output, current_run(s.seed.value_or(0), clock));
+  delivery::DeadLetterWriter dead_letters(output, delivery::current_run(s.seed.value_or(0), clock));
   ReplayObserver observer(shared, dead_letters, names, clock);
   ReplaySource source(file.visits, plan.visit_targets, plan.contexts, observer);
   source.set_send_log(progress.get());
   const auto tracked = progress_observer(observer, *progress);
-  BulkCodec codec(plan.contexts);
+  delivery::BulkCodec codec(plan.contexts);
   codec.set_send_log(progress.get());
-  const auto thresholds = user_thresholds(s);
-  const auto config = engine_config(s, plan);
-  auto* batch = s.bulk > 0 ? &codec : nullptr;
-  auto engine = seams.transport
-      ? std::make_unique<engine::Engine>(config, source, *tracked, batch, clock, seams.transport)
-      : std::make_unique<engine::Engine>(config, source, *tracked, batch, clock);
+  const auto thresholds = delivery::user_thresholds(s);
+  delivery::DeliverySession session(s, shared, clock);
+  session.start_engine(engine_config(s, plan), source, *tracked, s.bulk > 0 ? &codec : nullptr, seams.transport);
 
   write_marker(marker_path(options.file), file, clock.system_now());
   progress->open();
-  warn_insecure(s, clock);
-  log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
-                       file.visits.size(), options.file, output), clock);
-  auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
-  RunWatch watch(s, redacted_config(s), {snapshot, [&] { engine->request_stop(); }, {}}, clock);
-  std::unique_ptr<SignalScope> signals;
-  std::unique_ptr<Reporter> reporter;
-  RunOptions run_options;
-  run_options.settings = s;
+  delivery::warn_insecure(s, clock);
+  delivery::log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
+                                 file.visits.size(), options.file, output), clock);
+  session.watch();
+  std::optional<delivery::ReporterOptions> reporting;
   if (seams.interactive) {
-    signals = std::make_unique<SignalScope>(engine_signal_hooks(*engine));
-    reporter = std::make_unique<Reporter>(reporter_options(run_options), snapshot, clock);
-    reporter->start();
+    session.handle_signals();
+    reporting = delivery::reporter_options(s, false, "");
   }
-  watch.start();
-  const auto result = engine->run();
-  if (reporter) {
-    reporter->stop();
-  }
+  const bool color = seams.interactive && delivery::reporter_options(s, false, "").color;
+  const auto result = session.run(std::move(reporting));
   for (std::size_t i = source.taken(); i < file.visits.size(); ++i) {
     observer.on_not_taken(file.visits[i], source.target_of(i));
     for (const auto& hit : file.visits[i].hits) {
@@ -187,34 +168,21 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   }
   const bool dead_letters_saved = dead_letters.flush();
 
-  auto final_snapshot = snapshot();
-  final_snapshot.stop_reason = engine::to_string(result.reason);
-  final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
-  final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
-  watch.finish(final_snapshot);
-  const auto table = report::render_health_table(final_snapshot, seams.interactive && reporter_options(run_options).color,
-                                                 seams.table_out == stdout ? table_width() : 0);
-  if (seams.table_out == stdout) {
-    print_table(table);
-  } else {
-    std::fwrite(table.data(), 1, table.size(), seams.table_out);
-    std::fflush(seams.table_out);
-  }
-  const auto summary = report::summary_to_json(final_snapshot, redacted_config(s));
-  if (!options.summary_json.empty()) {
-    report::write_summary_file(options.summary_json, summary);
-  }
-  if (!options.report_html.empty()) {
-    report::write_html_report(options.report_html, summary);
-  }
-  log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
+  const auto final_snapshot = session.final_snapshot(result, thresholds, dead_letters.unsaved());
+  delivery::SessionOutputs outputs;
+  outputs.summary_json = options.summary_json;
+  outputs.report_html = options.report_html;
+  outputs.table_out = seams.table_out;
+  session.write_outputs(report::render_health_table(final_snapshot, color,
+                                                    seams.table_out == stdout ? delivery::table_width() : 0),
+                        final_snapshot, outputs);
+  delivery::log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
   if (!dead_letters_saved) {
-    log_line(fmt::format("error: {} hit(s) could not be saved to {}: {}", dead_letters.unsaved(), output,
-                         dead_letters.error()),
-             clock);
+    delivery::log_line(fmt::format("error: {} hit(s) could not be saved to {}: {}", dead_letters.unsaved(), output,
+                                   dead_letters.error()),
+                       clock);
   }
-  watch.linger(final_snapshot, summary);
-  const int code = finish_delivery(result, final_snapshot, clock);
+  const int code = session.finish(result, final_snapshot);
   return dead_letters_saved ? code : static_cast<int>(ExitCode::runtime);
 }
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "app/commands.hpp"
-#include "app/replay_file.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "util/clock.hpp"
 
@@ -32,14 +32,14 @@ std::string replay_output_path(const ReplayOptions& options);
 /// The replay plan: the configured targets the file names (configuration order) and the engine
 /// target index of each visit of `file`.
 struct ReplayTargets {
-  std::vector<TargetContext> contexts;
+  std::vector<delivery::TargetContext> contexts;
   std::vector<std::size_t> visit_targets;
 };
 
 /// Looks up every target named in `file` in the current configuration. Throws tf::Error
 /// (usage) listing every unknown or disabled target, and every target without token_auth that
 /// has hits Matomo accepts only with a token (cdt 24 h or more before `now`, or cip).
-ReplayTargets resolve_replay_targets(const config::Settings& settings, const DeadLetterFile& file,
+ReplayTargets resolve_replay_targets(const config::Settings& settings, const delivery::DeadLetterFile& file,
                                      SysTime now);
 
 } // namespace tf::app

@@ -7,7 +7,7 @@
 
 namespace tf::app {
 
-ReplayFlow::ReplayFlow(const ReplayVisit& visit, std::size_t target, const TargetContext& context)
+ReplayFlow::ReplayFlow(const delivery::ReplayVisit& visit, std::size_t target, const delivery::TargetContext& context)
   : m_visit(visit), m_target(target), m_context(context) {}
 
 std::uint64_t ReplayFlow::order_key() const {
@@ -41,7 +41,7 @@ void ReplayFlow::append_bulk_item(std::size_t step, SteadyTime, std::string& out
   out += matomo::bulk_element(m_visit.hits.at(step).params).dump();
 }
 
-ReplayObserver::ReplayObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,
+ReplayObserver::ReplayObserver(metrics::SharedMetrics& metrics, delivery::DeadLetterWriter& dead_letters,
                                std::vector<std::string> target_names, const Clock& clock)
   : m_run(metrics, dead_letters, target_names, clock), m_metrics(metrics), m_dead_letters(dead_letters),
     m_names(std::move(target_names)) {}
@@ -64,10 +64,10 @@ void ReplayObserver::on_generated(const ReplayFlow& flow) {
   });
 }
 
-void ReplayObserver::write(const ReplayVisit& visit, const ReplayHit& hit, std::size_t target,
+void ReplayObserver::write(const delivery::ReplayVisit& visit, const delivery::ReplayHit& hit, std::size_t target,
                            engine::StepOutcome outcome, std::string_view reason, std::string_view detail,
                            int attempts) {
-  DeadLetter entry;
+  delivery::DeadLetter entry;
   entry.visit = visit.visit;
   entry.hit = hit.hit;
   entry.visitor = visit.visitor;
@@ -75,7 +75,7 @@ void ReplayObserver::write(const ReplayVisit& visit, const ReplayHit& hit, std::
   entry.outcome = engine::to_string(outcome);
   entry.reason = reason;
   entry.detail = detail;
-  entry.maybe_recorded = maybe_recorded(outcome, reason);
+  entry.maybe_recorded = delivery::maybe_recorded(outcome, reason);
   entry.attempts = attempts;
   entry.params = &hit.params;
   m_dead_letters.write(entry);
@@ -105,7 +105,7 @@ void ReplayObserver::on_flow_done(engine::Flow& flow) {
   }
 }
 
-void ReplayObserver::on_not_taken(const ReplayVisit& visit, std::size_t target) {
+void ReplayObserver::on_not_taken(const delivery::ReplayVisit& visit, std::size_t target) {
   for (const auto& hit : visit.hits) {
     write(visit, hit, target, engine::StepOutcome::not_sent, "not-started", "", 0);
   }
@@ -116,8 +116,8 @@ void ReplayObserver::on_not_taken(const ReplayVisit& visit, std::size_t target) 
   });
 }
 
-ReplaySource::ReplaySource(const std::vector<ReplayVisit>& visits, std::vector<std::size_t> targets,
-                           const std::vector<TargetContext>& contexts, ReplayObserver& observer)
+ReplaySource::ReplaySource(const std::vector<delivery::ReplayVisit>& visits, std::vector<std::size_t> targets,
+                           const std::vector<delivery::TargetContext>& contexts, ReplayObserver& observer)
   : m_visits(visits), m_targets(std::move(targets)), m_contexts(contexts), m_observer(observer) {}
 
 std::optional<std::vector<std::unique_ptr<engine::Flow>>> ReplaySource::next_arrival(SteadyTime) {

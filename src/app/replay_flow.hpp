@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "app/dead_letter.hpp"
-#include "app/replay_file.hpp"
-#include "app/run_observer.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "metrics/run_metrics.hpp"
 
@@ -19,7 +18,7 @@ namespace tf::app {
 class ReplayFlow final : public engine::Flow {
 public:
   /// `visit` and `context` must outlive the flow.
-  ReplayFlow(const ReplayVisit& visit, std::size_t target, const TargetContext& context);
+  ReplayFlow(const delivery::ReplayVisit& visit, std::size_t target, const delivery::TargetContext& context);
 
   std::size_t target() const override { return m_target; }
   /// One visitor on one target: its replayed visits never overlap and keep file order.
@@ -30,23 +29,23 @@ public:
   void build_request(std::size_t step, SteadyTime send_time, engine::HttpRequest& out) override;
   void append_bulk_item(std::size_t step, SteadyTime send_time, std::string& out) override;
 
-  const ReplayVisit& visit() const { return m_visit; }
+  const delivery::ReplayVisit& visit() const { return m_visit; }
   int abandoned = 0;  ///< hits of this flow cut by a stop (not_sent, not after a failed hit)
   /// Single mode: build_request tells `log` (may be null) before each hit is sent.
-  void set_send_log(SendLog* log) { m_send_log = log; }
+  void set_send_log(delivery::SendLog* log) { m_send_log = log; }
 
 private:
-  const ReplayVisit& m_visit;
+  const delivery::ReplayVisit& m_visit;
   std::size_t m_target;
-  const TargetContext& m_context;
-  SendLog* m_send_log = nullptr;
+  const delivery::TargetContext& m_context;
+  delivery::SendLog* m_send_log = nullptr;
 };
 
 /// Attempts, flow starts and log lines go through RunObserver (the same accounting as `run`);
 /// step outcomes are counted here and failures written with their stored parameters.
 class ReplayObserver final : public engine::Observer {
 public:
-  ReplayObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,
+  ReplayObserver(metrics::SharedMetrics& metrics, delivery::DeadLetterWriter& dead_letters,
                  std::vector<std::string> target_names, const Clock& clock);
 
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
@@ -59,15 +58,15 @@ public:
   /// The hits of a flow handed to the engine are "generated".
   void on_generated(const ReplayFlow& flow);
   /// A visit the engine never took (stopped first): generated, not_sent "not-started", written.
-  void on_not_taken(const ReplayVisit& visit, std::size_t target);
+  void on_not_taken(const delivery::ReplayVisit& visit, std::size_t target);
 
 private:
-  void write(const ReplayVisit& visit, const ReplayHit& hit, std::size_t target,
+  void write(const delivery::ReplayVisit& visit, const delivery::ReplayHit& hit, std::size_t target,
              engine::StepOutcome outcome, std::string_view reason, std::string_view detail, int attempts);
 
-  RunObserver m_run;
+  delivery::RunObserver m_run;
   metrics::SharedMetrics& m_metrics;
-  DeadLetterWriter& m_dead_letters;
+  delivery::DeadLetterWriter& m_dead_letters;
   std::vector<std::string> m_names;
 };
 
@@ -78,21 +77,21 @@ namespace tf::app {
 /// Yields the flow of visits[i] at arrival i; `targets[i]` is its engine target index.
 class ReplaySource final : public engine::FlowSource {
 public:
-  ReplaySource(const std::vector<ReplayVisit>& visits, std::vector<std::size_t> targets,
-               const std::vector<TargetContext>& contexts, ReplayObserver& observer);
+  ReplaySource(const std::vector<delivery::ReplayVisit>& visits, std::vector<std::size_t> targets,
+               const std::vector<delivery::TargetContext>& contexts, ReplayObserver& observer);
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
   /// Visits handed to the engine so far (the first `taken()` of the list).
   std::size_t taken() const { return m_next; }
   std::size_t target_of(std::size_t visit) const { return m_targets.at(visit); }
   /// Every flow tells `log` (may be null) before each of its hits is sent (single mode).
-  void set_send_log(SendLog* log) { m_send_log = log; }
+  void set_send_log(delivery::SendLog* log) { m_send_log = log; }
 
 private:
-  const std::vector<ReplayVisit>& m_visits;
+  const std::vector<delivery::ReplayVisit>& m_visits;
   std::vector<std::size_t> m_targets;
-  const std::vector<TargetContext>& m_contexts;
+  const std::vector<delivery::TargetContext>& m_contexts;
   ReplayObserver& m_observer;
-  SendLog* m_send_log = nullptr;
+  delivery::SendLog* m_send_log = nullptr;
   std::size_t m_next = 0;
 };
 

@@ -74,12 +74,12 @@ void ReplayProgress::settle(int line) {
   write(fmt::format("d {}\n", line));
 }
 
-ReplayResume resume_replay(DeadLetterFile& file, const ReplayProgress& progress, bool include_unconfirmed) {
+ReplayResume resume_replay(delivery::DeadLetterFile& file, const ReplayProgress& progress, bool include_unconfirmed) {
   ReplayResume out;
   for (auto& visit : file.visits) {
     auto& hits = visit.hits;
     hits.erase(std::remove_if(hits.begin(), hits.end(),
-                              [&](ReplayHit& hit) {
+                              [&](delivery::ReplayHit& hit) {
                                 if (progress.settled().count(hit.line) > 0) {
                                   ++out.settled;
                                   return true;
@@ -94,7 +94,7 @@ ReplayResume resume_replay(DeadLetterFile& file, const ReplayProgress& progress,
                hits.end());
   }
   file.visits.erase(std::remove_if(file.visits.begin(), file.visits.end(),
-                                   [](const ReplayVisit& v) { return v.hits.empty(); }),
+                                   [](const delivery::ReplayVisit& v) { return v.hits.empty(); }),
                     file.visits.end());
   file.hits -= out.settled + out.in_flight_skipped;
   return out;

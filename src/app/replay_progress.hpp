@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
-#include "app/replay_file.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 
 namespace tf::app {
 
-class ReplayProgress final : public SendLog {
+class ReplayProgress final : public delivery::SendLog {
 public:
   /// Reads "`file`.progress" when `resume`; nothing is written before open().
   ReplayProgress(const std::string& file, bool resume);
@@ -64,7 +64,7 @@ struct ReplayResume {
 
 /// Removes from `file` the lines `progress` has settled; marks the lines in flight at a crash
 /// maybe_recorded and removes them unless `include_unconfirmed`. Visits left empty go.
-ReplayResume resume_replay(DeadLetterFile& file, const ReplayProgress& progress, bool include_unconfirmed);
+ReplayResume resume_replay(delivery::DeadLetterFile& file, const ReplayProgress& progress, bool include_unconfirmed);
 
 /// An observer that settles each hit's line in `progress` as its outcome arrives, then forwards.
 std::unique_ptr<engine::Observer> progress_observer(engine::Observer& inner, ReplayProgress& progress);

@@ -18,7 +18,7 @@ struct Needed {
 };
 
 /// Hits that Matomo records only with a token: (code → first line and count).
-std::map<std::string, Needed> hits_needing_token(const DeadLetterFile& file, const std::string& target,
+std::map<std::string, Needed> hits_needing_token(const delivery::DeadLetterFile& file, const std::string& target,
                                                  SysTime now) {
   matomo::CheckContext ctx;
   ctx.now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
@@ -41,7 +41,7 @@ std::map<std::string, Needed> hits_needing_token(const DeadLetterFile& file, con
   return needed;
 }
 
-void check_tokens(const DeadLetterFile& file, const config::TargetSpec& target, SysTime now,
+void check_tokens(const delivery::DeadLetterFile& file, const config::TargetSpec& target, SysTime now,
                   config::Diagnostics& diags) {
   if (!target.token_auth.empty()) {
     return;
@@ -65,7 +65,7 @@ std::string names_of(const config::TargetsConfig& targets) {
 
 } // namespace
 
-ReplayTargets resolve_replay_targets(const config::Settings& settings, const DeadLetterFile& file, SysTime now) {
+ReplayTargets resolve_replay_targets(const config::Settings& settings, const delivery::DeadLetterFile& file, SysTime now) {
   const auto configured = config::effective_targets(settings);
   std::map<std::string, int> first_line;  // target name → first line naming it
   for (const auto& visit : file.visits) {
@@ -88,7 +88,7 @@ ReplayTargets resolve_replay_targets(const config::Settings& settings, const Dea
     }
     check_tokens(file, t, now, diags);
     index[t.name] = plan.contexts.size();
-    plan.contexts.push_back(TargetContext{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network});
+    plan.contexts.push_back(delivery::TargetContext{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network});
   }
   for (const auto& [name, line] : first_line) {
     if (index.count(name) == 0) {

@@ -12,21 +12,22 @@
 
 #include "app/backfill_run.hpp"
 #include "app/commands.hpp"
-#include "app/console.hpp"
-#include "app/dead_letter.hpp"
 #include "app/load_shapes.hpp"
-#include "app/reporter.hpp"
-#include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
-#include "app/run_watch.hpp"
-#include "app/signals.hpp"
 #include "app/start_at.hpp"
-#include "app/verdict.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/console.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/dry_run.hpp"
+#include "delivery/reporter.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/run_watch.hpp"
+#include "delivery/session.hpp"
+#include "delivery/signals.hpp"
+#include "delivery/verdict.hpp"
+#include "delivery/visit_flow.hpp"
+#include "engine/admission.hpp"
 #include "engine/engine.hpp"
 #include "report/health_table.hpp"
-#include "report/prometheus.hpp"
-#include "report/summary_json.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
 
@@ -36,7 +37,7 @@ namespace {
 
 engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& setup) {
   const auto& s = options.settings;
-  engine::EngineConfig config = delivery_config(s, setup.targets);
+  engine::EngineConfig config = delivery::delivery_config(s, setup.targets);
   // Each target reserves the share of CONCURRENCY its routing gives it.
   engine::reserve_shares(config, setup.router->shares());
   config.arrivals_per_second = s.target_visits_per_day / 86400.0 * s.speed / options.shard.count;
@@ -46,7 +47,7 @@ engine::EngineConfig engine_config(const RunOptions& options, const RunSetup& se
     config.duration = Millis{static_cast<long long>(s.auto_stop_after_hours * 3600e3)};
   }
   if (options.visits) {
-    config.max_arrivals = shard_share(*options.visits, options.shard);
+    config.max_arrivals = delivery::shard_share(*options.visits, options.shard);
   }
   config.rolling_cap_per_day = s.max_total_visits;
   config.seed = mix_keys(setup.seed, 0x656e67696e65ULL, static_cast<std::uint64_t>(options.shard.index));
@@ -69,18 +70,32 @@ bool wait_for_start_signal(const config::Settings& s, const Clock& clock) {
   if (s.auto_start) {
     return true;
   }
-  log_line(fmt::format("waiting for the start signal file {}", s.start_signal_file), clock);
+  delivery::log_line(fmt::format("waiting for the start signal file {}", s.start_signal_file), clock);
   const auto period = Millis{static_cast<long long>(s.start_check_interval * 1000)};
-  while (SignalScope::stop_requests() == 0) {
+  while (delivery::SignalScope::stop_requests() == 0) {
     std::error_code ec;
     if (std::filesystem::exists(s.start_signal_file, ec)) {
       std::filesystem::remove(s.start_signal_file, ec);
-      log_line("start signal found", clock);
+      delivery::log_line("start signal found", clock);
       return true;
     }
     std::this_thread::sleep_for(std::min(period, Millis{200}));
   }
   return false;
+}
+
+
+/// The summary fields only `run` writes: how hits were dated, the shard, the configuration's
+/// fingerprint and, for a backfill, its days.
+nlohmann::json run_summary_fields(const RunOptions& options, const RunSetup& setup, const BackfillRun* backfill) {
+  nlohmann::json fields = nlohmann::json::object();
+  fields["timestamps"] = timestamps_summary(setup, options.settings.backfill_enabled);
+  fields["shard"] = fmt::format("{}/{}", options.shard.index, std::max(1, options.shard.count));
+  fields["config_fingerprint"] = delivery::config_fingerprint(delivery::redacted_config(options.settings));
+  if (backfill != nullptr) {
+    fields["backfill"] = backfill->summary();
+  }
+  return fields;
 }
 
 } // namespace
@@ -96,17 +111,19 @@ int run_command(const RunOptions& raw_options) {
   const LockFile run_lock(options.settings.lock_file);
   const auto start_at = start_instant(options.settings, clock);  // "+30s" counts from here
   RunSetup setup = prepare_run(options.settings, clock);
-  warn_insecure(options.settings, clock);
+  delivery::warn_insecure(options.settings, clock);
   const auto& s = options.settings;
-  const auto thresholds = user_thresholds(s);
-  check_outputs_writable(options);
+  const auto thresholds = delivery::user_thresholds(s);
+  delivery::check_outputs_writable(
+    {options.summary_json, options.metrics_file, options.report_html,
+     options.dry_run ? std::string() : options.checkpoint_file});
 
   metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
-  DeadLetterWriter dead_letters(s.dead_letter_file, current_run(setup.seed, clock));
-  RunObserver observer(shared, dead_letters, target_names(setup), clock);
-  VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, options.shard, observer,
-                     setup.dating.get());
-  BulkCodec codec(setup.targets);
+  delivery::DeadLetterWriter dead_letters(s.dead_letter_file, delivery::current_run(setup.seed, clock));
+  delivery::RunObserver observer(shared, dead_letters, target_names(setup), clock);
+  delivery::VisitSource source(*setup.generator, *setup.router, setup.targets, setup.zone, clock, options.shard,
+                               observer, setup.dating.get());
+  delivery::BulkCodec codec(setup.targets);
   auto backfill = s.backfill_enabled ? std::make_unique<BackfillRun>(options, setup, observer, clock) : nullptr;
   engine::FlowSource& flow_source = backfill ? backfill->source() : source;
   engine::Observer& engine_observer = backfill ? backfill->observer() : observer;
@@ -130,20 +147,16 @@ int run_command(const RunOptions& raw_options) {
     const double requested = s.backfill_rps_limit ? config.arrivals_per_second : 0.0;
     shared.update([&](metrics::RunMetrics& run) { run.requested_visit_rate = requested; });
   }
-  auto transport = options.dry_run ? make_dry_run_transport() : engine::TransportFactory{};
-  auto engine = transport ? std::make_unique<engine::Engine>(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr, clock, transport)
-                          : std::make_unique<engine::Engine>(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr, clock);
-  source.set_engine(engine.get());
+  delivery::DeliverySession session(s, shared, clock);
+  auto& engine = session.start_engine(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr,
+                                      options.dry_run ? delivery::make_dry_run_transport() : engine::TransportFactory{});
+  source.set_engine(&engine);
   if (backfill) {
-    backfill->set_engine(engine.get());
+    backfill->set_engine(&engine);
   }
 
-  SignalScope signals(engine_signal_hooks(*engine));
-  auto snapshot = [&] { return merged_snapshot(shared, *engine, clock); };
-  RunWatch watch(s, redacted_config(s),
-                 {snapshot, [&] { engine->request_stop(); },
-                  speed_hook(rate_scale, s.speed, config.arrivals_per_second, shared)},
-                 clock);
+  session.handle_signals();
+  session.watch(delivery::speed_hook(rate_scale, s.speed, config.arrivals_per_second, shared));
   print_run_banner(setup, options, config, clock);
   if (backfill) {
     backfill->print_banner();
@@ -163,12 +176,12 @@ int run_command(const RunOptions& raw_options) {
   }
 
   std::atomic<bool> aborted{false};
-  auto reporting = reporter_options(options);
+  auto reporting = delivery::reporter_options(s, options.quiet, options.metrics_file);
   if (s.abort_on_fail && !thresholds.empty()) {
     reporting.watch = [&](const metrics::Snapshot& now) {
-      if (!aborted && abort_check(thresholds, now, clock)) {
+      if (!aborted && delivery::abort_check(thresholds, now, clock)) {
         aborted = true;
-        engine->request_stop();
+        engine.request_stop();
       }
     };
   }
@@ -178,32 +191,25 @@ int run_command(const RunOptions& raw_options) {
     const Millis shape_end{static_cast<long long>(*end * 1000.0)};
     reporting.bound.duration = config.duration ? std::min(*config.duration, shape_end) : shape_end;
   }
-  Reporter reporter(reporting, snapshot, clock);
-  reporter.start();
+  const bool color = reporting.color;
   observer.time_stages(clock.steady_now());
-  watch.start();
-  const auto result = engine->run();
-  reporter.stop();
-  const bool dead_letters_saved = finish_dead_letters(dead_letters, clock);
+  const auto result = session.run(std::move(reporting));
+  const bool dead_letters_saved = delivery::finish_dead_letters(dead_letters, clock);
 
-  auto final_snapshot = snapshot();
-  final_snapshot.stop_reason = engine::to_string(result.reason);
-  final_snapshot.thresholds = judge(final_snapshot, s.max_failure_rate, thresholds);
-  final_snapshot.dead_letter_unsaved = dead_letters.unsaved();
-  watch.finish(final_snapshot);
+  const auto final_snapshot = session.final_snapshot(result, thresholds, dead_letters.unsaved());
   if (codec.invalid() > 0) {
-    log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
+    delivery::log_line(fmt::format("warning: bulk answers counted {} hit(s) invalid", codec.invalid()), clock);
   }
-  const bool color = reporter_options(options).color;
-  const auto table = options.dry_run ? dry_run_summary(final_snapshot, setup) : report::render_health_table(final_snapshot, color, table_width());
-  print_table(table);
   const bool backfill_complete = !backfill || backfill->finish();
-  write_outputs(options, setup, final_snapshot);
-  if (backfill && !options.summary_json.empty()) {
-    backfill->amend_summary_file(options.summary_json);
-  }
-  watch.linger(final_snapshot, report::summary_to_json(final_snapshot, redacted_config(s)));
-  int code = finish_delivery(result, final_snapshot, clock);
+  delivery::SessionOutputs outputs;
+  outputs.summary_json = options.summary_json;
+  outputs.metrics_file = options.metrics_file;
+  outputs.report_html = options.report_html;
+  outputs.summary_fields = run_summary_fields(options, setup, backfill.get());
+  session.write_outputs(options.dry_run ? dry_run_summary(final_snapshot, setup)
+                                        : report::render_health_table(final_snapshot, color, delivery::table_width()),
+                        final_snapshot, outputs);
+  int code = session.finish(result, final_snapshot);
   if (aborted && code == static_cast<int>(ExitCode::interrupted)) {
     code = static_cast<int>(ExitCode::thresholds_failed);  // stopped by --abort-on-fail, not by a signal
   }

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "app/run_observer.hpp"
-#include "app/signals.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/signals.hpp"
 #include "report/utc_time.hpp"
 #include "util/error.hpp"
 #include "util/instant.hpp"
@@ -37,22 +37,22 @@ std::optional<double> wait_for_start_at(SysTime instant, Millis report_interval,
   SysTime now = clock.system_now();
   if (now >= instant) {
     const double late = to_ms(now - instant);
-    log_line(fmt::format("warning: START_AT {} has passed: starting at once, {:.1f} ms late",
+    delivery::log_line(fmt::format("warning: START_AT {} has passed: starting at once, {:.1f} ms late",
                          report::format_utc(instant), late),
              clock);
     return late;
   }
-  log_line(fmt::format("waiting for START_AT {} ({:.3f} s from now); SIGINT/SIGTERM to cancel",
+  delivery::log_line(fmt::format("waiting for START_AT {} ({:.3f} s from now); SIGINT/SIGTERM to cancel",
                        report::format_utc(instant), to_ms(instant - now) / 1000.0),
            clock);
   SysTime next_report = now + std::max(report_interval, Millis{1000});
   while (now < instant) {
-    if (SignalScope::stop_requests() > 0) {
-      log_line("interrupted while waiting for START_AT: nothing was sent", clock);
+    if (delivery::SignalScope::stop_requests() > 0) {
+      delivery::log_line("interrupted while waiting for START_AT: nothing was sent", clock);
       return std::nullopt;
     }
     if (now >= next_report) {
-      log_line(fmt::format("still waiting for START_AT {} ({:.0f} s left)", report::format_utc(instant),
+      delivery::log_line(fmt::format("still waiting for START_AT {} ({:.0f} s left)", report::format_utc(instant),
                            to_ms(instant - now) / 1000.0),
                clock);
       next_report = now + std::max(report_interval, Millis{1000});
@@ -61,7 +61,7 @@ std::optional<double> wait_for_start_at(SysTime instant, Millis report_interval,
     now = clock.system_now();
   }
   const double late = to_ms(now - instant);
-  log_line(fmt::format("START_AT {} reached: starting ({:.1f} ms late)", report::format_utc(instant), late), clock);
+  delivery::log_line(fmt::format("START_AT {} reached: starting ({:.1f} ms late)", report::format_utc(instant), late), clock);
   return late;
 }
 

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "app/verdict.hpp"
 #include "config/catalogue_file.hpp"
 #include "config/dotenv.hpp"
 #include "config/funnels_json.hpp"
@@ -15,6 +14,7 @@
 #include "config/network.hpp"
 #include "config/targets_json.hpp"
 #include "config/url.hpp"
+#include "delivery/verdict.hpp"
 #include "util/units.hpp"
 
 namespace tf::app {
@@ -53,7 +53,7 @@ void check_env(const std::string& path, FileReport& report) {
   config::Loader loader(request);
   const config::Settings settings = loader.load();
   report.diags.append(loader.diagnostics());
-  check_thresholds(settings, report.diags);
+  delivery::check_thresholds(settings, report.diags);
   if (!loader.diagnostics().has_errors()) {
     report.targets = config::effective_targets(settings).targets;
     report.user_agent = settings.user_agent_header;

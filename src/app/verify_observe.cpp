@@ -85,7 +85,7 @@ void count_action(Observed& out, const json& action) {
   }
 }
 
-/// An action Live lists that the ledger's per-visitor actions count (app/visitor_tally.hpp).
+/// An action Live lists that the ledger's per-visitor actions count (delivery/visitor_tally.hpp).
 bool is_live_action(const json& action) {
   static const std::set<std::string> k_types{"action", "search", "outlink", "download", "event", "contentInteraction"};
   return k_types.contains(action.value("type", std::string{}));

@@ -6,9 +6,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "app/console.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/suggest.hpp"
+#include "delivery/console.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -49,7 +49,7 @@ int usage_error(const std::string& message) { return report_error(message, ExitC
 int main(int argc, char** argv) {
   // A closed pipe is a failed write (EPIPE) that each output handles, never a silent death.
   std::signal(SIGPIPE, SIG_IGN);
-  app::guard_standard_streams();
+  delivery::guard_standard_streams();
   CLI::App app{"trafficinator: realistic Matomo traffic generator", "trafficinator"};
   app.set_version_flag("--version", "trafficinator " TF_VERSION);
   app.require_subcommand(1, 1);

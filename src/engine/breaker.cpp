@@ -106,40 +106,4 @@ Micros CircuitBreaker::time_open(SteadyTime now) const {
   return m_time_open + std::chrono::duration_cast<Micros>(now - m_opened_at);
 }
 
-bool RetryBudget::try_retry(SteadyTime now) {
-  const auto totals = m_window.totals(now);
-  const double allowed = std::max(static_cast<double>(m_floor),
-                                  std::floor(m_share * static_cast<double>(totals.requests)));
-  if (static_cast<double>(totals.retries) + 1.0 > allowed) {
-    return false;
-  }
-  m_window.add(now, 0, 0, 1);
-  return true;
-}
-
-bool is_failure(const AttemptResult& result) {
-  switch (result.error) {
-  case ErrorKind::none:
-  case ErrorKind::bulk_invalid: return false;
-  case ErrorKind::http_4xx: return result.status == 408 || result.status == 429;
-  default: return true;
-  }
-}
-
-bool may_be_recorded(const AttemptResult& result) {
-  if (result.resends > 0 && result.error != ErrorKind::none) {
-    return true;  // the answer is the resend's: the first send may have been recorded
-  }
-  switch (result.error) {
-  case ErrorKind::timeout:
-  case ErrorKind::reset:
-  case ErrorKind::other: return result.status == 0 && result.request_sent;
-  default: return false;
-  }
-}
-
-bool is_retryable(const AttemptResult& result) {
-  return is_failure(result) && result.error != ErrorKind::redirect && !may_be_recorded(result);
-}
-
 } // namespace tf::engine

@@ -1,6 +1,7 @@
 #pragma once
-// Per-target resilience: a sliding window of request/failure/retry counts, the circuit breaker
-// (closed → open → half-open → closed) and the retry budget. Pure: time is passed in.
+// Per-target resilience: a sliding window of request/failure/retry counts and the circuit
+// breaker (closed → open → half-open → closed). Pure: time is passed in. The retry policy
+// (classification, delay, budget) is engine/retry.hpp.
 #include <deque>
 
 #include "engine/engine.hpp"
@@ -50,30 +51,5 @@ private:
   Micros m_time_open{0};
   long long m_opens = 0;
 };
-
-/// Retries ≤ max(floor, share × requests) over the window.
-class RetryBudget {
-public:
-  RetryBudget(double share, int floor, Millis window) : m_share(share), m_floor(floor), m_window(window) {}
-  void on_request(SteadyTime now, long long n) { m_window.add(now, n, 0, 0); }
-  /// Takes one retry from the budget if it allows; false = refused.
-  bool try_retry(SteadyTime now);
-
-private:
-  double m_share;
-  int m_floor;
-  WindowCounter m_window;
-};
-
-/// Does this answer count as a failure for the breaker (transport errors, redirects, 408, 429,
-/// 5xx)? (A bulk answer counting every hit invalid is one too: the engine adds it.)
-bool is_failure(const AttemptResult& result);
-/// May the server have recorded this attempt although it did not succeed: a transport error
-/// after the request was sent, or any failure of a request libcurl sent twice (the answer is
-/// the second's: e.g. a DUPLICATE order refused because the first was recorded)?
-bool may_be_recorded(const AttemptResult& result);
-/// Is this answer worth a retry: a failure that cannot have been recorded, not a redirect
-/// (a step that may have been recorded is resent only with RetryPolicy::retry_unconfirmed)?
-bool is_retryable(const AttemptResult& result);
 
 } // namespace tf::engine

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <utility>
 
+#include "engine/retry.hpp"
 #include "engine/transport.hpp"
 
 namespace tf::engine {

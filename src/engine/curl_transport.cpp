@@ -397,38 +397,6 @@ private:
 
 } // namespace
 
-ErrorKind classify(int curl_code, int http_status) {
-  switch (static_cast<CURLcode>(curl_code)) {
-  case CURLE_OK:
-    if (http_status >= 500) return ErrorKind::http_5xx;
-    if (http_status >= 400) return ErrorKind::http_4xx;
-    if (http_status >= 300) return ErrorKind::redirect;  // never followed, never success
-    return ErrorKind::none;
-  case CURLE_OPERATION_TIMEDOUT: return ErrorKind::timeout;
-  case CURLE_COULDNT_CONNECT: return ErrorKind::connect;
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_RESOLVE_PROXY: return ErrorKind::dns;
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_SSL_CIPHER:
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_ENGINE_NOTFOUND:
-  case CURLE_SSL_ENGINE_SETFAILED:
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_SHUTDOWN_FAILED:
-  case CURLE_SSL_CRL_BADFILE:
-  case CURLE_SSL_ISSUER_ERROR:
-  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-  case CURLE_SSL_INVALIDCERTSTATUS:
-  case CURLE_SSL_CLIENTCERT: return ErrorKind::tls;
-  case CURLE_RECV_ERROR:
-  case CURLE_SEND_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_PARTIAL_FILE: return ErrorKind::reset;
-  default: return ErrorKind::other;
-  }
-}
-
 std::unique_ptr<Transport> make_curl_transport(const EngineConfig& config, const Clock&) {
   return std::make_unique<CurlTransport>(config);
 }

@@ -213,13 +213,6 @@ struct EngineConfig {
   std::uint64_t seed = 0;            ///< Poisson and jitter streams
 };
 
-/// Sets targets[i].reserved_flows = floor(CONCURRENCY × shares[i]) (shares: the part of the flows
-/// each target receives, summing to ≤ 1; 0 for a disabled target), at least 1 for a target with a
-/// share > 0, taking any excess back from the largest reservations. When CONCURRENCY is below the
-/// number of targets with a share, nobody reserves anything (one global CONCURRENCY): a target
-/// with a share and no reservation could never start while the others' reservations fill it.
-void reserve_shares(EngineConfig& config, const std::vector<double>& shares);
-
 enum class StopReason { duration, arrivals_exhausted, max_arrivals, stop_requested, immediate_stop, error };
 const char* to_string(StopReason reason);
 

@@ -7,8 +7,10 @@
 #include <queue>
 #include <unordered_map>
 
+#include "engine/admission.hpp"
 #include "engine/arrivals.hpp"
 #include "engine/breaker.hpp"
+#include "engine/retry.hpp"
 #include "engine/engine.hpp"
 #include "engine/stop_conditions.hpp"
 #include "engine/transport.hpp"
@@ -64,85 +66,6 @@ struct InFlight {
   SteadyTime intended{};             ///< earliest intended send time among them
   std::uint32_t retried = 0;         ///< of them, steps sent again (retries)
   std::uint32_t duplicates = 0;      ///< of those, steps whose earlier attempt may have been recorded
-};
-
-/// CONCURRENCY with a reserved share per target (TargetLimits::reserved_flows). Lanes are the
-/// target indices plus one last lane for flows naming no configured target (reserving nothing).
-/// Not thread-safe: SharedState guards its copy with a mutex.
-class FlowAdmission {
-public:
-  FlowAdmission() = default;
-  FlowAdmission(int limit, const std::vector<TargetLimits>& targets) : m_limit(std::max(1, limit)) {
-    for (const auto& t : targets) {
-      m_reserved.push_back(std::max(0, t.reserved_flows));
-    }
-    m_reserved.push_back(0);
-    m_in.assign(m_reserved.size(), 0);
-  }
-  std::size_t lanes() const { return m_in.size(); }
-  /// True when a flow of `lane` may start now; `open(u)`: u's circuit is open or half-open, so
-  /// it reserves nothing (its new visits fail over and its share is lent to the others).
-  template <class Open>
-  bool may_start(std::size_t lane, const Open& open) const {
-    if (m_total >= m_limit) {
-      return false;
-    }
-    long long committed = 0;  // Σ_u max(in_progress_u, reserved_u)
-    for (std::size_t u = 0; u < m_in.size(); ++u) {
-      const long long reserved = m_reserved[u] > 0 && open(u) ? 0 : m_reserved[u];
-      if (u == lane && m_in[u] < reserved) {
-        return true;
-      }
-      committed += std::max(m_in[u], reserved);
-    }
-    return committed < m_limit;
-  }
-  void start(std::size_t lane) {
-    ++m_in[lane];
-    ++m_total;
-  }
-  void finish(std::size_t lane) {
-    --m_in[lane];
-    --m_total;
-  }
-
-private:
-  long long m_limit = 1;
-  std::vector<long long> m_reserved, m_in;  ///< per lane
-  long long m_total = 0;
-};
-
-/// Flows ready to start (their order key free) that wait for CONCURRENCY or their target's
-/// share: one FIFO per admission lane, so flows of a target held at its share do not hold back
-/// the other targets' flows queued behind them.
-struct ReadyQueues {
-  std::vector<std::deque<std::uint32_t>> fifo;  ///< per lane: flow slots, in the order they became ready
-  std::size_t count = 0;
-  std::size_t size() const { return count; }
-  bool empty() const { return count == 0; }
-  void push(std::size_t lane, std::uint32_t slot) {
-    fifo[lane].push_back(slot);
-    ++count;
-  }
-  std::uint32_t pop(std::size_t lane) {
-    const std::uint32_t slot = fifo[lane].front();
-    fifo[lane].pop_front();
-    --count;
-    return slot;
-  }
-  void clear() {
-    for (auto& f : fifo) {
-      f.clear();
-    }
-    count = 0;
-  }
-  std::size_t longest() const {
-    std::size_t n = 0;
-    for (const auto& f : fifo) {
-      n = std::max(n, f.size());
-    }
-    return n;
-  }
 };
 
 /// Shared by the coordinator and the worker loops when threads > 1.

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "engine/engine_impl.hpp"
+#include "engine/retry.hpp"
 
 namespace tf::engine {
 
@@ -18,11 +19,6 @@ std::string reason_of(const AttemptResult& r) {
   return std::string(to_string(r.error));
 }
 
-/// What becomes of one step carried by a completed request.
-enum class Decision : std::uint8_t { ack, reject, fail, unconfirm, retry, over_budget };
-
-/// A definite "no" from the server: a 4xx other than 408 and 429.
-bool is_refusal(const AttemptResult& r) { return r.error == ErrorKind::http_4xx && !is_failure(r); }
 
 } // namespace
 
@@ -164,13 +160,7 @@ void Engine::Impl::release_blocked(std::size_t target, SteadyTime now) {
 }
 
 Millis Engine::Impl::retry_delay(int attempts, const AttemptResult& result_) {
-  if (result_.retry_after && result_.retry_after->count() > 0) {
-    return std::min(*result_.retry_after, config.retry.retry_after_cap);
-  }
-  const double base = static_cast<double>(config.retry.backoff.count()) * std::ldexp(1.0, std::max(0, attempts - 1));
-  const double jitter = std::clamp(config.retry.jitter, 0.0, 1.0);
-  const double factor = 1.0 + (jitter > 0.0 ? jitter_rng.uniform(-jitter, jitter) : 0.0);
-  return Millis{static_cast<long long>(std::llround(base * factor))};
+  return engine::retry_delay(config.retry, attempts, result_, jitter_rng);
 }
 
 bool Engine::Impl::retry_allowed(std::size_t target, SteadyTime now) {
@@ -201,16 +191,11 @@ bool Engine::Impl::decide(std::size_t target, const AttemptResult& r, bool answe
       d = item_outcomes[i] == StepOutcome::acked    ? Decision::ack
         : item_outcomes[i] == StepOutcome::rejected ? Decision::reject
                                                     : Decision::unconfirm;
-    } else if (r.error == ErrorKind::none) {
-      d = Decision::ack;
-    } else if (is_refusal(r)) {
-      d = may_be_recorded(r) ? Decision::unconfirm : Decision::reject;
-    } else if (may_be_recorded(r) && !config.retry.retry_unconfirmed) {
-      d = Decision::unconfirm;  // never resent blindly: Matomo may have recorded it
-    } else if ((is_retryable(r) || may_be_recorded(r)) && slots[flows[i]].attempts <= config.retry.max_retries) {
-      d = retry_allowed(target, now) ? Decision::retry : Decision::over_budget;
-    } else if (may_be_recorded(r)) {
-      d = Decision::unconfirm;
+    } else {
+      d = decide_attempt(r, config.retry, slots[flows[i]].attempts);
+      if (d == Decision::retry && !retry_allowed(target, now)) {
+        d = Decision::over_budget;
+      }
     }
     decisions[i] = static_cast<std::uint8_t>(d);
     any_retry = any_retry || d == Decision::retry;

@@ -33,7 +33,4 @@ public:
 /// libcurl multi transport: pooled easy handles, keep-alive, MAXCONNECTS ≥ max_connections.
 std::unique_ptr<Transport> make_curl_transport(const EngineConfig& config, const Clock& clock);
 
-/// Classifies a finished transfer. http_status is 0 when no answer was received.
-ErrorKind classify(int curl_code, int http_status);
-
 } // namespace tf::engine

@@ -9,9 +9,9 @@
 
 #include "app/backfill_checkpoint.hpp"
 #include "app/backfill_run.hpp"
-#include "app/dead_letter.hpp"
-#include "app/run_observer.hpp"
 #include "app/run_setup.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/run_observer.hpp"
 #include "temp_dir.hpp"
 #include "test_engine_support.hpp"
 #include "util/error.hpp"
@@ -61,8 +61,8 @@ struct BackfillHarness {
   void run(const app::RunOptions& options) {
     auto setup = app::prepare_run(options.settings, clock);
     metrics::SharedMetrics shared(app::initial_metrics(setup, options, clock));
-    app::DeadLetterWriter dead_letters(dead_letter_dir.file("dead.ndjson"), app::RunId{});
-    app::RunObserver observer(shared, dead_letters, app::target_names(setup), clock);
+    delivery::DeadLetterWriter dead_letters(dead_letter_dir.file("dead.ndjson"), delivery::RunId{});
+    delivery::RunObserver observer(shared, dead_letters, app::target_names(setup), clock);
     app::BackfillRun backfill(options, setup, observer, clock);
     engine::EngineConfig config;
     config.targets.assign(1, engine::TargetLimits{8});

@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/replay_command.hpp"
-#include "app/replay_file.hpp"
+#include "app/replay_marker.hpp"
+#include "delivery/dead_letter.hpp"
 #include "temp_dir.hpp"
 #include "test_engine_support.hpp"
 #include "util/error.hpp"
@@ -94,7 +95,7 @@ TEST_CASE("replay groups the lines of a dead-letter file by target and visit, in
   const std::string text = line(7, 2, "b", k_now_s) + "\n" + line(3, 1, "a", k_now_s) + "\n\n" +
                            line(7, 1, "b", k_now_s) + "\n" + line(3, 0, "b", k_now_s) + "\n";
   config::Diagnostics diags;
-  const auto visits = app::parse_dead_letters(text, "dl.ndjson", diags);
+  const auto visits = delivery::parse_dead_letters(text, "dl.ndjson", diags);
   REQUIRE_FALSE(diags.has_errors());
   REQUIRE(visits.size() == 3);
   CHECK(visits[0].visit == 3);
@@ -123,7 +124,7 @@ TEST_CASE("replay reads a file of several runs, whose visit numbers restart, and
                            with(line(3, 1, "a", k_now_s, "fedcba9876543210"), run2 + R"(,"maybe_recorded":true)") + "\n";
   config::Diagnostics diags;
   std::size_t skipped = 0;
-  const auto visits = app::parse_dead_letters(text, "dl.ndjson", diags, {}, &skipped);
+  const auto visits = delivery::parse_dead_letters(text, "dl.ndjson", diags, {}, &skipped);
   REQUIRE_FALSE(diags.has_errors());
   REQUIRE(visits.size() == 2);
   CHECK(visits[0].visitor == "0123456789abcdef");
@@ -131,7 +132,7 @@ TEST_CASE("replay reads a file of several runs, whose visit numbers restart, and
   CHECK(visits[1].visitor == "fedcba9876543210");
   CHECK(visits[1].hits.size() == 1);
   CHECK(skipped == 1);
-  const auto all = app::parse_dead_letters(text, "dl.ndjson", diags, app::ReplaySelection{true}, nullptr);
+  const auto all = delivery::parse_dead_letters(text, "dl.ndjson", diags, delivery::ReplaySelection{true}, nullptr);
   REQUIRE(all.size() == 2);
   CHECK(all[1].hits.size() == 2);
 }
@@ -144,7 +145,7 @@ TEST_CASE("replay reports every bad line of a dead-letter file with its line num
       line(1, 0, "a", k_now_s) + "\n" + line(1, 0, "a", k_now_s) + "\n" +
       line(1, 1, "a", k_now_s, "fedcba9876543210") + "\n";
   config::Diagnostics diags;
-  app::parse_dead_letters(text, "dl.ndjson", diags);
+  delivery::parse_dead_letters(text, "dl.ndjson", diags);
   CHECK(config::join_errors(diags) ==
         "dl.ndjson:1:12: error: not valid JSON\n"
         "dl.ndjson:2: error: expected a JSON object\n"
@@ -165,33 +166,33 @@ TEST_CASE("replay reads a dead-letter file and rejects a bad one with exit code 
   TempDir dir;
   const auto path = dir.file("dl.ndjson");
   write_text(path, line(1, 0, "a", k_now_s) + "\n" + line(1, 1, "a", k_now_s) + "\n");
-  const auto file = app::read_dead_letter_file(path);
+  const auto file = delivery::read_dead_letter_file(path);
   CHECK(file.hits == 2);
   CHECK(file.visits.size() == 1);
-  CHECK(file.hash == app::content_hash(read_file(path)));
+  CHECK(file.hash == delivery::content_hash(read_file(path)));
 
   write_text(path, "nope\n");
   try {
-    app::read_dead_letter_file(path);
+    delivery::read_dead_letter_file(path);
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(std::string(e.what()) == path + ":1:2: error: not valid JSON");
     CHECK(e.code() == ExitCode::usage);
   }
-  CHECK(error_of([&] { app::read_dead_letter_file(dir.file("missing")); }) ==
+  CHECK(error_of([&] { delivery::read_dead_letter_file(dir.file("missing")); }) ==
         "cannot read dead-letter file '" + dir.file("missing") + "'");
 }
 
 TEST_CASE("the content hash is FNV-1a 64 and stable", "[app]") {
-  CHECK(app::content_hash("") == "fnv1a64:cbf29ce484222325");
-  CHECK(app::content_hash("a") == "fnv1a64:af63dc4c8601ec8c");
+  CHECK(delivery::content_hash("") == "fnv1a64:cbf29ce484222325");
+  CHECK(delivery::content_hash("a") == "fnv1a64:af63dc4c8601ec8c");
 }
 
 TEST_CASE("the replay marker records the content it was written for", "[app]") {
   TempDir dir;
   const auto marker = dir.file("dl.ndjson.replayed");
   CHECK_FALSE(app::replayed_at(marker, "fnv1a64:0000000000000001").has_value());
-  app::DeadLetterFile file;
+  delivery::DeadLetterFile file;
   file.path = dir.file("dl.ndjson");
   file.hash = "fnv1a64:0000000000000001";
   file.hits = 4;
@@ -204,10 +205,10 @@ TEST_CASE("the replay marker records the content it was written for", "[app]") {
 }
 
 TEST_CASE("replay names unknown and disabled targets and tokenless targets of old hits", "[app]") {
-  app::DeadLetterFile file;
+  delivery::DeadLetterFile file;
   file.path = "dl.ndjson";
   config::Diagnostics diags;
-  file.visits = app::parse_dead_letters(line(1, 0, "gone", k_now_s) + "\n" + line(2, 0, "off", k_now_s) + "\n" +
+  file.visits = delivery::parse_dead_letters(line(1, 0, "gone", k_now_s) + "\n" + line(2, 0, "off", k_now_s) + "\n" +
                                             line(3, 0, "old", k_now_s - 90'000) + "\n" +
                                             line(4, 0, "old", k_now_s - 100'000) + "\n",
                                         "dl.ndjson", diags);
@@ -267,7 +268,7 @@ TEST_CASE("replay delivers each visit's hits in order, each target's token only 
   CHECK(to_a[0].find("v1%2Fh3") != std::string::npos);
   CHECK(to_a[1].find("v1%2Fh4") != std::string::npos);
   CHECK(read_file(options.file + ".failed").empty());
-  CHECK(app::replayed_at(options.file + ".replayed", app::content_hash(read_file(options.file))).has_value());
+  CHECK(app::replayed_at(options.file + ".replayed", delivery::content_hash(read_file(options.file))).has_value());
 }
 
 TEST_CASE("replay refuses a file it has replayed before unless --force", "[app]") {
@@ -373,7 +374,7 @@ TEST_CASE("a replay killed mid-way resumes: no acked line again, no line in flig
                                line(2, 1, "a", k_now_s, "1123456789abcdef") + "\n");
   options.settings = settings_with({target("a")});
   // What a replay killed by SIGKILL leaves: its marker, line 1 acked, line 2 sent without an answer.
-  app::write_marker(app::marker_path(options.file), app::read_dead_letter_file(options.file), SysTime{});
+  app::write_marker(app::marker_path(options.file), delivery::read_dead_letter_file(options.file), SysTime{});
   write_text(options.file + ".progress", "s 1\nd 1\ns 2\n");
 
   SECTION("lines in flight are left out") {

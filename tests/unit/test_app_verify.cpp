@@ -3,7 +3,7 @@
 #include "app/reporting_client.hpp"
 #include "app/verify_result.hpp"
 #include "app/verify_visitors.hpp"
-#include "app/visitor_tally.hpp"
+#include "delivery/visitor_tally.hpp"
 #include "model/visit.hpp"
 #include "util/error.hpp"
 
@@ -80,7 +80,7 @@ TEST_CASE("verify --live names the visitors whose visits or actions differ", "[a
 TEST_CASE("Matomo's idvisitor is the id, or the first 16 hex of sha1(uid)", "[app]") {
   tf::model::Visitor visitor;
   visitor.id = "0123456789abcdef";
-  CHECK(tf::app::matomo_visitor_id(visitor) == "0123456789abcdef");
+  CHECK(tf::delivery::matomo_visitor_id(visitor) == "0123456789abcdef");
   visitor.uid = "user@example.com";
-  CHECK(tf::app::matomo_visitor_id(visitor) == "63a710569261a24b");
+  CHECK(tf::delivery::matomo_visitor_id(visitor) == "63a710569261a24b");
 }

@@ -1,6 +1,7 @@
 // Each target's reserved share of CONCURRENCY (TargetLimits::reserved_flows), on the fake clock.
 #include <catch2/catch.hpp>
 
+#include "engine/admission.hpp"
 #include "test_engine_support.hpp"
 
 using namespace tf;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/breaker.hpp"
+#include "engine/retry.hpp"
 #include "test_engine_support.hpp"
 
 using namespace tf;

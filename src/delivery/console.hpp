@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tf::app {
+namespace tf::delivery {
 
 /// Started with stdout or stderr closed: /dev/null takes its descriptor (so no file opened
 /// later becomes "stdout") and the stream counts as failed. Call first thing in main.
@@ -45,4 +45,4 @@ private:
   std::string m_buffer;
 };
 
-} // namespace tf::app
+} // namespace tf::delivery

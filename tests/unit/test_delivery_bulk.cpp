@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "app/visit_flow.hpp"
+#include "delivery/visit_flow.hpp"
 
 namespace {
 
@@ -18,8 +18,8 @@ struct Read {
 };
 
 Read read(int status, const std::string& body, std::size_t items) {
-  static const std::vector<tf::app::TargetContext> targets(1);
-  tf::app::BulkCodec codec(targets);
+  static const std::vector<tf::delivery::TargetContext> targets(1);
+  tf::delivery::BulkCodec codec(targets);
   Read r;
   r.result.status = status;
   r.result.body = body;
@@ -29,14 +29,14 @@ Read read(int status, const std::string& body, std::size_t items) {
 
 } // namespace
 
-TEST_CASE("a bulk answer's invalid_indices name exactly the rejected hits", "[app]") {
+TEST_CASE("a bulk answer's invalid_indices name exactly the rejected hits", "[delivery]") {
   const auto r = read(200, R"({"status":"success","tracked":3,"invalid":2,"invalid_indices":[1,4]})", 5);
   REQUIRE(r.answered);
   CHECK(r.outcomes == std::vector<O>{O::acked, O::rejected, O::acked, O::acked, O::rejected});
   CHECK(r.result.unidentified_rejections == 0);
 }
 
-TEST_CASE("invalid hits a bulk answer does not name are rejected, never acked, and counted", "[app]") {
+TEST_CASE("invalid hits a bulk answer does not name are rejected, never acked, and counted", "[delivery]") {
   const auto r = read(200, R"({"status":"success","tracked":3,"invalid":2})", 5);
   REQUIRE(r.answered);
   CHECK(r.outcomes == std::vector<O>{O::acked, O::acked, O::acked, O::rejected, O::rejected});
@@ -46,13 +46,13 @@ TEST_CASE("invalid hits a bulk answer does not name are rejected, never acked, a
   CHECK(all.result.unidentified_rejections == 4);
 }
 
-TEST_CASE("tracked + invalid below the hits sent leaves the difference unconfirmed", "[app]") {
+TEST_CASE("tracked + invalid below the hits sent leaves the difference unconfirmed", "[delivery]") {
   const auto r = read(200, R"({"status":"success","tracked":2,"invalid":0})", 4);
   REQUIRE(r.answered);
   CHECK(r.outcomes == std::vector<O>{O::acked, O::acked, O::unconfirmed, O::unconfirmed});
 }
 
-TEST_CASE("a 2xx bulk answer without counts is acked and says so", "[app]") {
+TEST_CASE("a 2xx bulk answer without counts is acked and says so", "[delivery]") {
   const auto r = read(204, "", 3);
   REQUIRE(r.answered);
   CHECK(r.outcomes == std::vector<O>(3, O::acked));
@@ -60,7 +60,7 @@ TEST_CASE("a 2xx bulk answer without counts is acked and says so", "[app]") {
   CHECK_FALSE(read(400, "<html>", 3).answered);  // a refusal without counts: by its status
 }
 
-TEST_CASE("an error answer: the tracked ones acked, the rest resent after 5xx or rejected after 4xx", "[app]") {
+TEST_CASE("an error answer: the tracked ones acked, the rest resent after 5xx or rejected after 4xx", "[delivery]") {
   const auto server = read(500, R"({"status":"error","tracked":2,"invalid":0})", 4);
   REQUIRE(server.answered);
   CHECK(server.outcomes == std::vector<O>{O::acked, O::acked, O::not_sent, O::not_sent});

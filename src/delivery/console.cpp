@@ -1,4 +1,4 @@
-#include "app/console.hpp"
+#include "delivery/console.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -10,7 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-namespace tf::app {
+namespace tf::delivery {
 
 namespace {
 
@@ -106,4 +106,4 @@ FdStreamBuf::int_type FdStreamBuf::overflow(int_type c) {
 
 int FdStreamBuf::sync() { return drain() ? 0 : -1; }
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/visit_flow.hpp"
 #include "config/catalogue.hpp"
+#include "delivery/visit_flow.hpp"
 #include "model/generator.hpp"
 #include "model/timing.hpp"
 #include "util/clock.hpp"
@@ -48,12 +48,12 @@ Result simulate(std::uint64_t visits, double speed, double pause_max_s) {
   catalogue.pages.push_back({"https://shop.example/", "Home"});
   catalogue.pages.push_back({"https://shop.example/cart", "Cart"});
   model::VisitGenerator generator(settings, catalogue, {}, 7);
-  app::TargetContext target;
-  app::RealtimeDating dating;
+  delivery::TargetContext target;
+  delivery::RealtimeDating dating;
   FakeClock clock;
   const std::int64_t start_us = unix_us(clock.system_now());
   std::mt19937_64 latency(3);
-  std::vector<std::unique_ptr<app::VisitFlow>> flows;
+  std::vector<std::unique_ptr<delivery::VisitFlow>> flows;
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> waiting;  // order_key → queued flows
   std::unordered_map<std::uint64_t, bool> busy;
   std::unordered_map<std::string, std::int64_t> last_us;  // per visitor id, as Matomo keys them
@@ -63,7 +63,7 @@ Result simulate(std::uint64_t visits, double speed, double pause_max_s) {
   for (std::uint64_t i = 0; i < visits; ++i) {
     auto visit = std::make_shared<const model::Visit>(generator.build(i));
     const auto at_us = static_cast<std::int64_t>(static_cast<double>(visit->arrival_ms) * 1000.0 / speed);
-    flows.push_back(std::make_unique<app::VisitFlow>(visit, 0, target, nullptr, clock, &dating));
+    flows.push_back(std::make_unique<delivery::VisitFlow>(visit, 0, target, nullptr, clock, &dating));
     events.push({at_us, seq++, flows.size() - 1, static_cast<std::size_t>(-1)});  // arrival
   }
   Result r;
@@ -110,7 +110,7 @@ Result simulate(std::uint64_t visits, double speed, double pause_max_s) {
 
 } // namespace
 
-TEST_CASE("realtime hits of 100,000 visits at --speed 50 are dated strictly later per visitor", "[app]") {
+TEST_CASE("realtime hits of 100,000 visits at --speed 50 are dated strictly later per visitor", "[delivery]") {
   const Result r = simulate(100'000, 50, 0.5);
   CHECK(r.hits > 300'000);
   CHECK(r.returning_visits > 10'000);
@@ -120,7 +120,7 @@ TEST_CASE("realtime hits of 100,000 visits at --speed 50 are dated strictly late
   CHECK(r.clipped > 0);  // pauses ≤ 0.5 s are shorter than the model's dwell
 }
 
-TEST_CASE("realtime visits queued behind the visitor's previous one are dated after it", "[app]") {
+TEST_CASE("realtime visits queued behind the visitor's previous one are dated after it", "[delivery]") {
   // At --speed 5000 a pool visitor's next visit arrives while the previous one is still sent.
   const Result r = simulate(20'000, 5000, 0.2);
   CHECK(r.returning_visits > 1000);
@@ -129,7 +129,7 @@ TEST_CASE("realtime visits queued behind the visitor's previous one are dated af
   CHECK(r.before_start == 0);
 }
 
-TEST_CASE("a later realtime hit is dated at the model's time when the real pause was long enough", "[app]") {
+TEST_CASE("a later realtime hit is dated at the model's time when the real pause was long enough", "[delivery]") {
   // times in µs, offsets in ms
   CHECK(model::realtime_later_hit(1'000'000, 500, 1'000'000, 2'000'000).us == 1'500'000);
   CHECK_FALSE(model::realtime_later_hit(1'000'000, 500, 1'000'000, 2'000'000).clipped);

@@ -1,11 +1,11 @@
-#include "app/ledger_feed.hpp"
+#include "delivery/ledger_feed.hpp"
 
 #include <algorithm>
 #include <functional>
 
 #include <date/tz.h>
 
-namespace tf::app {
+namespace tf::delivery {
 namespace {
 
 constexpr std::int64_t k_day_s = 86'400;
@@ -77,4 +77,4 @@ metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const s
   return out;
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

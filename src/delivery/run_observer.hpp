@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "app/dead_letter.hpp"
-#include "app/ledger_feed.hpp"
-#include "app/visit_flow.hpp"
+#include "delivery/dead_letter.hpp"
+#include "delivery/ledger_feed.hpp"
+#include "delivery/visit_flow.hpp"
 #include "engine/engine.hpp"
 #include "metrics/run_metrics.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 class RunObserver final : public engine::Observer, public FlowSink {
 public:
@@ -50,4 +50,4 @@ bool maybe_recorded(engine::StepOutcome outcome, std::string_view reason);
 /// other at info; one write, so lines of threads do not interleave.
 void log_line(std::string_view line, const Clock& clock);
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -1,14 +1,14 @@
-#include "app/run_observer.hpp"
+#include "delivery/run_observer.hpp"
 
 #include <cstdio>
 
 #include <fmt/format.h>
 
-#include "app/console.hpp"
+#include "delivery/console.hpp"
 #include "report/utc_time.hpp"
 #include "util/log.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 namespace {
 
@@ -136,4 +136,4 @@ void RunObserver::on_log(std::string_view line) {
   log_line(line, m_clock);
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

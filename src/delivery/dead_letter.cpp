@@ -1,4 +1,6 @@
-#include "app/replay_file.hpp"
+#include "delivery/dead_letter.hpp"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -10,12 +12,87 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "delivery/run_observer.hpp"
 #include "engine/engine.hpp"
 #include "report/atomic_file.hpp"
 #include "report/utc_time.hpp"
 #include "util/error.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
+
+RunId current_run(std::uint64_t seed, const Clock& clock) {
+  return RunId{clock.system_now(), static_cast<long>(::getpid()), seed};
+}
+
+DeadLetterWriter::DeadLetterWriter(std::string path, const RunId& run)
+  : m_file(path.empty() ? std::string(k_default_path) : path,
+           path.empty() ? AppendFile::Sharing::shared : AppendFile::Sharing::owned) {
+  nlohmann::ordered_json id;
+  id["started"] = report::format_utc(run.started);
+  id["pid"] = run.pid;
+  id["seed"] = run.seed;
+  m_run = id.dump();
+}
+
+void DeadLetterWriter::write(const DeadLetter& entry) {
+  nlohmann::ordered_json line;
+  line["visit"] = entry.visit;
+  line["hit"] = entry.hit;
+  line["visitor"] = entry.visitor;
+  line["target"] = entry.target;
+  line["outcome"] = entry.outcome;
+  line["reason"] = entry.reason;
+  line["detail"] = entry.detail;
+  line["maybe_recorded"] = entry.maybe_recorded;
+  line["attempts"] = entry.attempts;
+  auto& params = line["params"] = nlohmann::ordered_json::object();
+  if (entry.params != nullptr) {
+    for (const auto& [key, value] : *entry.params) {
+      params[key] = key == "token_auth" ? std::string("***") : value;
+    }
+  }
+  const std::string body = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // "run" first, rendered once: {"run":{...},"visit":...}
+  const std::string text = "{\"run\":" + m_run + "," + body.substr(1);
+  std::lock_guard lock(m_mutex);
+  m_file.append_line(text);
+}
+
+std::uint64_t DeadLetterWriter::lines() const {
+  std::lock_guard lock(m_mutex);
+  return m_file.saved();
+}
+
+std::uint64_t DeadLetterWriter::unsaved() const {
+  std::lock_guard lock(m_mutex);
+  return m_file.unsaved();
+}
+
+std::string DeadLetterWriter::error() const {
+  std::lock_guard lock(m_mutex);
+  return m_file.error();
+}
+
+bool DeadLetterWriter::flush() {
+  std::lock_guard lock(m_mutex);
+  return m_file.sync();
+}
+
+bool finish_dead_letters(DeadLetterWriter& writer, const Clock& clock) {
+  const bool ok = writer.flush();
+  if (writer.lines() > 0) {
+    log_line(fmt::format("{} hit(s) written to the dead-letter file {}", writer.lines(), writer.path()), clock);
+  }
+  if (!ok) {
+    log_line(fmt::format("error: {} hit(s) could not be saved to the dead-letter file {}: {}", writer.unsaved(),
+                         writer.path(), writer.error()),
+             clock);
+  }
+  return ok;
+}
+
+// ---- reading ----
+
 
 namespace {
 
@@ -281,29 +358,4 @@ std::string content_hash(std::string_view bytes) {
   return fmt::format("fnv1a64:{:016x}", h);
 }
 
-std::string marker_path(const std::string& path) {
-  return path + ".replayed";
-}
-
-std::optional<std::string> replayed_at(const std::string& marker, const std::string& hash) {
-  std::ifstream in(marker);
-  if (!in) {
-    return std::nullopt;
-  }
-  const Json record = Json::parse(in, nullptr, false);
-  if (!record.is_object() || record.value("hash", std::string()) != hash) {
-    return std::nullopt;
-  }
-  return record.value("replayed_at", std::string("an unknown time"));
-}
-
-void write_marker(const std::string& marker, const DeadLetterFile& file, SysTime now) {
-  nlohmann::ordered_json record;
-  record["file"] = file.path;
-  record["hash"] = file.hash;
-  record["hits"] = file.hits;
-  record["replayed_at"] = report::format_utc(now);
-  report::write_output_file(marker, record.dump(2) + "\n");
-}
-
-} // namespace tf::app
+} // namespace tf::delivery

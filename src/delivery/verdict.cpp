@@ -1,11 +1,11 @@
-#include "app/verdict.hpp"
+#include "delivery/verdict.hpp"
 
 #include <fmt/format.h>
 
-#include "app/run_observer.hpp"
+#include "delivery/run_observer.hpp"
 #include "util/error.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 namespace {
 
@@ -89,4 +89,4 @@ bool report_failures(const std::vector<metrics::ThresholdResult>& results, const
   return ok;
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

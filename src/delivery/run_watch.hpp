@@ -22,7 +22,7 @@ namespace tf::live {
 class LiveServer;
 }
 
-namespace tf::app {
+namespace tf::delivery {
 
 struct WatchHooks {
   std::function<metrics::Snapshot()> snapshot;  ///< the run's merged snapshot now
@@ -73,4 +73,4 @@ private:
   std::thread m_thread;
 };
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -1,12 +1,12 @@
-#include "app/visitor_tally.hpp"
+#include "delivery/visitor_tally.hpp"
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
-#include "app/visit_flow.hpp"
+#include "delivery/visit_flow.hpp"
 #include "model/visit.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 std::string matomo_visitor_id(const model::Visitor& visitor) {
   if (visitor.uid.empty()) {
@@ -61,4 +61,4 @@ void flush_tally(metrics::Ledger& ledger, metrics::LedgerRecorder& recorder, Vis
   }
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

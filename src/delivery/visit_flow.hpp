@@ -11,9 +11,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/commands.hpp"
-#include "app/visitor_tally.hpp"
 #include "config/settings.hpp"
+#include "delivery/shard.hpp"
+#include "delivery/visitor_tally.hpp"
 #include "engine/engine.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/params.hpp"
@@ -25,7 +25,7 @@ namespace date {
 class time_zone;
 }
 
-namespace tf::app {
+namespace tf::delivery {
 
 /// What a flow needs to know about its target.
 struct TargetContext {
@@ -100,7 +100,7 @@ public:
   std::int64_t hit_time_us(std::size_t step);
   /// Counts hits of this flow cut by a stop (a visit with none is "completed").
   int abandoned = 0;
-  /// The ledger's per-visitor counts of this visit, not yet added (app/visitor_tally.hpp).
+  /// The ledger's per-visitor counts of this visit, not yet added (delivery/visitor_tally.hpp).
   VisitTally tally;
   /// Single mode: build_request tells `log` (may be null) before each hit is sent.
   void set_send_log(SendLog* log) { m_send_log = log; }
@@ -181,4 +181,4 @@ private:
   std::atomic<std::uint64_t> m_invalid{0};
 };
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -1,16 +1,16 @@
-#include "app/visit_flow.hpp"
+#include "delivery/visit_flow.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <limits>
 
-#include "matomo/encode.hpp"
 #include "matomo/bulk.hpp"
+#include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
 #include "model/timing.hpp"
 #include "util/random.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 namespace {
 
@@ -217,4 +217,4 @@ bool BulkCodec::read_answer(std::size_t, engine::AttemptResult& result, std::siz
   return true;
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -1,9 +1,9 @@
-#include "app/signals.hpp"
+#include "delivery/signals.hpp"
 
 #include <csignal>
 #include <ctime>
 
-namespace tf::app {
+namespace tf::delivery {
 namespace {
 
 /// A second SIGINT/SIGTERM within this time of the first is the same request.
@@ -84,4 +84,4 @@ bool SignalScope::take_table_request() noexcept {
   return g_table_requested.exchange(false);
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -1,4 +1,4 @@
-#include "app/reporter.hpp"
+#include "delivery/reporter.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -6,15 +6,15 @@
 #include <cstdio>
 
 #include <fmt/format.h>
-#include "app/console.hpp"
+#include "delivery/console.hpp"
 
-#include "app/run_observer.hpp"
-#include "app/signals.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/signals.hpp"
 #include "report/prometheus.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 namespace {
 
 constexpr const char* k_clear_line = "\r\033[K";
@@ -126,4 +126,4 @@ void Reporter::tick(metrics::Snapshot& previous, SteadyTime& last_log) {
   previous = std::move(current);
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -9,7 +9,7 @@
 #include "metrics/thresholds.hpp"
 #include "util/clock.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 /// The user's thresholds. Throws tf::Error (usage) naming where THRESHOLDS was set (file:line,
 /// or the flag) and what is wrong with each bad expression.
@@ -30,4 +30,4 @@ bool abort_check(const std::vector<metrics::Threshold>& user, const metrics::Sna
 /// Logs "threshold failed: EXPR (VALUE)" for each failed one; true when all passed.
 bool report_failures(const std::vector<metrics::ThresholdResult>& results, const Clock& clock);
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -3,10 +3,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "app/visit_flow.hpp"
+#include "delivery/visit_flow.hpp"
 #include "metrics/ledger.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 /// Not thread-safe: call under the metrics lock (it caches the last site-local day's bounds).
 class LedgerFeed {
@@ -22,4 +22,4 @@ private:
   std::int64_t m_begin_us = 1, m_end_us = 0, m_day = 0;  ///< [begin, end) is day m_day in m_zone
 };
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -13,7 +13,7 @@
 #include "report/health_table.hpp"
 #include "util/clock.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 
 struct ReporterOptions {
   bool live = false;          ///< stderr is a terminal and not --quiet
@@ -52,4 +52,4 @@ private:
   SteadyTime m_last_watch{};  ///< when watch was last called
 };
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -1,10 +1,10 @@
-#include "app/run_watch.hpp"
+#include "delivery/run_watch.hpp"
 
 #include <fmt/format.h>
 
-#include "app/run_observer.hpp"
-#include "app/signals.hpp"
 #include "config/settings_table.hpp"
+#include "delivery/run_observer.hpp"
+#include "delivery/signals.hpp"
 #include "live/live_server.hpp"
 #include "report/html_report.hpp"
 #include "report/prometheus.hpp"
@@ -12,7 +12,7 @@
 #include "util/error.hpp"
 #include "util/log.hpp"
 
-namespace tf::app {
+namespace tf::delivery {
 namespace {
 constexpr Millis k_period{1000};
 } // namespace
@@ -134,4 +134,4 @@ void RunWatch::linger(const metrics::Snapshot& final, const nlohmann::json& summ
   m_server->stop();
 }
 
-} // namespace tf::app
+} // namespace tf::delivery

@@ -5,7 +5,7 @@
 // call the installed async-signal-safe callbacks.
 #include <atomic>
 
-namespace tf::app {
+namespace tf::delivery {
 
 struct SignalHooks {
   void (*stop)(void* context) = nullptr;            ///< first SIGINT/SIGTERM (async-signal-safe)
@@ -27,4 +27,4 @@ public:
   static bool take_table_request() noexcept;
 };
 
-} // namespace tf::app
+} // namespace tf::delivery
