@@ -18,7 +18,8 @@
 # Env: PORT (18204), TLS_PORT (PORT + 1), TF_BUILD_DIR (Release build dir; default build/bench-release, configured and
 #   brought up to date), TF_BIN / BARE_LOOP (use these binaries as they are),
 #   BENCH_EPOLL=1 (also the bare loop in epoll mode), BENCH_LONG=1 (the 60 s rate phase),
-#   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the same-bytes loop then trafficinator.
+#   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the same-bytes loop then trafficinator,
+#   BENCH_ONLY=listen (only the --listen rounds).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -146,6 +147,8 @@ echo "sink: nginx (1 worker, return 204, access log off) on $url; ${seconds} s p
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start (shared: compare ratios)"
 echo
 
+# BENCH_ONLY=listen: only the --listen rounds (each a ratio within the same invocation).
+if [[ "${BENCH_ONLY:-}" != listen ]]; then
 wrk_rps="$(wrk_rate)"
 line "wrk -t1 -c${connections}" "$wrk_rps" "req/s" "(the machine's HTTP/1.1 reference: a C load generator)"
 # The bare loop uses every libcurl setting trafficinator uses (a shared CURLU, no proxy look-ups,
@@ -216,6 +219,9 @@ untuned_hps="$(summary bulk_untuned 't["acked"] / s["elapsed_s"]')"
 line "trafficinator, --bulk 100 untuned" "$untuned_hps" "hits/s" \
   "(goal >= 0.5 of tuned: $(ratio "$untuned_hps" "$tuned_hps"); CONCURRENCY and MAX_IN_FLIGHT from the bulk rules)"
 
+fi
+
+no_pauses=(TARGET_VISITS_PER_DAY=1e9 SPEED=1000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0)
 # The live view's cost (issue 18): --bulk 100 (one thread, as bulk1) with --listen and a poller
 # fetching /data and /metrics once a second (what the open live page and a scraper do), against
 # the same run without --listen, in alternating rounds (the machine drifts); goal: within 1 %.
@@ -242,6 +248,8 @@ for round in $(seq 3); do
 done
 line "trafficinator, --bulk 100 with --listen polled" "$(echo "$listen_ratios" | median)" "x" \
   "(median ratio of 3 rounds to the same run without --listen; goal >= 0.99)"
+
+if [[ "${BENCH_ONLY:-}" == listen ]]; then exit 0; fi
 
 # HTTPS, single hits, HTTP/1.1 then HTTP/2 in each round (alternating, as above: the machine drifts);
 # each round's ratio is HTTP/2 over the HTTP/1.1 run just before it, judged on the median round.
