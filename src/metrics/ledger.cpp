@@ -65,6 +65,15 @@ void Ledger::merge(const Ledger& other) {
   }
 }
 
+void Ledger::drop_visitor_details() noexcept {
+  for (auto& [name, target] : targets) {
+    for (auto& [day, counts] : target.days) {
+      counts.by_visitor.clear();
+      counts.untracked = {};
+    }
+  }
+}
+
 void LedgerRecorder::count_visitor(Bound& bound, const LedgerHit& hit, bool acked) {
   // the target's name is stable while recording: its address stands for it
   const auto key = mix(mix(reinterpret_cast<std::uintptr_t>(hit.target), static_cast<std::uint64_t>(hit.day)), hit.visitor);

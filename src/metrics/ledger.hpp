@@ -83,6 +83,9 @@ struct Ledger {
   /// distinct visitors add too).
   void merge(const Ledger& other);
   bool empty() const noexcept { return targets.empty(); }
+  /// Drops every day's by_visitor and untracked (a live view has no use for them; they can be
+  /// thousands of entries to serialise each second).
+  void drop_visitor_details() noexcept;
 };
 
 /// What the ledger needs to know of one hit that ended acked or unconfirmed.
