@@ -72,6 +72,10 @@ RunResult Engine::Impl::run() {
         take_inbox(now);
       }
       run_due(now);
+      if (drain_idle()) {
+        observer.on_log("drain: no request in flight and no hit due before the drain timeout; stopping now");
+        abandon_all("drain-timeout", now);
+      }
       if (done()) {
         break;
       }
@@ -359,6 +363,32 @@ void Engine::Impl::stop_arrivals(StopReason reason, bool drain, SteadyTime now) 
                                 format_duration(config.drain_timeout)));
   }
   push(now + config.drain_timeout, DueKind::drain);
+}
+
+bool Engine::Impl::drain_idle() {
+  if (!draining) {
+    return false;
+  }
+  // items that do nothing once arrivals have stopped (the next arrival, the deadline, a cap
+  // resume, a step of a flow that has ended) are dropped, so that they do not hold the drain
+  while (!heap.empty()) {
+    const DueItem& top = heap.top();
+    const bool stale_step =
+      top.kind == DueKind::step && (!slots[top.index].flow || slots[top.index].gen != top.gen);
+    const bool no_op = top.kind == DueKind::arrival || top.kind == DueKind::deadline || top.kind == DueKind::cap_resume;
+    if (!stale_step && !(no_op && arrivals_stopped)) {
+      break;
+    }
+    arrivals_paused = arrivals_paused && top.kind != DueKind::cap_resume;
+    heap.pop();
+  }
+  // the drain's own deadline is the next thing due: every other item (a visit's next hit after
+  // its pause, a retry, a breaker probe, a flush) comes at or after it, so nothing more can be sent
+  if (heap.empty() || heap.top().kind != DueKind::drain || free_requests.size() != requests.size()) {
+    return false;
+  }
+  return std::all_of(targets.begin(), targets.end(),
+                     [](const TargetState& t) { return t.batch.empty() && t.blocked.empty(); });
 }
 
 void Engine::Impl::abandon_all(std::string_view reason, SteadyTime now) {

@@ -124,6 +124,10 @@ struct Engine::Impl {
   void start_flow(std::uint32_t slot, SteadyTime now);
   void finish_flow(std::uint32_t slot, SteadyTime now);
   void stop_arrivals(StopReason reason, bool drain, SteadyTime now);
+  /// Draining, and nothing can be sent before the drain timeout: no request in flight, nothing
+  /// batched or held, and the drain deadline is the earliest item due once items that do nothing
+  /// after the stop are dropped. The drain may end now.
+  bool drain_idle();
   void abandon_all(std::string_view reason, SteadyTime now);
   void abandon_flow(std::uint32_t slot, std::string_view reason);
   void check_signals(SteadyTime now);

@@ -16,7 +16,7 @@ TF_BRACKET_DUPS=()    # per mock: its duplicates before that run
 TF_MOCK_NAMES=()      # per mock: the target name mocks_targets gave it
 
 tf_cleanup() {
-  local pid mnt
+  local rc=$? pid mnt f
   for pid in "${TF_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -29,6 +29,15 @@ tf_cleanup() {
   for mnt in "${TF_MOUNTS[@]}"; do
     umount "$mnt" 2>/dev/null || true
   done
+  if ((rc != 0 && rc != 130)) && [[ -d "$TF_WORK" ]]; then
+    # a failed test keeps its files, and shows the end of each run's stderr, for the CI log
+    for f in $(ls -t "$TF_WORK"/*.err 2>/dev/null | head -6); do
+      echo "--- tail of $(basename "$f"):" >&2
+      tail -8 "$f" >&2
+    done
+    echo "--- the test's files are kept in $TF_WORK" >&2
+    return
+  fi
   rm -rf "$TF_WORK"
 }
 trap tf_cleanup EXIT

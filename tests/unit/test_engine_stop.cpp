@@ -23,7 +23,8 @@ TEST_CASE("a stop drains flows in progress, then abandons their unsent steps", "
   const RunResult r = h.run(config, source);
   CHECK(r.reason == StopReason::stop_requested);
   const auto& o = h.observer;
-  // flow 3 sent step 0, then step 1 after 10 s within the drain, and step 2 was cut at 15 s
+  // flow 3 sent step 0, then step 1 after 10 s within the drain; step 2 (due at 20 s, after the
+  // 15 s drain timeout) was cut as soon as step 1 was acked
   std::map<std::string, int> reasons;
   for (const auto& s : o.steps) {
     if (s.outcome == StepOutcome::not_sent || s.outcome == StepOutcome::unconfirmed) {
@@ -35,6 +36,51 @@ TEST_CASE("a stop drains flows in progress, then abandons their unsent steps", "
   CHECK(o.logged("stop requested: no new visits"));
   CHECK(r.steps_acked + r.steps_rejected + r.steps_failed + r.steps_unconfirmed + r.steps_not_sent == r.flows * 3);
   CHECK(static_cast<long long>(o.done.size()) == r.flows);
+}
+
+TEST_CASE("the drain ends at once when no hit can be sent before the drain timeout", "[engine]") {
+  // one visit of 3 pageviews 60 s apart; the stop comes after its first hit: the next is due
+  // 60 s later, after the 10 s drain timeout, so waiting out the drain would send nothing
+  Harness h;
+  auto source = simple_source(1, 3, Millis{60000});
+  auto config = base_config();
+  config.arrivals_per_second = 1.0;
+  config.drain_timeout = Millis{10000};
+  SteadyTime stopped_at{};
+  h.observer.after_step = [&h, &stopped_at](const StepEvent& e) {
+    if (e.flow == 0 && e.step == 0) {
+      stopped_at = h.clock.steady_now();
+      h.engine->request_stop();
+    }
+  };
+  const RunResult r = h.run(config, source);
+  CHECK(r.reason == StopReason::stop_requested);
+  CHECK(h.clock.steady_now() - stopped_at < Millis{1000});
+  CHECK(h.observer.logged("drain: no request in flight and no hit due before the drain timeout; stopping now"));
+  CHECK(r.steps_acked == 1);
+  CHECK(r.steps_not_sent == 2);
+  int cut = 0;
+  for (const auto& step : h.observer.steps) {
+    cut += step.outcome == StepOutcome::not_sent && step.reason == "drain-timeout" ? 1 : 0;
+  }
+  CHECK(cut == 2);
+}
+
+TEST_CASE("a hit due within the drain timeout is still sent before the drain ends", "[engine]") {
+  Harness h;
+  auto source = simple_source(1, 2, Millis{5000});
+  auto config = base_config();
+  config.arrivals_per_second = 1.0;
+  config.drain_timeout = Millis{10000};
+  h.observer.after_step = [&h](const StepEvent& e) {
+    if (e.flow == 0 && e.step == 0) {
+      h.engine->request_stop();
+    }
+  };
+  const RunResult r = h.run(config, source);
+  CHECK(r.steps_acked == 2);
+  CHECK(r.steps_not_sent == 0);
+  CHECK_FALSE(h.observer.logged("drain: no request in flight and no hit due before the drain timeout; stopping now"));
 }
 
 TEST_CASE("a stop cuts a waiting visit together with the visitor's visits queued behind it", "[engine]") {
