@@ -9,6 +9,7 @@
 
 #include "app/reporting_client.hpp"
 #include "app/verify_result.hpp"
+#include "app/verify_visitors.hpp"
 #include "config/dotenv.hpp"
 #include "config/targets_json.hpp"
 #include "report/atomic_file.hpp"
@@ -138,7 +139,8 @@ std::string date_label(DayRange days) {
     ExitCode::runtime);
 }
 
-std::vector<VerifyRow> verify_target(const VerifyOptions& o, const metrics::LedgerTarget& target, const Endpoint& e) {
+std::vector<VerifyRow> verify_target(const VerifyOptions& o, const metrics::LedgerTarget& target, const Endpoint& e,
+                                     VisitorReport& visitors) {
   const ReportingClient client(api_endpoint(e.url), e.token, o.timeout);
   std::vector<VerifyRow> rows;
   for (const auto& [days, ledger] : ranges(o, target)) {
@@ -154,6 +156,9 @@ std::vector<VerifyRow> verify_target(const VerifyOptions& o, const metrics::Ledg
     }
     auto some = compare(target.name, target.site_id, date_label(days), ledger, matomo, days.first != days.last);
     rows.insert(rows.end(), some.begin(), some.end());
+    if (o.live) {
+      rows.push_back(compare_visitors(target.name, target.site_id, date_label(days), ledger, matomo, visitors));
+    }
   }
   return rows;
 }
@@ -176,16 +181,22 @@ int verify_command(const VerifyOptions& options, std::ostream& out) {
   }
   const auto targets = endpoints(options, merged.config, ledger);
   std::vector<VerifyRow> rows;
+  VisitorReport visitors;
   for (const auto& [name, target] : ledger.targets) {
-    auto some = verify_target(options, target, targets.at(name));
+    auto some = verify_target(options, target, targets.at(name), visitors);
     rows.insert(rows.end(), some.begin(), some.end());
   }
   if (rows.empty()) {
     throw Error(fmt::format("--date {}: the ledger has no day in it", options.date));
   }
   out << render_verify(rows, options.live);
+  auto json = verify_json(rows, options.live);
+  if (options.live) {
+    out << render_visitors(visitors);
+    json["visitors"] = visitors_json(visitors);
+  }
   if (!options.json_file.empty()) {
-    report::write_output_file(options.json_file, verify_json(rows, options.live).dump(2) + "\n");
+    report::write_output_file(options.json_file, json.dump(2) + "\n");
   }
   return totals_of(rows).differences == 0 ? static_cast<int>(ExitCode::success)
                                           : static_cast<int>(ExitCode::thresholds_failed);

@@ -85,6 +85,12 @@ void count_action(Observed& out, const json& action) {
   }
 }
 
+/// An action Live lists that the ledger's per-visitor actions count (delivery/visitor_tally.hpp).
+bool is_live_action(const json& action) {
+  static const std::set<std::string> k_types{"action", "search", "outlink", "download", "event", "contentInteraction"};
+  return k_types.contains(action.value("type", std::string{}));
+}
+
 } // namespace
 
 Observed observe_reports(const ReportingClient& client, int site, DayRange days, const std::vector<int>& goals) {
@@ -128,8 +134,12 @@ Observed observe_live(const ReportingClient& client, int site, DayRange days, in
                                          "filter_offset", std::to_string(offset)));
     for (const auto& visit : visits) {
       *out[Measure::visits] += 1;
-      visitors.insert(visit.value("visitorId", std::string{}));
+      const auto id = visit.value("visitorId", std::string{});
+      visitors.insert(id);
+      auto& seen = out.by_visitor[id];
+      ++seen.visits;
       for (const auto& action : visit.value("actionDetails", json::array())) {
+        seen.actions += is_live_action(action) ? 1U : 0U;
         count_action(out, action);
       }
     }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "app/reporting_client.hpp"
@@ -12,11 +13,19 @@
 
 namespace tf::app {
 
+/// One visitor's visits and actions (pageviews, site searches, outlinks, downloads, events,
+/// content interactions) in Live.
+struct VisitorSeen {
+  std::uint64_t visits = 0;
+  std::uint64_t actions = 0;
+};
+
 /// Matomo's numbers; nullopt: the measure is not read (content interactions and cart updates:
 /// no report counts them as the ledger does; distinct visitors over a range).
 struct Observed {
   std::array<std::optional<std::uint64_t>, metrics::k_measure_count> measures{};
   std::map<int, std::uint64_t> goals;  ///< conversions per goal id
+  std::map<std::string, VisitorSeen> by_visitor;  ///< by idvisitor; Live only
 
   std::optional<std::uint64_t>& operator[](metrics::Measure m) { return measures[static_cast<std::size_t>(m)]; }
 };

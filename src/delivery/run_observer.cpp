@@ -111,16 +111,21 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
   m_metrics.update([&](metrics::RunMetrics& run) {
     run.targets[flow.target()].count(outcome);
     if (in_ledger) {
-      m_ledger.record(run.ledger, m_feed.hit_of(visit_flow, step, m_names[flow.target()]),
-                      outcome == engine::StepOutcome::acked);
+      const auto hit = m_feed.hit_of(visit_flow, step, m_names[flow.target()]);
+      m_ledger.record(run.ledger, hit, outcome == engine::StepOutcome::acked);
+      tally_hit(run.ledger, m_ledger, visit_flow, hit, outcome == engine::StepOutcome::acked);
     }
   });
 }
 
 void RunObserver::on_flow_done(engine::Flow& flow) {
-  if (static_cast<VisitFlow&>(flow).abandoned == 0) {
-    m_metrics.update([&](metrics::RunMetrics& run) { ++run.targets[flow.target()].visits_completed; });
-  }
+  auto& visit_flow = static_cast<VisitFlow&>(flow);
+  m_metrics.update([&](metrics::RunMetrics& run) {
+    flush_tally(run.ledger, m_ledger, visit_flow, m_names[flow.target()]);
+    if (visit_flow.abandoned == 0) {
+      ++run.targets[flow.target()].visits_completed;
+    }
+  });
 }
 
 void RunObserver::add_possible_duplicates(std::size_t target, std::uint64_t hits) {

@@ -93,6 +93,7 @@ void RunWatch::sample() {
     }
     snapshot.series = m_recorder.series();
   }
+  snapshot.ledger.drop_visitor_details();  // for verify --live in the final summary, not the live view
   publish(snapshot, report::summary_to_json(snapshot, m_config));
 }
 

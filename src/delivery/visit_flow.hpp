@@ -13,6 +13,7 @@
 
 #include "config/settings.hpp"
 #include "delivery/shard.hpp"
+#include "delivery/visitor_tally.hpp"
 #include "engine/engine.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/params.hpp"
@@ -99,6 +100,8 @@ public:
   std::int64_t hit_time_us(std::size_t step);
   /// Counts hits of this flow cut by a stop (a visit with none is "completed").
   int abandoned = 0;
+  /// The ledger's per-visitor counts of this visit, not yet added (delivery/visitor_tally.hpp).
+  VisitTally tally;
   /// Single mode: build_request tells `log` (may be null) before each hit is sent.
   void set_send_log(SendLog* log) { m_send_log = log; }
 

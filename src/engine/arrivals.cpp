@@ -14,14 +14,15 @@ SteadyTime after_gap(SteadyTime from, Rng& rng, double rate) {
 
 ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start, std::uint64_t seed)
   : m_rate(config.shape ? config.shape->peak() : config.arrivals_per_second), m_shape(config.shape), m_scale(config.rate_scale),
-    m_cap(config.rolling_cap_per_day), m_start(start),
+    m_even(config.even_arrivals), m_cap(config.rolling_cap_per_day), m_start(start),
     m_rng(Rng::stream(seed, k_arrival_stream)) {
   m_next = draw_after(start);
 }
 
 SteadyTime ArrivalSchedule::draw_after(SteadyTime from) {
   if (!m_shape) {
-    return after_gap(from, m_rng, rate());
+    return m_even ? from + std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(1.0 / rate()))
+                  : after_gap(from, m_rng, rate());
   }
   const auto end = m_shape->end();
   SteadyTime t = from;

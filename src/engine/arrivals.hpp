@@ -42,6 +42,7 @@ private:
   double m_rate;
   std::shared_ptr<const RateShape> m_shape;
   std::shared_ptr<const std::atomic<double>> m_scale;
+  bool m_even;  ///< EngineConfig::even_arrivals
   long long m_cap;
   SteadyTime m_start, m_next;
   Rng m_rng;

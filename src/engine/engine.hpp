@@ -189,6 +189,9 @@ struct BreakerPolicy {
 struct EngineConfig {
   std::vector<TargetLimits> targets;
   double arrivals_per_second = 1.0;  ///< > 0
+  /// Arrivals exactly 1/rate apart instead of a Poisson process (find-capacity's steps: each
+  /// offers the rate it asks for, k6's constant-arrival-rate); not with a shape.
+  bool even_arrivals = false;
   /// A rate that changes over the run (stages, a daily curve); set: it replaces
   /// arrivals_per_second, and the run stops at its end().
   std::shared_ptr<const RateShape> shape;

@@ -48,6 +48,10 @@ void LedgerDay::add(const LedgerDay& other) {
   for (const auto& [goal, bound] : other.goals) {
     goals[goal].add(bound);
   }
+  for (const auto& [visitor, counts] : other.by_visitor) {
+    by_visitor[visitor].add(counts);
+  }
+  untracked.add(other.untracked);
 }
 
 void Ledger::merge(const Ledger& other) {
@@ -57,6 +61,15 @@ void Ledger::merge(const Ledger& other) {
     into.site_id = target.site_id;
     for (const auto& [day, counts] : target.days) {
       into.days[day].add(counts);
+    }
+  }
+}
+
+void Ledger::drop_visitor_details() noexcept {
+  for (auto& [name, target] : targets) {
+    for (auto& [day, counts] : target.days) {
+      counts.by_visitor.clear();
+      counts.untracked = {};
     }
   }
 }
@@ -107,6 +120,24 @@ void LedgerRecorder::record(Ledger& ledger, const LedgerHit& hit, bool acked) {
   }
   if (hit.goal > 0) {
     bump(day.goals[hit.goal], 1);
+  }
+}
+
+void LedgerRecorder::record_visitor(Ledger& ledger, const std::string& target, int site_id, std::int64_t day,
+                                    const std::string& visitor_id, const VisitorCounts& counts) {
+  auto& into = ledger.targets[target];
+  if (into.name.empty()) {
+    into.name = target;
+    into.site_id = site_id;
+  }
+  auto& counts_of_day = into.days[day];
+  if (const auto it = counts_of_day.by_visitor.find(visitor_id); it != counts_of_day.by_visitor.end()) {
+    it->second.add(counts);
+  } else if (m_itemised < k_ledger_visitor_cap) {
+    counts_of_day.by_visitor.emplace(visitor_id, counts);
+    ++m_itemised;
+  } else {
+    counts_of_day.untracked.add(counts);
   }
 }
 

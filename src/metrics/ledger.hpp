@@ -38,10 +38,30 @@ struct Bound {
   bool operator==(const Bound&) const = default;
 };
 
+/// One visitor's share of a day (`verify --live` compares it per visitor): visits, and actions
+/// (pageviews, site searches, outlinks, downloads, events and content interactions).
+struct VisitorCounts {
+  Bound visits;
+  Bound actions;
+  void add(const VisitorCounts& other) noexcept {
+    visits.add(other.visits);
+    actions.add(other.actions);
+  }
+  bool empty() const noexcept { return visits == Bound{} && actions == Bound{}; }
+  bool operator==(const VisitorCounts&) const = default;
+};
+
+/// A recorder itemises at most this many (target, day, visitor) entries; the visits and actions
+/// of visitors first seen past it add to LedgerDay::untracked (bounded memory and summary size:
+/// about 60 bytes of JSON an entry).
+inline constexpr std::size_t k_ledger_visitor_cap = 20'000;
+
 /// One site-local day of one target.
 struct LedgerDay {
   std::array<Bound, k_measure_count> measures{};
   std::map<int, Bound> goals;  ///< conversions per goal id (> 0)
+  std::map<std::string, VisitorCounts> by_visitor;  ///< by Matomo's idvisitor (16 hex)
+  VisitorCounts untracked;  ///< visitors past k_ledger_visitor_cap, not itemised
 
   Bound& operator[](Measure m) noexcept { return measures[static_cast<std::size_t>(m)]; }
   const Bound& operator[](Measure m) const noexcept { return measures[static_cast<std::size_t>(m)]; }
@@ -63,6 +83,9 @@ struct Ledger {
   /// distinct visitors add too).
   void merge(const Ledger& other);
   bool empty() const noexcept { return targets.empty(); }
+  /// Drops every day's by_visitor and untracked (a live view has no use for them; they can be
+  /// thousands of entries to serialise each second).
+  void drop_visitor_details() noexcept;
 };
 
 /// What the ledger needs to know of one hit that ended acked or unconfirmed.
@@ -84,6 +107,10 @@ class LedgerRecorder {
 public:
   /// Counts `hit` as acked (true) or unconfirmed (false).
   void record(Ledger& ledger, const LedgerHit& hit, bool acked);
+  /// Adds one visit's `counts` to visitor `visitor_id` (Matomo's idvisitor) of `target` on `day`,
+  /// itemised while fewer than k_ledger_visitor_cap entries were, else to the day's `untracked`.
+  void record_visitor(Ledger& ledger, const std::string& target, int site_id, std::int64_t day,
+                      const std::string& visitor_id, const VisitorCounts& counts);
 
 private:
   void count_visitor(Bound& bound, const LedgerHit& hit, bool acked);
@@ -97,6 +124,7 @@ private:
 
   std::unordered_set<std::uint64_t> m_acked;  ///< (target, day, visitor) keys counted acked
   std::unordered_set<std::uint64_t> m_any;    ///< … counted acked or unconfirmed
+  std::size_t m_itemised = 0;                 ///< by_visitor entries this recorder created
 };
 
 /// "YYYY-MM-DD" of a day number (days since 1970-01-01) and back; nullopt when malformed.

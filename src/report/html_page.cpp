@@ -167,6 +167,24 @@ function remember(d) {
   previous = {at: now, d: d};
 }
 
+// The ledger's visit mix: what Matomo should hold (acked, and up to acked + unconfirmed).
+function visitMix(mix) {
+  if (!mix.length) return;
+  page.appendChild(el('h2', 'Visit mix'));
+  const acked = m => (mix.find(x => x.measure === m) || {acked: 0}).acked;
+  const visits = acked('visits');
+  const money = m => m.measure === 'revenue_cents';
+  const rows = mix.map(m => [money(m) ? 'revenue' : m.measure, money(m) ? (m.acked / 100).toFixed(2) : m.acked,
+    money(m) ? (m.unconfirmed / 100).toFixed(2) : m.unconfirmed,
+    visits > 0 && m.measure !== 'visits' ? fmt((money(m) ? m.acked / 100 : m.acked) / visits) : '-']);
+  const mt = table(['measure', 'acked', 'unconfirmed (may be recorded)', 'per visit'], rows); mt.id = 'tf-visit-mix';
+  const actions = mix.filter(m => !['visits', 'visitors', 'revenue_cents'].includes(m.measure));
+  const grid = el('div', null, 'grid');
+  grid.appendChild(barChart('Visit mix (acked)', actions.map(m => m.measure), actions.map(m => m.acked), '#6a1b9a'));
+  grid.appendChild(mt);
+  page.appendChild(grid);
+}
+
 function render(d) {
   page.textContent = '';
   page.appendChild(el('h1', live ? 'trafficinator — live' : 'trafficinator — report'));
@@ -200,6 +218,7 @@ function render(d) {
     'success_rate', 'latency_p50', 'latency_p99', 'breaker', 'top_error'];
   const rows = d.targets.concat([d.totals]).map(t => cols.map(c => t[c]));
   const tt = table(cols, rows); tt.id = 'tf-targets'; page.appendChild(tt);
+  visitMix(d.visit_mix || []);
   page.appendChild(el('h2', 'Thresholds'));
   const th = el('table'); th.id = 'tf-thresholds';
   th.appendChild(table(['threshold', 'value', 'state'], []).firstChild);

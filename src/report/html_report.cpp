@@ -4,8 +4,11 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <vector>
 
 #include "metrics/le_buckets.hpp"
+#include "metrics/ledger.hpp"
 #include "report/atomic_file.hpp"
 #include "report/utc_time.hpp"
 
@@ -116,6 +119,40 @@ json le_quantile_ms(const json& counts, double q) {
   return static_cast<double>(metrics::k_latency_le_us.back()) / 1000.0;
 }
 
+/// The ledger's measures summed over targets and days, then its goals ("goal_ID"), each
+/// {"measure","acked","unconfirmed"}; revenue stays in cents. Empty without a ledger.
+json visit_mix(const json& ledger) {
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> goals;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> sums(metrics::k_measure_count);
+  auto add = [](std::pair<std::uint64_t, std::uint64_t>& into, const json& bound) {
+    into.first += bound.value("acked", std::uint64_t{0});
+    into.second += bound.value("unconfirmed", std::uint64_t{0});
+  };
+  for (const json& target : ledger.is_array() ? ledger : json::array()) {
+    for (const json& day : target.value("days", json::array())) {
+      for (std::size_t i = 0; i < metrics::k_measure_count; ++i) {
+        add(sums[i], day.value(std::string(metrics::to_string(static_cast<metrics::Measure>(i))), json::object()));
+      }
+      const json goals_of_day = day.value("goals", json::object());
+      for (const auto& [id, bound] : goals_of_day.items()) {
+        add(goals["goal_" + id], bound);
+      }
+    }
+  }
+  json out = json::array();
+  if (!ledger.is_array() || ledger.empty()) {
+    return out;
+  }
+  for (std::size_t i = 0; i < metrics::k_measure_count; ++i) {
+    out.push_back({{"measure", metrics::to_string(static_cast<metrics::Measure>(i))},
+                   {"acked", sums[i].first}, {"unconfirmed", sums[i].second}});
+  }
+  for (const auto& [name, sum] : goals) {
+    out.push_back({{"measure", name}, {"acked", sum.first}, {"unconfirmed", sum.second}});
+  }
+  return out;
+}
+
 json report_data(const json& summary) {
   const json series = summary.value("series", json::object());
   const json points = series.value("points", json::array());
@@ -145,6 +182,7 @@ json report_data(const json& summary) {
           {"totals", target_row(totals)},
           {"targets", std::move(targets)},
           {"thresholds", summary.value("thresholds", json::array())},
+          {"visit_mix", visit_mix(summary.value("ledger", json::array()))},
           {"latency", latency_distribution(series)},
           {"series", series_rates(series, run_end)},
           {"config", summary.value("config", json::object())}};

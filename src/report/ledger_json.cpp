@@ -1,5 +1,6 @@
 #include "report/ledger_json.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -16,6 +17,12 @@ json bound_json(const Bound& b) {
   return {{"acked", b.acked}, {"unconfirmed", b.unconfirmed}};
 }
 
+/// [visits acked, visits unconfirmed, actions acked, actions unconfirmed]: compact, since a
+/// day may itemise thousands of visitors.
+json visitor_json(const metrics::VisitorCounts& c) {
+  return json::array({c.visits.acked, c.visits.unconfirmed, c.actions.acked, c.actions.unconfirmed});
+}
+
 json day_json(std::int64_t day, const metrics::LedgerDay& counts) {
   json out = {{"date", metrics::format_day(day)}};
   for (std::size_t i = 0; i < metrics::k_measure_count; ++i) {
@@ -26,6 +33,14 @@ json day_json(std::int64_t day, const metrics::LedgerDay& counts) {
     goals[std::to_string(goal)] = bound_json(bound);
   }
   out["goals"] = std::move(goals);
+  json visitors = json::object();
+  for (const auto& [id, c] : counts.by_visitor) {
+    visitors[id] = visitor_json(c);
+  }
+  out["by_visitor"] = std::move(visitors);
+  if (!counts.untracked.empty()) {
+    out["untracked"] = visitor_json(counts.untracked);
+  }
   return out;
 }
 
@@ -48,6 +63,15 @@ Bound read_bound(const json& value, const std::string& source, const std::string
   return {count(value, "acked", source, path), count(value, "unconfirmed", source, path)};
 }
 
+metrics::VisitorCounts read_visitor(const json& value, const std::string& source, const std::string& path) {
+  if (!value.is_array() || value.size() != 4 ||
+      !std::all_of(value.begin(), value.end(), [](const json& n) { return n.is_number_unsigned(); })) {
+    fail(source, path, "must be [visits acked, visits unconfirmed, actions acked, actions unconfirmed]");
+  }
+  return {{value[0].get<std::uint64_t>(), value[1].get<std::uint64_t>()},
+          {value[2].get<std::uint64_t>(), value[3].get<std::uint64_t>()}};
+}
+
 metrics::LedgerDay read_day(const json& entry, const std::string& source, const std::string& path) {
   metrics::LedgerDay day;
   for (std::size_t i = 0; i < metrics::k_measure_count; ++i) {
@@ -68,6 +92,17 @@ metrics::LedgerDay read_day(const json& entry, const std::string& source, const 
       }
       day.goals[goal] = read_bound(bound, source, path + ".goals." + id);
     }
+  }
+  if (const auto visitors = entry.find("by_visitor"); visitors != entry.end()) {
+    if (!visitors->is_object()) {
+      fail(source, path + ".by_visitor", "must be an object");
+    }
+    for (const auto& [id, counts] : visitors->items()) {
+      day.by_visitor[id] = read_visitor(counts, source, path + ".by_visitor." + id);
+    }
+  }
+  if (const auto untracked = entry.find("untracked"); untracked != entry.end()) {
+    day.untracked = read_visitor(*untracked, source, path + ".untracked");
   }
   return day;
 }

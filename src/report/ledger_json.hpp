@@ -1,7 +1,9 @@
 #pragma once
 // The summary's "ledger" (metrics/ledger.hpp), documented in the man page:
 // [{"target","site_id","days":[{"date":"YYYY-MM-DD","visits":{"acked","unconfirmed"},…,
-//   "goals":{"ID":{"acked","unconfirmed"}}}]}]
+//   "goals":{"ID":{"acked","unconfirmed"}},
+//   "by_visitor":{"IDVISITOR":[visits acked, visits unconfirmed, actions acked, actions unconfirmed]},
+//   "untracked":[same] (only past the itemising cap)}]}]
 #include <string>
 
 #include <nlohmann/json.hpp>

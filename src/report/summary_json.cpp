@@ -175,6 +175,11 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
           {"series", series_to_json(snapshot.series)}};
   if (!snapshot.stages.empty()) {
     out["stages"] = stages_json(snapshot);
+    json lags = json::array();  // so that `merge` adds the stages' start lags exactly
+    for (const auto& stage : snapshot.stages) {
+      lags.push_back(histogram_json(stage.start_lag));
+    }
+    out["histograms"]["stage_start_lag_us"] = std::move(lags);
     const std::string current = current_stage_text(snapshot);
     out["current_stage"] = current.empty() ? json(nullptr) : json(current);
   }

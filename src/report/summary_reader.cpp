@@ -77,7 +77,10 @@ public:
   }
 
   Histogram histogram(const json& object, const char* key, const std::string& path) const {
-    const json& h = field(object, key, path);
+    return histogram_of(field(object, key, path), path);
+  }
+
+  Histogram histogram_of(const json& h, const std::string& path) const {
     if (u64(h, "sub_bucket_bits", path + ".sub_bucket_bits") != Histogram::k_sub_bucket_bits) {
       fail(fmt::format("\"{}\" uses another bucket layout", path));
     }
@@ -199,6 +202,41 @@ std::uint64_t read_seed(const Reader& r, const json& summary) {
   return r.u64(seed, "seed");
 }
 
+/// The summary's "stages" (stages_report.hpp) with their start-lag histograms
+/// ("histograms.stage_start_lag_us"; absent in summaries of older builds: the lags stay empty).
+std::vector<metrics::StageMetrics> read_stages(const Reader& r, const json& summary) {
+  std::vector<metrics::StageMetrics> out;
+  const auto stages = summary.find("stages");
+  if (stages == summary.end()) {
+    return out;
+  }
+  if (!stages->is_array()) {
+    r.fail("\"stages\" must be an array");
+  }
+  const json& histograms = r.field(summary, "histograms", "histograms");
+  const auto lags = histograms.find("stage_start_lag_us");
+  if (lags != histograms.end() && (!lags->is_array() || lags->size() != stages->size())) {
+    r.fail("\"histograms.stage_start_lag_us\" must be an array with one histogram per stage");
+  }
+  for (std::size_t i = 0; i < stages->size(); ++i) {
+    const std::string path = fmt::format("stages[{}]", i);
+    const json& entry = stages->at(i);
+    metrics::StageMetrics stage;
+    stage.spec = r.text(entry, "stage", path + ".stage");
+    stage.start_s = r.number(entry, "start_s", path + ".start_s");
+    stage.open = r.field(entry, "duration_s", path + ".duration_s").is_null();
+    stage.seconds = stage.open ? 0.0 : r.number(entry, "duration_s", path + ".duration_s");
+    stage.from_rate = r.number(entry, "from_rate", path + ".from_rate");
+    stage.to_rate = r.number(entry, "to_rate", path + ".to_rate");
+    stage.visits_started = r.u64(entry, "visits_started", path + ".visits_started");
+    if (lags != histograms.end()) {
+      stage.start_lag = r.histogram_of(lags->at(i), fmt::format("histograms.stage_start_lag_us[{}]", i));
+    }
+    out.push_back(std::move(stage));
+  }
+  return out;
+}
+
 } // namespace
 
 metrics::RunMetrics summary_from_json(const json& summary, const std::string& source) {
@@ -247,6 +285,7 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   if (const auto ledger = summary.find("ledger"); ledger != summary.end()) {  // absent before issue 21
     run.ledger = ledger_from_json(*ledger, source);
   }
+  run.stages = read_stages(r, summary);
   return run;
 }
 

@@ -40,7 +40,7 @@ check "the live page polled /data at least twice" "1" "$((updates >= 2 ? 1 : 0))
 check "the live page's acked count, as polled, is at least the served one" "1" "$((acked >= served ? 1 : 0))"
 check "the live page's hits chart has data points" "1" \
   "$(grep -Eo 'aria-label="Hits/s by outcome[^"]*"[^>]*data-points="[1-9][0-9]*"' "$TF_WORK/live.dom" | wc -l)"
-check "the live page draws its six charts" "6" "$(grep -o 'class="chart"' "$TF_WORK/live.dom" | wc -l)"
+check "the live page draws its seven charts (six, and the visit mix)" "7" "$(grep -o 'class="chart"' "$TF_WORK/live.dom" | wc -l)"
 chromium_run --screenshot="$art/live-page.png" --window-size=1100,1200 --virtual-time-budget=3000 "$LIVE_BASE/" \
   >/dev/null || fail "no screenshot of the live page"
 [[ -s $art/live-page.png ]] || fail "the live page screenshot is empty"
@@ -60,6 +60,10 @@ points=$(grep -Eo 'aria-label="Hits/s by outcome[^"]*"[^>]*data-points="[0-9]+"'
 echo "report: $points data points in the hits/s chart"
 check "the report's hits/s chart has data points" "1" "$((${points:-0} > 0 ? 1 : 0))"
 check "the report's targets table lists the target" "1" "$(grep -c '<td>default</td>' "$TF_WORK/report.dom" || true)"
+mix=$(grep -Eo 'aria-label="Visit mix \(acked\)"[^>]*data-points="[0-9]+"' "$TF_WORK/report.dom" | grep -Eo '[0-9]+"$' | tr -d '"' || echo 0)
+check "the report's visit mix charts the ledger's action types" "1" "$((${mix:-0} >= 8 ? 1 : 0))"
+check "the report's visit mix table lists pageviews and visits" "2" \
+  "$(grep -Eo '<table id="tf-visit-mix">.*' "$TF_WORK/report.dom" | grep -Eo '<td>(pageviews|visits)</td>' | sort -u | wc -l)"
 check "no request left the report" "" "$(requests_left_page "$TF_WORK/report.netlog")"
 chromium_run --screenshot="$art/report.png" --window-size=1100,1200 --virtual-time-budget=1000 "file://$r" \
   >/dev/null || fail "no screenshot of the report"

@@ -13,6 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 need_tools
 export PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0.02
+export LOGGED_IN_PROBABILITY=0.3  # Matomo's idvisitor of a uid is sha1(uid): --live compares them per visitor
 jq 'map(.probability = 0.3 | .enabled = true)' "$TF_SOURCE_DIR/presets/funnels.example.json" >"$TF_WORK/funnels.json"
 export FUNNEL_CONFIG_PATH=$TF_WORK/funnels.json
 
@@ -58,6 +59,9 @@ for mode in single bulk; do
   verify_run "$mode-live" "$TF_WORK/$mode.json" --live
   expect_all_equal "$mode-live"
   check "$mode: --live says so" "live" "$(jv "$TF_WORK/$mode-live.v.json" .mode)"
+  check "$mode: --live compared every visitor of the ledger, none differs" \
+    "$(jq '[.ledger[].days[].by_visitor | length] | add' "$TF_WORK/$mode.json") 0" \
+    "$(jq -r '"\(.visitors.compared) \(.visitors.differ)"' "$TF_WORK/$mode-live.v.json")"
   stop_mock
 done
 
@@ -79,6 +83,18 @@ check "lossy: each difference is named with its size" "$diffs" "$(grep -c '^diff
 check "lossy: Matomo holds less, never more" "true" \
   "$(jq '[.measures[] | select(.verdict == "difference") | .difference < 0] | all' "$TF_WORK/lossy-verify.v.json")"
 grep -q "verify: $diffs of [0-9]* measures differ" "$TF_WORK/lossy-verify.out" || { echo "FAIL: lossy: no conclusion line" >&2; TF_FAILURES=$((TF_FAILURES + 1)); }
+# --live names the visitors whose visits or actions Matomo lost, with their counts
+verify_run lossy-live "$TF_WORK/lossy.json" --live
+check "lossy --live: exit code" "1" "$RUN_RC"
+differ=$(jv "$TF_WORK/lossy-live.v.json" .visitors.differ)
+((differ > 0)) || fail "lossy --live: no visitor differs"
+named=$((differ < 10 ? differ : 10))
+check "lossy --live: the first visitors are named with their counts" "$named" \
+  "$(grep -c '^visitor [0-9a-f]\{16\} of default (site 1) on [0-9-]*: visits Matomo [0-9]*, ledger [0-9.]*; actions Matomo [0-9]*, ledger [0-9.]*$' "$TF_WORK/lossy-live.out")"
+check "lossy --live: each named visitor lacks visits or actions in Matomo" "true" \
+  "$(jq '[.visitors.named[] | .visits.matomo < .visits.acked or .actions.matomo < .actions.acked] | all' "$TF_WORK/lossy-live.v.json")"
+check "lossy --live: the row visitors_matching differs by the visitors named" "-$differ" \
+  "$(jq '.measures[] | select(.measure == "visitors_matching") | .difference' "$TF_WORK/lossy-live.v.json")"
 stop_mock
 
 # --- record, then stall past the client's timeout: unconfirmed hits Matomo recorded -----------

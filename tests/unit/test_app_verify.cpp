@@ -2,6 +2,9 @@
 
 #include "app/reporting_client.hpp"
 #include "app/verify_result.hpp"
+#include "app/verify_visitors.hpp"
+#include "delivery/visitor_tally.hpp"
+#include "model/visit.hpp"
 #include "util/error.hpp"
 
 using tf::app::Verdict;
@@ -46,4 +49,38 @@ TEST_CASE("the API endpoint is index.php beside the tracking endpoint", "[app]")
   CHECK_THROWS_AS(tf::app::api_endpoint("ftp://m.example/"), tf::Error);
   CHECK(tf::app::form_encode({{"date", "2026-12-01,2026-12-03"}, {"token_auth", "a b&c"}}) ==
         "date=2026-12-01%2C2026-12-03&token_auth=a%20b%26c");
+}
+
+TEST_CASE("verify --live names the visitors whose visits or actions differ", "[app]") {
+  tf::metrics::LedgerDay day;
+  day.by_visitor["aaaaaaaaaaaaaaaa"] = {{1, 0}, {4, 0}};
+  day.by_visitor["bbbbbbbbbbbbbbbb"] = {{2, 0}, {6, 1}};  // Matomo holds 7: within the bracket
+  day.by_visitor["cccccccccccccccc"] = {{1, 0}, {3, 0}};  // Matomo lost one action
+  tf::app::Observed matomo;
+  matomo.by_visitor["aaaaaaaaaaaaaaaa"] = {1, 4};
+  matomo.by_visitor["bbbbbbbbbbbbbbbb"] = {2, 7};
+  matomo.by_visitor["cccccccccccccccc"] = {1, 2};
+  matomo.by_visitor["dddddddddddddddd"] = {1, 1};  // a visitor the run never sent
+  tf::app::VisitorReport report;
+  const auto row = tf::app::compare_visitors("default", 1, "2026-12-03", day, matomo, report);
+  CHECK(row.measure == "visitors_matching");
+  CHECK(row.ledger == tf::metrics::Bound{4, 0});
+  CHECK(row.matomo == 2U);
+  CHECK(row.verdict == Verdict::difference);
+  CHECK(report.differ == 2);
+  CHECK(tf::app::render_visitors(report) ==
+        "visitor cccccccccccccccc of default (site 1) on 2026-12-03: visits Matomo 1, ledger 1; actions Matomo 2, ledger 3\n"
+        "visitor dddddddddddddddd of default (site 1) on 2026-12-03: visits Matomo 1, ledger 0; actions Matomo 1, ledger 0\n");
+  day.untracked = {{5, 0}, {9, 0}};  // past the cap: a visitor only Matomo has may be one of them
+  tf::app::VisitorReport partial;
+  CHECK(tf::app::compare_visitors("default", 1, "2026-12-03", day, matomo, partial).ledger.acked == 3);
+  CHECK(partial.untracked_visits == 5);
+}
+
+TEST_CASE("Matomo's idvisitor is the id, or the first 16 hex of sha1(uid)", "[app]") {
+  tf::model::Visitor visitor;
+  visitor.id = "0123456789abcdef";
+  CHECK(tf::delivery::matomo_visitor_id(visitor) == "0123456789abcdef");
+  visitor.uid = "user@example.com";
+  CHECK(tf::delivery::matomo_visitor_id(visitor) == "63a710569261a24b");
 }

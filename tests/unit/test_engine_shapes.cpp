@@ -95,3 +95,16 @@ TEST_CASE("stages: the parse names the stage, what it expected and what it found
   CHECK(error.find("expected stages lasting more than 0s") == 0);
   CHECK_FALSE(parse_stages("", error));
 }
+
+TEST_CASE("even arrivals come exactly 1/rate apart, each second the rate", "[engine]") {
+  EngineConfig config;
+  config.arrivals_per_second = 40;
+  config.even_arrivals = true;
+  const auto counts = counts_per_second(config, 10);
+  CHECK(sum(counts, 0, 10) >= 399);
+  CHECK(sum(counts, 0, 10) <= 400);
+  for (std::size_t s = 1; s < 10; ++s) {
+    CHECK(counts[s] >= 39);
+    CHECK(counts[s] <= 41);
+  }
+}

@@ -84,3 +84,20 @@ TEST_CASE("ledger days are written and read as YYYY-MM-DD", "[metrics]") {
   CHECK(tf::metrics::measure_from_string("revenue_cents") == Measure::revenue_cents);
   CHECK_FALSE(tf::metrics::measure_from_string("revenue"));
 }
+
+TEST_CASE("the ledger itemises visitors up to its cap, then counts the rest untracked", "[metrics]") {
+  Ledger ledger;
+  LedgerRecorder recorder;
+  const tf::metrics::VisitorCounts one_visit{{1, 0}, {3, 1}};
+  for (std::size_t i = 0; i < tf::metrics::k_ledger_visitor_cap + 2; ++i) {
+    recorder.record_visitor(ledger, k_target, 4, 20'425, std::to_string(i), one_visit);
+  }
+  recorder.record_visitor(ledger, k_target, 4, 20'425, "0", one_visit);  // itemised: adds up
+  const auto& day = ledger.targets.at(k_target).days.at(20'425);
+  CHECK(day.by_visitor.size() == tf::metrics::k_ledger_visitor_cap);
+  CHECK(day.by_visitor.at("0") == tf::metrics::VisitorCounts{{2, 0}, {6, 2}});
+  CHECK(day.untracked == tf::metrics::VisitorCounts{{2, 0}, {6, 2}});
+  Ledger twice = ledger;
+  twice.merge(ledger);
+  CHECK(twice.targets.at(k_target).days.at(20'425).by_visitor.at("0").visits.acked == 4);
+}

@@ -13,6 +13,8 @@ TEST_CASE("the summary's ledger reads back as written", "[report]") {
   t.site_id = 2;
   t.days[20'425][Measure::visits] = {10, 1};
   t.days[20'425].goals[3] = {4, 0};
+  t.days[20'425].by_visitor["0123456789abcdef"] = {{1, 0}, {5, 1}};
+  t.days[20'425].untracked = {{2, 0}, {7, 0}};
   const auto back = tf::report::ledger_from_json(tf::report::ledger_to_json(ledger), "s.json");
   REQUIRE(back.targets.contains("shop"));
   CHECK(back.targets.at("shop").site_id == 2);
@@ -27,4 +29,9 @@ TEST_CASE("a malformed ledger is an error naming the file and the path", "[repor
   const auto bad_date = nlohmann::json::parse(R"([{"target":"shop","site_id":2,"days":[{"date":"03.12.2025"}]}])");
   CHECK_THROWS_WITH(tf::report::ledger_from_json(bad_date, "s.json"),
                     "s.json: not a trafficinator summary: \"ledger[0].days[0].date\" must be a date like 2026-12-03");
+  const auto bad_visitor = nlohmann::json::parse(
+    R"([{"target":"shop","site_id":2,"days":[{"date":"2025-12-03","by_visitor":{"0123456789abcdef":[1,0,2]}}]}])");
+  CHECK_THROWS_WITH(tf::report::ledger_from_json(bad_visitor, "s.json"),
+                    "s.json: not a trafficinator summary: \"ledger[0].days[0].by_visitor.0123456789abcdef\" must be "
+                    "[visits acked, visits unconfirmed, actions acked, actions unconfirmed]");
 }

@@ -187,3 +187,37 @@ TEST_CASE("merged thresholds are judged on the merged metrics, never on the shar
   CHECK_THROWS_WITH(tf::report::merge_summaries({bad}, {"bad.json"}),
                     Catch::Matchers::StartsWith("bad.json: not a trafficinator summary: threshold \"p42<1\": "));
 }
+
+TEST_CASE("merged shards keep their stages: rates, visits and start lags add", "[report]") {
+  auto staged = [](std::uint64_t stream, std::uint64_t visits) {
+    RunMetrics run = shard(5, stream, 60s);
+    for (const auto& [spec, start, seconds, from, to] :
+         {std::tuple{"30s:10", 0.0, 30.0, 0.0, 10.0}, std::tuple{"30s:10", 30.0, 30.0, 10.0, 10.0}}) {
+      tf::metrics::StageMetrics stage;
+      stage.spec = spec;
+      stage.start_s = start;
+      stage.seconds = seconds;
+      stage.from_rate = from / 2;  // one shard's half
+      stage.to_rate = to / 2;
+      stage.visits_started = visits;
+      stage.start_lag.record(1'000 * stream);
+      run.stages.push_back(stage);
+    }
+    return tf::report::summary_to_json(run, json::object());
+  };
+  const auto merged = tf::report::merge_summaries({staged(1, 75), staged(2, 150)}, {"a.json", "b.json"});
+  REQUIRE(merged.run.stages.size() == 2);
+  const auto& second = merged.run.stages[1];
+  CHECK(second.spec == "30s:10");
+  CHECK(second.start_s == 30.0);
+  CHECK(second.seconds == 30.0);
+  CHECK(second.requested_rate() == 10.0);
+  CHECK(second.visits_started == 225);
+  CHECK(second.achieved_rate(60.0) == 7.5);
+  CHECK(second.start_lag.count() == 2);
+  CHECK(second.start_lag.max() >= 2'000);
+  const json out = tf::report::merged_summary_json(merged);
+  REQUIRE(out.contains("stages"));
+  CHECK(out["stages"][0]["requested_rate"] == 5.0);
+  CHECK(out["stages"][1]["visits_started"] == 225);
+}

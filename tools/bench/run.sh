@@ -18,7 +18,8 @@
 # Env: PORT (18204), TLS_PORT (PORT + 1), TF_BUILD_DIR (Release build dir; default build/bench-release, configured and
 #   brought up to date), TF_BIN / BARE_LOOP (use these binaries as they are),
 #   BENCH_EPOLL=1 (also the bare loop in epoll mode), BENCH_LONG=1 (the 60 s rate phase),
-#   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the same-bytes loop then trafficinator.
+#   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the same-bytes loop then trafficinator,
+#   BENCH_ONLY=listen (only the --listen rounds).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -135,6 +136,7 @@ EOF
 
 peak_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$work/$1.time"; }
 cpu_s() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$work/$1.time"; }
+cpu_per_mhit() { awk -v a="$(cpu_s "$1")" -v h="$(summary "$1" 't["acked"]')" 'BEGIN { if (h + 0 > 0) printf "%.3f", a / h * 1e6; else print "n/a" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "n/a") printf "%.2f", a / b; else print "n/a" }'; }
 line() { printf '%-42s %10s %-9s %s\n' "$1" "$2" "$3" "${*:4}"; }
 median() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk '{v[NR] = $1} END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -146,6 +148,8 @@ echo "sink: nginx (1 worker, return 204, access log off) on $url; ${seconds} s p
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start (shared: compare ratios)"
 echo
 
+# BENCH_ONLY=listen: only the --listen rounds (each a ratio within the same invocation).
+if [[ "${BENCH_ONLY:-}" != listen ]]; then
 wrk_rps="$(wrk_rate)"
 line "wrk -t1 -c${connections}" "$wrk_rps" "req/s" "(the machine's HTTP/1.1 reference: a C load generator)"
 # The bare loop uses every libcurl setting trafficinator uses (a shared CURLU, no proxy look-ups,
@@ -216,11 +220,14 @@ untuned_hps="$(summary bulk_untuned 't["acked"] / s["elapsed_s"]')"
 line "trafficinator, --bulk 100 untuned" "$untuned_hps" "hits/s" \
   "(goal >= 0.5 of tuned: $(ratio "$untuned_hps" "$tuned_hps"); CONCURRENCY and MAX_IN_FLIGHT from the bulk rules)"
 
+fi
+
+no_pauses=(TARGET_VISITS_PER_DAY=1e9 SPEED=1000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0)
 # The live view's cost (issue 18): --bulk 100 (one thread, as bulk1) with --listen and a poller
 # fetching /data and /metrics once a second (what the open live page and a scraper do), against
 # the same run without --listen, in alternating rounds (the machine drifts); goal: within 1 %.
 listen_port=$((port + 2))
-listen_ratios=""
+listen_ratios=""; listen_cpu_ratios=""
 for round in $(seq 3); do
   tf_run "nolisten$round" $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=500 -- --bulk 100 \
     --max-in-flight $connections --threads 1 --duration "${seconds}s" --drain-timeout 5s
@@ -237,11 +244,17 @@ for round in $(seq 3); do
   wait "$poller" 2>/dev/null || true
   plain="$(summary "nolisten$round" 't["acked"] / s["elapsed_s"]')"
   live="$(summary "listen$round" 't["acked"] / s["elapsed_s"]')"
-  line "  round $round: --bulk 100, without, with --listen" "$plain" "hits/s" "then $live hits/s: ratio $(ratio "$live" "$plain")"
-  listen_ratios+=" $(ratio "$live" "$plain")"
+  # CPU per hit says the cost where a shared machine's throughput drifts by tens of percent
+  plain_cpu="$(cpu_per_mhit "nolisten$round")"; live_cpu="$(cpu_per_mhit "listen$round")"
+  line "  round $round: --bulk 100, without, with --listen" "$plain" "hits/s" "then $live hits/s: ratio $(ratio "$live" "$plain");" \
+    "CPU-s per 1M hits $plain_cpu then $live_cpu: ratio $(ratio "$live_cpu" "$plain_cpu")"
+  listen_ratios+=" $(ratio "$live" "$plain")"; listen_cpu_ratios+=" $(ratio "$live_cpu" "$plain_cpu")"
 done
 line "trafficinator, --bulk 100 with --listen polled" "$(echo "$listen_ratios" | median)" "x" \
-  "(median ratio of 3 rounds to the same run without --listen; goal >= 0.99)"
+  "(median ratio of 3 rounds to the same run without --listen; goal >= 0.99;" \
+  "CPU per hit: median ratio $(echo "$listen_cpu_ratios" | median), goal <= 1.01)"
+
+if [[ "${BENCH_ONLY:-}" == listen ]]; then exit 0; fi
 
 # HTTPS, single hits, HTTP/1.1 then HTTP/2 in each round (alternating, as above: the machine drifts);
 # each round's ratio is HTTP/2 over the HTTP/1.1 run just before it, judged on the median round.

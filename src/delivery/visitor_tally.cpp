@@ -1,0 +1,64 @@
+#include "delivery/visitor_tally.hpp"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "delivery/visit_flow.hpp"
+#include "model/visit.hpp"
+
+namespace tf::delivery {
+
+std::string matomo_visitor_id(const model::Visitor& visitor) {
+  if (visitor.uid.empty()) {
+    return visitor.id;
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(visitor.uid.data(), visitor.uid.size(), digest, &size, EVP_sha1(), nullptr);
+  std::string out;
+  for (unsigned int i = 0; i < size && out.size() < 16; ++i) {
+    out += fmt::format("{:02x}", digest[i]);
+  }
+  return out;
+}
+
+bool is_visit_action(metrics::Measure action) noexcept {
+  using metrics::Measure;
+  switch (action) {
+  case Measure::pageviews:
+  case Measure::site_searches:
+  case Measure::outlinks:
+  case Measure::downloads:
+  case Measure::events:
+  case Measure::content_interactions: return true;
+  default: return false;
+  }
+}
+
+void tally_hit(metrics::Ledger& ledger, metrics::LedgerRecorder& recorder, VisitFlow& flow,
+               const metrics::LedgerHit& hit, bool acked) {
+  auto& tally = flow.tally;
+  if (hit.starts_visit || tally.counts.empty()) {
+    flush_tally(ledger, recorder, flow, *hit.target);
+    tally.day = hit.day;
+  }
+  auto bump = [acked](metrics::Bound& bound) { ++(acked ? bound.acked : bound.unconfirmed); };
+  if (hit.starts_visit) {
+    bump(tally.counts.visits);
+  }
+  if (hit.action && is_visit_action(*hit.action)) {
+    bump(tally.counts.actions);
+  }
+}
+
+void flush_tally(metrics::Ledger& ledger, metrics::LedgerRecorder& recorder, VisitFlow& flow,
+                 const std::string& target) {
+  auto& tally = flow.tally;
+  if (!tally.counts.empty()) {
+    recorder.record_visitor(ledger, target, flow.context().site_id, tally.day,
+                            matomo_visitor_id(flow.visit().visitor), tally.counts);
+    tally.counts = {};
+  }
+}
+
+} // namespace tf::delivery
