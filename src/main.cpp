@@ -1,5 +1,3 @@
 #include "cli/cli.hpp"
 
-int main(int argc, char** argv) {
-  return tf::cli::main(argc, argv);
-}
+int main(int argc, char** argv) { return tf::cli::main(argc, argv); }

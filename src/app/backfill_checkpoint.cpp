@@ -48,12 +48,13 @@ void expect_same(const std::string& path, const nlohmann::json& content, const c
     throw bad_file(path, fmt::format("\"{}\" has the wrong type", key));
   }
   if (!(theirs == ours)) {
-    throw bad_file(path, fmt::format("written for another backfill: {} {} there, {} now (delete the file to start over)",
-                                     key, nlohmann::json(theirs).dump(), nlohmann::json(ours).dump()));
+    throw bad_file(path,
+                   fmt::format("written for another backfill: {} {} there, {} now (delete the file to start over)", key,
+                               nlohmann::json(theirs).dump(), nlohmann::json(ours).dump()));
   }
 }
 
-} // namespace
+}  // namespace
 
 std::optional<nlohmann::json> read_checkpoint(const std::string& path) {
   if (path.empty()) {
@@ -71,7 +72,8 @@ std::optional<nlohmann::json> read_checkpoint(const std::string& path) {
   }
   auto content = nlohmann::json::parse(text.str(), nullptr, false);
   if (content.is_discarded() || !content.is_object() || content.value("trafficinator_checkpoint", 0) != k_format) {
-    throw bad_file(path, "not a trafficinator checkpoint (expected a JSON object with \"trafficinator_checkpoint\": 1)");
+    throw bad_file(path,
+                   "not a trafficinator checkpoint (expected a JSON object with \"trafficinator_checkpoint\": 1)");
   }
   if (!content.contains("seed") || !content["seed"].is_number_unsigned()) {
     throw bad_file(path, "\"seed\" is missing");
@@ -108,9 +110,10 @@ Checkpoint::Checkpoint(std::string path, CheckpointIdentity identity, const std:
                                                                                  p.at(3).get<std::size_t>()};
     }
   } catch (const nlohmann::json::exception&) {
-    throw bad_file(m_path, "expected \"watermark\" (an index), \"completed\" (an array of indices), "
-                           "\"partial\" (an array of [index, target, hits]) and \"in_flight\" (an array of "
-                           "[index, target, from, to])");
+    throw bad_file(m_path,
+                   "expected \"watermark\" (an index), \"completed\" (an array of indices), "
+                   "\"partial\" (an array of [index, target, hits]) and \"in_flight\" (an array of "
+                   "[index, target, from, to])");
   }
   m_completed = below(m_watermark, m_identity.shard);
   for (auto it = m_above.begin(); it != m_above.end();) {
@@ -412,4 +415,4 @@ std::uint64_t Checkpoint::watermark() const {
   return m_watermark;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -52,7 +52,7 @@ namespace tf::app {
 
 struct CheckpointIdentity {
   std::uint64_t seed = 0;
-  std::string window;    ///< BackfillWindow::label()
+  std::string window;  ///< BackfillWindow::label()
   std::string timezone;  ///< TIMEZONE
   std::uint64_t visits = 0;  ///< visits of the whole plan
   Shard shard;
@@ -120,7 +120,7 @@ public:
   /// Writes the file when at least `every` has passed since the last write. Thread-safe.
   void save_if_due(SteadyTime now, std::chrono::milliseconds every);
 
-  std::uint64_t completed() const;    ///< complete visits of this shard, earlier runs included
+  std::uint64_t completed() const;  ///< complete visits of this shard, earlier runs included
   std::uint64_t watermark() const;
   const std::string& path() const { return m_path; }
   /// The file content for the current state.
@@ -140,7 +140,7 @@ private:
     std::size_t target = 0;
     std::size_t earlier = 0;  ///< hits settled by earlier runs when the visit started here
     std::size_t settled = 0;  ///< hits settled, earlier runs' included
-    std::size_t sent = 0;     ///< the last hit handed over (1-based), 0: none since the last settled
+    std::size_t sent = 0;  ///< the last hit handed over (1-based), 0: none since the last settled
   };
   LiveTarget& live(std::uint64_t visit, std::size_t target);  ///< under m_mutex
 
@@ -163,4 +163,4 @@ private:
   std::optional<SteadyTime> m_last_save;
 };
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -30,7 +30,7 @@ std::shared_ptr<model::Visit> remaining_hits(const model::Visit& visit, std::siz
   return rest;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::uint64_t> backfill_seed(const config::Settings& settings) {
   return settings.seed ? settings.seed : settings.backfill_seed;
@@ -51,9 +51,10 @@ model::BackfillPlan make_backfill_plan(const config::Settings& s, const date::ti
 }
 
 double expected_hits_per_visit(const config::Settings& s) {
-  const double pageviews = (std::max(1, s.pageviews_min) + std::max(1, std::max(s.pageviews_min, s.pageviews_max))) / 2.0;
+  const double pageviews =
+    (std::max(1, s.pageviews_min) + std::max(1, std::max(s.pageviews_min, s.pageviews_max))) / 2.0;
   const double actions = s.sitesearch_probability + s.outlinks_probability + s.downloads_probability +
-                         s.click_events_probability + s.random_events_probability + s.ecommerce_probability;
+    s.click_events_probability + s.random_events_probability + s.ecommerce_probability;
   return pageviews + actions + 1.0;  // + the ping
 }
 
@@ -91,7 +92,9 @@ void BackfillTracker::on_generated(const delivery::VisitFlow& flow) {
   m_inner.on_generated(flow);
 }
 
-void BackfillTracker::on_flow_started(engine::Flow& flow, Micros start_lag) { m_inner.on_flow_started(flow, start_lag); }
+void BackfillTracker::on_flow_started(engine::Flow& flow, Micros start_lag) {
+  m_inner.on_flow_started(flow, start_lag);
+}
 
 void BackfillTracker::on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) {
   m_inner.on_attempt(target, result, will_retry);
@@ -180,8 +183,8 @@ void BackfillTracker::on_log(std::string_view line) { m_inner.on_log(line); }
 
 BackfillSource::BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
                                const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
-                               const date::time_zone* zone, const Clock& clock, Shard shard,
-                               Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed)
+                               const date::time_zone* zone, const Clock& clock, Shard shard, Checkpoint& checkpoint,
+                               BackfillTracker& tracker, bool retry_unconfirmed)
   : m_generator(generator), m_timeline(plan), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock),
     m_shard(shard), m_checkpoint(checkpoint), m_sink(tracker), m_retry_unconfirmed(retry_unconfirmed) {}
 
@@ -230,8 +233,8 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
         fully_sent_before = true;
         continue;
       }
-      auto flow = std::make_unique<delivery::VisitFlow>(sent > 0 ? remaining_hits(*visit, sent) : visit, t, m_targets[t],
-                                              m_zone, m_clock);
+      auto flow = std::make_unique<delivery::VisitFlow>(sent > 0 ? remaining_hits(*visit, sent) : visit, t,
+                                                        m_targets[t], m_zone, m_clock);
       flow->set_send_log(&m_sink);
       m_sink.on_generated(*flow);
       flows.push_back(std::move(flow));
@@ -247,7 +250,8 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> BackfillSource::next_a
 
 // --- BackfillRun ----------------------------------------------------------------------------
 
-BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, delivery::RunObserver& observer, const Clock& clock)
+BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, delivery::RunObserver& observer,
+                         const Clock& clock)
   : m_options(options), m_clock(clock),
     m_plan(make_backfill_plan(options.settings, setup.zone, setup.seed, clock.system_now())) {
   CheckpointIdentity identity;
@@ -260,9 +264,9 @@ BackfillRun::BackfillRun(const RunOptions& options, RunSetup& setup, delivery::R
   m_checkpoint = std::make_unique<Checkpoint>(options.dry_run ? std::string() : options.checkpoint_file, identity,
                                               read_checkpoint(options.checkpoint_file));
   m_tracker = std::make_unique<BackfillTracker>(observer, *m_checkpoint, clock);
-  m_source = std::make_unique<BackfillSource>(*setup.generator, m_plan, *setup.router, setup.targets, setup.zone, clock,
-                                              options.shard, *m_checkpoint, *m_tracker,
-                                              options.settings.retry_unconfirmed);
+  m_source =
+    std::make_unique<BackfillSource>(*setup.generator, m_plan, *setup.router, setup.targets, setup.zone, clock,
+                                     options.shard, *m_checkpoint, *m_tracker, options.settings.retry_unconfirmed);
 }
 
 void BackfillRun::configure(engine::EngineConfig& config) const {
@@ -280,15 +284,14 @@ std::uint64_t BackfillRun::planned_visits() const {
 
 void BackfillRun::print_banner() const {
   const auto& s = m_options.settings;
-  const std::string checkpoint =
-      m_checkpoint->path().empty() ? std::string("no checkpoint")
-                                   : fmt::format("checkpoint {} ({} visits already complete)", m_checkpoint->path(),
-                                                 m_checkpoint->completed());
+  const std::string checkpoint = m_checkpoint->path().empty()
+    ? std::string("no checkpoint")
+    : fmt::format("checkpoint {} ({} visits already complete)", m_checkpoint->path(), m_checkpoint->completed());
   const std::string rps = s.backfill_rps_limit ? fmt::format("at most {} requests/s", *s.backfill_rps_limit)
                                                : std::string("as fast as possible");
-  delivery::log_line(fmt::format("backfill {} in {}: {} days, {} visits; {}; {}", m_plan.options().window.label(), s.timezone,
-                       m_plan.days().size(), m_plan.total_visits(), rps, checkpoint),
-           m_clock);
+  delivery::log_line(fmt::format("backfill {} in {}: {} days, {} visits; {}; {}", m_plan.options().window.label(),
+                                 s.timezone, m_plan.days().size(), m_plan.total_visits(), rps, checkpoint),
+                     m_clock);
 }
 
 std::vector<BackfillDayStatus> BackfillRun::days() const {
@@ -317,16 +320,16 @@ bool BackfillRun::finish() {
     }
   }
   if (incomplete.empty()) {
-    delivery::log_line(fmt::format("backfill complete: {} visits in {} days", m_checkpoint->completed(), m_plan.days().size()),
-             m_clock);
+    delivery::log_line(
+      fmt::format("backfill complete: {} visits in {} days", m_checkpoint->completed(), m_plan.days().size()), m_clock);
     return true;
   }
   delivery::log_line(fmt::format("backfill incomplete: {} day(s) not complete: {}{}", incomplete.size(),
-                       fmt::join(incomplete, ", "),
-                       m_checkpoint->path().empty() ? std::string("")
-                                                    : fmt::format("; rerun with --checkpoint {} to resume",
-                                                                  m_checkpoint->path())),
-           m_clock);
+                                 fmt::join(incomplete, ", "),
+                                 m_checkpoint->path().empty()
+                                   ? std::string("")
+                                   : fmt::format("; rerun with --checkpoint {} to resume", m_checkpoint->path())),
+                     m_clock);
   return false;
 }
 
@@ -358,4 +361,4 @@ nlohmann::json BackfillRun::summary() const {
   return j;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -71,8 +71,8 @@ public:
   void on_generated(const delivery::VisitFlow& flow) override;
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
-  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                    std::string_view reason, std::string_view detail, int attempts) override;
+  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome, std::string_view reason,
+                    std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
 
@@ -94,10 +94,9 @@ private:
 /// The plan's visits of this shard that the checkpoint does not have, oldest first.
 class BackfillSource final : public engine::FlowSource {
 public:
-  BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan,
-                 const routing::Router& router, const std::vector<delivery::TargetContext>& targets,
-                 const date::time_zone* zone, const Clock& clock, Shard shard,
-                 Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed);
+  BackfillSource(model::VisitGenerator& generator, const model::BackfillPlan& plan, const routing::Router& router,
+                 const std::vector<delivery::TargetContext>& targets, const date::time_zone* zone, const Clock& clock,
+                 Shard shard, Checkpoint& checkpoint, BackfillTracker& tracker, bool retry_unconfirmed);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
   std::uint64_t resumed() const { return m_resumed; }  ///< visits skipped as already complete
@@ -156,4 +155,4 @@ private:
   std::unique_ptr<BackfillSource> m_source;
 };
 
-} // namespace tf::app
+}  // namespace tf::app

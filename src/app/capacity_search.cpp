@@ -32,4 +32,4 @@ void CapacitySearch::record(double rate, bool held) {
   }
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -22,4 +22,4 @@ private:
   std::optional<double> m_held, m_broke, m_last;
 };
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -31,7 +31,7 @@ void append_record(std::string& out, char kind, std::initializer_list<std::uint6
   out.append(line, at);
 }
 
-} // namespace
+}  // namespace
 
 void append_sending(std::string& out, std::uint64_t visit, std::size_t target, std::size_t hit) {
   append_record(out, 's', {visit, target, hit});
@@ -74,4 +74,4 @@ Replayed read(const std::string& path) {
   return log;
 }
 
-} // namespace tf::app::checkpoint_log
+}  // namespace tf::app::checkpoint_log

@@ -22,11 +22,11 @@ void append_not_recorded(std::string& out, std::uint64_t visit, std::size_t targ
 /// What a log says, in order; a line cut by a crash (the last) is skipped.
 struct Replayed {
   std::map<Key, std::size_t> settled;  ///< the most hits settled
-  std::map<Key, std::size_t> sent;     ///< the last hit handed over since the last "x" record
-  std::set<Key> not_recorded;          ///< keys with an "x" record: the file's in-flight range is void
+  std::map<Key, std::size_t> sent;  ///< the last hit handed over since the last "x" record
+  std::set<Key> not_recorded;  ///< keys with an "x" record: the file's in-flight range is void
 };
 
 /// Reads the log at `path` (a missing file is an empty log).
 Replayed read(const std::string& path);
 
-} // namespace tf::app::checkpoint_log
+}  // namespace tf::app::checkpoint_log

@@ -15,25 +15,25 @@ using delivery::Shard;
 
 struct RunOptions {
   config::Settings settings;
-  std::optional<long long> visits;                  ///< --visits: stop after N visits started
+  std::optional<long long> visits;  ///< --visits: stop after N visits started
   std::optional<std::chrono::milliseconds> duration;  ///< --duration
-  std::string backfill_range;                       ///< --backfill FROM..TO (empty: none)
-  std::string checkpoint_file;                      ///< --checkpoint
-  std::string summary_json;                         ///< --summary-json FILE
-  std::string metrics_file;                         ///< --metrics-file FILE (Prometheus text)
-  std::string report_html;                          ///< --report-html FILE
-  Shard shard;                                      ///< --shard K/N
-  bool dry_run = false;                             ///< --dry-run: build visits, send nothing
-  bool show_secrets = false;                        ///< --show-secrets
-  bool quiet = false;                               ///< --quiet: no live status line
+  std::string backfill_range;  ///< --backfill FROM..TO (empty: none)
+  std::string checkpoint_file;  ///< --checkpoint
+  std::string summary_json;  ///< --summary-json FILE
+  std::string metrics_file;  ///< --metrics-file FILE (Prometheus text)
+  std::string report_html;  ///< --report-html FILE
+  Shard shard;  ///< --shard K/N
+  bool dry_run = false;  ///< --dry-run: build visits, send nothing
+  bool show_secrets = false;  ///< --show-secrets
+  bool quiet = false;  ///< --quiet: no live status line
 };
 
 struct GenerateOptions {
   config::Settings settings;
-  long long visits = 100;        ///< --visits
-  std::string format = "ndjson"; ///< --format ndjson|urls
-  std::string output;            ///< --output FILE, empty = stdout
-  std::string backfill_range;    ///< --backfill FROM..TO
+  long long visits = 100;  ///< --visits
+  std::string format = "ndjson";  ///< --format ndjson|urls
+  std::string output;  ///< --output FILE, empty = stdout
+  std::string backfill_range;  ///< --backfill FROM..TO
   Shard shard;
   bool show_secrets = false;
 };
@@ -49,7 +49,7 @@ struct ReplayOptions {
 
 struct CapacityOptions {
   config::Settings settings;  ///< CAPACITY_* for the search, the rest as for run
-  std::string summary_json;   ///< --summary-json FILE: capacity, broke, steps
+  std::string summary_json;  ///< --summary-json FILE: capacity, broke, steps
 };
 
 int run_command(const RunOptions& options);
@@ -64,4 +64,4 @@ int report_command(const std::vector<std::string>& files, const std::string& out
 int merge_command(const std::vector<std::string>& files, const std::string& summary_json, bool from_logs = false,
                   bool allow_partial = false);
 
-} // namespace tf::app
+}  // namespace tf::app

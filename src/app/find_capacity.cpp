@@ -32,7 +32,7 @@ constexpr const char* k_default_capacity_thresholds = "p99<1000;failure_rate<0.0
 
 struct StepResult {
   std::string phase;  ///< "warm-up", "step", "bisect"
-  double rate = 0;    ///< visits/s asked for
+  double rate = 0;  ///< visits/s asked for
   double seconds = 0;
   double visits_per_s = 0, hits_per_s = 0;
   double p50_ms = 0, p99_ms = 0, failure_rate = 0;
@@ -97,7 +97,8 @@ StepResult run_step(const CapacityOptions& options, RunSetup& setup, const std::
   step.hits_per_s = static_cast<double>(total.acked) / step.seconds;
   step.p50_ms = ms(total.service_time.percentile(50));
   step.p99_ms = ms(total.service_time.percentile(99));
-  step.failure_rate = total.hits_generated > 0 ? 1.0 - static_cast<double>(total.acked) / static_cast<double>(total.hits_generated) : 0.0;
+  step.failure_rate =
+    total.hits_generated > 0 ? 1.0 - static_cast<double>(total.acked) / static_cast<double>(total.hits_generated) : 0.0;
   step.generated = total.hits_generated;
   step.acked = total.acked;
   step.unconfirmed = total.unconfirmed;
@@ -107,7 +108,8 @@ StepResult run_step(const CapacityOptions& options, RunSetup& setup, const std::
     step.verdicts.push_back(metrics::evaluate(t, snapshot));
     step.held = step.held && step.verdicts.back().ok;
   }
-  step.interrupted = result.reason == engine::StopReason::stop_requested || result.reason == engine::StopReason::immediate_stop;
+  step.interrupted =
+    result.reason == engine::StopReason::stop_requested || result.reason == engine::StopReason::immediate_stop;
   return step;
 }
 
@@ -115,7 +117,8 @@ std::string broken_by(const StepResult& step) {
   std::string out;
   for (const auto& v : step.verdicts) {
     if (!v.ok) {
-      out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", v.expr, v.value ? fmt::format("{:.4g}", *v.value) : "no data");
+      out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", v.expr,
+                         v.value ? fmt::format("{:.4g}", *v.value) : "no data");
     }
   }
   return out;
@@ -126,9 +129,11 @@ std::string steps_table(const std::vector<StepResult>& steps) {
   table.add_heading({"phase", "visits/s asked", "visits/s", "hits/s", "p50 ms", "p99 ms", "failure", "verdict"});
   for (const auto& st : steps) {
     table.add_row({st.phase, fmt::format("{:.2f}", st.rate), fmt::format("{:.2f}", st.visits_per_s),
-                   fmt::format("{:.1f}", st.hits_per_s), fmt::format("{:.1f}", st.p50_ms), fmt::format("{:.1f}", st.p99_ms),
-                   fmt::format("{:.4f}", st.failure_rate),
-                   st.phase == "warm-up" ? std::string("-") : st.held ? std::string("held") : "broke: " + broken_by(st)});
+                   fmt::format("{:.1f}", st.hits_per_s), fmt::format("{:.1f}", st.p50_ms),
+                   fmt::format("{:.1f}", st.p99_ms), fmt::format("{:.4f}", st.failure_rate),
+                   st.phase == "warm-up" ? std::string("-")
+                     : st.held           ? std::string("held")
+                                         : "broke: " + broken_by(st)});
   }
   return table.render();
 }
@@ -136,11 +141,19 @@ std::string steps_table(const std::vector<StepResult>& steps) {
 nlohmann::json step_json(const StepResult& st) {
   nlohmann::json verdicts = nlohmann::json::array();
   for (const auto& v : st.verdicts) {
-    verdicts.push_back({{"expr", v.expr}, {"value", v.value ? nlohmann::json(*v.value) : nlohmann::json(nullptr)}, {"ok", v.ok}});
+    verdicts.push_back(
+      {{"expr", v.expr}, {"value", v.value ? nlohmann::json(*v.value) : nlohmann::json(nullptr)}, {"ok", v.ok}});
   }
-  return {{"phase", st.phase}, {"requested_visits_per_s", st.rate}, {"seconds", st.seconds},
-          {"visits_per_s", st.visits_per_s}, {"hits_per_s", st.hits_per_s}, {"p50_ms", st.p50_ms},
-          {"p99_ms", st.p99_ms}, {"failure_rate", st.failure_rate}, {"held", st.held}, {"thresholds", verdicts}};
+  return {{"phase", st.phase},
+          {"requested_visits_per_s", st.rate},
+          {"seconds", st.seconds},
+          {"visits_per_s", st.visits_per_s},
+          {"hits_per_s", st.hits_per_s},
+          {"p50_ms", st.p50_ms},
+          {"p99_ms", st.p99_ms},
+          {"failure_rate", st.failure_rate},
+          {"held", st.held},
+          {"thresholds", verdicts}};
 }
 
 const StepResult* find_step(const std::vector<StepResult>& steps, std::optional<double> rate) {
@@ -174,19 +187,22 @@ nlohmann::json totals_json(const std::vector<StepResult>& steps) {
     unconfirmed += st.unconfirmed;
     duplicates += st.possible_duplicates;
   }
-  return {{"generated", generated}, {"acked", acked}, {"unconfirmed", unconfirmed}, {"possible_duplicates", duplicates}};
+  return {
+    {"generated", generated}, {"acked", acked}, {"unconfirmed", unconfirmed}, {"possible_duplicates", duplicates}};
 }
 
 std::string verdict_text(const StepResult* held, const StepResult* broke, double max_rate) {
-  std::string out = held ? fmt::format("capacity: {:.2f} visits/s, {:.1f} hits/s held (p50 {:.1f} ms, p99 {:.1f} ms at that rate)\n",
-                                       held->visits_per_s, held->hits_per_s, held->p50_ms, held->p99_ms)
-                         : std::string("capacity: no rate held\n");
-  out += broke ? fmt::format("broke at {:.2f} visits/s ({:.1f} hits/s): {}\n", broke->rate, broke->hits_per_s, broken_by(*broke))
-               : fmt::format("did not break up to CAPACITY_MAX_RATE ({:g} visits/s)\n", max_rate);
+  std::string out = held
+    ? fmt::format("capacity: {:.2f} visits/s, {:.1f} hits/s held (p50 {:.1f} ms, p99 {:.1f} ms at that rate)\n",
+                  held->visits_per_s, held->hits_per_s, held->p50_ms, held->p99_ms)
+    : std::string("capacity: no rate held\n");
+  out += broke
+    ? fmt::format("broke at {:.2f} visits/s ({:.1f} hits/s): {}\n", broke->rate, broke->hits_per_s, broken_by(*broke))
+    : fmt::format("did not break up to CAPACITY_MAX_RATE ({:g} visits/s)\n", max_rate);
   return out;
 }
 
-} // namespace
+}  // namespace
 
 int find_capacity_command(const CapacityOptions& options) {
   const auto& s = options.settings;
@@ -201,14 +217,16 @@ int find_capacity_command(const CapacityOptions& options) {
   for (const auto& t : setup.targets) {
     names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", t.name, t.url);
   }
-  delivery::log_line(fmt::format("warning: find-capacity loads {} until it breaks; steps of {} from {:g} visits/s × {:g}",
-                       names, format_duration(s.capacity_step), s.capacity_start_rate, s.capacity_step_factor),
-           clock);
+  delivery::log_line(
+    fmt::format("warning: find-capacity loads {} until it breaks; steps of {} from {:g} visits/s × {:g}", names,
+                format_duration(s.capacity_step), s.capacity_start_rate, s.capacity_step_factor),
+    clock);
   delivery::DeadLetterWriter dead_letters(s.dead_letter_file, delivery::current_run(setup.seed, clock));
   std::vector<StepResult> steps;
   bool interrupted = false;
   if (s.capacity_warmup.count() > 0) {
-    steps.push_back(run_step(options, setup, thresholds, dead_letters, s.capacity_start_rate, s.capacity_warmup, "warm-up", clock));
+    steps.push_back(
+      run_step(options, setup, thresholds, dead_letters, s.capacity_start_rate, s.capacity_warmup, "warm-up", clock));
     interrupted = steps.back().interrupted;
   }
   CapacitySearch search(s.capacity_start_rate, s.capacity_step_factor, s.capacity_max_rate, s.capacity_precision);
@@ -222,7 +240,9 @@ int find_capacity_command(const CapacityOptions& options) {
     interrupted = steps.back().interrupted;
     if (!interrupted) {
       search.record(*rate, steps.back().held);
-      delivery::log_line(fmt::format("step {:.2f} visits/s: {}", *rate, steps.back().held ? "held" : "broke: " + broken_by(steps.back())), clock);
+      delivery::log_line(fmt::format("step {:.2f} visits/s: {}", *rate,
+                                     steps.back().held ? "held" : "broke: " + broken_by(steps.back())),
+                         clock);
     }
   }
   const bool saved = delivery::finish_dead_letters(dead_letters, clock);
@@ -234,18 +254,23 @@ int find_capacity_command(const CapacityOptions& options) {
     for (const auto& st : steps) {
       all.push_back(step_json(st));
     }
-    const nlohmann::json summary = {
-      {"capacity", held ? nlohmann::json{{"visits_per_s", held->visits_per_s}, {"hits_per_s", held->hits_per_s},
-                                         {"requested_visits_per_s", held->rate}, {"p50_ms", held->p50_ms}, {"p99_ms", held->p99_ms}}
-                        : nlohmann::json(nullptr)},
-      {"broke", broke ? nlohmann::json{{"requested_visits_per_s", broke->rate}, {"hits_per_s", broke->hits_per_s},
-                                       {"failed", broken_by(*broke)}}
-                      : nlohmann::json(nullptr)},
-      {"targets", names},
-      {"totals", totals_json(steps)},
-      {"steps", all},
-      {"seed", setup.seed},
-      {"config", delivery::redacted_config(s)}};
+    const nlohmann::json summary = {{"capacity",
+                                     held ? nlohmann::json{{"visits_per_s", held->visits_per_s},
+                                                           {"hits_per_s", held->hits_per_s},
+                                                           {"requested_visits_per_s", held->rate},
+                                                           {"p50_ms", held->p50_ms},
+                                                           {"p99_ms", held->p99_ms}}
+                                          : nlohmann::json(nullptr)},
+                                    {"broke",
+                                     broke ? nlohmann::json{{"requested_visits_per_s", broke->rate},
+                                                            {"hits_per_s", broke->hits_per_s},
+                                                            {"failed", broken_by(*broke)}}
+                                           : nlohmann::json(nullptr)},
+                                    {"targets", names},
+                                    {"totals", totals_json(steps)},
+                                    {"steps", all},
+                                    {"seed", setup.seed},
+                                    {"config", delivery::redacted_config(s)}};
     report::write_summary_file(options.summary_json, summary);
   }
   if (interrupted) {
@@ -257,4 +282,4 @@ int find_capacity_command(const CapacityOptions& options) {
   return held ? static_cast<int>(ExitCode::success) : static_cast<int>(ExitCode::thresholds_failed);
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -101,7 +101,7 @@ void write_backfill(const GenerateOptions& options, model::VisitGenerator& gener
   totals.hits = writer.hits;
 }
 
-} // namespace
+}  // namespace
 
 GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out) {
   if (options.format != "ndjson" && options.format != "urls") {
@@ -156,8 +156,9 @@ int generate_command(const GenerateOptions& options) {
     std::ostream out(&buffer);
     totals = write_generated(options, out);
     if (!out || buffer.error() != 0) {
-      throw Error(fmt::format("cannot write to standard output: {}", std::strerror(buffer.error() != 0 ? buffer.error() : EIO)),
-                  ExitCode::runtime);
+      throw Error(
+        fmt::format("cannot write to standard output: {}", std::strerror(buffer.error() != 0 ? buffer.error() : EIO)),
+        ExitCode::runtime);
     }
   } else {
     std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
@@ -172,9 +173,10 @@ int generate_command(const GenerateOptions& options) {
   logging::diagnostic(logging::Level::info, std::chrono::system_clock::now(),
                       fmt::format("generate: {} visits, {} hits, seed {}{}", totals.visits, totals.hits, totals.seed,
                                   totals.seed_given ? "" : " (random)"),
-                      {{"visits", std::to_string(totals.visits), true}, {"hits", std::to_string(totals.hits), true},
+                      {{"visits", std::to_string(totals.visits), true},
+                       {"hits", std::to_string(totals.hits), true},
                        {"seed", std::to_string(totals.seed), true}});
   return static_cast<int>(ExitCode::success);
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -29,7 +29,7 @@ struct GenerateTotals {
   std::uint64_t seed = 0;
   bool seed_given = false;
   std::uint64_t visits = 0;  ///< visits written (this shard's share)
-  std::uint64_t hits = 0;    ///< lines written: every routed copy of each hit
+  std::uint64_t hits = 0;  ///< lines written: every routed copy of each hit
 };
 
 /// Writes the hits of visits [0, options.visits) that fall to options.shard to `out`.
@@ -39,4 +39,4 @@ GenerateTotals write_generated(const GenerateOptions& options, std::ostream& out
 /// The whole subcommand: output file or stdout, a one-line summary with the seed on stderr.
 int generate_command(const GenerateOptions& options);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -20,8 +20,10 @@ std::vector<double> hour_factors(std::vector<double> profile) {
     profile.assign(builtin.begin(), builtin.end());
   }
   const double sum = std::accumulate(profile.begin(), profile.end(), 0.0);
-  if (profile.size() != 24 || !(sum > 0) || std::any_of(profile.begin(), profile.end(), [](double w) { return w < 0; })) {
-    throw Error(fmt::format("HOURLY_PROFILE: expected 24 non-negative weights with a sum above 0, found {} weights", profile.size()),
+  if (profile.size() != 24 || !(sum > 0) ||
+      std::any_of(profile.begin(), profile.end(), [](double w) { return w < 0; })) {
+    throw Error(fmt::format("HOURLY_PROFILE: expected 24 non-negative weights with a sum above 0, found {} weights",
+                            profile.size()),
                 ExitCode::usage);
   }
   for (double& w : profile) {
@@ -30,9 +32,10 @@ std::vector<double> hour_factors(std::vector<double> profile) {
   return profile;
 }
 
-} // namespace
+}  // namespace
 
-DailyShape::DailyShape(double flat, std::vector<double> profile, const date::time_zone* zone, SysTime start, double speed)
+DailyShape::DailyShape(double flat, std::vector<double> profile, const date::time_zone* zone, SysTime start,
+                       double speed)
   : m_flat(flat), m_hour_factor(hour_factors(std::move(profile))), m_zone(zone), m_start(start), m_speed(speed) {
   // the largest weekday factor is 1.0 (model::weekday_factor)
   m_peak = m_flat * *std::max_element(m_hour_factor.begin(), m_hour_factor.end());
@@ -106,4 +109,4 @@ std::optional<double> shaped_average(const engine::RateShape* shape) {
   return expected / stages->total_seconds();
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -50,4 +50,4 @@ std::vector<metrics::StageMetrics> stage_rows(const engine::RateShape* shape);
 /// (nullopt: an open shape, whose average is the flat rate).
 std::optional<double> shaped_average(const engine::RateShape* shape);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -19,16 +19,17 @@
 
 namespace tf::app {
 
-int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json,
-                    std::ostream& out, bool color, bool from_logs, bool allow_partial) {
+int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json, std::ostream& out,
+                    bool color, bool from_logs, bool allow_partial) {
   const report::MergedSummary merged =
-      from_logs ? report::merge_summary_logs(files) : report::merge_summary_files(files);
+    from_logs ? report::merge_summary_logs(files) : report::merge_summary_files(files);
   out << report::render_health_table(merged.run, color, &out == &std::cout ? delivery::table_width() : 0);
   if (!summary_json.empty()) {
     report::write_summary_file(summary_json, report::merged_summary_json(merged));
   }
   const SystemClock clock;
-  const bool thresholds_ok = delivery::report_failures(merged.run.thresholds, clock);  // "threshold failed: EXPR (VALUE)"
+  const bool thresholds_ok =
+    delivery::report_failures(merged.run.thresholds, clock);  // "threshold failed: EXPR (VALUE)"
   if (merged.missing_shards.empty()) {
     return static_cast<int>(thresholds_ok ? ExitCode::success : ExitCode::thresholds_failed);
   }
@@ -46,4 +47,4 @@ int merge_command(const std::vector<std::string>& files, const std::string& summ
   return merge_summaries(files, summary_json, std::cout, color, from_logs, allow_partial);
 }
 
-} // namespace tf::app
+}  // namespace tf::app

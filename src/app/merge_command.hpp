@@ -13,7 +13,7 @@ namespace tf::app {
 /// ExitCode::success, or thresholds_failed when shards are missing (listed on stderr) unless
 /// `allow_partial`; throws tf::Error naming the file for unreadable or invalid input,
 /// duplicated shards, different seeds or configurations.
-int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json,
-                    std::ostream& out, bool color, bool from_logs = false, bool allow_partial = false);
+int merge_summaries(const std::vector<std::string>& files, const std::string& summary_json, std::ostream& out,
+                    bool color, bool from_logs = false, bool allow_partial = false);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -39,7 +39,9 @@ Preset load_preset(const std::string& name) {
 std::vector<std::string> ordered_names() {
   auto names = config::builtin_preset_names();
   const std::vector<std::string> k_order = {"light", "medium", "heavy", "extreme", "smoke"};
-  const auto rank = [&](const std::string& name) { return std::find(k_order.begin(), k_order.end(), name) - k_order.begin(); };
+  const auto rank = [&](const std::string& name) {
+    return std::find(k_order.begin(), k_order.end(), name) - k_order.begin();
+  };
   std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   return names;
 }
@@ -55,7 +57,8 @@ void print_list(std::ostream& out) {
   for (const auto& name : ordered_names()) {
     const Preset preset = load_preset(name);
     const double per_day = preset.settings.target_visits_per_day;
-    out << fmt::format("{:<8}  {:>10}  {:>8}  {}\n", name, fmt::format("{:.0f}", per_day), per_second(per_day), preset.purpose);
+    out << fmt::format("{:<8}  {:>10}  {:>8}  {}\n", name, fmt::format("{:.0f}", per_day), per_second(per_day),
+                       preset.purpose);
   }
   out << "\nValues of one preset: trafficinator presets NAME. Use: trafficinator run --preset NAME "
          "(--rate VISITS/s overrides its rate)\n";
@@ -79,7 +82,7 @@ void print_one(std::ostream& out, const Preset& preset) {
                      per_second(preset.settings.target_visits_per_day), preset.name);
 }
 
-} // namespace
+}  // namespace
 
 int presets_command(std::ostream& out, const std::string& name) {
   if (name.empty()) {
@@ -97,4 +100,4 @@ int presets_command(std::ostream& out, const std::string& name) {
   return 0;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

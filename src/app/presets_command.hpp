@@ -10,4 +10,4 @@ namespace tf::app {
 /// tf::Error (usage) for an unknown name, with the closest one.
 int presets_command(std::ostream& out, const std::string& name = "");
 
-} // namespace tf::app
+}  // namespace tf::app

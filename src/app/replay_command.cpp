@@ -73,7 +73,8 @@ metrics::RunMetrics initial_replay_metrics(const ReplayTargets& plan, const conf
 /// The replay's progress log; a replay of this content before (the marker) is resumed from it:
 /// its settled lines are left out, and so are its lines in flight at a crash unless
 /// --include-unconfirmed. A replay that settled every line is refused (check_not_replayed).
-std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, delivery::DeadLetterFile& file, const Clock& clock) {
+std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, delivery::DeadLetterFile& file,
+                                               const Clock& clock) {
   std::error_code ec;
   const bool resume = !options.force && replayed_at(marker_path(options.file), file.hash).has_value();
   if (resume && !std::filesystem::exists(options.file + ".progress", ec)) {
@@ -88,16 +89,17 @@ std::unique_ptr<ReplayProgress> start_progress(const ReplayOptions& options, del
     check_not_replayed(options, file);
   }
   delivery::log_line(fmt::format("resuming an interrupted replay of {}: {} line(s) settled before are not resent; {} "
-                       "line(s) in flight when it stopped {}",
-                       options.file, resumed.settled, resumed.in_flight_skipped + resumed.in_flight_resent,
-                       options.include_unconfirmed ? "are resent (--include-unconfirmed; possible duplicates)"
-                                                   : "are left out (Matomo may hold them: --include-unconfirmed "
-                                                     "resends them)"),
-           clock);
+                                 "line(s) in flight when it stopped {}",
+                                 options.file, resumed.settled, resumed.in_flight_skipped + resumed.in_flight_resent,
+                                 options.include_unconfirmed
+                                   ? "are resent (--include-unconfirmed; possible duplicates)"
+                                   : "are left out (Matomo may hold them: --include-unconfirmed "
+                                     "resends them)"),
+                     clock);
   return progress;
 }
 
-} // namespace
+}  // namespace
 
 std::string replay_output_path(const ReplayOptions& options) {
   const auto it = options.settings.origins.find("DEAD_LETTER_FILE");
@@ -112,7 +114,8 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   const auto& s = options.settings;
   const auto& clock = seams.clock;
   const LockFile run_lock(s.lock_file);
-  delivery::DeadLetterFile file = delivery::read_dead_letter_file(options.file, delivery::ReplaySelection{options.include_unconfirmed});
+  delivery::DeadLetterFile file =
+    delivery::read_dead_letter_file(options.file, delivery::ReplaySelection{options.include_unconfirmed});
   const std::string output = replay_output_path(options);
   if (same_file(output, options.file)) {
     throw Error(fmt::format("--dead-letter: the output {} is the file being replayed; choose another file", output));
@@ -120,9 +123,9 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   auto progress = start_progress(options, file, clock);
   if (file.skipped_unconfirmed > 0) {
     delivery::log_line(fmt::format("{} hit(s) marked maybe_recorded are not resent (Matomo may have recorded them): "
-                         "--include-unconfirmed resends them",
-                         file.skipped_unconfirmed),
-             clock);
+                                   "--include-unconfirmed resends them",
+                                   file.skipped_unconfirmed),
+                       clock);
   }
   if (file.hits == 0) {
     delivery::log_line(fmt::format("{} holds no hits: nothing to replay", options.file), clock);
@@ -151,7 +154,8 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   progress->open();
   delivery::warn_insecure(s, clock);
   delivery::log_line(fmt::format("replaying {} hit(s) of {} visit(s) from {}; still failing hits go to {}", file.hits,
-                                 file.visits.size(), options.file, output), clock);
+                                 file.visits.size(), options.file, output),
+                     clock);
   session.watch();
   std::optional<delivery::ReporterOptions> reporting;
   if (seams.interactive) {
@@ -173,9 +177,9 @@ int replay_command(const ReplayOptions& options, const ReplaySeams& seams) {
   outputs.summary_json = options.summary_json;
   outputs.report_html = options.report_html;
   outputs.table_out = seams.table_out;
-  session.write_outputs(report::render_health_table(final_snapshot, color,
-                                                    seams.table_out == stdout ? delivery::table_width() : 0),
-                        final_snapshot, outputs);
+  session.write_outputs(
+    report::render_health_table(final_snapshot, color, seams.table_out == stdout ? delivery::table_width() : 0),
+    final_snapshot, outputs);
   delivery::log_line(fmt::format("{} hit(s) still failing written to {}", dead_letters.lines(), output), clock);
   if (!dead_letters_saved) {
     delivery::log_line(fmt::format("error: {} hit(s) could not be saved to {}: {}", dead_letters.unsaved(), output,
@@ -191,4 +195,4 @@ int replay_command(const ReplayOptions& options) {
   return replay_command(options, ReplaySeams{clock, {}, true, stdout});
 }
 
-} // namespace tf::app
+}  // namespace tf::app

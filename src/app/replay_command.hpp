@@ -18,8 +18,8 @@ namespace tf::app {
 struct ReplaySeams {
   const Clock& clock;
   engine::TransportFactory transport;  ///< empty: libcurl
-  bool interactive = true;             ///< signal handlers and the live status/log reporter
-  std::FILE* table_out = stdout;       ///< where the health table goes
+  bool interactive = true;  ///< signal handlers and the live status/log reporter
+  std::FILE* table_out = stdout;  ///< where the health table goes
 };
 
 int replay_command(const ReplayOptions& options, const ReplaySeams& seams);
@@ -42,4 +42,4 @@ struct ReplayTargets {
 ReplayTargets resolve_replay_targets(const config::Settings& settings, const delivery::DeadLetterFile& file,
                                      SysTime now);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -46,22 +46,16 @@ ReplayObserver::ReplayObserver(metrics::SharedMetrics& metrics, delivery::DeadLe
   : m_run(metrics, dead_letters, target_names, clock), m_metrics(metrics), m_dead_letters(dead_letters),
     m_names(std::move(target_names)) {}
 
-void ReplayObserver::on_flow_started(engine::Flow& flow, Micros start_lag) {
-  m_run.on_flow_started(flow, start_lag);
-}
+void ReplayObserver::on_flow_started(engine::Flow& flow, Micros start_lag) { m_run.on_flow_started(flow, start_lag); }
 
 void ReplayObserver::on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) {
   m_run.on_attempt(target, result, will_retry);
 }
 
-void ReplayObserver::on_log(std::string_view line) {
-  m_run.on_log(line);
-}
+void ReplayObserver::on_log(std::string_view line) { m_run.on_log(line); }
 
 void ReplayObserver::on_generated(const ReplayFlow& flow) {
-  m_metrics.update([&](metrics::RunMetrics& run) {
-    run.targets[flow.target()].hits_generated += flow.step_count();
-  });
+  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[flow.target()].hits_generated += flow.step_count(); });
 }
 
 void ReplayObserver::write(const delivery::ReplayVisit& visit, const delivery::ReplayHit& hit, std::size_t target,
@@ -91,7 +85,7 @@ void ReplayObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::
     ++replay_flow.abandoned;  // cut by a stop
   }
   const bool resent_maybe_recorded =
-      outcome != engine::StepOutcome::not_sent && replay_flow.visit().hits.at(step).maybe_recorded;
+    outcome != engine::StepOutcome::not_sent && replay_flow.visit().hits.at(step).maybe_recorded;
   m_metrics.update([&](metrics::RunMetrics& run) {
     auto& t = run.targets[flow.target()];
     t.count(outcome);
@@ -134,4 +128,4 @@ std::optional<std::vector<std::unique_ptr<engine::Flow>>> ReplaySource::next_arr
   return flows;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -50,8 +50,8 @@ public:
 
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
-  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                    std::string_view reason, std::string_view detail, int attempts) override;
+  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome, std::string_view reason,
+                    std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
 
@@ -70,7 +70,7 @@ private:
   std::vector<std::string> m_names;
 };
 
-} // namespace tf::app
+}  // namespace tf::app
 
 namespace tf::app {
 
@@ -95,4 +95,4 @@ private:
   std::size_t m_next = 0;
 };
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -13,11 +13,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-} // namespace
+}  // namespace
 
-std::string marker_path(const std::string& path) {
-  return path + ".replayed";
-}
+std::string marker_path(const std::string& path) { return path + ".replayed"; }
 
 std::optional<std::string> replayed_at(const std::string& marker, const std::string& hash) {
   std::ifstream in(marker);
@@ -40,4 +38,4 @@ void write_marker(const std::string& marker, const delivery::DeadLetterFile& fil
   report::write_output_file(marker, record.dump(2) + "\n");
 }
 
-} // namespace tf::app
+}  // namespace tf::app

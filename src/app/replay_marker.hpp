@@ -21,4 +21,4 @@ std::optional<std::string> replayed_at(const std::string& marker, const std::str
 /// (runtime) when it cannot be written.
 void write_marker(const std::string& marker, const delivery::DeadLetterFile& file, SysTime now);
 
-} // namespace tf::app
+}  // namespace tf::app

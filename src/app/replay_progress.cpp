@@ -122,10 +122,10 @@ private:
   ReplayProgress& m_progress;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<engine::Observer> progress_observer(engine::Observer& inner, ReplayProgress& progress) {
   return std::make_unique<ProgressObserver>(inner, progress);
 }
 
-} // namespace tf::app
+}  // namespace tf::app

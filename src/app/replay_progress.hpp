@@ -57,9 +57,9 @@ private:
 
 /// What resuming left out of a dead-letter file.
 struct ReplayResume {
-  std::size_t settled = 0;           ///< lines an earlier replay settled
+  std::size_t settled = 0;  ///< lines an earlier replay settled
   std::size_t in_flight_skipped = 0;  ///< lines in flight at its crash, left out
-  std::size_t in_flight_resent = 0;   ///< lines in flight at its crash, resent (--include-unconfirmed)
+  std::size_t in_flight_resent = 0;  ///< lines in flight at its crash, resent (--include-unconfirmed)
 };
 
 /// Removes from `file` the lines `progress` has settled; marks the lines in flight at a crash
@@ -69,4 +69,4 @@ ReplayResume resume_replay(delivery::DeadLetterFile& file, const ReplayProgress&
 /// An observer that settles each hit's line in `progress` as its outcome arrives, then forwards.
 std::unique_ptr<engine::Observer> progress_observer(engine::Observer& inner, ReplayProgress& progress);
 
-} // namespace tf::app
+}  // namespace tf::app

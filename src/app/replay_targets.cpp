@@ -63,9 +63,10 @@ std::string names_of(const config::TargetsConfig& targets) {
   return names;
 }
 
-} // namespace
+}  // namespace
 
-ReplayTargets resolve_replay_targets(const config::Settings& settings, const delivery::DeadLetterFile& file, SysTime now) {
+ReplayTargets resolve_replay_targets(const config::Settings& settings, const delivery::DeadLetterFile& file,
+                                     SysTime now) {
   const auto configured = config::effective_targets(settings);
   std::map<std::string, int> first_line;  // target name → first line naming it
   for (const auto& visit : file.visits) {
@@ -88,7 +89,8 @@ ReplayTargets resolve_replay_targets(const config::Settings& settings, const del
     }
     check_tokens(file, t, now, diags);
     index[t.name] = plan.contexts.size();
-    plan.contexts.push_back(delivery::TargetContext{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network});
+    plan.contexts.push_back(
+      delivery::TargetContext{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network});
   }
   for (const auto& [name, line] : first_line) {
     if (index.count(name) == 0) {
@@ -105,4 +107,4 @@ ReplayTargets resolve_replay_targets(const config::Settings& settings, const del
   return plan;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

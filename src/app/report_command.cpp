@@ -31,4 +31,4 @@ int report_command(const std::vector<std::string>& files, const std::string& out
   return static_cast<int>(ExitCode::success);
 }
 
-} // namespace tf::app
+}  // namespace tf::app

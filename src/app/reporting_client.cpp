@@ -17,11 +17,12 @@ bool ends_with(std::string_view text, std::string_view tail) {
   return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
 }
 
-} // namespace
+}  // namespace
 
 std::string api_endpoint(const std::string& url) {
   if (!config::is_http_url(url)) {
-    throw Error(fmt::format("--url: expected an http:// or https:// URL of Matomo, found \"{}\"", config::redact_url(url)));
+    throw Error(
+      fmt::format("--url: expected an http:// or https:// URL of Matomo, found \"{}\"", config::redact_url(url)));
   }
   std::string base = url.substr(0, url.find_first_of("?#"));
   const auto scheme_end = base.find("://") + 3;
@@ -85,8 +86,9 @@ nlohmann::json ReportingClient::call(const std::string& method,
     throw Error(fmt::format("cannot reach Matomo at {}: {}", where, answer.error_text), ExitCode::runtime);
   }
   if (answer.status < 200 || answer.status >= 300) {
-    throw Error(fmt::format("Matomo at {} answered HTTP {}: {}", where, answer.status,
-                            engine::answer_detail(answer.body)), ExitCode::runtime);
+    throw Error(
+      fmt::format("Matomo at {} answered HTTP {}: {}", where, answer.status, engine::answer_detail(answer.body)),
+      ExitCode::runtime);
   }
   auto doc = nlohmann::json::parse(answer.body, nullptr, false);
   if (doc.is_discarded()) {
@@ -100,4 +102,4 @@ nlohmann::json ReportingClient::call(const std::string& method,
   return doc;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

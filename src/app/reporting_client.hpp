@@ -36,4 +36,4 @@ private:
   std::chrono::milliseconds m_timeout;
 };
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -85,7 +85,6 @@ bool wait_for_start_signal(const config::Settings& s, const Clock& clock) {
   return false;
 }
 
-
 /// The summary fields only `run` writes: how hits were dated, the shard, the configuration's
 /// fingerprint and, for a backfill, its days.
 nlohmann::json run_summary_fields(const RunOptions& options, const RunSetup& setup, const BackfillRun* backfill) {
@@ -99,7 +98,7 @@ nlohmann::json run_summary_fields(const RunOptions& options, const RunSetup& set
   return fields;
 }
 
-} // namespace
+}  // namespace
 
 int run_command(const RunOptions& raw_options) {
   const RunOptions options = raw_options.settings.backfill_enabled ? backfill_run_options(raw_options) : raw_options;
@@ -115,9 +114,8 @@ int run_command(const RunOptions& raw_options) {
   delivery::warn_insecure(options.settings, clock);
   const auto& s = options.settings;
   const auto thresholds = delivery::user_thresholds(s);
-  delivery::check_outputs_writable(
-    {options.summary_json, options.metrics_file, options.report_html,
-     options.dry_run ? std::string() : options.checkpoint_file});
+  delivery::check_outputs_writable({options.summary_json, options.metrics_file, options.report_html,
+                                    options.dry_run ? std::string() : options.checkpoint_file});
 
   metrics::SharedMetrics shared(initial_metrics(setup, options, clock));
   delivery::DeadLetterWriter dead_letters(s.dead_letter_file, delivery::current_run(setup.seed, clock));
@@ -149,8 +147,9 @@ int run_command(const RunOptions& raw_options) {
     shared.update([&](metrics::RunMetrics& run) { run.requested_visit_rate = requested; });
   }
   delivery::DeliverySession session(s, shared, clock);
-  auto& engine = session.start_engine(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr,
-                                      options.dry_run ? delivery::make_dry_run_transport() : engine::TransportFactory{});
+  auto& engine =
+    session.start_engine(config, flow_source, engine_observer, s.bulk > 0 ? &codec : nullptr,
+                         options.dry_run ? delivery::make_dry_run_transport() : engine::TransportFactory{});
 
   session.handle_signals();
   session.watch(delivery::speed_hook(rate_scale, s.speed, config.arrivals_per_second, shared));
@@ -182,7 +181,8 @@ int run_command(const RunOptions& raw_options) {
       }
     };
   }
-  reporting.bound.visits = backfill ? backfill->planned_visits() : static_cast<std::uint64_t>(config.max_arrivals.value_or(0));
+  reporting.bound.visits =
+    backfill ? backfill->planned_visits() : static_cast<std::uint64_t>(config.max_arrivals.value_or(0));
   reporting.bound.duration = config.duration.value_or(Millis{0});
   if (const auto end = config.shape ? config.shape->end() : std::nullopt) {
     const Millis shape_end{static_cast<long long>(*end * 1000.0)};
@@ -214,8 +214,9 @@ int run_command(const RunOptions& raw_options) {
     return static_cast<int>(ExitCode::runtime);  // hits were given up and not saved anywhere
   }
   // A backfill that left visits undelivered has not done its job, even under the thresholds.
-  return !backfill_complete && code == static_cast<int>(ExitCode::success) ? static_cast<int>(ExitCode::thresholds_failed)
-                                                                             : code;
+  return !backfill_complete && code == static_cast<int>(ExitCode::success)
+    ? static_cast<int>(ExitCode::thresholds_failed)
+    : code;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

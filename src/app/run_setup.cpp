@@ -19,7 +19,7 @@ std::uint64_t random_seed() {
   return (static_cast<std::uint64_t>(device()) << 32U) ^ device();
 }
 
-} // namespace
+}  // namespace
 
 RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
   RunSetup setup;
@@ -34,7 +34,8 @@ RunSetup prepare_run(const config::Settings& settings, const Clock& /*clock*/) {
   setup.strategy = targets.strategy;
   // A target without a token gets no cip; config::load warned about it once.
   for (const auto& t : targets.targets) {
-    delivery::TargetContext context{t.name, t.url, t.site_id, t.token_auth, false, settings.user_agent_header, t.network};
+    delivery::TargetContext context{t.name,   t.url, t.site_id, t.token_auth, false, settings.user_agent_header,
+                                    t.network};
     context.send_cip = settings.randomize_visitor_countries && !t.token_auth.empty();
     setup.targets.push_back(std::move(context));
   }
@@ -66,10 +67,11 @@ metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& opt
   std::size_t per_arrival = 1;
   if (setup.strategy == routing::Strategy::mirror) {
     const auto targets = config::effective_targets(options.settings).targets;
-    per_arrival = static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.enabled; }));
+    per_arrival =
+      static_cast<std::size_t>(std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.enabled; }));
   }
   run.requested_visit_rate = options.settings.target_visits_per_day / 86400.0 * options.settings.speed /
-                             options.shard.count * static_cast<double>(per_arrival);
+    options.shard.count * static_cast<double>(per_arrival);
   return run;
 }
 
@@ -79,26 +81,28 @@ void print_run_banner(const RunSetup& setup, const RunOptions& options, const en
   for (const auto& t : setup.targets) {
     targets += (targets.empty() ? "" : ", ") + t.name;
   }
-  delivery::log_line(fmt::format("seed {}{}; {:.3f} visits/s; concurrency {}; {}; targets: {} ({}){}", setup.seed,
-                       setup.seed_given ? "" : " (random)", config.arrivals_per_second,
-                       config.max_flows_in_progress,
-                       config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"),
-                       targets, routing::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
-           clock);
+  delivery::log_line(
+    fmt::format("seed {}{}; {:.3f} visits/s; concurrency {}; {}; targets: {} ({}){}", setup.seed,
+                setup.seed_given ? "" : " (random)", config.arrivals_per_second, config.max_flows_in_progress,
+                config.bulk > 0 ? fmt::format("bulk {}", config.bulk) : std::string("single hits"), targets,
+                routing::to_string(setup.strategy), options.dry_run ? "; dry run: nothing sent" : ""),
+    clock);
 }
 
 nlohmann::json timestamps_summary(const RunSetup& setup, bool backfill) {
   if (backfill) {
-    return {{"derived", "model"},
-            {"note", "the model's timeline, each visit placed in the backfill window"}};
+    return {{"derived", "model"}, {"note", "the model's timeline, each visit placed in the backfill window"}};
   }
   const std::uint64_t later = setup.dating->later_hits(), clipped = setup.dating->clipped();
   const char* derived = clipped == 0 ? "model" : clipped == later ? "send_time" : "model_or_send_time";
-  return {{"derived", derived}, {"later_hits", later}, {"clipped_to_send_time", clipped},
-          {"note", "a visit's first hit is dated at its send time; a later hit at the first hit's time "
-                   "plus the model's dwell, or at its own send time when the real pause "
-                   "(PAUSE_BETWEEN_PVS_*) was shorter (clipped), so no hit is dated in the future; "
-                   "each strictly after the visitor's previous hit"}};
+  return {{"derived", derived},
+          {"later_hits", later},
+          {"clipped_to_send_time", clipped},
+          {"note",
+           "a visit's first hit is dated at its send time; a later hit at the first hit's time "
+           "plus the model's dwell, or at its own send time when the real pause "
+           "(PAUSE_BETWEEN_PVS_*) was shorter (clipped), so no hit is dated in the future; "
+           "each strictly after the visitor's previous hit"}};
 }
 
-} // namespace tf::app
+}  // namespace tf::app

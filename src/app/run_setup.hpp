@@ -45,4 +45,4 @@ metrics::RunMetrics initial_metrics(const RunSetup& setup, const RunOptions& opt
 nlohmann::json timestamps_summary(const RunSetup& setup, bool backfill);
 void print_run_banner(const RunSetup& setup, const RunOptions& options, const engine::EngineConfig& config,
                       const Clock& clock);
-} // namespace tf::app
+}  // namespace tf::app

@@ -33,10 +33,11 @@ void print_settings(std::ostream& out, const config::Settings& settings, bool sh
   out << fmt::format("\ntargets ({}):\n", routing::to_string(targets.strategy));
   for (const auto& t : targets.targets) {
     const std::string token = t.token_auth.empty() ? "(none)" : (show_secrets ? t.token_auth : "***");
-    out << fmt::format("  {}  url={} site_id={} token_auth={} weight={} enabled={}\n", t.name, show_secrets ? t.url : config::redact_url(t.url), t.site_id, token,
-                       t.weight, t.enabled ? "true" : "false");
+    out << fmt::format("  {}  url={} site_id={} token_auth={} weight={} enabled={}\n", t.name,
+                       show_secrets ? t.url : config::redact_url(t.url), t.site_id, token, t.weight,
+                       t.enabled ? "true" : "false");
     out << fmt::format("    {}\n", config::describe_network(t.network));
   }
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -10,4 +10,4 @@ namespace tf::app {
 /// targets list is configured. Secrets print as *** unless `show_secrets`.
 void print_settings(std::ostream& out, const config::Settings& settings, bool show_secrets);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -19,7 +19,7 @@ constexpr Millis k_wait_slice{100};
 
 double to_ms(SysTime::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-} // namespace
+}  // namespace
 
 std::optional<SysTime> start_instant(const config::Settings& settings, const Clock& clock) {
   if (settings.start_at.empty()) {
@@ -38,13 +38,13 @@ std::optional<double> wait_for_start_at(SysTime instant, Millis report_interval,
   if (now >= instant) {
     const double late = to_ms(now - instant);
     delivery::log_line(fmt::format("warning: START_AT {} has passed: starting at once, {:.1f} ms late",
-                         report::format_utc(instant), late),
-             clock);
+                                   report::format_utc(instant), late),
+                       clock);
     return late;
   }
   delivery::log_line(fmt::format("waiting for START_AT {} ({:.3f} s from now); SIGINT/SIGTERM to cancel",
-                       report::format_utc(instant), to_ms(instant - now) / 1000.0),
-           clock);
+                                 report::format_utc(instant), to_ms(instant - now) / 1000.0),
+                     clock);
   SysTime next_report = now + std::max(report_interval, Millis{1000});
   while (now < instant) {
     if (delivery::SignalScope::stop_requests() > 0) {
@@ -53,16 +53,17 @@ std::optional<double> wait_for_start_at(SysTime instant, Millis report_interval,
     }
     if (now >= next_report) {
       delivery::log_line(fmt::format("still waiting for START_AT {} ({:.0f} s left)", report::format_utc(instant),
-                           to_ms(instant - now) / 1000.0),
-               clock);
+                                     to_ms(instant - now) / 1000.0),
+                         clock);
       next_report = now + std::max(report_interval, Millis{1000});
     }
     std::this_thread::sleep_for(std::min<SysTime::duration>(instant - now, k_wait_slice));
     now = clock.system_now();
   }
   const double late = to_ms(now - instant);
-  delivery::log_line(fmt::format("START_AT {} reached: starting ({:.1f} ms late)", report::format_utc(instant), late), clock);
+  delivery::log_line(fmt::format("START_AT {} reached: starting ({:.1f} ms late)", report::format_utc(instant), late),
+                     clock);
   return late;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -18,4 +18,4 @@ std::optional<SysTime> start_instant(const config::Settings& settings, const Clo
 /// SIGTERM arrived during the wait.
 std::optional<double> wait_for_start_at(SysTime instant, Millis report_interval, const Clock& clock);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -24,7 +24,7 @@ struct FileReport {
   config::Diagnostics diags;
   std::vector<config::TargetSpec> targets;  ///< for --probe
   std::string user_agent = config::k_tool_user_agent;  ///< for --probe: a .env file's USER_AGENT_HEADER
-  bool insecure = false;                               ///< for --probe: a .env file's INSECURE
+  bool insecure = false;  ///< for --probe: a .env file's INSECURE
 };
 
 std::string_view skip_bom_and_blanks(std::string_view text) {
@@ -90,13 +90,13 @@ void probe_all(const std::vector<config::TargetSpec>& targets, std::string_view 
         parts += "; " + *part;
       }
     }
-    out << fmt::format("probe {} ({}): {}: {}; {} ms\n", target.name, config::redact_url(target.url), r.ok ? "ok" : "FAILED", parts,
-                       r.latency.count());
+    out << fmt::format("probe {} ({}): {}: {}; {} ms\n", target.name, config::redact_url(target.url),
+                       r.ok ? "ok" : "FAILED", parts, r.latency.count());
     failed = failed || !r.ok;
   }
 }
 
-} // namespace
+}  // namespace
 
 FileKind detect_kind(std::string_view text) {
   text = skip_bom_and_blanks(text);
@@ -136,7 +136,8 @@ int validate_command(const ValidateOptions& options, std::ostream& out) {
     if (!text) {
       report.diags.error(path, 0, 0, "", why);
     } else if (skip_bom_and_blanks(*text).empty()) {
-      report.diags.error(path, 0, 0, "", "expected a .env file, targets JSON, funnels JSON or URL catalogue, found an empty file");
+      report.diags.error(path, 0, 0, "",
+                         "expected a .env file, targets JSON, funnels JSON or URL catalogue, found an empty file");
     } else {
       const FileKind kind = detect_kind(*text);
       kind_name = to_string(kind);
@@ -161,4 +162,4 @@ int validate_command(const ValidateOptions& options, std::ostream& out) {
   return any_invalid ? 1 : 0;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -21,12 +21,12 @@ const char* to_string(FileKind kind);
 
 struct ValidateOptions {
   std::vector<std::string> files;
-  bool probe = false;                              ///< --probe: ask each target whether it answers
-  std::chrono::milliseconds probe_timeout{5000};   ///< --probe-timeout
+  bool probe = false;  ///< --probe: ask each target whether it answers
+  std::chrono::milliseconds probe_timeout{5000};  ///< --probe-timeout
   /// Without files: the targets to probe, from the environment and flags.
   std::vector<config::TargetSpec> targets;
   std::string user_agent = config::k_tool_user_agent;  ///< USER_AGENT_HEADER for those targets
-  bool insecure = false;                               ///< INSECURE for those targets
+  bool insecure = false;  ///< INSECURE for those targets
 };
 
 /// Exit code: 0 all valid (warnings allowed), 1 any invalid (or a probe failed).
@@ -34,10 +34,10 @@ int validate_command(const ValidateOptions& options, std::ostream& out);
 
 /// What the deep probe learnt of one target.
 struct ProbeResult {
-  bool ok = false;      ///< the site answered as known, and the token (if any) has write access
-  std::string site;     ///< "site 1 ok", "site 99 unknown (HTTP 400: …)", "redirect: HTTP 301 to …", …
-  std::string token;    ///< "token ok", "token lacks write access (HTTP 400: …)", "no token", "" (not asked)
-  std::string tls;      ///< "TLS verified", "TLS not verified (INSECURE)", "no TLS (http)", "TLS failed: …"
+  bool ok = false;  ///< the site answered as known, and the token (if any) has write access
+  std::string site;  ///< "site 1 ok", "site 99 unknown (HTTP 400: …)", "redirect: HTTP 301 to …", …
+  std::string token;  ///< "token ok", "token lacks write access (HTTP 400: …)", "no token", "" (not asked)
+  std::string tls;  ///< "TLS verified", "TLS not verified (INSECURE)", "no TLS (http)", "TLS failed: …"
   std::chrono::milliseconds latency{0};  ///< of the site request
 };
 
@@ -56,4 +56,4 @@ ProbeResult probe_target(const config::TargetSpec& target, std::chrono::millisec
 /// True for a placeholder host (see probe_target); `url` is an http(s) URL.
 bool is_placeholder_url(std::string_view url);
 
-} // namespace tf::app
+}  // namespace tf::app

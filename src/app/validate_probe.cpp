@@ -32,7 +32,8 @@ std::string lower_host(std::string_view url) {
     rest = rest.substr(0, rest.find(':'));
   }
   std::string host(rest);
-  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   while (!host.empty() && host.back() == '.') {
     host.pop_back();
   }
@@ -40,13 +41,15 @@ std::string lower_host(std::string_view url) {
 }
 
 bool under(const std::string& host, std::string_view domain) {
-  return host == domain || (host.size() > domain.size() && host.ends_with(domain) && host[host.size() - domain.size() - 1] == '.');
+  return host == domain ||
+    (host.size() > domain.size() && host.ends_with(domain) && host[host.size() - domain.size() - 1] == '.');
 }
 
 /// The first line of an answer body, cut short: the reason Matomo (or a proxy) gave.
 std::string reason_of(const engine::AttemptResult& r) {
   std::string line = r.body.substr(0, r.body.find('\n'));
-  line.erase(std::remove_if(line.begin(), line.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }), line.end());
+  line.erase(std::remove_if(line.begin(), line.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }),
+             line.end());
   if (line.size() > k_reason_cap) {
     line = line.substr(0, k_reason_cap) + "…";
   }
@@ -54,8 +57,11 @@ std::string reason_of(const engine::AttemptResult& r) {
 }
 
 engine::HttpRequest bot_hit(const config::TargetSpec& target, std::string_view user_agent, bool with_token) {
-  matomo::Params params = {{"idsite", std::to_string(target.site_id)}, {"rec", "1"}, {"send_image", "0"},
-                           {"ua", k_bot_user_agent}, {"action_name", "trafficinator probe"}};
+  matomo::Params params = {{"idsite", std::to_string(target.site_id)},
+                           {"rec", "1"},
+                           {"send_image", "0"},
+                           {"ua", k_bot_user_agent},
+                           {"action_name", "trafficinator probe"}};
   if (with_token) {
     params.emplace_back("cip", k_probe_ip);
     params.emplace_back("token_auth", target.token_auth);
@@ -85,7 +91,8 @@ bool judge_site(const config::TargetSpec& target, const engine::ProbeAnswer& ans
   if (r.status == 0) {
     out.site = fmt::format("unreachable: {}", r.error_text);
   } else if (r.status >= 300 && r.status < 400) {
-    out.site = fmt::format("redirect: HTTP {} to {}", r.status, answer.location.empty() ? "(no Location)" : answer.location);
+    out.site =
+      fmt::format("redirect: HTTP {} to {}", r.status, answer.location.empty() ? "(no Location)" : answer.location);
   } else if (r.status >= 200 && r.status < 300) {
     out.site = fmt::format("site {} ok", target.site_id);
     return true;
@@ -97,12 +104,12 @@ bool judge_site(const config::TargetSpec& target, const engine::ProbeAnswer& ans
   return false;
 }
 
-} // namespace
+}  // namespace
 
 bool is_placeholder_url(std::string_view url) {
   const std::string host = lower_host(url);
   constexpr std::array<std::string_view, 6> k_placeholders = {"example.com", "example.org", "example.net",
-                                                               "example", "test", "invalid"};
+                                                              "example",     "test",        "invalid"};
   return std::any_of(k_placeholders.begin(), k_placeholders.end(), [&](std::string_view d) { return under(host, d); });
 }
 
@@ -113,7 +120,8 @@ ProbeResult probe_target(const config::TargetSpec& target, std::chrono::millisec
   const bool pinned = !target.network.resolve.empty() || !target.network.connect_to.empty();
   if (!pinned && is_placeholder_url(target.url)) {
     result.site = fmt::format("placeholder host {} (example.com, .example, .test and the like are placeholders; "
-                              "give the real MATOMO_URL), not resolved", lower_host(target.url));
+                              "give the real MATOMO_URL), not resolved",
+                              lower_host(target.url));
     return result;
   }
   const engine::ProbeOptions options{timeout, insecure, target.network};
@@ -140,4 +148,4 @@ ProbeResult probe_target(const config::TargetSpec& target, std::chrono::millisec
   return result;
 }
 
-} // namespace tf::app
+}  // namespace tf::app

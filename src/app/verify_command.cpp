@@ -20,7 +20,7 @@ namespace tf::app {
 namespace {
 
 struct Endpoint {
-  std::string url;    ///< as given (tracking endpoint or base URL)
+  std::string url;  ///< as given (tracking endpoint or base URL)
   std::string token;  ///< "" = anonymous
 };
 
@@ -76,8 +76,8 @@ std::map<std::string, Endpoint> targets_from_summary(const nlohmann::json& confi
 
 std::map<std::string, Endpoint> endpoints(const VerifyOptions& o, const nlohmann::json& config,
                                           const metrics::Ledger& ledger) {
-  std::map<std::string, Endpoint> known = o.targets_file.empty() ? targets_from_summary(config)
-                                                                 : targets_from_file(o.targets_file);
+  std::map<std::string, Endpoint> known =
+    o.targets_file.empty() ? targets_from_summary(config) : targets_from_file(o.targets_file);
   const std::string token = o.token_file.empty() ? std::string{} : read_token(o.token_file);
   std::map<std::string, Endpoint> out;
   for (const auto& [name, target] : ledger.targets) {
@@ -87,8 +87,9 @@ std::map<std::string, Endpoint> endpoints(const VerifyOptions& o, const nlohmann
     } else if (const auto it = known.find(name); it != known.end()) {
       e = it->second;
     } else {
-      throw Error(fmt::format("no Matomo URL for target \"{}\" of the ledger: give --url{}", name,
-                              o.targets_file.empty() ? " or --targets FILE" : fmt::format(" or add it to {}", o.targets_file)));
+      throw Error(
+        fmt::format("no Matomo URL for target \"{}\" of the ledger: give --url{}", name,
+                    o.targets_file.empty() ? " or --targets FILE" : fmt::format(" or add it to {}", o.targets_file)));
     }
     if (!o.token_file.empty()) {
       e.token = token;
@@ -131,11 +132,13 @@ std::string date_label(DayRange days) {
 }
 
 [[noreturn]] void not_archived(const ReportingClient& client, int site, DayRange days) {
-  throw Error(fmt::format(
-    "Matomo's reports for site {} on {} are not archived yet (Live holds visits, VisitsSummary.get none). "
-    "Archive them with the console command `./console core:archive --url={}` on the Matomo server, or enable "
-    "browser-triggered archiving (System > General settings); or compare raw visits with `verify --live`",
-    site, date_label(days), client.endpoint().substr(0, client.endpoint().size() - std::string_view{"index.php"}.size())),
+  throw Error(
+    fmt::format(
+      "Matomo's reports for site {} on {} are not archived yet (Live holds visits, VisitsSummary.get none). "
+      "Archive them with the console command `./console core:archive --url={}` on the Matomo server, or enable "
+      "browser-triggered archiving (System > General settings); or compare raw visits with `verify --live`",
+      site, date_label(days),
+      client.endpoint().substr(0, client.endpoint().size() - std::string_view{"index.php"}.size())),
     ExitCode::runtime);
 }
 
@@ -148,8 +151,8 @@ std::vector<VerifyRow> verify_target(const VerifyOptions& o, const metrics::Ledg
     for (const auto& [goal, bound] : ledger.goals) {
       goals.push_back(goal);
     }
-    const Observed matomo = o.live ? observe_live(client, target.site_id, days)
-                                   : observe_reports(client, target.site_id, days, goals);
+    const Observed matomo =
+      o.live ? observe_live(client, target.site_id, days) : observe_reports(client, target.site_id, days, goals);
     if (!o.live && matomo.measures[0].value_or(0) == 0 && ledger[metrics::Measure::visits].acked > 0 &&
         live_has_visits(client, target.site_id, days)) {
       not_archived(client, target.site_id, days);
@@ -163,7 +166,7 @@ std::vector<VerifyRow> verify_target(const VerifyOptions& o, const metrics::Ledg
   return rows;
 }
 
-} // namespace
+}  // namespace
 
 int verify_command(const VerifyOptions& options, std::ostream& out) {
   if (options.period != "day" && options.period != "range") {
@@ -177,7 +180,8 @@ int verify_command(const VerifyOptions& options, std::ostream& out) {
   const auto& ledger = merged.run.ledger;
   if (ledger.empty()) {
     throw Error(fmt::format("{}: no ledger to verify (no hit was acked, or the summary was written by a build "
-                            "without one)", fmt::join(options.files, ", ")));
+                            "without one)",
+                            fmt::join(options.files, ", ")));
   }
   const auto targets = endpoints(options, merged.config, ledger);
   std::vector<VerifyRow> rows;
@@ -202,4 +206,4 @@ int verify_command(const VerifyOptions& options, std::ostream& out) {
                                           : static_cast<int>(ExitCode::thresholds_failed);
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -9,16 +9,17 @@
 namespace tf::app {
 namespace {
 
-using nlohmann::json;
 using metrics::Measure;
+using nlohmann::json;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 Params period_params(int site, DayRange days) {
   const bool one_day = days.first == days.last;
   return {{"idSite", std::to_string(site)},
           {"period", one_day ? "day" : "range"},
-          {"date", one_day ? metrics::format_day(days.first)
-                           : metrics::format_day(days.first) + "," + metrics::format_day(days.last)}};
+          {"date",
+           one_day ? metrics::format_day(days.first)
+                   : metrics::format_day(days.first) + "," + metrics::format_day(days.last)}};
 }
 
 /// A count from a report row; Matomo sends numbers or numeric strings, and [] for "no data".
@@ -91,7 +92,7 @@ bool is_live_action(const json& action) {
   return k_types.contains(action.value("type", std::string{}));
 }
 
-} // namespace
+}  // namespace
 
 Observed observe_reports(const ReportingClient& client, int site, DayRange days, const std::vector<int>& goals) {
   const auto params = period_params(site, days);
@@ -122,9 +123,9 @@ Observed observe_reports(const ReportingClient& client, int site, DayRange days,
 
 Observed observe_live(const ReportingClient& client, int site, DayRange days, int page) {
   Observed out;
-  for (const auto m : {Measure::visits, Measure::visitors, Measure::pageviews, Measure::site_searches,
-                       Measure::outlinks, Measure::downloads, Measure::events, Measure::orders,
-                       Measure::revenue_cents}) {
+  for (const auto m :
+       {Measure::visits, Measure::visitors, Measure::pageviews, Measure::site_searches, Measure::outlinks,
+        Measure::downloads, Measure::events, Measure::orders, Measure::revenue_cents}) {
     out[m] = 0;
   }
   std::set<std::string> visitors;
@@ -156,4 +157,4 @@ bool live_has_visits(const ReportingClient& client, int site, DayRange days) {
   return visits.is_array() && !visits.empty();
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -46,4 +46,4 @@ Observed observe_live(const ReportingClient& client, int site, DayRange days, in
 /// True when Live holds at least one visit of the days (reports empty but Live not: not archived).
 bool live_has_visits(const ReportingClient& client, int site, DayRange days);
 
-} // namespace tf::app
+}  // namespace tf::app

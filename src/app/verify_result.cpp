@@ -17,22 +17,22 @@ long long difference(const VerifyRow& row) {
 
 std::string verdict_text(const VerifyRow& row) {
   switch (row.verdict) {
-  case Verdict::equal: return "ok";
-  case Verdict::within_bracket: return "ok (within bracket)";
-  case Verdict::difference: return fmt::format("DIFFERENT ({:+})", difference(row));
-  case Verdict::not_checked: return "not checked";
+    case Verdict::equal: return "ok";
+    case Verdict::within_bracket: return "ok (within bracket)";
+    case Verdict::difference: return fmt::format("DIFFERENT ({:+})", difference(row));
+    case Verdict::not_checked: return "not checked";
   }
   return "";
 }
 
-} // namespace
+}  // namespace
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
-  case Verdict::equal: return "equal";
-  case Verdict::within_bracket: return "within_bracket";
-  case Verdict::difference: return "difference";
-  case Verdict::not_checked: return "not_checked";
+    case Verdict::equal: return "equal";
+    case Verdict::within_bracket: return "within_bracket";
+    case Verdict::difference: return "difference";
+    case Verdict::not_checked: return "not_checked";
   }
   return "";
 }
@@ -62,8 +62,10 @@ std::vector<VerifyRow> compare(const std::string& target, int site_id, const std
   }
   for (const auto& [goal, bound] : ledger.goals) {
     const auto it = matomo.goals.find(goal);
-    VerifyRow row{target, site_id, date, fmt::format("goal_{}", goal), bound,
-                  it == matomo.goals.end() ? std::optional<std::uint64_t>{0} : it->second, {}};
+    VerifyRow row{target, site_id,
+                  date,   fmt::format("goal_{}", goal),
+                  bound,  it == matomo.goals.end() ? std::optional<std::uint64_t>{0} : it->second,
+                  {}};
     row.verdict = verdict_of(row.ledger, row.matomo);
     rows.push_back(std::move(row));
   }
@@ -79,10 +81,10 @@ VerifyTotals totals_of(const std::vector<VerifyRow>& rows) {
   VerifyTotals t;
   for (const auto& row : rows) {
     switch (row.verdict) {
-    case Verdict::equal: ++t.equal; break;
-    case Verdict::within_bracket: ++t.within; break;
-    case Verdict::difference: ++t.differences; break;
-    case Verdict::not_checked: ++t.not_checked; break;
+      case Verdict::equal: ++t.equal; break;
+      case Verdict::within_bracket: ++t.within; break;
+      case Verdict::difference: ++t.differences; break;
+      case Verdict::not_checked: ++t.not_checked; break;
     }
   }
   return t;
@@ -110,13 +112,14 @@ std::string render_verify(const std::vector<VerifyRow>& rows, bool live) {
     out += fmt::format("verify: {} of {} measures differ\n", t.differences, checked);
   } else if (t.within > 0) {
     out += fmt::format("verify: all {} measures hold: {} equal, {} within the bracket [acked, acked + unconfirmed] "
-                       "(unconfirmed hits that Matomo recorded)\n", checked, t.equal, t.within);
+                       "(unconfirmed hits that Matomo recorded)\n",
+                       checked, t.equal, t.within);
   } else {
     out += fmt::format("verify: all {} measures equal\n", checked);
   }
   if (t.not_checked > 0) {
-    out += fmt::format("verify: {} measures not checked (no Matomo report counts them as the ledger does)\n",
-                       t.not_checked);
+    out +=
+      fmt::format("verify: {} measures not checked (no Matomo report counts them as the ledger does)\n", t.not_checked);
   }
   return out;
 }
@@ -136,8 +139,8 @@ nlohmann::json verify_json(const std::vector<VerifyRow>& rows, bool live) {
                         {"difference", row.matomo ? nlohmann::json(difference(row)) : nlohmann::json(nullptr)}});
   }
   return {{"mode", live ? "live" : "reports"}, {"ok", t.differences == 0}, {"differences", t.differences},
-          {"within_bracket", t.within}, {"equal", t.equal}, {"not_checked", t.not_checked},
+          {"within_bracket", t.within},        {"equal", t.equal},         {"not_checked", t.not_checked},
           {"measures", std::move(measures)}};
 }
 
-} // namespace tf::app
+}  // namespace tf::app

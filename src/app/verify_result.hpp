@@ -23,7 +23,7 @@ Verdict verdict_of(const metrics::Bound& ledger, std::optional<std::uint64_t> ma
 struct VerifyRow {
   std::string target;
   int site_id = 1;
-  std::string date;     ///< "YYYY-MM-DD" or "FROM,TO"
+  std::string date;  ///< "YYYY-MM-DD" or "FROM,TO"
   std::string measure;  ///< a metrics::Measure name or "goal_ID"
   metrics::Bound ledger;
   std::optional<std::uint64_t> matomo;  ///< nullopt: not read
@@ -48,4 +48,4 @@ std::string render_verify(const std::vector<VerifyRow>& rows, bool live);
 ///  "measures":[{"target","site_id","date","measure","acked","unconfirmed","matomo","verdict","difference"}]}
 nlohmann::json verify_json(const std::vector<VerifyRow>& rows, bool live);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -19,7 +19,7 @@ nlohmann::json measure_json(const metrics::Bound& ledger, std::uint64_t matomo) 
   return {{"acked", ledger.acked}, {"unconfirmed", ledger.unconfirmed}, {"matomo", matomo}};
 }
 
-} // namespace
+}  // namespace
 
 VerifyRow compare_visitors(const std::string& target, int site_id, const std::string& date,
                            const metrics::LedgerDay& ledger, const Observed& matomo, VisitorReport& report) {
@@ -68,8 +68,8 @@ std::string render_visitors(const VisitorReport& report) {
   }
   if (report.untracked_visits > 0) {
     out += fmt::format("verify: {} visits of visitors past the ledger's cap of {} itemised visitors were not "
-                       "compared per visitor (their totals were)\n", report.untracked_visits,
-                       metrics::k_ledger_visitor_cap);
+                       "compared per visitor (their totals were)\n",
+                       report.untracked_visits, metrics::k_ledger_visitor_cap);
   }
   return out;
 }
@@ -77,12 +77,17 @@ std::string render_visitors(const VisitorReport& report) {
 nlohmann::json visitors_json(const VisitorReport& report) {
   nlohmann::json named = nlohmann::json::array();
   for (const auto& d : report.named) {
-    named.push_back({{"target", d.target}, {"site_id", d.site_id}, {"date", d.date}, {"visitor", d.visitor},
+    named.push_back({{"target", d.target},
+                     {"site_id", d.site_id},
+                     {"date", d.date},
+                     {"visitor", d.visitor},
                      {"visits", measure_json(d.ledger.visits, d.matomo.visits)},
                      {"actions", measure_json(d.ledger.actions, d.matomo.actions)}});
   }
-  return {{"compared", report.compared}, {"differ", report.differ},
-          {"untracked_visits", report.untracked_visits}, {"named", std::move(named)}};
+  return {{"compared", report.compared},
+          {"differ", report.differ},
+          {"untracked_visits", report.untracked_visits},
+          {"named", std::move(named)}};
 }
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -29,10 +29,10 @@ struct VisitorDiff {
 
 /// The per-visitor comparisons of a verify run.
 struct VisitorReport {
-  std::size_t compared = 0;            ///< visitors compared (ledger or Matomo)
-  std::size_t differ = 0;              ///< … of which visits or actions differ
+  std::size_t compared = 0;  ///< visitors compared (ledger or Matomo)
+  std::size_t differ = 0;  ///< … of which visits or actions differ
   std::uint64_t untracked_visits = 0;  ///< ledger visits past the itemising cap (not compared)
-  std::vector<VisitorDiff> named;      ///< the first k_named_visitors that differ
+  std::vector<VisitorDiff> named;  ///< the first k_named_visitors that differ
 };
 
 /// Compares each visitor of `ledger` and `matomo` (ok: within [acked, acked + unconfirmed] for
@@ -50,4 +50,4 @@ std::string render_visitors(const VisitorReport& report);
 ///  "visits":{"acked","unconfirmed","matomo"},"actions":{…}}]}
 nlohmann::json visitors_json(const VisitorReport& report);
 
-} // namespace tf::app
+}  // namespace tf::app

@@ -44,7 +44,7 @@ int report_error(const std::string& message, ExitCode code) {
 
 int usage_error(const std::string& message) { return report_error(message, ExitCode::usage); }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   // A closed pipe is a failed write (EPIPE) that each output handles, never a silent death.
@@ -88,4 +88,4 @@ int main(int argc, char** argv) {
   }
 }
 
-} // namespace tf::cli
+}  // namespace tf::cli

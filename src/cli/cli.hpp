@@ -6,4 +6,4 @@ namespace tf::cli {
 /// tf::Error and returns the documented exit code.
 int main(int argc, char** argv);
 
-} // namespace tf::cli
+}  // namespace tf::cli

@@ -57,7 +57,7 @@ complete -F _trafficinator trafficinator
                      fmt::arg("commands", commands), fmt::arg("cases", cases), fmt::arg("presets", presets));
 }
 
-} // namespace
+}  // namespace
 
 void add_completion(CLI::App& app, Action& action) {
   auto shell = std::make_shared<std::string>();
@@ -75,4 +75,4 @@ void add_completion(CLI::App& app, Action& action) {
   });
 }
 
-} // namespace tf::cli
+}  // namespace tf::cli

@@ -77,12 +77,14 @@ double parse_rate(std::string_view text) {
   const std::string digits(text.substr(0, slash));
   char* end = nullptr;
   const double value = digits.empty() ? 0 : std::strtod(digits.c_str(), &end);
-  const std::optional<double> number = end != nullptr && *end == '\0' && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+  const std::optional<double> number =
+    end != nullptr && *end == '\0' && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
   const std::string_view unit = slash == std::string_view::npos ? "s" : text.substr(slash + 1);
   const std::map<std::string_view, double> k_per_day = {{"s", 86400}, {"min", 1440}, {"h", 24}, {"d", 1}};
   const auto factor = k_per_day.find(unit);
   if (!number || *number <= 0 || factor == k_per_day.end()) {
-    throw Error(fmt::format("--rate: expected visits per second such as 2, 0.5/s, 90/min, 500/h or 20000/d, found \"{}\"", text));
+    throw Error(
+      fmt::format("--rate: expected visits per second such as 2, 0.5/s, 90/min, 500/h or 20000/d, found \"{}\"", text));
   }
   return *number * factor->second;
 }
@@ -91,7 +93,8 @@ namespace {
 
 /// Adds one CLI option per flag, in the flag's own help group or else `group`; the values land in
 /// `options` (a repeatable flag's values joined by blanks).
-void add_setting_flags(CLI::App& app, ConfigOptions& options, const std::vector<SettingFlag>& flags, const std::string& group) {
+void add_setting_flags(CLI::App& app, ConfigOptions& options, const std::vector<SettingFlag>& flags,
+                       const std::string& group) {
   for (const auto& flag : flags) {
     const config::KeySpec* spec = config::find_key(flag.key);
     std::string help = fmt::format("{} ({})", spec->help, flag.key);
@@ -104,29 +107,36 @@ void add_setting_flags(CLI::App& app, ConfigOptions& options, const std::vector<
     if (flag.is_switch) {
       app.add_flag(name, options.switches[name], help)->group(flag_group);
     } else if (flag.repeatable) {
-      app.add_option_function<std::vector<std::string>>(
-           name,
-           [&options, name](const std::vector<std::string>& values) {
-             std::string joined;
-             for (const auto& value : values) {
-               joined += (joined.empty() ? "" : " ") + value;
-             }
-             options.values[name] = joined;
-           },
-           help + " (repeatable)")
-        ->type_name(std::string(config::type_name(spec->type)))->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group(flag_group);
+      app
+        .add_option_function<std::vector<std::string>>(
+          name,
+          [&options, name](const std::vector<std::string>& values) {
+            std::string joined;
+            for (const auto& value : values) {
+              joined += (joined.empty() ? "" : " ") + value;
+            }
+            options.values[name] = joined;
+          },
+          help + " (repeatable)")
+        ->type_name(std::string(config::type_name(spec->type)))
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->group(flag_group);
     } else {
       // Only given flags get an entry, so a value given empty ("") is passed on (and judged by
       // the table) rather than taken for an absent flag.
-      app.add_option_function<std::string>(name, [&options, name](const std::string& value) { options.values[name] = value; }, help)
-        ->type_name(std::string(config::type_name(spec->type)))->group(flag_group);
+      app
+        .add_option_function<std::string>(
+          name, [&options, name](const std::string& value) { options.values[name] = value; }, help)
+        ->type_name(std::string(config::type_name(spec->type)))
+        ->group(flag_group);
     }
   }
 }
 
 /// The flags' values as the command-line layer, in `flags` order.
-void push_flag_values(const ConfigOptions& options, const std::vector<SettingFlag>& flags, config::LoadRequest& request) {
+void push_flag_values(const ConfigOptions& options, const std::vector<SettingFlag>& flags,
+                      config::LoadRequest& request) {
   for (const auto& flag : flags) {
     const std::string name(flag.flag);
     if (flag.is_switch) {
@@ -143,25 +153,35 @@ void push_flag_values(const ConfigOptions& options, const std::vector<SettingFla
   }
 }
 
-} // namespace
+}  // namespace
 
 void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set) {
   const bool with_seed = set.visits;
   if (set.delivery) {
-    app.add_option("--threshold", options.thresholds,
-                   "A threshold, [TARGET:]METRIC OP NUMBER (e.g. 'p99<500', 'a:failure_rate<=0.001'); any "
-                   "failure exits 1 (repeatable; THRESHOLDS)")
-      ->type_name("EXPR")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group("Delivery");
+    app
+      .add_option("--threshold", options.thresholds,
+                  "A threshold, [TARGET:]METRIC OP NUMBER (e.g. 'p99<500', 'a:failure_rate<=0.001'); any "
+                  "failure exits 1 (repeatable; THRESHOLDS)")
+      ->type_name("EXPR")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group("Delivery");
   }
   app.add_option("--preset", options.preset, "Built-in preset (light, medium, heavy, extreme, smoke) or a .env file")
-    ->type_name("NAME|FILE")->group("Configuration");
+    ->type_name("NAME|FILE")
+    ->group("Configuration");
   app.add_option("--env-file", options.env_files, "A .env file applied over the preset (repeatable, in order)")
-    ->type_name("FILE")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group("Configuration");
+    ->type_name("FILE")
+    ->expected(1)
+    ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+    ->group("Configuration");
   app.add_option("--targets", options.targets, "Targets JSON file (replaces MATOMO_URL and MULTI_TARGET_CONFIG)")
-    ->type_name("FILE")->group("Configuration");
+    ->type_name("FILE")
+    ->group("Configuration");
   if (with_seed) {
     app.add_option("--seed", options.seed, "Seed of the visit model (SEED); default: random, printed")
-      ->type_name("S")->group("Configuration");
+      ->type_name("S")
+      ->group("Configuration");
   }
   app.add_flag("--show-config", options.show_config, "Print every setting with its value and origin, then exit")
     ->group("Configuration");
@@ -169,9 +189,12 @@ void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set) {
     ->group("Configuration");
   add_setting_flags(app, options, target_flags(), "Target");
   if (with_seed) {
-    app.add_option("--rate", options.rate, "Visits per second (2, 90/min, 500/h); instead of TARGET_VISITS_PER_DAY, "
-                                           "whose preset value it replaces")
-      ->type_name("VISITS/s")->group("Target");
+    app
+      .add_option("--rate", options.rate,
+                  "Visits per second (2, 90/min, 500/h); instead of TARGET_VISITS_PER_DAY, "
+                  "whose preset value it replaces")
+      ->type_name("VISITS/s")
+      ->group("Target");
     add_setting_flags(app, options, site_flags(), "Target");
   }
   if (set.delivery) {
@@ -182,7 +205,8 @@ void add_config_options(CLI::App& app, ConfigOptions& options, OptionSet set) {
 
 void add_target_options(CLI::App& app, ConfigOptions& options) {
   app.add_option("--targets", options.targets, "Targets JSON file (replaces MATOMO_URL and MULTI_TARGET_CONFIG)")
-    ->type_name("FILE")->group("Target");
+    ->type_name("FILE")
+    ->group("Target");
   add_setting_flags(app, options, target_flags(), "Target");
 }
 
@@ -287,4 +311,4 @@ app::Shard apply_scope(const VisitScope& scope, ConfigOptions& config) {
                        job_index == nullptr ? std::nullopt : std::optional<std::string>(job_index));
 }
 
-} // namespace tf::cli
+}  // namespace tf::cli

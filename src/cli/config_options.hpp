@@ -19,9 +19,9 @@ namespace tf::cli {
 /// A command-line flag that sets a key of the settings table.
 struct SettingFlag {
   std::string_view flag;  ///< e.g. "--threads"
-  std::string_view key;   ///< e.g. "THREADS"
-  bool is_switch = false; ///< takes no value (sets the key to true)
-  bool repeatable = false; ///< may be given again; the values are joined by blanks
+  std::string_view key;  ///< e.g. "THREADS"
+  bool is_switch = false;  ///< takes no value (sets the key to true)
+  bool repeatable = false;  ///< may be given again; the values are joined by blanks
   std::string_view group{};  ///< --help group; empty: the group of the flag set (Delivery, Target, Output)
 };
 
@@ -49,11 +49,11 @@ struct ConfigOptions {
   bool show_config = false;
   bool show_secrets = false;
   std::map<std::string, std::string> values;  ///< by flag: the flags given, with their values
-  std::map<std::string, bool> switches;       ///< by flag
-  std::vector<std::string> thresholds;        ///< --threshold, in order (THRESHOLDS, joined by ';')
-  std::vector<config::FlagValue> extra;       ///< set by subcommand options (e.g. --backfill)
-  std::string rate;                           ///< --rate VISITS/s; empty: not given
-  bool replay = false;                        ///< replay: no visit-model warnings
+  std::map<std::string, bool> switches;  ///< by flag
+  std::vector<std::string> thresholds;  ///< --threshold, in order (THRESHOLDS, joined by ';')
+  std::vector<config::FlagValue> extra;  ///< set by subcommand options (e.g. --backfill)
+  std::string rate;  ///< --rate VISITS/s; empty: not given
+  bool replay = false;  ///< replay: no visit-model warnings
 
   /// The layered request for config::load (flags in table order, then `extra`).
   config::LoadRequest request() const;
@@ -61,7 +61,7 @@ struct ConfigOptions {
 
 /// Which option groups a subcommand takes: each takes only the options that apply to it.
 struct OptionSet {
-  bool visits = true;    ///< --seed and --rate (not replay: its visits come from the file)
+  bool visits = true;  ///< --seed and --rate (not replay: its visits come from the file)
   bool delivery = true;  ///< the delivery flags (not generate: it sends nothing)
 };
 
@@ -105,4 +105,4 @@ struct VisitScope {
 /// --shard, or --shard-count with JOB_COMPLETION_INDEX). Throws tf::Error (usage).
 app::Shard apply_scope(const VisitScope& scope, ConfigOptions& config);
 
-} // namespace tf::cli
+}  // namespace tf::cli

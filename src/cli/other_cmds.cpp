@@ -44,7 +44,8 @@ int validate(const ValidateState& state) {
   options.probe = state.probe;
   const auto timeout = parse_duration(state.probe_timeout);
   if (!timeout || timeout->count() == 0) {
-    throw Error(fmt::format("--probe-timeout: expected a duration such as 500ms or 5s, found \"{}\"", state.probe_timeout));
+    throw Error(
+      fmt::format("--probe-timeout: expected a duration such as 500ms or 5s, found \"{}\"", state.probe_timeout));
   }
   options.probe_timeout = *timeout;
   if (state.files.empty()) {
@@ -80,14 +81,22 @@ int replay(const ReplayState& state) {
   return app::replay_command(options);
 }
 
-} // namespace
+}  // namespace
 
 void add_validate(CLI::App& app, Action& action) {
   auto state = std::make_shared<ValidateState>();
-  CLI::App* sub = app.add_subcommand("validate", "Check .env files, targets JSON, funnels JSON and URL catalogues; exit 0 valid, 1 invalid");
-  sub->add_option("FILE", state->files, "Files to check (the kind is told by content); none with --probe: the targets of the environment and flags");
-  sub->add_flag("--probe", state->probe, "Ask each target whether its site and token are accepted (a bot hit: Matomo records nothing)")->group("Validate");
-  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")->type_name("DURATION")->group("Validate");
+  CLI::App* sub = app.add_subcommand(
+    "validate", "Check .env files, targets JSON, funnels JSON and URL catalogues; exit 0 valid, 1 invalid");
+  sub->add_option(
+    "FILE", state->files,
+    "Files to check (the kind is told by content); none with --probe: the targets of the environment and flags");
+  sub
+    ->add_flag("--probe", state->probe,
+               "Ask each target whether its site and token are accepted (a bot hit: Matomo records nothing)")
+    ->group("Validate");
+  sub->add_option("--probe-timeout", state->probe_timeout, "Timeout of each probe (default 5s)")
+    ->type_name("DURATION")
+    ->group("Validate");
   add_target_options(*sub, state->config);
   sub->callback([state, &action] { action = [state] { return validate(*state); }; });
 }
@@ -98,16 +107,25 @@ void add_replay(CLI::App& app, Action& action) {
   sub->add_option("FILE", state->file, "Dead-letter file (NDJSON) written by run --dead-letter")->required();
   state->config.replay = true;
   add_config_options(*sub, state->config, OptionSet{.visits = false});
-  sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
-  sub->add_option("--report-html", state->report_html, "Write an HTML report (works offline) to FILE at exit")->type_name("FILE")->group("Output");
-  sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")->group("Replay");
-  sub->add_flag("--include-unconfirmed", state->include_unconfirmed, "Also resend hits marked maybe_recorded (Matomo may count them twice)")->group("Replay");
+  sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")
+    ->type_name("FILE")
+    ->group("Output");
+  sub->add_option("--report-html", state->report_html, "Write an HTML report (works offline) to FILE at exit")
+    ->type_name("FILE")
+    ->group("Output");
+  sub->add_flag("--force", state->force, "Replay a file that was replayed before (Matomo records its hits again)")
+    ->group("Replay");
+  sub
+    ->add_flag("--include-unconfirmed", state->include_unconfirmed,
+               "Also resend hits marked maybe_recorded (Matomo may count them twice)")
+    ->group("Replay");
   sub->callback([state, &action] { action = [state] { return replay(*state); }; });
 }
 
 void add_presets(CLI::App& app, Action& action) {
   auto name = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand("presets", "List the built-in presets (purpose, visits/day, visits/s); with NAME, every value it sets");
+  CLI::App* sub = app.add_subcommand(
+    "presets", "List the built-in presets (purpose, visits/day, visits/s); with NAME, every value it sets");
   sub->add_option("NAME", *name, "A built-in preset: print every value it sets");
   sub->callback([name, &action] { action = [name] { return app::presets_command(std::cout, *name); }; });
 }
@@ -116,9 +134,15 @@ void add_merge(CLI::App& app, Action& action) {
   auto state = std::make_shared<MergeState>();
   CLI::App* sub = app.add_subcommand("merge", "Add up JSON summaries of shards into one table and one JSON summary");
   sub->add_option("FILE", state->files, "JSON summaries written by run --summary-json")->required();
-  sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")->type_name("FILE")->group("Output");
-  sub->add_flag("--from-logs", state->from_logs, "FILEs are logs (kubectl logs of the Job's pods): merge every summary printed between the marker lines")->group("Merge");
-  sub->add_flag("--allow-partial", state->allow_partial, "Exit 0 when shards are missing (they are still listed)")->group("Merge");
+  sub->add_option("--summary-json", state->summary_json, "Write the merged JSON summary to FILE")
+    ->type_name("FILE")
+    ->group("Output");
+  sub
+    ->add_flag("--from-logs", state->from_logs,
+               "FILEs are logs (kubectl logs of the Job's pods): merge every summary printed between the marker lines")
+    ->group("Merge");
+  sub->add_flag("--allow-partial", state->allow_partial, "Exit 0 when shards are missing (they are still listed)")
+    ->group("Merge");
   sub->callback([state, &action] {
     action = [state] {
       return app::merge_command(state->files, state->summary_json, state->from_logs, state->allow_partial);
@@ -126,4 +150,4 @@ void add_merge(CLI::App& app, Action& action) {
   });
 }
 
-} // namespace tf::cli
+}  // namespace tf::cli

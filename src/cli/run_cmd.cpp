@@ -64,27 +64,68 @@ int run(RunState& state) {
   return app::run_command(options);
 }
 
-} // namespace
+}  // namespace
 
 void add_run(CLI::App& app, Action& action) {
   auto state = std::make_shared<RunState>();
   CLI::App* sub = app.add_subcommand("run", "Generate visits and deliver them to the targets until a stop condition");
   add_config_options(*sub, state->config);
-  sub->add_option("--visits", state->visits, "Stop after N visits have started")->type_name("N")->transform(decimal_integer())->check(CLI::Range(1LL, 1'000'000'000'000LL))->group("Run");
-  sub->add_option("--duration", state->duration, "Stop after this long (90s, 5m, 2h)")->type_name("DURATION")->group("Run");
-  sub->add_option("--backfill", state->scope.backfill, "Backfill the days FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")->type_name("FROM..TO")->group("Run");
-  sub->add_option("--checkpoint", state->checkpoint, "Backfill progress file, to resume an interrupted backfill")->type_name("FILE")->group("Run");
-  sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")->type_name("FILE")->group("Output");
-  sub->add_option("--metrics-file", state->metrics_file, "Write Prometheus text metrics to FILE (node_exporter textfile)")->type_name("FILE")->group("Output");
-  sub->add_option("--report-html", state->report_html, "Write an HTML report (charts, targets, thresholds, config; works offline) to FILE at exit")->type_name("FILE")->group("Output");
-  sub->add_option("--shard", state->scope.shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")->type_name("K/N")->group("Run");
-  sub->add_option("--shard-count", state->scope.shard_count, "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")->type_name("N")->transform(decimal_integer())->check(CLI::Range(1, 100000))->group("Run");
-  sub->add_option("--start-at", state->start_at, "Start sending at TIME: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION (+30s) (START_AT)")->type_name("TIME")->group("Run");
-  sub->add_option("--stages", state->stages, "Load stages DURATION:RATE,… in visits/s (30s:10,5m:100,30s:0): a linear ramp to each rate; ends after the last (STAGES)")->type_name("STAGES")->group("Run");
-  sub->add_option("--ramp-up", state->ramp_up, "Ramp the visit rate from 0 to the configured rate over DURATION (RAMP_UP)")->type_name("DURATION")->group("Run");
+  sub->add_option("--visits", state->visits, "Stop after N visits have started")
+    ->type_name("N")
+    ->transform(decimal_integer())
+    ->check(CLI::Range(1LL, 1'000'000'000'000LL))
+    ->group("Run");
+  sub->add_option("--duration", state->duration, "Stop after this long (90s, 5m, 2h)")
+    ->type_name("DURATION")
+    ->group("Run");
+  sub->add_option("--backfill", state->scope.backfill, "Backfill the days FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")
+    ->type_name("FROM..TO")
+    ->group("Run");
+  sub->add_option("--checkpoint", state->checkpoint, "Backfill progress file, to resume an interrupted backfill")
+    ->type_name("FILE")
+    ->group("Run");
+  sub->add_option("--summary-json", state->summary_json, "Write the JSON summary to FILE at exit")
+    ->type_name("FILE")
+    ->group("Output");
+  sub
+    ->add_option("--metrics-file", state->metrics_file,
+                 "Write Prometheus text metrics to FILE (node_exporter textfile)")
+    ->type_name("FILE")
+    ->group("Output");
+  sub
+    ->add_option("--report-html", state->report_html,
+                 "Write an HTML report (charts, targets, thresholds, config; works offline) to FILE at exit")
+    ->type_name("FILE")
+    ->group("Output");
+  sub->add_option("--shard", state->scope.shard, "Run shard K of N (0-based): visits i ≡ K (mod N) at 1/N of the rate")
+    ->type_name("K/N")
+    ->group("Run");
+  sub
+    ->add_option("--shard-count", state->scope.shard_count,
+                 "N shards; K comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)")
+    ->type_name("N")
+    ->transform(decimal_integer())
+    ->check(CLI::Range(1, 100000))
+    ->group("Run");
+  sub
+    ->add_option("--start-at", state->start_at,
+                 "Start sending at TIME: RFC 3339 (2026-12-03T08:00:00Z) or +DURATION (+30s) (START_AT)")
+    ->type_name("TIME")
+    ->group("Run");
+  sub
+    ->add_option("--stages", state->stages,
+                 "Load stages DURATION:RATE,… in visits/s (30s:10,5m:100,30s:0): a linear ramp to each rate; ends "
+                 "after the last (STAGES)")
+    ->type_name("STAGES")
+    ->group("Run");
+  sub
+    ->add_option("--ramp-up", state->ramp_up,
+                 "Ramp the visit rate from 0 to the configured rate over DURATION (RAMP_UP)")
+    ->type_name("DURATION")
+    ->group("Run");
   sub->add_flag("--dry-run", state->dry_run, "Build visits and print what would be sent; send nothing")->group("Run");
   sub->add_flag("--quiet", state->quiet, "No live status line")->group("Output");
   sub->callback([state, &action] { action = [state] { return run(*state); }; });
 }
 
-} // namespace tf::cli
+}  // namespace tf::cli

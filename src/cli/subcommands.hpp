@@ -21,4 +21,4 @@ void add_verify(CLI::App& app, Action& action);
 /// Hidden: `completion bash`, generated from the subcommands and options added to `app` before it.
 void add_completion(CLI::App& app, Action& action);
 
-} // namespace tf::cli
+}  // namespace tf::cli

@@ -12,7 +12,8 @@ namespace {
 /// The subcommands' names; `visible_only`: without hidden ones (an empty group).
 std::vector<std::string> subcommand_names(const CLI::App& app, bool visible_only = false) {
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([&](const CLI::App* s) { return !visible_only || !s->get_group().empty(); })) {
+  for (const CLI::App* sub :
+       app.get_subcommands([&](const CLI::App* s) { return !visible_only || !s->get_group().empty(); })) {
     names.push_back(sub->get_name());
   }
   return names;
@@ -33,7 +34,7 @@ std::string hint(const std::string& word, const std::vector<std::string>& names)
   return best.empty() ? "" : fmt::format("; did you mean {}?", best);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
   if (args.empty() || args.front().empty() || args.front()[0] == '-') {
@@ -75,4 +76,4 @@ std::optional<std::string> unknown_option(const CLI::App& app, const std::vector
   return std::nullopt;
 }
 
-} // namespace tf::cli
+}  // namespace tf::cli

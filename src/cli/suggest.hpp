@@ -18,4 +18,4 @@ std::optional<std::string> unknown_command(const CLI::App& app, const std::vecto
 /// nullopt when every option is known (the extras are then positional).
 std::optional<std::string> unknown_option(const CLI::App& app, const std::vector<std::string>& args);
 
-} // namespace tf::cli
+}  // namespace tf::cli

@@ -34,8 +34,9 @@ UrlCatalogue parse_catalogue(std::string_view text, const std::string& source, D
     const auto blank = line.find_first_of(" \t");
     const std::string_view url = line.substr(0, blank);
     if (!is_http_url(url)) {
-      diags.error(source, line_no, 1, "", fmt::format("expected an http(s) URL at the start of the line, found \"{}\"",
-                                                      url.substr(0, std::min<std::size_t>(url.size(), 80))));
+      diags.error(source, line_no, 1, "",
+                  fmt::format("expected an http(s) URL at the start of the line, found \"{}\"",
+                              url.substr(0, std::min<std::size_t>(url.size(), 80))));
       continue;
     }
     const std::string_view title = blank == std::string_view::npos ? std::string_view{} : trim(line.substr(blank));
@@ -70,11 +71,12 @@ const UrlCatalogue& builtin_catalogue(std::string_view profile) {
     return it->second;
   }
   Diagnostics diags;
-  auto catalogue = parse_catalogue(embedded_profile(profile).pages, fmt::format("presets/profiles/{}.urls.txt", profile), diags);
+  auto catalogue =
+    parse_catalogue(embedded_profile(profile).pages, fmt::format("presets/profiles/{}.urls.txt", profile), diags);
   if (diags.has_errors()) {
     throw Error(join_errors(diags));
   }
   return catalogues.emplace(std::string(profile), std::move(catalogue)).first->second;
 }
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -7,7 +7,7 @@
 namespace tf::config {
 
 struct PageEntry {
-  std::string url;    ///< absolute http(s) URL
+  std::string url;  ///< absolute http(s) URL
   std::string title;  ///< page title, used as action_name (may be empty)
 };
 
@@ -19,4 +19,4 @@ struct UrlCatalogue {
 /// compiled into the binary, parsed once. Throws tf::Error for an unknown profile.
 const UrlCatalogue& builtin_catalogue(std::string_view profile = "shop");
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -15,4 +15,4 @@ UrlCatalogue parse_catalogue(std::string_view text, const std::string& source, D
 /// Reads `path`; throws tf::Error (usage) listing every problem when it is not valid.
 UrlCatalogue load_catalogue(const std::string& path);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -19,7 +19,7 @@ std::string place_of(const Settings& s, const std::string& key) {
   return it->second.source;
 }
 
-} // namespace
+}  // namespace
 
 bool set_by_user(const Settings& settings, const std::string& key) {
   const auto it = settings.origins.find(key);
@@ -38,12 +38,12 @@ void apply_derived(Settings& s, Diagnostics& diags) {
     s.concurrency = std::min(100000, std::max(s.concurrency, k_bulk_concurrency_factor * s.bulk));
     derive(s, "CONCURRENCY", fmt::format("rule: {} x BULK, to fill batches", k_bulk_concurrency_factor));
   } else if (s.concurrency < s.bulk) {
-    diags.add({place_of(s, "CONCURRENCY"), s.origins["CONCURRENCY"].line, 0, Severity::warning, "CONCURRENCY",
-               fmt::format("{} visits in progress cannot fill a batch of BULK {} (a visit has one hit in flight): "
-                           "each POST carries at most {} hits and waits BULK_LINGER {} ms; leave CONCURRENCY unset "
-                           "or set it to {} or more",
-                           s.concurrency, s.bulk, s.concurrency, s.bulk_linger.count(),
-                           k_bulk_concurrency_factor * s.bulk)});
+    diags.add(
+      {place_of(s, "CONCURRENCY"), s.origins["CONCURRENCY"].line, 0, Severity::warning, "CONCURRENCY",
+       fmt::format("{} visits in progress cannot fill a batch of BULK {} (a visit has one hit in flight): "
+                   "each POST carries at most {} hits and waits BULK_LINGER {} ms; leave CONCURRENCY unset "
+                   "or set it to {} or more",
+                   s.concurrency, s.bulk, s.concurrency, s.bulk_linger.count(), k_bulk_concurrency_factor * s.bulk)});
   }
   if (!set_by_user(s, "MAX_IN_FLIGHT")) {
     const int batches = (s.concurrency + s.bulk - 1) / s.bulk;
@@ -52,4 +52,4 @@ void apply_derived(Settings& s, Diagnostics& diags) {
   }
 }
 
-} // namespace tf::config
+}  // namespace tf::config

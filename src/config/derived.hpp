@@ -24,4 +24,4 @@ bool set_by_user(const Settings& settings, const std::string& key);
 /// numbers, when the user's own CONCURRENCY cannot fill a batch.
 void apply_derived(Settings& settings, Diagnostics& diags);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -32,8 +32,8 @@ void Diagnostics::warning(std::string file, int line, int col, std::string key, 
 bool Diagnostics::has_errors() const { return error_count() > 0; }
 
 std::size_t Diagnostics::error_count() const {
-  return static_cast<std::size_t>(std::count_if(m_items.begin(), m_items.end(),
-                                                [](const auto& d) { return d.severity == Severity::error; }));
+  return static_cast<std::size_t>(
+    std::count_if(m_items.begin(), m_items.end(), [](const auto& d) { return d.severity == Severity::error; }));
 }
 
 std::size_t Diagnostics::warning_count() const { return m_items.size() - error_count(); }
@@ -74,7 +74,7 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   return best;
 }
 
-} // namespace tf::config
+}  // namespace tf::config
 
 namespace tf::config {
 
@@ -88,4 +88,4 @@ std::string join_errors(const Diagnostics& diags) {
   return out;
 }
 
-} // namespace tf::config
+}  // namespace tf::config

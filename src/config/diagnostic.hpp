@@ -10,10 +10,10 @@ enum class Severity { warning, error };
 
 struct Diagnostic {
   std::string file;  ///< path, "environment", "--flag" or "MULTI_TARGET_CONFIG"
-  int line = 0;      ///< 1-based, 0 when unknown
-  int col = 0;       ///< 1-based, 0 when unknown
+  int line = 0;  ///< 1-based, 0 when unknown
+  int col = 0;  ///< 1-based, 0 when unknown
   Severity severity = Severity::error;
-  std::string key;   ///< setting or JSON field concerned, may be empty
+  std::string key;  ///< setting or JSON field concerned, may be empty
   std::string message;
 };
 
@@ -41,11 +41,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b);
 /// The candidate closest to `word` when it is close enough to be a likely typo, else "".
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
-} // namespace tf::config
+}  // namespace tf::config
 
 namespace tf::config {
 
 /// The errors of `diags`, one formatted diagnostic a line (no trailing newline).
 std::string join_errors(const Diagnostics& diags);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -49,7 +49,7 @@ std::string parse_entry(std::string_view entry, DimensionSpec& out) {
   return "";
 }
 
-} // namespace
+}  // namespace
 
 std::vector<DimensionSpec> parse_dimensions(std::string_view text, std::string& problem) {
   std::vector<DimensionSpec> specs;
@@ -74,4 +74,4 @@ std::vector<DimensionSpec> parse_dimensions(std::string_view text, std::string& 
   return specs;
 }
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -15,8 +15,8 @@ inline constexpr std::size_t k_max_dimension_value = 250;
 inline constexpr int k_max_dimension_id = 999;
 
 struct DimensionSpec {
-  int id = 0;                       ///< sent as dimension<id>
-  bool visit_scope = false;         ///< visit scope: one value per visitor; else per page view
+  int id = 0;  ///< sent as dimension<id>
+  bool visit_scope = false;  ///< visit scope: one value per visitor; else per page view
   std::vector<std::string> values;  ///< not empty, each non-empty and ≤ 250 bytes
 };
 
@@ -24,4 +24,4 @@ struct DimensionSpec {
 /// "expected …, found …" and what was parsed so far is returned.
 std::vector<DimensionSpec> parse_dimensions(std::string_view text, std::string& problem);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -43,11 +43,13 @@ std::optional<std::string> expand_reporting(std::string_view text, const LineCon
   std::vector<std::string> missing;
   auto out = expand_variables(text, ctx.lookup, missing);
   if (!out) {
-    ctx.diags.error(ctx.source, ctx.line, 0, key, "expected ${NAME} with a valid variable name, found an unclosed or invalid ${");
+    ctx.diags.error(ctx.source, ctx.line, 0, key,
+                    "expected ${NAME} with a valid variable name, found an unclosed or invalid ${");
     return std::nullopt;
   }
   for (const auto& name : missing) {
-    ctx.diags.warning(ctx.source, ctx.line, 0, key, fmt::format("${{{}}} is not set in the environment; expanded to \"\"", name));
+    ctx.diags.warning(ctx.source, ctx.line, 0, key,
+                      fmt::format("${{{}}} is not set in the environment; expanded to \"\"", name));
   }
   return out;
 }
@@ -61,9 +63,10 @@ bool only_comment_left(std::string_view rest) {
 /// A key whose value must never be echoed in a message (MATOMO_TOKEN_AUTH, ...).
 bool is_secret_key(std::string_view key) {
   std::string upper(key);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return upper.find("TOKEN") != std::string::npos || upper.find("PASSWORD") != std::string::npos ||
-         upper.find("SECRET") != std::string::npos;
+    upper.find("SECRET") != std::string::npos;
 }
 
 /// `text` quoted for a message, or "more text" when it belongs to a secret's value.
@@ -94,7 +97,8 @@ std::optional<std::string> parse_double_quoted(std::string_view raw, const LineC
   }
   if (!only_comment_left(raw.substr(i + 1))) {
     ctx.diags.error(ctx.source, ctx.line, 0, key,
-                    fmt::format("expected nothing or a # comment after the closing \", found {}", shown(trim(raw.substr(i + 1)), key)));
+                    fmt::format("expected nothing or a # comment after the closing \", found {}",
+                                shown(trim(raw.substr(i + 1)), key)));
     return std::nullopt;
   }
   return expand_reporting(out, ctx, key);
@@ -113,7 +117,8 @@ std::optional<std::string> parse_value(std::string_view raw, const LineContext& 
     }
     if (!only_comment_left(raw.substr(close + 1))) {
       ctx.diags.error(ctx.source, ctx.line, 0, key,
-                      fmt::format("expected nothing or a # comment after the closing ', found {}", shown(trim(raw.substr(close + 1)), key)));
+                      fmt::format("expected nothing or a # comment after the closing ', found {}",
+                                  shown(trim(raw.substr(close + 1)), key)));
       return std::nullopt;
     }
     return std::string(raw.substr(1, close - 1));
@@ -153,7 +158,7 @@ void parse_line(std::string_view line, const LineContext& ctx, std::vector<EnvEn
   }
 }
 
-} // namespace
+}  // namespace
 
 EnvLookup process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -298,4 +303,4 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
   return data;
 }
 
-} // namespace tf::config
+}  // namespace tf::config

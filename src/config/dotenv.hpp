@@ -43,4 +43,4 @@ bool is_valid_text(std::string_view text);
 std::optional<std::string> read_text_file(const std::string& path, std::string& error,
                                           std::size_t max_bytes = 64U << 20U);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -17,9 +17,9 @@ std::span<const EmbeddedFile> embedded_presets();
 
 /// A built-in site profile (presets/profiles/README.md): its three files.
 struct EmbeddedProfile {
-  std::string_view name;       ///< file stem, e.g. "blog"
-  std::string_view lists;      ///< NAME.tsv: KIND<TAB>FIELD… lines
-  std::string_view pages;      ///< NAME.urls.txt: the URL catalogue
+  std::string_view name;  ///< file stem, e.g. "blog"
+  std::string_view lists;  ///< NAME.tsv: KIND<TAB>FIELD… lines
+  std::string_view pages;  ///< NAME.urls.txt: the URL catalogue
   std::string_view referrers;  ///< NAME.referrers.tsv: CLASS, URL, KEYWORD_PARAMETER
 };
 
@@ -35,4 +35,4 @@ const EmbeddedProfile& embedded_profile(std::string_view name);
 /// The profile names joined by '|' in embedded_profiles() order ("shop|blog|docs|saas").
 const std::string& profile_choices();
 
-} // namespace tf::config
+}  // namespace tf::config

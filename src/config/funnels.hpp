@@ -10,7 +10,7 @@ enum class StepType { pageview, event, site_search, outlink, download, ecommerce
 
 struct FunnelStep {
   StepType type = StepType::pageview;
-  std::string url;          ///< empty: previous page, else a random catalogue URL
+  std::string url;  ///< empty: previous page, else a random catalogue URL
   std::string action_name;  ///< empty: default name
   double delay_seconds_min = 0;
   double delay_seconds_max = 0;
@@ -39,4 +39,4 @@ struct Funnel {
   std::vector<FunnelStep> steps;
 };
 
-} // namespace tf::config
+}  // namespace tf::config

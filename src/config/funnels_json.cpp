@@ -14,8 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> k_funnel_fields = {"name", "description", "probability", "priority", "enabled", "exit_after_completion", "steps"};
-const std::vector<std::string> k_common_step_fields = {"type", "url", "action_name", "delay_seconds_min", "delay_seconds_max"};
+const std::vector<std::string> k_funnel_fields = {"name",    "description",           "probability", "priority",
+                                                  "enabled", "exit_after_completion", "steps"};
+const std::vector<std::string> k_common_step_fields = {"type", "url", "action_name", "delay_seconds_min",
+                                                       "delay_seconds_max"};
 /// Fields the predecessor's UI exported but its loader ignored: accepted with a warning.
 const std::vector<std::string> k_ignored_step_fields = {"title", "ecommerce_items", "ecommerce_currency"};
 
@@ -31,7 +33,8 @@ const std::map<std::string, TypeRule> k_step_types = {
   {"site_search", {StepType::site_search, {"search_keyword"}, {"search_category", "search_results"}}},
   {"outlink", {StepType::outlink, {"target_url"}, {}}},
   {"download", {StepType::download, {"target_url"}, {}}},
-  {"ecommerce", {StepType::ecommerce, {}, {"ecommerce_revenue", "ecommerce_subtotal", "ecommerce_tax", "ecommerce_shipping"}}},
+  {"ecommerce",
+   {StepType::ecommerce, {}, {"ecommerce_revenue", "ecommerce_subtotal", "ecommerce_tax", "ecommerce_shipping"}}},
   {"goal", {StepType::goal, {"goal_id"}, {"goal_revenue"}}},
 };
 
@@ -46,11 +49,12 @@ private:
   const std::string& m_source;
   Diagnostics& m_diags;
   std::string m_pointer;  ///< of the object being read
-  std::string m_prefix;   ///< key prefix such as "[0].steps[1]."
+  std::string m_prefix;  ///< key prefix such as "[0].steps[1]."
 
   void error(const std::string& field, const std::string& message, bool at_key = false) {
     const auto p = m_doc.where(field.empty() ? m_pointer : m_pointer + "/" + pointer_token(field), at_key);
-    m_diags.error(m_source, p.line, p.col, field.empty() ? m_prefix.substr(0, m_prefix.size() - 1) : m_prefix + field, message);
+    m_diags.error(m_source, p.line, p.col, field.empty() ? m_prefix.substr(0, m_prefix.size() - 1) : m_prefix + field,
+                  message);
   }
   const json* get(const json& o, const std::string& field) const {
     return o.contains(field) && !o[field].is_null() ? &o[field] : nullptr;
@@ -73,7 +77,9 @@ std::string FunnelReader::read_string(const json& o, const std::string& field, s
     return "";
   }
   if (!v->is_string() || v->get<std::string>().size() > max_len || (required && v->get<std::string>().empty())) {
-    error(field, fmt::format("expected a string of {} to {} characters, found {}", required ? 1 : 0, max_len, json_excerpt(*v)));
+    error(
+      field,
+      fmt::format("expected a string of {} to {} characters, found {}", required ? 1 : 0, max_len, json_excerpt(*v)));
     return "";
   }
   return v->get<std::string>();
@@ -108,13 +114,17 @@ void FunnelReader::check_fields(const json& o, const std::vector<std::string>& a
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) {
       continue;
     }
-    if (std::find(k_ignored_step_fields.begin(), k_ignored_step_fields.end(), name) != k_ignored_step_fields.end() && what != "funnel") {
+    if (std::find(k_ignored_step_fields.begin(), k_ignored_step_fields.end(), name) != k_ignored_step_fields.end() &&
+        what != "funnel") {
       const auto p = m_doc.where(m_pointer + "/" + pointer_token(name), true);
       m_diags.warning(m_source, p.line, p.col, m_prefix + name, "ignored (the predecessor's loader ignored it too)");
       continue;
     }
     const std::string hint = closest_match(name, allowed);
-    error(name, hint.empty() ? fmt::format("unknown field of {}", what) : fmt::format("unknown field of {}; did you mean {}?", what, hint), true);
+    error(name,
+          hint.empty() ? fmt::format("unknown field of {}", what)
+                       : fmt::format("unknown field of {}; did you mean {}?", what, hint),
+          true);
   }
 }
 
@@ -161,7 +171,9 @@ std::optional<FunnelStep> FunnelReader::read_step(const json& item) {
     if (type == nullptr) {
       error("", "expected a field \"type\", found none");
     } else {
-      error("type", fmt::format("expected one of pageview|event|site_search|outlink|download|ecommerce|goal, found {}", json_excerpt(*type)));
+      error("type",
+            fmt::format("expected one of pageview|event|site_search|outlink|download|ecommerce|goal, found {}",
+                        json_excerpt(*type)));
     }
     return std::nullopt;
   }
@@ -176,7 +188,9 @@ std::optional<FunnelStep> FunnelReader::read_step(const json& item) {
   step.delay_seconds_min = read_number(item, "delay_seconds_min", 0, 3600).value_or(0);
   step.delay_seconds_max = read_number(item, "delay_seconds_max", 0, 3600).value_or(step.delay_seconds_min);
   if (step.delay_seconds_max < step.delay_seconds_min) {
-    error("delay_seconds_max", fmt::format("expected a number ≥ delay_seconds_min ({}), found {}", step.delay_seconds_min, step.delay_seconds_max));
+    error("delay_seconds_max",
+          fmt::format("expected a number ≥ delay_seconds_min ({}), found {}", step.delay_seconds_min,
+                      step.delay_seconds_max));
   }
   read_type_fields(item, step);
   return step;
@@ -199,7 +213,8 @@ std::optional<Funnel> FunnelReader::read_funnel(const json& item, std::size_t in
   funnel.exit_after_completion = read_bool(item, "exit_after_completion").value_or(true);
   const json* steps = get(item, "steps");
   if (steps == nullptr || !steps->is_array() || steps->empty()) {
-    error(steps ? "steps" : "", fmt::format("expected a non-empty array of steps, found {}", steps ? json_excerpt(*steps) : "nothing"));
+    error(steps ? "steps" : "",
+          fmt::format("expected a non-empty array of steps, found {}", steps ? json_excerpt(*steps) : "nothing"));
     return funnel;
   }
   for (std::size_t i = 0; i < steps->size(); ++i) {
@@ -218,7 +233,8 @@ std::optional<Funnel> FunnelReader::read_funnel(const json& item, std::size_t in
 std::optional<std::vector<Funnel>> FunnelReader::read() {
   if (!m_doc.root.is_array()) {
     const auto p = m_doc.where("");
-    m_diags.error(m_source, p.line, p.col, "", fmt::format("expected a JSON array of funnels, found {}", json_excerpt(m_doc.root)));
+    m_diags.error(m_source, p.line, p.col, "",
+                  fmt::format("expected a JSON array of funnels, found {}", json_excerpt(m_doc.root)));
     return std::nullopt;
   }
   const std::size_t errors_before = m_diags.error_count();
@@ -234,7 +250,7 @@ std::optional<std::vector<Funnel>> FunnelReader::read() {
   return funnels;
 }
 
-} // namespace
+}  // namespace
 
 const char* to_string(StepType type) {
   switch (type) {
@@ -257,7 +273,6 @@ std::optional<std::vector<Funnel>> parse_funnels(std::string_view text, const st
   return FunnelReader(*doc, source, diags).read();
 }
 
-
 std::vector<Funnel> load_funnels(const std::string& path) {
   std::string why;
   auto text = read_text_file(path, why);
@@ -272,4 +287,4 @@ std::vector<Funnel> load_funnels(const std::string& path) {
   return *funnels;
 }
 
-} // namespace tf::config
+}  // namespace tf::config

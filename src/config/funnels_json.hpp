@@ -19,4 +19,4 @@ std::vector<Funnel> load_funnels(const std::string& path);
 
 const char* to_string(StepType type);
 
-} // namespace tf::config
+}  // namespace tf::config

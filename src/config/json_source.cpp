@@ -87,7 +87,7 @@ struct Frame {
   std::size_t index = 0;
 };
 
-} // namespace
+}  // namespace
 
 Position position_of(std::string_view text, std::size_t offset) {
   Position p{1, 1};
@@ -134,7 +134,8 @@ Position JsonDocument::where(const std::string& pointer, bool key) const {
 std::optional<JsonDocument> JsonDocument::parse(std::string_view text, const std::string& source, Diagnostics& diags) {
   if (const auto at = too_deep_at(text); at != std::string_view::npos) {
     const auto p = position_of(text, at);
-    diags.error(source, p.line, p.col, "", fmt::format("expected JSON nested at most {} levels deep, found deeper nesting", k_max_json_depth));
+    diags.error(source, p.line, p.col, "",
+                fmt::format("expected JSON nested at most {} levels deep, found deeper nesting", k_max_json_depth));
     return std::nullopt;
   }
   JsonDocument doc;
@@ -201,11 +202,12 @@ void JsonDocument::index_offsets() {
     } else if (c == '"') {
       i = string_end(t, i);
     } else {
-      while (i < t.size() && t[i] != ',' && t[i] != ']' && t[i] != '}' && t[i] != ' ' && t[i] != '\n' && t[i] != '\r' && t[i] != '\t') {
+      while (i < t.size() && t[i] != ',' && t[i] != ']' && t[i] != '}' && t[i] != ' ' && t[i] != '\n' && t[i] != '\r' &&
+             t[i] != '\t') {
         ++i;
       }
     }
   }
 }
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -46,4 +46,4 @@ std::string pointer_token(std::string_view name);
 /// `value` as compact JSON, cut to about 60 characters.
 std::string json_excerpt(const nlohmann::json& value);
 
-} // namespace tf::config
+}  // namespace tf::config

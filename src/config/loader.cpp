@@ -44,7 +44,7 @@ std::string did_you_mean(const std::string& key) {
   return hint.empty() ? "" : fmt::format("; did you mean {}?", hint);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> builtin_preset(const std::string& name) {
   for (const auto& preset : embedded_presets()) {
@@ -142,18 +142,21 @@ void Loader::apply_token_file(const std::string& path, const Origin& origin) {
   const auto first = text->find_first_not_of(" \t\r\n");
   const auto last = text->find_last_not_of(" \t\r\n");
   if (first == std::string::npos) {
-    m_diags.error(file, origin.line, 0, "MATOMO_TOKEN_AUTH_FILE", fmt::format("expected a token in {}, found an empty file", path));
+    m_diags.error(file, origin.line, 0, "MATOMO_TOKEN_AUTH_FILE",
+                  fmt::format("expected a token in {}, found an empty file", path));
     return;
   }
   const std::string token = text->substr(first, last - first + 1);
   if (token.find_first_of(" \t\r\n") != std::string::npos) {
-    m_diags.error(file, origin.line, 0, "MATOMO_TOKEN_AUTH_FILE", fmt::format("expected one token in {}, found several words or lines", path));
+    m_diags.error(file, origin.line, 0, "MATOMO_TOKEN_AUTH_FILE",
+                  fmt::format("expected one token in {}, found several words or lines", path));
     return;
   }
   m_settings.matomo_token_auth = token;
   Origin token_origin = origin;
-  token_origin.source = origin.layer == Layer::command_line ? fmt::format("{} {}", origin.source, path)
-                                                             : fmt::format("{} (MATOMO_TOKEN_AUTH_FILE {})", origin.source, path);
+  token_origin.source = origin.layer == Layer::command_line
+    ? fmt::format("{} {}", origin.source, path)
+    : fmt::format("{} (MATOMO_TOKEN_AUTH_FILE {})", origin.source, path);
   m_settings.origins["MATOMO_TOKEN_AUTH"] = token_origin;
 }
 
@@ -175,9 +178,10 @@ void Loader::apply_preset() {
   const bool looks_like_path = preset.find('/') != std::string::npos || preset.find('.') != std::string::npos;
   if (!looks_like_path && !std::filesystem::exists(preset)) {
     const std::string hint = closest_match(preset, builtin_preset_names());
-    m_diags.error("--preset", 0, 0, "", fmt::format("unknown preset \"{}\"{}; built-in presets: {}", preset,
-                                                      hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint),
-                                                      fmt::join(builtin_preset_names(), ", ")));
+    m_diags.error("--preset", 0, 0, "",
+                  fmt::format("unknown preset \"{}\"{}; built-in presets: {}", preset,
+                              hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint),
+                              fmt::join(builtin_preset_names(), ", ")));
     return;
   }
   std::string why;
@@ -250,10 +254,12 @@ void Loader::apply_flags() {
   for (const auto& flag : m_request.flags) {
     if (flag.alternative) {
       const auto it = m_settings.origins.find(flag.key);
-      const bool by_user = it != m_settings.origins.end() && it->second.layer != Layer::built_in && it->second.layer != Layer::preset;
+      const bool by_user =
+        it != m_settings.origins.end() && it->second.layer != Layer::built_in && it->second.layer != Layer::preset;
       if (by_user) {
-        m_diags.error(flag.flag, 0, 0, flag.key, fmt::format("expected either {} or {}, found both ({} from {})", flag.flag, flag.key,
-                                                             flag.key, describe(it->second)));
+        m_diags.error(flag.flag, 0, 0, flag.key,
+                      fmt::format("expected either {} or {}, found both ({} from {})", flag.flag, flag.key, flag.key,
+                                  describe(it->second)));
         continue;
       }
     }
@@ -314,4 +320,4 @@ Settings load(const LoadRequest& request) {
   return settings;
 }
 
-} // namespace tf::config
+}  // namespace tf::config

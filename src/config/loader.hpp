@@ -26,16 +26,16 @@ struct FlagValue {
 };
 
 struct LoadRequest {
-  std::string preset;                  ///< built-in preset name or a file path; empty: none
+  std::string preset;  ///< built-in preset name or a file path; empty: none
   std::vector<std::string> env_files;  ///< applied in order
-  std::string targets_file;            ///< --targets FILE; empty: none
-  std::vector<FlagValue> flags;        ///< command-line layer, applied in order
+  std::string targets_file;  ///< --targets FILE; empty: none
+  std::vector<FlagValue> flags;  ///< command-line layer, applied in order
   /// The process environment layer and ${VAR} source; nullopt: the real environment.
   std::optional<std::map<std::string, std::string>> environment;
-  bool apply_environment = true;       ///< false: ${VAR} expansion only (validate FILE)
-  bool check_files = true;             ///< also read URLS_FILE and FUNNEL_CONFIG_PATH (kept in Settings)
-  std::optional<date::sys_days> today; ///< "today" for backfill rules; nullopt: now in TIMEZONE
-  bool generates_visits = true;        ///< false (replay): no warnings about the visit model (cip)
+  bool apply_environment = true;  ///< false: ${VAR} expansion only (validate FILE)
+  bool check_files = true;  ///< also read URLS_FILE and FUNNEL_CONFIG_PATH (kept in Settings)
+  std::optional<date::sys_days> today;  ///< "today" for backfill rules; nullopt: now in TIMEZONE
+  bool generates_visits = true;  ///< false (replay): no warnings about the visit model (cip)
 };
 
 /// Collects every problem of every layer instead of stopping at the first.
@@ -80,4 +80,4 @@ std::vector<std::string> builtin_preset_names();
 /// "preset medium:4", "env-file a.env:3", "environment", "--threads", "default".
 std::string describe(const Origin& origin);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -13,9 +13,7 @@
 namespace tf::config {
 namespace {
 
-bool has_blank(std::string_view text) {
-  return text.find_first_of(" \t\r\n") != std::string_view::npos;
-}
+bool has_blank(std::string_view text) { return text.find_first_of(" \t\r\n") != std::string_view::npos; }
 
 /// Takes a host from the front of `text`: "[v6]" or everything up to the next ':'.
 std::string_view take_host(std::string_view& text) {
@@ -48,7 +46,7 @@ bool is_port(std::string_view port) {
   return v && *v >= 1 && *v <= 65535;
 }
 
-} // namespace
+}  // namespace
 
 NetworkSpec overlay(const NetworkSpec& base, const NetworkSpec& over) {
   NetworkSpec out = base;
@@ -132,7 +130,8 @@ std::string check_connect_to(std::string_view entry) {
 }
 
 std::string check_proxy(std::string_view url) {
-  constexpr const char* k_expected = "expected a proxy URL such as http://HOST:PORT (http, https, socks4, socks4a, socks5, socks5h)";
+  constexpr const char* k_expected =
+    "expected a proxy URL such as http://HOST:PORT (http, https, socks4, socks4a, socks5, socks5h)";
   if (url.empty() || has_blank(url)) {
     return k_expected;
   }
@@ -175,7 +174,8 @@ std::string describe_proxy(const NetworkSpec& network) {
     return "direct";
   }
   std::string found;
-  for (const char* name : {"https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
+  for (const char* name :
+       {"https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
     if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
       found += fmt::format("{}{}={}", found.empty() ? "" : ", ", name, redact_url(value));
     }
@@ -197,7 +197,7 @@ std::string pinned_addresses(const NetworkSpec& n) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 std::string describe_network(const NetworkSpec& n) {
   std::string text = "proxy=" + describe_proxy(n);
@@ -211,8 +211,6 @@ std::string describe_network(const NetworkSpec& n) {
   return text + pinned_addresses(n);
 }
 
-std::string describe_route(const NetworkSpec& n) {
-  return "proxy=" + describe_proxy(n) + pinned_addresses(n);
-}
+std::string describe_route(const NetworkSpec& n) { return "proxy=" + describe_proxy(n) + pinned_addresses(n); }
 
-} // namespace tf::config
+}  // namespace tf::config

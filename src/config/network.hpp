@@ -51,4 +51,4 @@ std::string describe_network(const NetworkSpec& network);
 /// trust and client certificate), for validate --probe.
 std::string describe_route(const NetworkSpec& network);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -26,9 +26,10 @@ void add_named_by(const Settings& settings, const char* key, Diagnostics& found,
 }
 
 void check_network_files(const Settings& settings, Diagnostics& diags) {
-  const std::pair<const char*, const std::string*> network_files[] = {
-    {"CA_BUNDLE", &settings.ca_bundle}, {"CA_PATH", &settings.ca_path},
-    {"CLIENT_CERT", &settings.client_cert}, {"CLIENT_KEY", &settings.client_key}};
+  const std::pair<const char*, const std::string*> network_files[] = {{"CA_BUNDLE", &settings.ca_bundle},
+                                                                      {"CA_PATH", &settings.ca_path},
+                                                                      {"CLIENT_CERT", &settings.client_cert},
+                                                                      {"CLIENT_KEY", &settings.client_key}};
   for (const auto& [key, path] : network_files) {
     if (!path->empty()) {
       const std::string problem = network_path_problem(*path, std::string_view(key) == "CA_PATH");
@@ -61,7 +62,7 @@ auto read_named_file(const Settings& settings, const char* key, const std::strin
   return parsed;
 }
 
-} // namespace
+}  // namespace
 
 void read_referenced_files(Settings& settings, Diagnostics& diags) {
   check_network_files(settings, diags);
@@ -86,7 +87,8 @@ void read_referenced_files(Settings& settings, Diagnostics& diags) {
 
 std::shared_ptr<const UrlCatalogue> url_catalogue_of(const Settings& settings) {
   if (settings.urls_file.empty()) {
-    return {std::shared_ptr<const UrlCatalogue>(), &builtin_catalogue(settings.site_profile)};  // static: nothing to own
+    return {std::shared_ptr<const UrlCatalogue>(),
+            &builtin_catalogue(settings.site_profile)};  // static: nothing to own
   }
   return settings.url_catalogue ? settings.url_catalogue
                                 : std::make_shared<const UrlCatalogue>(load_catalogue(settings.urls_file));
@@ -99,4 +101,4 @@ std::vector<Funnel> funnels_of(const Settings& settings) {
   return settings.funnels ? *settings.funnels : load_funnels(settings.funnel_config_path);
 }
 
-} // namespace tf::config
+}  // namespace tf::config

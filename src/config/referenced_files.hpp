@@ -26,4 +26,4 @@ std::shared_ptr<const UrlCatalogue> url_catalogue_of(const Settings& settings);
 /// empty without FUNNEL_CONFIG_PATH. Throws tf::Error (usage) listing its problems.
 std::vector<Funnel> funnels_of(const Settings& settings);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -57,9 +57,8 @@ public:
     if (!m_s.stages.empty() && !parse_stages(m_s.stages, why)) {
       error("STAGES", why);
     }
-    const std::pair<const char*, bool> shapes[] = {{"STAGES", !m_s.stages.empty()},
-                                                  {"RAMP_UP", m_s.ramp_up.count() > 0},
-                                                  {"DAILY_PROFILE", m_s.daily_profile}};
+    const std::pair<const char*, bool> shapes[] = {
+      {"STAGES", !m_s.stages.empty()}, {"RAMP_UP", m_s.ramp_up.count() > 0}, {"DAILY_PROFILE", m_s.daily_profile}};
     std::string first;
     for (const auto& [key, on] : shapes) {
       if (on && m_s.backfill_enabled) {
@@ -82,8 +81,10 @@ public:
     }
     for (const auto& t : effective_targets(m_s).targets) {
       if (t.enabled && t.url.rfind("http://", 0) == 0) {
-        error("HTTP2", fmt::format("expected https:// targets (HTTP/2 over TLS; cleartext h2c is not offered), found {} (target \"{}\")",
-                                   t.url, t.name));
+        error("HTTP2",
+              fmt::format(
+                "expected https:// targets (HTTP/2 over TLS; cleartext h2c is not offered), found {} (target \"{}\")",
+                t.url, t.name));
         return;
       }
     }
@@ -92,8 +93,9 @@ public:
   /// A value sent as an HTTP header line: printable, no CR/LF or other control characters.
   void header_value(const std::string& key, const std::string& value) {
     if (const auto at = header_unsafe_at(value); at != std::string_view::npos) {
-      error(key, fmt::format("expected a header value without control characters, found byte 0x{:02x} at position {}",
-                             static_cast<unsigned char>(value[at]), at + 1));
+      error(key,
+            fmt::format("expected a header value without control characters, found byte 0x{:02x} at position {}",
+                        static_cast<unsigned char>(value[at]), at + 1));
     }
   }
 
@@ -119,15 +121,20 @@ void RuleChecker::absolute_window(date::sys_days today) {
     return;  // malformed dates were reported when parsed
   }
   if (*start > *end) {
-    error("BACKFILL_END_DATE", fmt::format("expected a date ≥ BACKFILL_START_DATE ({}), found {}", m_s.backfill_start_date, m_s.backfill_end_date));
+    error("BACKFILL_END_DATE",
+          fmt::format("expected a date ≥ BACKFILL_START_DATE ({}), found {}", m_s.backfill_start_date,
+                      m_s.backfill_end_date));
     return;
   }
   if (*end > today) {
-    error("BACKFILL_END_DATE", fmt::format("expected a date not after today ({} in {}), found {}", date::format("%F", today), m_s.timezone, m_s.backfill_end_date));
+    error("BACKFILL_END_DATE",
+          fmt::format("expected a date not after today ({} in {}), found {}", date::format("%F", today), m_s.timezone,
+                      m_s.backfill_end_date));
   }
   const auto days = (*end - *start).count() + 1;
   if (days > k_max_backfill_days) {
-    error("BACKFILL_END_DATE", fmt::format("expected a window of at most {} days, found {} days", k_max_backfill_days, days));
+    error("BACKFILL_END_DATE",
+          fmt::format("expected a window of at most {} days, found {} days", k_max_backfill_days, days));
   }
 }
 
@@ -139,33 +146,41 @@ void RuleChecker::backfill_window(date::sys_days today) {
   const bool absolute = has_start || has_end;
   const bool relative = has_back || has_duration;
   if (absolute && relative) {
-    error(has_back ? "BACKFILL_DAYS_BACK" : "BACKFILL_DURATION_DAYS",
-          "expected either BACKFILL_START_DATE/BACKFILL_END_DATE or BACKFILL_DAYS_BACK/BACKFILL_DURATION_DAYS, found both");
+    error(
+      has_back ? "BACKFILL_DAYS_BACK" : "BACKFILL_DURATION_DAYS",
+      "expected either BACKFILL_START_DATE/BACKFILL_END_DATE or BACKFILL_DAYS_BACK/BACKFILL_DURATION_DAYS, found both");
   } else if (has_start != has_end) {
     error(has_start ? "BACKFILL_START_DATE" : "BACKFILL_END_DATE",
           fmt::format("expected {} as well, found it unset", has_start ? "BACKFILL_END_DATE" : "BACKFILL_START_DATE"));
   } else if (has_back != has_duration) {
-    error(has_back ? "BACKFILL_DAYS_BACK" : "BACKFILL_DURATION_DAYS",
-          fmt::format("expected {} as well, found it unset", has_back ? "BACKFILL_DURATION_DAYS" : "BACKFILL_DAYS_BACK"));
+    error(
+      has_back ? "BACKFILL_DAYS_BACK" : "BACKFILL_DURATION_DAYS",
+      fmt::format("expected {} as well, found it unset", has_back ? "BACKFILL_DURATION_DAYS" : "BACKFILL_DAYS_BACK"));
   } else if (absolute) {
     absolute_window(today);
   } else if (relative) {
     const int back = *m_s.backfill_days_back;
     const int duration = *m_s.backfill_duration_days;
     if (duration > back + 1) {
-      error("BACKFILL_DURATION_DAYS", fmt::format("expected at most BACKFILL_DAYS_BACK + 1 ({}) days so the window ends by today, found {}", back + 1, duration));
+      error("BACKFILL_DURATION_DAYS",
+            fmt::format("expected at most BACKFILL_DAYS_BACK + 1 ({}) days so the window ends by today, found {}",
+                        back + 1, duration));
     } else if (duration > k_max_backfill_days) {
-      error("BACKFILL_DURATION_DAYS", fmt::format("expected a window of at most {} days, found {} days", k_max_backfill_days, duration));
+      error("BACKFILL_DURATION_DAYS",
+            fmt::format("expected a window of at most {} days, found {} days", k_max_backfill_days, duration));
     }
   } else if (m_s.backfill_enabled) {
-    error("BACKFILL_ENABLED", "expected a window (BACKFILL_START_DATE and BACKFILL_END_DATE, or BACKFILL_DAYS_BACK and BACKFILL_DURATION_DAYS), found none");
+    error("BACKFILL_ENABLED",
+          "expected a window (BACKFILL_START_DATE and BACKFILL_END_DATE, or BACKFILL_DAYS_BACK and "
+          "BACKFILL_DURATION_DAYS), found none");
   }
 }
 
 void RuleChecker::tokens(bool generates_visits) {
   if (m_s.targets && is_set("MATOMO_URL")) {
-    error("MATOMO_URL", fmt::format("expected either MATOMO_URL or a targets list, found both (MATOMO_URL from {}, targets from {})",
-                                    describe(m_s.origins.at("MATOMO_URL")), describe(m_s.origins.at("MULTI_TARGET_CONFIG"))));
+    error("MATOMO_URL",
+          fmt::format("expected either MATOMO_URL or a targets list, found both (MATOMO_URL from {}, targets from {})",
+                      describe(m_s.origins.at("MATOMO_URL")), describe(m_s.origins.at("MULTI_TARGET_CONFIG"))));
   }
   if (m_s.targets && !m_s.matomo_token_auth.empty()) {
     warning("MATOMO_TOKEN_AUTH", "ignored with a targets list: each target uses only its own token_auth");
@@ -182,14 +197,18 @@ void RuleChecker::tokens(bool generates_visits) {
     return;
   }
   if (m_s.backfill_enabled) {
-    error("BACKFILL_ENABLED", fmt::format("expected a token ({}), found none: backfill sends cdt older than 24 h, which Matomo accepts only with a token", missing));
+    error(
+      "BACKFILL_ENABLED",
+      fmt::format(
+        "expected a token ({}), found none: backfill sends cdt older than 24 h, which Matomo accepts only with a token",
+        missing));
   }
   if (m_s.randomize_visitor_countries && generates_visits) {
     warning("RANDOMIZE_VISITOR_COUNTRIES", fmt::format("cip is omitted without a token ({} is empty)", missing));
   }
 }
 
-} // namespace
+}  // namespace
 
 date::sys_days today_in(const std::string& tz) {
   const auto now = std::chrono::system_clock::now();
@@ -201,16 +220,17 @@ date::sys_days today_in(const std::string& tz) {
   }
 }
 
-void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_days> today, const std::string& fallback_file,
-                 bool generates_visits) {
+void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_days> today,
+                 const std::string& fallback_file, bool generates_visits) {
   RuleChecker rules(s, diags, fallback_file);
   rules.min_max("PAGEVIEWS_MIN", "PAGEVIEWS_MAX", s.pageviews_min, s.pageviews_max);
   rules.min_max("PAUSE_BETWEEN_PVS_MIN", "PAUSE_BETWEEN_PVS_MAX", s.pause_between_pvs_min, s.pause_between_pvs_max);
   rules.min_max("VISIT_DURATION_MIN", "VISIT_DURATION_MAX", s.visit_duration_min, s.visit_duration_max);
-  rules.min_max("ECOMMERCE_ORDER_VALUE_MIN", "ECOMMERCE_ORDER_VALUE_MAX", s.ecommerce_order_value_min, s.ecommerce_order_value_max);
+  rules.min_max("ECOMMERCE_ORDER_VALUE_MIN", "ECOMMERCE_ORDER_VALUE_MAX", s.ecommerce_order_value_min,
+                s.ecommerce_order_value_max);
   rules.min_max("ECOMMERCE_ITEMS_MIN", "ECOMMERCE_ITEMS_MAX", s.ecommerce_items_min, s.ecommerce_items_max);
-  rules.min_max("BACKFILL_MAX_VISITS_PER_DAY", "BACKFILL_MAX_VISITS_TOTAL", static_cast<double>(s.backfill_max_visits_per_day),
-                static_cast<double>(s.backfill_max_visits_total));
+  rules.min_max("BACKFILL_MAX_VISITS_PER_DAY", "BACKFILL_MAX_VISITS_TOTAL",
+                static_cast<double>(s.backfill_max_visits_per_day), static_cast<double>(s.backfill_max_visits_total));
   rules.backfill_window(today ? *today : today_in(s.timezone));
   rules.tokens(generates_visits);
   rules.http2_targets();
@@ -218,9 +238,11 @@ void check_rules(const Settings& s, Diagnostics& diags, std::optional<date::sys_
   rules.client_key();
   rules.load_shape();
   if (!s.start_at.empty() && !parse_start_at(s.start_at)) {
-    rules.error("START_AT", fmt::format("expected an RFC 3339 time (2026-12-03T08:00:00Z, 2026-12-03T09:00:00.5+01:00) or "
-                                        "+DURATION (+30s), found \"{}\"", s.start_at));
+    rules.error("START_AT",
+                fmt::format("expected an RFC 3339 time (2026-12-03T08:00:00Z, 2026-12-03T09:00:00.5+01:00) or "
+                            "+DURATION (+30s), found \"{}\"",
+                            s.start_at));
   }
 }
 
-} // namespace tf::config
+}  // namespace tf::config

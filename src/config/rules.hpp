@@ -23,4 +23,4 @@ void check_rules(const Settings& settings, Diagnostics& diags, std::optional<dat
 /// Today's date in the IANA time zone `tz` (UTC when the zone is unknown).
 date::sys_days today_in(const std::string& tz);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -51,4 +51,4 @@ std::string_view header_user_agent(std::string_view setting, std::string_view br
   return header_unsafe_at(browser) == std::string_view::npos ? browser : std::string_view{k_tool_user_agent};
 }
 
-} // namespace tf::config
+}  // namespace tf::config

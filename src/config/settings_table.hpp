@@ -15,25 +15,42 @@
 
 namespace tf::config {
 
-enum class ValueType { boolean, integer, number, duration, string, path, url, list, date, enumeration, currency, timezone, json, proxy, hosts, dimensions };
+enum class ValueType {
+  boolean,
+  integer,
+  number,
+  duration,
+  string,
+  path,
+  url,
+  list,
+  date,
+  enumeration,
+  currency,
+  timezone,
+  json,
+  proxy,
+  hosts,
+  dimensions
+};
 
 /// The Settings member a key sets; the member's type decides how the parsed value is stored.
-using FieldRef = std::variant<bool Settings::*, int Settings::*, long long Settings::*, double Settings::*,
-                              std::chrono::milliseconds Settings::*, std::string Settings::*,
-                              std::vector<double> Settings::*, std::optional<int> Settings::*,
-                              std::optional<double> Settings::*, std::optional<std::uint64_t> Settings::*,
-                              std::optional<TargetsConfig> Settings::*>;
+using FieldRef =
+  std::variant<bool Settings::*, int Settings::*, long long Settings::*, double Settings::*,
+               std::chrono::milliseconds Settings::*, std::string Settings::*, std::vector<double> Settings::*,
+               std::optional<int> Settings::*, std::optional<double> Settings::*,
+               std::optional<std::uint64_t> Settings::*, std::optional<TargetsConfig> Settings::*>;
 
 struct KeySpec {
   std::string_view name;
   ValueType type = ValueType::string;
-  double min = 0;                 ///< inclusive lower bound (numbers; seconds for durations)
-  double max = 0;                 ///< inclusive upper bound
-  std::string_view allowed;       ///< enumeration values, `|`-separated
-  std::string_view help;          ///< one line
+  double min = 0;  ///< inclusive lower bound (numbers; seconds for durations)
+  double max = 0;  ///< inclusive upper bound
+  std::string_view allowed;  ///< enumeration values, `|`-separated
+  std::string_view help;  ///< one line
   FieldRef field;
-  bool secret = false;            ///< redacted as *** in output
-  bool empty_means_unset = false; ///< an empty value resets the key to its default
+  bool secret = false;  ///< redacted as *** in output
+  bool empty_means_unset = false;  ///< an empty value resets the key to its default
 };
 
 /// Every key, in documentation order.
@@ -59,4 +76,4 @@ std::string describe_allowed(const KeySpec& spec);
 /// The type name used in docs: bool, int, number, duration, string, path, url, list, date, enum, json.
 std::string_view type_name(ValueType type);
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -57,7 +57,8 @@ std::optional<std::vector<double>> parse_list(const KeySpec& spec, std::string_v
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto comma = text.find(',', start);
-    auto item = parse_double(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    auto item =
+      parse_double(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (!item || !in_range(spec, *item)) {
       return std::nullopt;
     }
@@ -182,14 +183,13 @@ std::string apply_string(const KeySpec& spec, std::string_view text, std::string
       out = std::move(value);
       return "";
     }
-    default:
-      break;
+    default: break;
   }
   out = std::string(text);
   return "";
 }
 
-} // namespace
+}  // namespace
 
 std::string describe_allowed(const KeySpec& spec) {
   switch (spec.type) {
@@ -208,14 +208,16 @@ std::string describe_allowed(const KeySpec& spec) {
     case ValueType::path: return "a file path";
     case ValueType::url: return "an http(s) URL with a host";
     case ValueType::list:
-      return spec.name == "HOURLY_PROFILE" ? "24 comma-separated weights ≥ 0, not all 0"
-                                           : fmt::format("comma-separated numbers from {} to {}", number_text(spec.min), number_text(spec.max));
+      return spec.name == "HOURLY_PROFILE"
+        ? "24 comma-separated weights ≥ 0, not all 0"
+        : fmt::format("comma-separated numbers from {} to {}", number_text(spec.min), number_text(spec.max));
     case ValueType::date: return "a date YYYY-MM-DD";
     case ValueType::enumeration: return fmt::format("one of {}", spec.allowed);
     case ValueType::currency: return "3 upper-case letters (ISO 4217)";
     case ValueType::timezone: return "an IANA time zone name such as Europe/Stockholm";
     case ValueType::json: return "a targets JSON object";
-    case ValueType::proxy: return "a proxy URL such as http://HOST:PORT (http, https, socks4, socks4a, socks5, socks5h)";
+    case ValueType::proxy:
+      return "a proxy URL such as http://HOST:PORT (http, https, socks4, socks4a, socks5, socks5h)";
     case ValueType::dimensions: return "ID:SCOPE:VALUE|VALUE… entries separated by ';' (SCOPE visit or action)";
     case ValueType::hosts:
       return spec.name == "RESOLVE" ? "blank-separated HOST:PORT:ADDR[,ADDR…] entries"
@@ -226,7 +228,8 @@ std::string describe_allowed(const KeySpec& spec) {
 
 std::string apply_value(const KeySpec& spec, std::string_view raw, Settings& settings) {
   const std::string_view text = trim(raw);
-  if (text.empty() && (spec.empty_means_unset || spec.type == ValueType::path || spec.secret || spec.type == ValueType::date)) {
+  if (text.empty() &&
+      (spec.empty_means_unset || spec.type == ValueType::path || spec.secret || spec.type == ValueType::date)) {
     std::visit([&](auto member) { settings.*member = Settings{}.*member; }, spec.field);
     return "";
   }
@@ -234,58 +237,61 @@ std::string apply_value(const KeySpec& spec, std::string_view raw, Settings& set
     auto v = parse_number(spec, text);
     return v && in_range(spec, *v) ? v : std::nullopt;
   };
-  return std::visit(
-    Overloaded{
-      [&](bool Settings::*m) -> std::string {
-        auto v = parse_bool(text);
-        return v ? (settings.*m = *v, "") : expected(spec, text);
-      },
-      [&](int Settings::*m) -> std::string {
-        auto v = number();
-        return v ? (settings.*m = static_cast<int>(*v), "") : expected(spec, text);
-      },
-      [&](long long Settings::*m) -> std::string {
-        auto v = number();
-        return v ? (settings.*m = static_cast<long long>(*v), "") : expected(spec, text);
-      },
-      [&](double Settings::*m) -> std::string {
-        auto v = number();
-        return v ? (settings.*m = *v, "") : expected(spec, text);
-      },
-      [&](std::optional<int> Settings::*m) -> std::string {
-        auto v = number();
-        return v ? (settings.*m = static_cast<int>(*v), "") : expected(spec, text);
-      },
-      [&](std::optional<double> Settings::*m) -> std::string {
-        auto v = number();
-        return v ? (settings.*m = *v, "") : expected(spec, text);
-      },
-      [&](std::optional<std::uint64_t> Settings::*m) -> std::string {
-        auto v = parse_int(text);
-        return v && *v >= 0 ? (settings.*m = static_cast<std::uint64_t>(*v), "") : expected(spec, text);
-      },
-      [&](std::chrono::milliseconds Settings::*m) -> std::string {
-        auto v = parse_duration(text);
-        if (!v || static_cast<double>(v->count()) < spec.min * 1000 || static_cast<double>(v->count()) > spec.max * 1000) {
-          return expected(spec, text);
-        }
-        settings.*m = *v;
-        return "";
-      },
-      [&](std::string Settings::*m) -> std::string { return apply_string(spec, text, settings.*m); },
-      [&](std::vector<double> Settings::*m) -> std::string {
-        auto v = parse_list(spec, text);
-        const bool is_profile = spec.name == "HOURLY_PROFILE";
-        const bool bad_profile = v && is_profile && (v->size() != 24 || std::all_of(v->begin(), v->end(), [](double x) { return x == 0; }));
-        if (!v || v->empty() || bad_profile) {
-          return expected(spec, text);
-        }
-        settings.*m = std::move(*v);
-        return "";
-      },
-      [&](std::optional<TargetsConfig> Settings::*) -> std::string { return "a targets JSON object is read by the loader"; },
-    },
-    spec.field);
+  return std::visit(Overloaded{
+                      [&](bool Settings::*m) -> std::string {
+                        auto v = parse_bool(text);
+                        return v ? (settings.*m = *v, "") : expected(spec, text);
+                      },
+                      [&](int Settings::*m) -> std::string {
+                        auto v = number();
+                        return v ? (settings.*m = static_cast<int>(*v), "") : expected(spec, text);
+                      },
+                      [&](long long Settings::*m) -> std::string {
+                        auto v = number();
+                        return v ? (settings.*m = static_cast<long long>(*v), "") : expected(spec, text);
+                      },
+                      [&](double Settings::*m) -> std::string {
+                        auto v = number();
+                        return v ? (settings.*m = *v, "") : expected(spec, text);
+                      },
+                      [&](std::optional<int> Settings::*m) -> std::string {
+                        auto v = number();
+                        return v ? (settings.*m = static_cast<int>(*v), "") : expected(spec, text);
+                      },
+                      [&](std::optional<double> Settings::*m) -> std::string {
+                        auto v = number();
+                        return v ? (settings.*m = *v, "") : expected(spec, text);
+                      },
+                      [&](std::optional<std::uint64_t> Settings::*m) -> std::string {
+                        auto v = parse_int(text);
+                        return v && *v >= 0 ? (settings.*m = static_cast<std::uint64_t>(*v), "") : expected(spec, text);
+                      },
+                      [&](std::chrono::milliseconds Settings::*m) -> std::string {
+                        auto v = parse_duration(text);
+                        if (!v || static_cast<double>(v->count()) < spec.min * 1000 ||
+                            static_cast<double>(v->count()) > spec.max * 1000) {
+                          return expected(spec, text);
+                        }
+                        settings.*m = *v;
+                        return "";
+                      },
+                      [&](std::string Settings::*m) -> std::string { return apply_string(spec, text, settings.*m); },
+                      [&](std::vector<double> Settings::*m) -> std::string {
+                        auto v = parse_list(spec, text);
+                        const bool is_profile = spec.name == "HOURLY_PROFILE";
+                        const bool bad_profile = v && is_profile &&
+                          (v->size() != 24 || std::all_of(v->begin(), v->end(), [](double x) { return x == 0; }));
+                        if (!v || v->empty() || bad_profile) {
+                          return expected(spec, text);
+                        }
+                        settings.*m = std::move(*v);
+                        return "";
+                      },
+                      [&](std::optional<TargetsConfig> Settings::*) -> std::string {
+                        return "a targets JSON object is read by the loader";
+                      },
+                    },
+                    spec.field);
 }
 
 std::string format_value(const KeySpec& spec, const Settings& settings, bool show_secrets) {
@@ -297,7 +303,9 @@ std::string format_value(const KeySpec& spec, const Settings& settings, bool sho
       [&](double Settings::*m) -> std::string { return number_text(settings.*m); },
       [&](std::optional<int> Settings::*m) -> std::string { return settings.*m ? std::to_string(*(settings.*m)) : ""; },
       [&](std::optional<double> Settings::*m) -> std::string { return settings.*m ? number_text(*(settings.*m)) : ""; },
-      [&](std::optional<std::uint64_t> Settings::*m) -> std::string { return settings.*m ? std::to_string(*(settings.*m)) : ""; },
+      [&](std::optional<std::uint64_t> Settings::*m) -> std::string {
+        return settings.*m ? std::to_string(*(settings.*m)) : "";
+      },
       [&](std::chrono::milliseconds Settings::*m) -> std::string { return format_duration(settings.*m); },
       [&](std::string Settings::*m) -> std::string {
         const std::string& v = settings.*m;
@@ -324,10 +332,11 @@ std::string format_value(const KeySpec& spec, const Settings& settings, bool sho
         for (const auto& t : (settings.*m)->targets) {
           names += (names.empty() ? "" : ",") + t.name;
         }
-        return fmt::format("{} target(s), {}: {}", (settings.*m)->targets.size(), routing::to_string((settings.*m)->strategy), names);
+        return fmt::format("{} target(s), {}: {}", (settings.*m)->targets.size(),
+                           routing::to_string((settings.*m)->strategy), names);
       },
     },
     spec.field);
 }
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -34,4 +34,4 @@ const std::string& profile_choices() {
   return choices;
 }
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -9,12 +9,12 @@ namespace tf::config {
 
 struct TargetSpec {
   std::string name;
-  std::string url;         ///< full tracking endpoint, normalised to end in matomo.php/piwik.php
+  std::string url;  ///< full tracking endpoint, normalised to end in matomo.php/piwik.php
   int site_id = 1;
   std::string token_auth;  ///< resolved secret (never printed); empty = none
   int weight = 1;
   bool enabled = true;
-  NetworkSpec network;     ///< the target's own fields; after effective_targets, what applies
+  NetworkSpec network;  ///< the target's own fields; after effective_targets, what applies
 };
 
 struct TargetsConfig {
@@ -22,4 +22,4 @@ struct TargetsConfig {
   routing::Strategy strategy = routing::Strategy::round_robin;
 };
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -58,26 +58,30 @@ void TargetReader::check_unknown(const json& object, const std::string& pointer,
   }
 }
 
-std::optional<std::string> TargetReader::read_token(const json& item, const std::string& pointer, const std::string& prefix) {
+std::optional<std::string> TargetReader::read_token(const json& item, const std::string& pointer,
+                                                    const std::string& prefix) {
   const bool has_token = item.contains("token_auth") && !item["token_auth"].is_null();
   const bool has_file = item.contains("token_auth_file") && !item["token_auth_file"].is_null();
   if (has_token && has_file) {
-    error(pointer + "/token_auth_file", prefix + "token_auth_file", "expected either token_auth or token_auth_file, found both", true);
+    error(pointer + "/token_auth_file", prefix + "token_auth_file",
+          "expected either token_auth or token_auth_file, found both", true);
     return std::nullopt;
   }
   if (has_token) {
     const auto& v = item["token_auth"];
     if (!v.is_string()) {
       // the type, never the value: a token is not echoed, even a mistyped one
-      error(pointer + "/token_auth", prefix + "token_auth", fmt::format("expected a string, found a {}", v.type_name()));
+      error(pointer + "/token_auth", prefix + "token_auth",
+            fmt::format("expected a string, found a {}", v.type_name()));
       return std::nullopt;
     }
     std::vector<std::string> missing;
     auto expanded = expand_variables(v.get<std::string>(), m_lookup, missing);
     if (!expanded || !missing.empty()) {
       error(pointer + "/token_auth", prefix + "token_auth",
-            missing.empty() ? "expected ${NAME} with a valid variable name, found an unclosed or invalid ${"
-                            : fmt::format("expected environment variable {} to be set, found it unset", missing.front()));
+            missing.empty()
+              ? "expected ${NAME} with a valid variable name, found an unclosed or invalid ${"
+              : fmt::format("expected environment variable {} to be set, found it unset", missing.front()));
       return std::nullopt;
     }
     return expanded;
@@ -85,7 +89,8 @@ std::optional<std::string> TargetReader::read_token(const json& item, const std:
   if (has_file) {
     const auto& v = item["token_auth_file"];
     if (!v.is_string() || v.get<std::string>().empty()) {
-      error(pointer + "/token_auth_file", prefix + "token_auth_file", fmt::format("expected a file path, found {}", json_excerpt(v)));
+      error(pointer + "/token_auth_file", prefix + "token_auth_file",
+            fmt::format("expected a file path, found {}", json_excerpt(v)));
       return std::nullopt;
     }
     std::filesystem::path path = v.get<std::string>();
@@ -95,7 +100,8 @@ std::optional<std::string> TargetReader::read_token(const json& item, const std:
     std::string why;
     auto text = read_text_file(path.string(), why, 64 * 1024);
     if (!text) {
-      error(pointer + "/token_auth_file", prefix + "token_auth_file", fmt::format("cannot read {}: {}", path.string(), why));
+      error(pointer + "/token_auth_file", prefix + "token_auth_file",
+            fmt::format("cannot read {}: {}", path.string(), why));
       return std::nullopt;
     }
     while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) {
@@ -115,7 +121,8 @@ std::string TargetReader::read_network_path(const json& item, const std::string&
   const auto& v = item[name];
   const std::string at = pointer + "/" + name;
   if (!v.is_string() || v.get<std::string>().empty()) {
-    error(at, prefix + name, fmt::format("expected a {} path, found {}", directory ? "directory" : "file", json_excerpt(v)));
+    error(at, prefix + name,
+          fmt::format("expected a {} path, found {}", directory ? "directory" : "file", json_excerpt(v)));
     return "";
   }
   std::filesystem::path path = v.get<std::string>();
@@ -170,7 +177,8 @@ void TargetReader::read_network(const json& item, const std::string& pointer, co
     if (!problem.empty()) {
       // the proxy's password is not shown: only its type or the URL with *** for the password
       error(pointer + "/proxy", prefix + "proxy",
-            fmt::format("{}, found {}", problem, v.is_string() ? "\"" + redact_url(v.get<std::string>()) + "\"" : json_excerpt(v)));
+            fmt::format("{}, found {}", problem,
+                        v.is_string() ? "\"" + redact_url(v.get<std::string>()) + "\"" : json_excerpt(v)));
     } else {
       out.proxy = v.get<std::string>();
     }
@@ -186,13 +194,15 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
     error(pointer, fmt::format("targets[{}]", index), fmt::format("expected an object, found {}", json_excerpt(item)));
     return std::nullopt;
   }
-  check_unknown(item, pointer, prefix, {"name", "url", "site_id", "token_auth", "token_auth_file", "weight", "enabled",
-                                        "cacert", "capath", "cert", "key", "proxy", "resolve", "connect_to"});
+  check_unknown(item, pointer, prefix,
+                {"name", "url", "site_id", "token_auth", "token_auth_file", "weight", "enabled", "cacert", "capath",
+                 "cert", "key", "proxy", "resolve", "connect_to"});
   const std::size_t errors_before = m_diags.error_count();
   TargetSpec spec;
   const auto field = [&](const char* name) -> const json* { return item.contains(name) ? &item[name] : nullptr; };
   const json* name = field("name");
-  if (name == nullptr || !name->is_string() || trim(name->get<std::string>()).empty() || name->get<std::string>().size() > 100) {
+  if (name == nullptr || !name->is_string() || trim(name->get<std::string>()).empty() ||
+      name->get<std::string>().size() > 100) {
     error(name ? pointer + "/name" : pointer, prefix + "name",
           fmt::format("expected a name of 1 to 100 characters, found {}", name ? json_excerpt(*name) : "nothing"));
   } else {
@@ -201,8 +211,11 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
   const json* url = field("url");
   auto endpoint = url && url->is_string() ? tracking_endpoint(url->get<std::string>()) : std::nullopt;
   if (!endpoint) {
-    const std::string shown = url && url->is_string() ? json_excerpt(json(redact_url(url->get<std::string>()))) : url ? json_excerpt(*url) : "nothing";
-    error(url ? pointer + "/url" : pointer, prefix + "url", fmt::format("expected an http(s) URL with a host, found {}", shown));
+    const std::string shown = url && url->is_string() ? json_excerpt(json(redact_url(url->get<std::string>())))
+      : url                                           ? json_excerpt(*url)
+                                                      : "nothing";
+    error(url ? pointer + "/url" : pointer, prefix + "url",
+          fmt::format("expected an http(s) URL with a host, found {}", shown));
   } else if (has_token_in_query(url->get<std::string>())) {
     error(pointer + "/url", prefix + "url",
           "token_auth must not be in the URL (it would be sent in the URL of every hit and printed): "
@@ -211,7 +224,8 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
     spec.url = *endpoint;
   }
   const json* site = field("site_id");
-  if (site == nullptr || !site->is_number_integer() || site->get<long long>() < 1 || site->get<long long>() > 2147483647) {
+  if (site == nullptr || !site->is_number_integer() || site->get<long long>() < 1 ||
+      site->get<long long>() > 2147483647) {
     error(site ? pointer + "/site_id" : pointer, prefix + "site_id",
           fmt::format("expected an integer ≥ 1, found {}", site ? json_excerpt(*site) : "nothing"));
   } else {
@@ -219,14 +233,16 @@ std::optional<TargetSpec> TargetReader::read_target(const json& item, std::size_
   }
   if (const json* weight = field("weight")) {
     if (!weight->is_number_integer() || weight->get<long long>() < 0 || weight->get<long long>() > 1000000) {
-      error(pointer + "/weight", prefix + "weight", fmt::format("expected an integer from 0 to 1000000, found {}", json_excerpt(*weight)));
+      error(pointer + "/weight", prefix + "weight",
+            fmt::format("expected an integer from 0 to 1000000, found {}", json_excerpt(*weight)));
     } else {
       spec.weight = weight->get<int>();
     }
   }
   if (const json* enabled = field("enabled")) {
     if (!enabled->is_boolean()) {
-      error(pointer + "/enabled", prefix + "enabled", fmt::format("expected true or false, found {}", json_excerpt(*enabled)));
+      error(pointer + "/enabled", prefix + "enabled",
+            fmt::format("expected true or false, found {}", json_excerpt(*enabled)));
     } else {
       spec.enabled = enabled->get<bool>();
     }
@@ -271,7 +287,8 @@ std::optional<TargetsConfig> TargetReader::read() {
   config.strategy = read_strategy(root);
   if (!root.contains("targets") || !root["targets"].is_array() || root["targets"].empty()) {
     error(root.contains("targets") ? "/targets" : "", "targets",
-          fmt::format("expected a non-empty array of targets, found {}", root.contains("targets") ? json_excerpt(root["targets"]) : "nothing"));
+          fmt::format("expected a non-empty array of targets, found {}",
+                      root.contains("targets") ? json_excerpt(root["targets"]) : "nothing"));
     return std::nullopt;
   }
   std::set<std::string> names;
@@ -300,7 +317,7 @@ std::optional<TargetsConfig> TargetReader::read() {
   return config;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<TargetsConfig> parse_targets(std::string_view text, const std::string& source, Diagnostics& diags,
                                            const EnvLookup& lookup, const std::string& base_dir) {
@@ -311,4 +328,4 @@ std::optional<TargetsConfig> parse_targets(std::string_view text, const std::str
   return TargetReader(*doc, source, diags, lookup, base_dir).read();
 }
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -18,4 +18,4 @@ namespace tf::config {
 std::optional<TargetsConfig> parse_targets(std::string_view text, const std::string& source, Diagnostics& diags,
                                            const EnvLookup& lookup, const std::string& base_dir = "");
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -14,7 +14,9 @@ bool is_http_url(std::string_view url) {
   } else {
     return false;
   }
-  if (std::any_of(url.begin(), url.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) < 0x20; })) {
+  if (std::any_of(url.begin(), url.end(), [](char c) {
+        return std::isspace(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) < 0x20;
+      })) {
     return false;
   }
   const auto host_end = rest.find_first_of("/?#");
@@ -82,7 +84,7 @@ std::string redact_query_token(std::string url) {
   return url;
 }
 
-} // namespace
+}  // namespace
 
 std::string redact_url(std::string_view text) {
   const std::string redacted = redact_query_token(std::string(text));
@@ -103,4 +105,4 @@ std::string redact_url(std::string_view text) {
   return std::string(url.substr(0, authority_at + colon + 1)) + "***" + std::string(url.substr(authority_at + at));
 }
 
-} // namespace tf::config
+}  // namespace tf::config

@@ -23,4 +23,4 @@ bool has_token_in_query(std::string_view url);
 /// "token_auth=***"). The one redaction of URLs: targets, proxies, error messages.
 std::string redact_url(std::string_view text);
 
-} // namespace tf::config
+}  // namespace tf::config

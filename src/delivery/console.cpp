@@ -30,7 +30,7 @@ bool write_to(std::FILE* stream, std::atomic<bool>& failed, std::string_view tex
   return ok;
 }
 
-} // namespace
+}  // namespace
 
 void guard_standard_streams() {
   for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
@@ -45,9 +45,7 @@ bool write_stdout(std::string_view text) {
   return write_to(stdout, g_stdout_failed, text);
 }
 
-bool write_stderr(std::string_view text) {
-  return write_to(stderr, g_stderr_failed, text);
-}
+bool write_stderr(std::string_view text) { return write_to(stderr, g_stderr_failed, text); }
 
 void print_table(std::string_view table) {
   if (!write_stdout(table)) {
@@ -106,4 +104,4 @@ FdStreamBuf::int_type FdStreamBuf::overflow(int_type c) {
 
 int FdStreamBuf::sync() { return drain() ? 0 : -1; }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -45,4 +45,4 @@ private:
   std::string m_buffer;
 };
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -93,16 +93,15 @@ bool finish_dead_letters(DeadLetterWriter& writer, const Clock& clock) {
 
 // ---- reading ----
 
-
 namespace {
 
 using Json = nlohmann::ordered_json;  // keeps the stored parameter order
 
-const std::set<std::string> k_line_keys = {"run", "visit", "hit", "visitor", "target", "outcome", "reason",
-                                           "detail", "maybe_recorded", "attempts", "params"};
+const std::set<std::string> k_line_keys = {
+  "run", "visit", "hit", "visitor", "target", "outcome", "reason", "detail", "maybe_recorded", "attempts", "params"};
 /// Outcomes a dead-letter line may carry (the last two: files of earlier versions).
-const std::set<std::string> k_line_outcomes = {"rejected", "failed", "unconfirmed", "not_sent",
-                                               "dead-lettered", "abandoned"};
+const std::set<std::string> k_line_outcomes = {"rejected", "failed",        "unconfirmed",
+                                               "not_sent", "dead-lettered", "abandoned"};
 
 /// One line checked field by field; every problem goes to `diags`.
 class LineReader {
@@ -196,8 +195,7 @@ struct Entry {
   ReplayHit hit;
 };
 
-std::optional<Entry> read_line(const std::string& path, int line, std::string_view text,
-                               config::Diagnostics& diags) {
+std::optional<Entry> read_line(const std::string& path, int line, std::string_view text, config::Diagnostics& diags) {
   Json object;
   try {
     object = Json::parse(text);
@@ -242,13 +240,16 @@ std::optional<Entry> read_line(const std::string& path, int line, std::string_vi
   }
   const std::string outcome = reader.text(object, "outcome");
   if (is_string(object, "outcome") && k_line_outcomes.count(outcome) == 0) {
-    reader.error("outcome", fmt::format("expected \"rejected\", \"failed\", \"unconfirmed\" or \"not_sent\", "
-                                        "found \"{}\"", outcome));
+    reader.error("outcome",
+                 fmt::format("expected \"rejected\", \"failed\", \"unconfirmed\" or \"not_sent\", "
+                             "found \"{}\"",
+                             outcome));
   }
   reader.text(object, "reason");
   reader.count(object, "attempts");
   const auto maybe = object.find("maybe_recorded");
-  entry.hit.maybe_recorded = outcome == "unconfirmed" || (maybe != object.end() && maybe->is_boolean() && maybe->get<bool>());
+  entry.hit.maybe_recorded =
+    outcome == "unconfirmed" || (maybe != object.end() && maybe->is_boolean() && maybe->get<bool>());
   entry.hit.params = read_params(reader, object);
   if (!reader.ok()) {
     return std::nullopt;
@@ -273,26 +274,25 @@ void add_entry(Groups& groups, Entry entry, const std::string& path, config::Dia
     group.visitor = entry.visitor;
   } else if (group.visitor != entry.visitor) {
     diags.error(path, entry.hit.line, 0, "visitor",
-                fmt::format("visit {} on target '{}' has visitor {} at line {}, found {}", entry.visit,
-                            entry.target, group.visitor, group.hits.front().line, entry.visitor));
+                fmt::format("visit {} on target '{}' has visitor {} at line {}, found {}", entry.visit, entry.target,
+                            group.visitor, group.hits.front().line, entry.visitor));
     return;
   }
   for (const auto& h : group.hits) {
     if (h.hit == entry.hit.hit) {
       diags.error(path, entry.hit.line, 0, "hit",
-                  fmt::format("hit {} of visit {} on target '{}' is already at line {}", entry.hit.hit,
-                              entry.visit, entry.target, h.line));
+                  fmt::format("hit {} of visit {} on target '{}' is already at line {}", entry.hit.hit, entry.visit,
+                              entry.target, h.line));
       return;
     }
   }
   group.hits.push_back(std::move(entry.hit));
 }
 
-} // namespace
+}  // namespace
 
-std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::string& path,
-                                            config::Diagnostics& diags, const ReplaySelection& selection,
-                                            std::size_t* skipped) {
+std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::string& path, config::Diagnostics& diags,
+                                            const ReplaySelection& selection, std::size_t* skipped) {
   Groups groups;
   int line = 0;
   std::size_t at = 0;
@@ -358,4 +358,4 @@ std::string content_hash(std::string_view bytes) {
   return fmt::format("fnv1a64:{:016x}", h);
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -1,8 +1,9 @@
 #pragma once
-// The dead-letter format, written by run, replay and backfill and read by replay: NDJSON, one given-up hit a line, in send order per visit, so that
-// `replay` can resend whole visits in order. Tokens are never written.
+// The dead-letter format, written by run, replay and backfill and read by replay: NDJSON, one given-up hit a line, in
+// send order per visit, so that `replay` can resend whole visits in order. Tokens are never written.
 //
-// Line: {"run":{"started":"<UTC>","pid":p,"seed":s},"visit":i,"hit":k,"visitor":"<16 hex>","target":"<name>","outcome":"rejected"|"failed"|
+// Line: {"run":{"started":"<UTC>","pid":p,"seed":s},"visit":i,"hit":k,"visitor":"<16
+// hex>","target":"<name>","outcome":"rejected"|"failed"|
 //        "unconfirmed"|"not_sent","reason":"...","detail":"<server's reason, ≤ 200 bytes>",
 //        "maybe_recorded":true|false,"attempts":n,"params":{...}}
 // maybe_recorded: Matomo may have recorded the hit (unconfirmed, or one of a bulk batch's
@@ -81,12 +82,11 @@ bool finish_dead_letters(DeadLetterWriter& writer, const Clock& clock);
 
 // Reading: the dead-letter file as `replay` resends it.
 
-
 /// One stored hit, as it will be resent (token_auth removed: each target's own token is added
 /// at send time).
 struct ReplayHit {
-  std::size_t hit = 0;   ///< index of the hit in its original visit
-  int line = 0;          ///< 1-based line in the dead-letter file
+  std::size_t hit = 0;  ///< index of the hit in its original visit
+  int line = 0;  ///< 1-based line in the dead-letter file
   matomo::Params params;
   /// Matomo may already hold it (the line's "maybe_recorded", or an "unconfirmed" outcome):
   /// sending it again is a possible duplicate.
@@ -106,7 +106,7 @@ struct DeadLetterFile {
   std::vector<ReplayVisit> visits;  ///< ordered by (run, visit, target), runs in file order
   std::size_t hits = 0;
   std::size_t skipped_unconfirmed = 0;  ///< lines with "maybe_recorded": true left out
-  std::string hash;                 ///< content hash, "fnv1a64:<16 hex>"
+  std::string hash;  ///< content hash, "fnv1a64:<16 hex>"
 };
 
 /// Which lines of a dead-letter file are replayed.
@@ -120,9 +120,8 @@ struct ReplaySelection {
 /// numbers restart in each run). Every problem is collected in `diags` as `path:line: error:
 /// key: message` (blank lines are skipped); the visits are valid only when it holds no errors.
 /// Lines left out by `selection` are counted in `*skipped` (when given).
-std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::string& path,
-                                            config::Diagnostics& diags, const ReplaySelection& selection = {},
-                                            std::size_t* skipped = nullptr);
+std::vector<ReplayVisit> parse_dead_letters(std::string_view text, const std::string& path, config::Diagnostics& diags,
+                                            const ReplaySelection& selection = {}, std::size_t* skipped = nullptr);
 
 /// Reads and parses `path`. Throws tf::Error: usage (every line's problem, one a line) for bad
 /// content, runtime when the file cannot be read.
@@ -131,4 +130,4 @@ DeadLetterFile read_dead_letter_file(const std::string& path, const ReplaySelect
 /// "fnv1a64:<16 lowercase hex>" of `bytes`: stable across builds and machines.
 std::string content_hash(std::string_view bytes);
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -33,7 +33,8 @@ std::string redact_token(std::string body) {
 class DryRunTransport final : public engine::Transport {
 public:
   void start(std::uint64_t token, engine::HttpRequest& request) override {
-    const std::string line = fmt::format("{} {} {}\n", request.post ? "POST" : "GET", request.url, redact_token(request.body));
+    const std::string line =
+      fmt::format("{} {} {}\n", request.post ? "POST" : "GET", request.url, redact_token(request.body));
     std::fwrite(line.data(), 1, line.size(), stdout);
     engine::Completion c;
     c.token = token;
@@ -60,10 +61,10 @@ private:
   std::vector<engine::Completion> m_done;
 };
 
-} // namespace
+}  // namespace
 
 engine::TransportFactory make_dry_run_transport() {
   return [](const engine::EngineConfig&) { return std::make_unique<DryRunTransport>(); };
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -8,4 +8,4 @@ namespace tf::delivery {
 /// printed to stdout instead, one line: `POST URL BODY` (tokens as ***).
 engine::TransportFactory make_dry_run_transport();
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -16,24 +16,24 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 
 std::optional<metrics::Measure> action_of(const model::Hit& hit) {
-  using model::HitKind;
   using metrics::Measure;
+  using model::HitKind;
   switch (hit.kind) {
-  case HitKind::pageview: return Measure::pageviews;
-  case HitKind::site_search: return Measure::site_searches;
-  case HitKind::outlink: return Measure::outlinks;
-  case HitKind::download: return Measure::downloads;
-  case HitKind::event: return Measure::events;
-  case HitKind::content: return hit.content_click ? std::optional{Measure::content_interactions} : std::nullopt;
-  case HitKind::ecommerce_order: return Measure::orders;
-  case HitKind::cart_update: return Measure::cart_updates;
-  case HitKind::goal:
-  case HitKind::ping: return std::nullopt;
+    case HitKind::pageview: return Measure::pageviews;
+    case HitKind::site_search: return Measure::site_searches;
+    case HitKind::outlink: return Measure::outlinks;
+    case HitKind::download: return Measure::downloads;
+    case HitKind::event: return Measure::events;
+    case HitKind::content: return hit.content_click ? std::optional{Measure::content_interactions} : std::nullopt;
+    case HitKind::ecommerce_order: return Measure::orders;
+    case HitKind::cart_update: return Measure::cart_updates;
+    case HitKind::goal:
+    case HitKind::ping: return std::nullopt;
   }
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 std::int64_t LedgerFeed::local_day(const date::time_zone* zone, std::int64_t time_us) {
   if (zone == m_zone && time_us >= m_begin_us && time_us < m_end_us) {
@@ -62,8 +62,8 @@ metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const s
   out.target = &name;
   out.site_id = flow.context().site_id;
   out.day = local_day(flow.zone(), flow.hit_time_us(step));
-  out.starts_visit = step == 0 || (!same_day_as_last(flow.hit_time_us(step - 1)) &&
-                                    out.day != local_day(flow.zone(), flow.hit_time_us(step - 1)));
+  out.starts_visit = step == 0 ||
+    (!same_day_as_last(flow.hit_time_us(step - 1)) && out.day != local_day(flow.zone(), flow.hit_time_us(step - 1)));
   if (out.starts_visit) {
     const auto& id = visit.visitor.uid.empty() ? visit.visitor.id : visit.visitor.uid;
     out.visitor = std::hash<std::string>{}(id);
@@ -78,4 +78,4 @@ metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const s
   return out;
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

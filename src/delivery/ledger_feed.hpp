@@ -25,4 +25,4 @@ private:
   std::int64_t m_begin_us = 1, m_end_us = 0, m_day = 0;  ///< [begin, end) is day m_day in m_zone
 };
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

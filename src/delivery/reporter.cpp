@@ -28,14 +28,12 @@ std::size_t terminal_width() {
   return 80;
 }
 
-} // namespace
+}  // namespace
 
 Reporter::Reporter(ReporterOptions options, std::function<metrics::Snapshot()> snapshot, const Clock& clock)
   : m_options(std::move(options)), m_snapshot(std::move(snapshot)), m_clock(clock) {}
 
-Reporter::~Reporter() {
-  stop();
-}
+Reporter::~Reporter() { stop(); }
 
 void Reporter::start() {
   m_thread = std::thread([this] { loop(); });
@@ -85,8 +83,8 @@ void Reporter::print_table() {
 
 void Reporter::report(const metrics::Snapshot& previous, const metrics::Snapshot& current) {
   if (m_options.live) {
-    const auto line = k_clear_line + report::render_status_line(previous, current, m_options.color, terminal_width(),
-                                                                 m_options.bound);
+    const auto line =
+      k_clear_line + report::render_status_line(previous, current, m_options.color, terminal_width(), m_options.bound);
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
     logging::set_live_line(true);
@@ -126,4 +124,4 @@ void Reporter::tick(metrics::Snapshot& previous, SteadyTime& last_log) {
   previous = std::move(current);
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -1,7 +1,7 @@
 #pragma once
 // The reporter thread of `run`: a live one-line status on a terminal (each second, stderr,
-// redrawn in place and cut to the terminal's width), otherwise a log record every REPORT_INTERVAL; the health table on SIGUSR1; the Prometheus file
-// refreshed each interval. It only reads snapshots.
+// redrawn in place and cut to the terminal's width), otherwise a log record every REPORT_INTERVAL; the health table on
+// SIGUSR1; the Prometheus file refreshed each interval. It only reads snapshots.
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -16,11 +16,11 @@
 namespace tf::delivery {
 
 struct ReporterOptions {
-  bool live = false;          ///< stderr is a terminal and not --quiet
-  bool color = false;         ///< NO_COLOR unset and a terminal
-  Millis interval{60000};     ///< log line period when not live
-  std::string metrics_file;   ///< Prometheus text file, empty = none
-  report::RunBound bound;     ///< for % done and ETA
+  bool live = false;  ///< stderr is a terminal and not --quiet
+  bool color = false;  ///< NO_COLOR unset and a terminal
+  Millis interval{60000};  ///< log line period when not live
+  std::string metrics_file;  ///< Prometheus text file, empty = none
+  report::RunBound bound;  ///< for % done and ETA
   /// Called with a fresh snapshot every second while the run goes on (--abort-on-fail); none = off.
   std::function<void(const metrics::Snapshot&)> watch;
 };
@@ -52,4 +52,4 @@ private:
   SteadyTime m_last_watch{};  ///< when watch was last called
 };
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

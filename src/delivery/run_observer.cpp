@@ -12,11 +12,9 @@ namespace tf::delivery {
 
 namespace {
 
-std::uint64_t micros(Micros d) {
-  return d.count() > 0 ? static_cast<std::uint64_t>(d.count()) : 0;
-}
+std::uint64_t micros(Micros d) { return d.count() > 0 ? static_cast<std::uint64_t>(d.count()) : 0; }
 
-} // namespace
+}  // namespace
 
 bool maybe_recorded(engine::StepOutcome outcome, std::string_view reason) {
   return outcome == engine::StepOutcome::unconfirmed || reason == "bulk-invalid-unidentified";
@@ -32,9 +30,7 @@ RunObserver::RunObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead
   : m_metrics(metrics), m_dead_letters(dead_letters), m_names(std::move(target_names)), m_clock(clock) {}
 
 void RunObserver::on_generated(const VisitFlow& flow) {
-  m_metrics.update([&](metrics::RunMetrics& run) {
-    run.targets[flow.target()].hits_generated += flow.step_count();
-  });
+  m_metrics.update([&](metrics::RunMetrics& run) { run.targets[flow.target()].hits_generated += flow.step_count(); });
 }
 
 void RunObserver::on_flow_started(engine::Flow& flow, Micros start_lag) {
@@ -53,7 +49,8 @@ void RunObserver::on_attempt(std::size_t target, const engine::AttemptResult& re
   const auto now = failed ? m_clock.system_now() : SysTime{};  // the time of a last error only
   if (result.counts_missing && !m_warned_counts.exchange(true)) {
     log_line("warning: a bulk answer had no tracked/invalid counts: its hits are counted acked but were "
-             "not confirmed (bulk_answers_without_counts in the summary)", m_clock);
+             "not confirmed (bulk_answers_without_counts in the summary)",
+             m_clock);
   }
   m_metrics.update([&](metrics::RunMetrics& run) {
     auto& t = run.targets[target];
@@ -132,8 +129,6 @@ void RunObserver::add_possible_duplicates(std::size_t target, std::uint64_t hits
   m_metrics.update([&](metrics::RunMetrics& run) { run.targets[target].possible_duplicates += hits; });
 }
 
-void RunObserver::on_log(std::string_view line) {
-  log_line(line, m_clock);
-}
+void RunObserver::on_log(std::string_view line) { log_line(line, m_clock); }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

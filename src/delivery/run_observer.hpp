@@ -14,14 +14,14 @@ namespace tf::delivery {
 
 class RunObserver final : public engine::Observer, public FlowSink {
 public:
-  RunObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters,
-              std::vector<std::string> target_names, const Clock& clock);
+  RunObserver(metrics::SharedMetrics& metrics, DeadLetterWriter& dead_letters, std::vector<std::string> target_names,
+              const Clock& clock);
 
   void on_generated(const VisitFlow& flow) override;
   void on_flow_started(engine::Flow& flow, Micros start_lag) override;
   void on_attempt(std::size_t target, const engine::AttemptResult& result, bool will_retry) override;
-  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome,
-                    std::string_view reason, std::string_view detail, int attempts) override;
+  void on_step_done(engine::Flow& flow, std::size_t step, engine::StepOutcome outcome, std::string_view reason,
+                    std::string_view detail, int attempts) override;
   void on_flow_done(engine::Flow& flow) override;
   void on_log(std::string_view line) override;
   /// Counts each visit started in the load stage running then (RunMetrics::stages), the stages'
@@ -37,9 +37,8 @@ private:
   std::vector<std::string> m_names;
   const Clock& m_clock;
   std::atomic<bool> m_warned_counts{false};  ///< the bulk_answers_without_counts warning was given
-  LedgerFeed m_feed;                 ///< used under the metrics lock
+  LedgerFeed m_feed;  ///< used under the metrics lock
   metrics::LedgerRecorder m_ledger;  ///< used under the metrics lock
-
 };
 
 /// Should a dead-letter line of this outcome say "maybe_recorded": unconfirmed hits, and a bulk
@@ -50,4 +49,4 @@ bool maybe_recorded(engine::StepOutcome outcome, std::string_view reason);
 /// other at info; one write, so lines of threads do not interleave.
 void log_line(std::string_view line, const Clock& clock);
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -15,7 +15,7 @@
 namespace tf::delivery {
 namespace {
 constexpr Millis k_period{1000};
-} // namespace
+}  // namespace
 
 std::function<std::string(double)> speed_hook(std::shared_ptr<std::atomic<double>> scale, double configured_speed,
                                               double base_rate, metrics::SharedMetrics& shared) {
@@ -38,7 +38,8 @@ RunWatch::RunWatch(const config::Settings& settings, nlohmann::json redacted_con
     return;
   }
   const auto at = live::parse_listen(settings.listen);
-  std::string token = settings.listen_token_file.empty() ? std::string() : live::read_token_file(settings.listen_token_file);
+  std::string token =
+    settings.listen_token_file.empty() ? std::string() : live::read_token_file(settings.listen_token_file);
   live::Controls controls;
   controls.stop = [this] {
     m_stop_requested = true;
@@ -48,11 +49,12 @@ RunWatch::RunWatch(const config::Settings& settings, nlohmann::json redacted_con
   controls.speed = [this](double value) {
     return m_hooks.speed ? m_hooks.speed(value) : std::string("this command cannot change its speed");
   };
-  const std::string page = report::render_html(report::report_data(report::summary_to_json(m_hooks.snapshot(), m_config)),
-                                               report::PageMode::live);
+  const std::string page = report::render_html(
+    report::report_data(report::summary_to_json(m_hooks.snapshot(), m_config)), report::PageMode::live);
   m_server = std::make_unique<live::LiveServer>(at, std::move(token), page, std::move(controls));
   const std::string host = at.host.find(':') != std::string::npos ? "[" + at.host + "]" : at.host;
-  log_line(fmt::format("live view: http://{}:{}/ (metrics: /metrics, status: /status)", host, m_server->port()), m_clock);
+  log_line(fmt::format("live view: http://{}:{}/ (metrics: /metrics, status: /status)", host, m_server->port()),
+           m_clock);
 }
 
 RunWatch::~RunWatch() {
@@ -135,4 +137,4 @@ void RunWatch::linger(const metrics::Snapshot& final, const nlohmann::json& summ
   m_server->stop();
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -26,7 +26,7 @@ namespace tf::delivery {
 
 struct WatchHooks {
   std::function<metrics::Snapshot()> snapshot;  ///< the run's merged snapshot now
-  std::function<void()> stop;                   ///< a graceful drain (Engine::request_stop)
+  std::function<void()> stop;  ///< a graceful drain (Engine::request_stop)
   /// Sets SPEED live; "" when done, else why not. None: POST /speed answers 400.
   std::function<std::string(double speed)> speed;
 };
@@ -73,4 +73,4 @@ private:
   std::thread m_thread;
 };
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -26,10 +26,9 @@ namespace {
 void engine_stop(void* engine) { static_cast<engine::Engine*>(engine)->request_stop(); }
 void engine_stop_now(void* engine) { static_cast<engine::Engine*>(engine)->request_immediate_stop(); }
 
-} // namespace
+}  // namespace
 
-DeliverySession::DeliverySession(const config::Settings& settings, metrics::SharedMetrics& metrics,
-                                 const Clock& clock)
+DeliverySession::DeliverySession(const config::Settings& settings, metrics::SharedMetrics& metrics, const Clock& clock)
   : m_settings(settings), m_metrics(metrics), m_clock(clock) {}
 
 DeliverySession::~DeliverySession() = default;
@@ -73,7 +72,8 @@ metrics::Snapshot DeliverySession::snapshot() const {
 engine::RunResult DeliverySession::run(std::optional<ReporterOptions> reporting) {
   std::unique_ptr<Reporter> reporter;
   if (reporting) {
-    reporter = std::make_unique<Reporter>(std::move(*reporting), [this] { return snapshot(); }, m_clock);
+    reporter = std::make_unique<Reporter>(
+      std::move(*reporting), [this] { return snapshot(); }, m_clock);
     reporter->start();
   }
   if (m_watch) {
@@ -125,7 +125,8 @@ void DeliverySession::write_outputs(const std::string& table, const metrics::Sna
 
 int DeliverySession::finish(const engine::RunResult& result, const metrics::Snapshot& snapshot) {
   if (m_watch) {
-    m_watch->linger(snapshot, m_summary.is_object() ? m_summary : report::summary_to_json(snapshot, redacted_config(m_settings)));
+    m_watch->linger(snapshot,
+                    m_summary.is_object() ? m_summary : report::summary_to_json(snapshot, redacted_config(m_settings)));
   }
   return finish_delivery(result, snapshot, m_clock);
 }
@@ -157,7 +158,8 @@ engine::EngineConfig delivery_config(const config::Settings& s, const std::vecto
 void warn_insecure(const config::Settings& settings, const Clock& clock) {
   if (settings.insecure) {
     log_line("warning: INSECURE (--insecure): TLS certificates and host names are not verified; "
-             "use --cacert FILE to trust a private CA instead", clock);
+             "use --cacert FILE to trust a private CA instead",
+             clock);
   }
 }
 
@@ -190,10 +192,8 @@ int finish_delivery(const engine::RunResult& result, const metrics::Snapshot& sn
       log_line("error: " + result.error_text, clock);
       return static_cast<int>(ExitCode::runtime);
     case engine::StopReason::stop_requested:
-    case engine::StopReason::immediate_stop:
-      return static_cast<int>(ExitCode::interrupted);
-    default:
-      break;
+    case engine::StopReason::immediate_stop: return static_cast<int>(ExitCode::interrupted);
+    default: break;
   }
   // The verdict (delivery/verdict.hpp): the default thresholds and the user's, judged by the caller.
   return report_failures(snapshot.thresholds, clock) ? static_cast<int>(ExitCode::success)
@@ -210,9 +210,10 @@ nlohmann::json redacted_config(const config::Settings& settings) {
 
 std::string config_fingerprint(const nlohmann::json& redacted) {
   // Where a shard writes and how it logs do not change what it sends.
-  static const std::set<std::string> k_local = {"DEAD_LETTER_FILE", "LOCK_FILE",  "START_SIGNAL_FILE", "AUTO_START",
-                                                "START_CHECK_INTERVAL", "LOG_LEVEL", "LOG_FORMAT", "REPORT_INTERVAL",
-                                                "LISTEN", "LISTEN_TOKEN_FILE", "LISTEN_LINGER"};
+  static const std::set<std::string> k_local = {
+    "DEAD_LETTER_FILE", "LOCK_FILE",  "START_SIGNAL_FILE", "AUTO_START", "START_CHECK_INTERVAL",
+    "LOG_LEVEL",        "LOG_FORMAT", "REPORT_INTERVAL",   "LISTEN",     "LISTEN_TOKEN_FILE",
+    "LISTEN_LINGER"};
   nlohmann::json effective = redacted;
   for (const auto& key : k_local) {
     effective.erase(key);
@@ -220,4 +221,4 @@ std::string config_fingerprint(const nlohmann::json& redacted) {
   return content_hash(effective.dump());
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

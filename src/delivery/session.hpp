@@ -27,7 +27,7 @@ namespace tf::delivery {
 struct SessionOutputs {
   std::string summary_json;  ///< --summary-json FILE; empty: none
   std::string metrics_file;  ///< --metrics-file FILE (Prometheus text); empty: none
-  std::string report_html;   ///< --report-html FILE (the offline HTML report); empty: none
+  std::string report_html;  ///< --report-html FILE (the offline HTML report); empty: none
   /// The health table: stdout (stderr when stdout cannot be written), or this stream.
   std::FILE* table_out = stdout;
   /// Fields the command adds to the summary (run: timestamps, shard, config_fingerprint, backfill).
@@ -110,4 +110,4 @@ nlohmann::json redacted_config(const config::Settings& settings);
 /// the settings that only say where a run writes or how it logs: equal for the shards of one run.
 std::string config_fingerprint(const nlohmann::json& redacted_config);
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -16,4 +16,4 @@ inline long long shard_share(long long visits, Shard shard) {
   return (visits - shard.index + shard.count - 1) / shard.count;
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -16,7 +16,7 @@ SignalHooks g_hooks;
 struct sigaction g_old_int, g_old_term, g_old_usr1;
 
 long long monotonic_ns() {
-  timespec now {};
+  timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
   return static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec;
 }
@@ -36,9 +36,7 @@ extern "C" void on_stop_signal(int) {
   }
 }
 
-extern "C" void on_usr1_signal(int) {
-  g_table_requested.store(true);
-}
+extern "C" void on_usr1_signal(int) { g_table_requested.store(true); }
 
 void install(int signo, void (*handler)(int), struct sigaction* old) {
   struct sigaction action {};
@@ -50,7 +48,7 @@ void install(int signo, void (*handler)(int), struct sigaction* old) {
   sigaction(signo, &action, old);
 }
 
-} // namespace
+}  // namespace
 
 SignalScope::SignalScope(SignalHooks hooks) {
   g_hooks = hooks;
@@ -76,12 +74,8 @@ SignalScope::~SignalScope() {
   g_hooks = SignalHooks{};
 }
 
-int SignalScope::stop_requests() noexcept {
-  return g_stop_requests.load();
-}
+int SignalScope::stop_requests() noexcept { return g_stop_requests.load(); }
 
-bool SignalScope::take_table_request() noexcept {
-  return g_table_requested.exchange(false);
-}
+bool SignalScope::take_table_request() noexcept { return g_table_requested.exchange(false); }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -1,14 +1,14 @@
 #pragma once
 // Process signals for `run` and `replay`: SIGINT/SIGTERM ask for a drain (a second one, more
 // than 1 s after the first, for an immediate stop; within 1 s it is the same request, as
-// `timeout` and a terminal's Ctrl-C both deliver one), SIGUSR1 asks for the health table now. Handlers only set atomic flags and
-// call the installed async-signal-safe callbacks.
+// `timeout` and a terminal's Ctrl-C both deliver one), SIGUSR1 asks for the health table now. Handlers only set atomic
+// flags and call the installed async-signal-safe callbacks.
 #include <atomic>
 
 namespace tf::delivery {
 
 struct SignalHooks {
-  void (*stop)(void* context) = nullptr;            ///< first SIGINT/SIGTERM (async-signal-safe)
+  void (*stop)(void* context) = nullptr;  ///< first SIGINT/SIGTERM (async-signal-safe)
   void (*immediate_stop)(void* context) = nullptr;  ///< a later SIGINT/SIGTERM (async-signal-safe)
   void* context = nullptr;
 };
@@ -27,4 +27,4 @@ public:
   static bool take_table_request() noexcept;
 };
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

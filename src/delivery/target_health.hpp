@@ -23,4 +23,4 @@ private:
   std::shared_ptr<engine::CircuitBoard> m_board;
 };
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -23,7 +23,7 @@ std::string value_text(const metrics::ThresholdResult& r) {
   return r.value ? fmt::format("{:.4g}", *r.value) : "no data";
 }
 
-} // namespace
+}  // namespace
 
 std::vector<metrics::Threshold> user_thresholds(const config::Settings& settings) {
   std::vector<metrics::Threshold> out;
@@ -89,4 +89,4 @@ bool report_failures(const std::vector<metrics::ThresholdResult>& results, const
   return ok;
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

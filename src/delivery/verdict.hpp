@@ -30,4 +30,4 @@ bool abort_check(const std::vector<metrics::Threshold>& user, const metrics::Sna
 /// Logs "threshold failed: EXPR (VALUE)" for each failed one; true when all passed.
 bool report_failures(const std::vector<metrics::ThresholdResult>& results, const Clock& clock);
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -18,7 +18,7 @@ std::int64_t unix_us(SysTime t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
-} // namespace
+}  // namespace
 
 std::atomic<std::int64_t>& RealtimeDating::visitor_cell(std::uint64_t key) {
   std::lock_guard lock(m_mutex);
@@ -29,11 +29,9 @@ std::atomic<std::int64_t>& RealtimeDating::visitor_cell(std::uint64_t key) {
   return *cell;
 }
 
-VisitFlow::VisitFlow(std::shared_ptr<const model::Visit> visit, std::size_t target,
-                     const TargetContext& context, const date::time_zone* zone, const Clock& clock,
-                     RealtimeDating* dating)
-  : m_visit(std::move(visit)), m_target(target), m_context(context), m_zone(zone), m_clock(clock),
-    m_dating(dating) {}
+VisitFlow::VisitFlow(std::shared_ptr<const model::Visit> visit, std::size_t target, const TargetContext& context,
+                     const date::time_zone* zone, const Clock& clock, RealtimeDating* dating)
+  : m_visit(std::move(visit)), m_target(target), m_context(context), m_zone(zone), m_clock(clock), m_dating(dating) {}
 
 VisitFlow::~VisitFlow() {
   if (m_dating != nullptr && m_times.size() > 1) {
@@ -46,9 +44,7 @@ std::uint64_t VisitFlow::order_key() const {
   return mix_keys(m_visit->visitor.key, m_target);
 }
 
-Millis VisitFlow::pause_before(std::size_t step) const {
-  return Millis{m_visit->hits.at(step).pause_before_ms};
-}
+Millis VisitFlow::pause_before(std::size_t step) const { return Millis{m_visit->hits.at(step).pause_before_ms}; }
 
 std::int64_t VisitFlow::hit_time_us(std::size_t step) {
   const auto& hits = m_visit->hits;
@@ -91,9 +87,7 @@ matomo::EncodeContext VisitFlow::encode_context(std::size_t step) {
   return ctx;
 }
 
-matomo::Params VisitFlow::params(std::size_t step) {
-  return matomo::encode_hit(*m_visit, step, encode_context(step));
-}
+matomo::Params VisitFlow::params(std::size_t step) { return matomo::encode_hit(*m_visit, step, encode_context(step)); }
 
 void VisitFlow::build_request(std::size_t step, SteadyTime, engine::HttpRequest& out) {
   // Every single hit is a form POST: Matomo reads tracking parameters from the body, a token
@@ -114,10 +108,10 @@ void VisitFlow::append_bulk_item(std::size_t step, SteadyTime, std::string& out)
 }
 
 VisitSource::VisitSource(model::VisitGenerator& generator, const routing::Router& router,
-                         const std::vector<TargetContext>& targets, const date::time_zone* zone,
-                         const Clock& clock, Shard shard, FlowSink& sink, RealtimeDating* dating)
-  : m_generator(generator), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock),
-    m_shard(shard), m_sink(sink), m_dating(dating) {}
+                         const std::vector<TargetContext>& targets, const date::time_zone* zone, const Clock& clock,
+                         Shard shard, FlowSink& sink, RealtimeDating* dating)
+  : m_generator(generator), m_router(router), m_targets(targets), m_zone(zone), m_clock(clock), m_shard(shard),
+    m_sink(sink), m_dating(dating) {}
 
 std::optional<std::vector<std::unique_ptr<engine::Flow>>> VisitSource::next_arrival(SteadyTime) {
   // Visit indices of this shard: i ≡ K (mod N). The others are skipped, so the returning-visitor
@@ -215,4 +209,4 @@ bool BulkCodec::read_answer(std::size_t, engine::AttemptResult& result, std::siz
   return true;
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

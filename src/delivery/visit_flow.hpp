@@ -30,10 +30,10 @@ namespace tf::delivery {
 /// What a flow needs to know about its target.
 struct TargetContext {
   std::string name;
-  std::string url;         ///< tracking endpoint
+  std::string url;  ///< tracking endpoint
   int site_id = 1;
   std::string token_auth;  ///< this target's own token only; empty = none
-  bool send_cip = false;   ///< RANDOMIZE_VISITOR_COUNTRIES and a token
+  bool send_cip = false;  ///< RANDOMIZE_VISITOR_COUNTRIES and a token
   std::string user_agent;  ///< USER_AGENT_HEADER: the User-Agent header; "visitor" = each visit's own
   config::NetworkSpec network;  ///< how the target is reached (trust, client certificate, proxy, …)
 
@@ -54,8 +54,8 @@ public:
     m_later.fetch_add(later_hits, std::memory_order_relaxed);
     m_clipped.fetch_add(clipped, std::memory_order_relaxed);
   }
-  std::uint64_t later_hits() const { return m_later.load(); }   ///< hits after a visit's first
-  std::uint64_t clipped() const { return m_clipped.load(); }    ///< of them, dated at send time
+  std::uint64_t later_hits() const { return m_later.load(); }  ///< hits after a visit's first
+  std::uint64_t clipped() const { return m_clipped.load(); }  ///< of them, dated at send time
 
 private:
   std::mutex m_mutex;
@@ -74,9 +74,8 @@ public:
 class VisitFlow final : public engine::Flow {
 public:
   /// `dating`: the run's realtime bookkeeping (visits without start_ms); may be null.
-  VisitFlow(std::shared_ptr<const model::Visit> visit, std::size_t target,
-            const TargetContext& context, const date::time_zone* zone, const Clock& clock,
-            RealtimeDating* dating = nullptr);
+  VisitFlow(std::shared_ptr<const model::Visit> visit, std::size_t target, const TargetContext& context,
+            const date::time_zone* zone, const Clock& clock, RealtimeDating* dating = nullptr);
   ~VisitFlow() override;
   VisitFlow(const VisitFlow&) = delete;
   VisitFlow& operator=(const VisitFlow&) = delete;
@@ -115,7 +114,7 @@ private:
   const Clock& m_clock;
   RealtimeDating* m_dating;
   std::vector<std::int64_t> m_times;  ///< realtime: the dated hits' times (µs), in step order
-  std::uint64_t m_clipped = 0;        ///< realtime hits dated at send time
+  std::uint64_t m_clipped = 0;  ///< realtime hits dated at send time
   std::atomic<std::int64_t>* m_cell = nullptr;  ///< a pool visitor's last hit time (µs) on this target
   SendLog* m_send_log = nullptr;
 };
@@ -132,8 +131,8 @@ public:
 class VisitSource final : public engine::FlowSource {
 public:
   VisitSource(model::VisitGenerator& generator, const routing::Router& router,
-              const std::vector<TargetContext>& targets, const date::time_zone* zone,
-              const Clock& clock, Shard shard, FlowSink& sink, RealtimeDating* dating = nullptr);
+              const std::vector<TargetContext>& targets, const date::time_zone* zone, const Clock& clock, Shard shard,
+              FlowSink& sink, RealtimeDating* dating = nullptr);
 
   std::optional<std::vector<std::unique_ptr<engine::Flow>>> next_arrival(SteadyTime intended) override;
   std::uint64_t visits() const { return m_visits.load(); }
@@ -173,4 +172,4 @@ private:
   std::atomic<std::uint64_t> m_invalid{0};
 };
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -25,13 +25,13 @@ std::string matomo_visitor_id(const model::Visitor& visitor) {
 bool is_visit_action(metrics::Measure action) noexcept {
   using metrics::Measure;
   switch (action) {
-  case Measure::pageviews:
-  case Measure::site_searches:
-  case Measure::outlinks:
-  case Measure::downloads:
-  case Measure::events:
-  case Measure::content_interactions: return true;
-  default: return false;
+    case Measure::pageviews:
+    case Measure::site_searches:
+    case Measure::outlinks:
+    case Measure::downloads:
+    case Measure::events:
+    case Measure::content_interactions: return true;
+    default: return false;
   }
 }
 
@@ -55,10 +55,10 @@ void flush_tally(metrics::Ledger& ledger, metrics::LedgerRecorder& recorder, Vis
                  const std::string& target) {
   auto& tally = flow.tally;
   if (!tally.counts.empty()) {
-    recorder.record_visitor(ledger, target, flow.context().site_id, tally.day,
-                            matomo_visitor_id(flow.visit().visitor), tally.counts);
+    recorder.record_visitor(ledger, target, flow.context().site_id, tally.day, matomo_visitor_id(flow.visit().visitor),
+                            tally.counts);
     tally.counts = {};
   }
 }
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

@@ -38,4 +38,4 @@ void tally_hit(metrics::Ledger& ledger, metrics::LedgerRecorder& recorder, Visit
 void flush_tally(metrics::Ledger& ledger, metrics::LedgerRecorder& recorder, VisitFlow& flow,
                  const std::string& target);
 
-} // namespace tf::delivery
+}  // namespace tf::delivery

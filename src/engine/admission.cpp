@@ -27,11 +27,13 @@ void reserve_shares(EngineConfig& config, const std::vector<double>& shares) {
   }
   // Raising small shares to 1 may overshoot: take it back from the largest reservations.
   while (reserved > limit) {
-    auto largest = std::max_element(config.targets.begin(), config.targets.end(),
-                                    [](const TargetLimits& a, const TargetLimits& b) { return a.reserved_flows < b.reserved_flows; });
+    auto largest =
+      std::max_element(config.targets.begin(), config.targets.end(), [](const TargetLimits& a, const TargetLimits& b) {
+        return a.reserved_flows < b.reserved_flows;
+      });
     --largest->reserved_flows;
     --reserved;
   }
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -96,4 +96,4 @@ struct ReadyQueues {
   }
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -10,7 +10,7 @@ namespace tf::engine {
 namespace {
 
 constexpr std::size_t k_detail_bytes = 200;  ///< longest detail kept
-constexpr std::size_t k_token_hex = 32;      ///< a Matomo token_auth: 32 hex digits
+constexpr std::size_t k_token_hex = 32;  ///< a Matomo token_auth: 32 hex digits
 constexpr std::string_view k_token_key = "token_auth";
 
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
@@ -77,7 +77,7 @@ std::string redact(const std::string& text) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string answer_detail(std::string_view body) {
   std::string text = redact(strip_tags(body));
@@ -91,4 +91,4 @@ std::string answer_detail(std::string_view body) {
   return text;
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -10,11 +10,11 @@ SteadyTime after_gap(SteadyTime from, Rng& rng, double rate) {
   const double seconds = rng.exponential(rate);
   return from + std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(seconds));
 }
-} // namespace
+}  // namespace
 
 ArrivalSchedule::ArrivalSchedule(const EngineConfig& config, SteadyTime start, std::uint64_t seed)
-  : m_rate(config.shape ? config.shape->peak() : config.arrivals_per_second), m_shape(config.shape), m_scale(config.rate_scale),
-    m_even(config.even_arrivals), m_cap(config.rolling_cap_per_day), m_start(start),
+  : m_rate(config.shape ? config.shape->peak() : config.arrivals_per_second), m_shape(config.shape),
+    m_scale(config.rate_scale), m_even(config.even_arrivals), m_cap(config.rolling_cap_per_day), m_start(start),
     m_rng(Rng::stream(seed, k_arrival_stream)) {
   m_next = draw_after(start);
 }
@@ -32,7 +32,8 @@ SteadyTime ArrivalSchedule::draw_after(SteadyTime from) {
     if (end && seconds >= *end) {
       return m_start + std::chrono::hours{24 * 365};  // past the shape's end: never (its deadline stops the run)
     }
-    if (m_rng.uniform() * m_rate < m_shape->rate(seconds)) {  // kept with p = rate(t)/peak; the live scale speeds both alike
+    if (m_rng.uniform() * m_rate <
+        m_shape->rate(seconds)) {  // kept with p = rate(t)/peak; the live scale speeds both alike
       return t;
     }
   }
@@ -76,4 +77,4 @@ double ArrivalSchedule::scale() const { return m_scale ? m_scale->load(std::memo
 
 double ArrivalSchedule::rate() const { return m_rate * scale(); }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -50,4 +50,4 @@ private:
   long long m_cap_count = 0, m_count = 0;
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

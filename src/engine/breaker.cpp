@@ -5,8 +5,7 @@
 
 namespace tf::engine {
 
-WindowCounter::WindowCounter(Millis window)
-  : m_window(std::max(window, Millis{10})), m_slice(m_window / 10) {}
+WindowCounter::WindowCounter(Millis window) : m_window(std::max(window, Millis{10})), m_slice(m_window / 10) {}
 
 void WindowCounter::expire(SteadyTime now) {
   while (!m_slices.empty() && m_slices.front().start + m_window <= now) {
@@ -49,9 +48,9 @@ BreakerState CircuitBreaker::state(SteadyTime now) {
 
 bool CircuitBreaker::allow(SteadyTime now) {
   switch (state(now)) {
-  case BreakerState::closed: return true;
-  case BreakerState::open: return false;
-  case BreakerState::half_open: return m_probes_sent < std::max(1, m_policy.half_open_probes);
+    case BreakerState::closed: return true;
+    case BreakerState::open: return false;
+    case BreakerState::half_open: return m_probes_sent < std::max(1, m_policy.half_open_probes);
   }
   return true;
 }
@@ -106,4 +105,4 @@ Micros CircuitBreaker::time_open(SteadyTime now) const {
   return m_time_open + std::chrono::duration_cast<Micros>(now - m_opened_at);
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -13,12 +13,17 @@ class WindowCounter {
 public:
   explicit WindowCounter(Millis window);
   void add(SteadyTime now, long long requests, long long failures, long long retries);
-  struct Totals { long long requests = 0, failures = 0, retries = 0; };
+  struct Totals {
+    long long requests = 0, failures = 0, retries = 0;
+  };
   Totals totals(SteadyTime now);
   void clear() { m_slices.clear(); }
 
 private:
-  struct Slice { SteadyTime start; Totals totals; };
+  struct Slice {
+    SteadyTime start;
+    Totals totals;
+  };
   void expire(SteadyTime now);
   std::chrono::nanoseconds m_window, m_slice;
   std::deque<Slice> m_slices;
@@ -52,4 +57,4 @@ private:
   long long m_opens = 0;
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

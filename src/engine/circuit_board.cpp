@@ -15,4 +15,4 @@ void CircuitBoard::set(std::size_t target, bool open) {
   }
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -28,4 +28,4 @@ private:
   std::unique_ptr<std::atomic<int>[]> m_open_loops;  ///< per target: loops whose circuit is not closed
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

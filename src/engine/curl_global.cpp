@@ -10,8 +10,6 @@ struct CurlGlobal {
   CurlGlobal& operator=(const CurlGlobal&) = delete;
 };
 
-void ensure_curl_global() {
-  static CurlGlobal global;
-}
+void ensure_curl_global() { static CurlGlobal global; }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -23,7 +23,7 @@ void set_path(CURL* easy, CURLoption option, const std::string& path) {
   }
 }
 
-} // namespace
+}  // namespace
 
 CurlNetwork::CurlNetwork(TargetNetwork network, bool insecure)
   : m_network(std::move(network)), m_insecure(insecure), m_resolve(to_slist(m_network.resolve)),
@@ -93,4 +93,4 @@ ErrorKind classify_transfer(CURLcode code, int http_status, const char* error_bu
   return kind;
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -54,4 +54,4 @@ bool answered_before_upload_end(CURL* easy, CURLcode code, long status);
 /// sent when the handshake ends, before any request is read) is tls, not reset.
 ErrorKind classify_transfer(CURLcode code, int http_status, const char* error_buffer);
 
-} // namespace tf::engine
+}  // namespace tf::engine

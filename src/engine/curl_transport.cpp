@@ -34,10 +34,14 @@ namespace {
 
 constexpr std::size_t k_body_cap = 4096;  ///< bytes of an answer body kept
 
-struct MultiDeleter { void operator()(CURLM* m) const noexcept { curl_multi_cleanup(m); } };
+struct MultiDeleter {
+  void operator()(CURLM* m) const noexcept { curl_multi_cleanup(m); }
+};
 using EasyDeleter = CurlEasyDeleter;
 using SlistDeleter = CurlSlistDeleter;
-struct UrlDeleter { void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); } };
+struct UrlDeleter {
+  void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); }
+};
 
 /// The Content-Type libcurl itself adds to a CURLOPT_POSTFIELDS request that names none.
 constexpr std::string_view k_form_type = "application/x-www-form-urlencoded";
@@ -56,7 +60,7 @@ struct HeaderSet {
 
   bool matches(const HttpRequest& r) const {
     return post == r.post && no_expect == wants_no_expect(r) && content_type == r.content_type &&
-           user_agent == r.user_agent && extra == r.headers;
+      user_agent == r.user_agent && extra == r.headers;
   }
 };
 
@@ -77,7 +81,7 @@ struct Transfer {
   std::unique_ptr<CURL, EasyDeleter> easy;
   const HeaderSet* headers = nullptr;  ///< the header list set last (set again only when it changes)
   std::string body, answer;  ///< the POST body (libcurl does not copy it) and the captured answer
-  std::string url;           ///< the CURLOPT_URL set last; cleared when a CURLU is used (see set_url)
+  std::string url;  ///< the CURLOPT_URL set last; cleared when a CURLU is used (see set_url)
   const ParsedUrl* parsed = nullptr;  ///< the CURLU set last (an entry of m_urls), or none
   Profile* profile = nullptr;  ///< whose options the handle has; it returns to profile->free
   std::uint64_t token = 0;
@@ -128,8 +132,8 @@ public:
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   void start(std::uint64_t token, HttpRequest& request) override {
-    Transfer& t = acquire(request.target < m_target_profile.size() ? *m_target_profile[request.target]
-                                                                   : profile(TargetNetwork{}));
+    Transfer& t =
+      acquire(request.target < m_target_profile.size() ? *m_target_profile[request.target] : profile(TargetNetwork{}));
     t.token = token;
     t.sends = 0;
     t.answer.clear();
@@ -250,8 +254,9 @@ private:
     if (!zone_id) {
       handle.reset(curl_url());
       // the flags libcurl uses for CURLOPT_URL, so both ways accept the same URLs
-      if (handle && curl_url_set(handle.get(), CURLUPART_URL, url.c_str(),
-                                 CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+      if (handle &&
+          curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) !=
+            CURLUE_OK) {
         handle.reset();
       }
     }
@@ -316,8 +321,7 @@ private:
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
     curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-                     m_config.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, m_config.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
     if (m_config.http2) {
       // Wait for a connection that may multiplex rather than open another: without it, the first
       // 50 requests open 50 connections (50 handshakes) before any is known to be HTTP/2, and
@@ -389,16 +393,16 @@ private:
   std::unordered_map<std::string, std::unique_ptr<CURLU, UrlDeleter>> m_urls;  ///< null: set as text
   std::unordered_map<std::string, std::unique_ptr<HeaderSet>> m_header_sets;  ///< by header_set's key
   std::vector<std::unique_ptr<Profile>> m_profiles;  ///< distinct network options (their lists)
-  std::vector<Profile*> m_target_profile;            ///< by target index
+  std::vector<Profile*> m_target_profile;  ///< by target index
   std::unique_ptr<CURLM, MultiDeleter> m_multi;
   std::vector<std::unique_ptr<Transfer>> m_pool;
   int m_active = 0;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Transport> make_curl_transport(const EngineConfig& config, const Clock&) {
   return std::make_unique<CurlTransport>(config);
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

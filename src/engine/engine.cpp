@@ -13,17 +13,16 @@ namespace tf::engine {
 
 namespace {
 constexpr std::uint64_t k_jitter_stream = 0x717;
-constexpr std::size_t k_items_per_turn = 4096;   ///< due items run before polling the transport
+constexpr std::size_t k_items_per_turn = 4096;  ///< due items run before polling the transport
 
 Micros to_micros(std::chrono::nanoseconds d) { return std::chrono::duration_cast<Micros>(d); }
 
-} // namespace
+}  // namespace
 
-Engine::Impl::Impl(EngineConfig config_, FlowSource& source_, Observer& observer_,
-                   BatchCodec* codec_, const Clock& clock_, TransportFactory factory_)
+Engine::Impl::Impl(EngineConfig config_, FlowSource& source_, Observer& observer_, BatchCodec* codec_,
+                   const Clock& clock_, TransportFactory factory_)
   : config(std::move(config_)), source(source_), observer(observer_), codec(codec_), clock(clock_),
-    factory(std::move(factory_)),
-    jitter_rng(Rng::stream(config.seed, k_jitter_stream)), arrival_seed(config.seed) {
+    factory(std::move(factory_)), jitter_rng(Rng::stream(config.seed, k_jitter_stream)), arrival_seed(config.seed) {
   if (config.targets.empty()) {
     throw Error("the engine needs at least one target", ExitCode::usage);
   }
@@ -126,32 +125,32 @@ void Engine::Impl::run_due(SteadyTime now) {
       loop_lag.record(to_micros(now - item.due));
     }
     switch (item.kind) {
-    case DueKind::arrival: on_arrival(now); break;
-    case DueKind::step:
-      if (slots[item.index].flow && slots[item.index].gen == item.gen) {
-        step_due(item.index, now);
-      }
-      break;
-    case DueKind::breaker:
-      targets[item.index].breaker_timer = false;
-      note_breaker(item.index, now);
-      release_blocked(item.index, now);
-      admit(now);  // the target's reservation may be back (or lent)
-      break;
-    case DueKind::flush:
-      targets[item.index].flush_scheduled = false;
-      flush(item.index, now);
-      break;
-    case DueKind::deadline: stop_arrivals(stops->deadline_reason(), true, now); break;
-    case DueKind::drain: abandon_all("drain-timeout", now); break;
-    case DueKind::cap_resume:
-      arrivals_paused = false;
-      if (!arrivals_stopped) {
-        observer.on_log("arrivals resumed: the rolling 24 h cap has room again");
-        schedule->resume(now);
-        push(schedule->next(), DueKind::arrival);
-      }
-      break;
+      case DueKind::arrival: on_arrival(now); break;
+      case DueKind::step:
+        if (slots[item.index].flow && slots[item.index].gen == item.gen) {
+          step_due(item.index, now);
+        }
+        break;
+      case DueKind::breaker:
+        targets[item.index].breaker_timer = false;
+        note_breaker(item.index, now);
+        release_blocked(item.index, now);
+        admit(now);  // the target's reservation may be back (or lent)
+        break;
+      case DueKind::flush:
+        targets[item.index].flush_scheduled = false;
+        flush(item.index, now);
+        break;
+      case DueKind::deadline: stop_arrivals(stops->deadline_reason(), true, now); break;
+      case DueKind::drain: abandon_all("drain-timeout", now); break;
+      case DueKind::cap_resume:
+        arrivals_paused = false;
+        if (!arrivals_stopped) {
+          observer.on_log("arrivals resumed: the rolling 24 h cap has room again");
+          schedule->resume(now);
+          push(schedule->next(), DueKind::arrival);
+        }
+        break;
     }
   }
 }
@@ -236,8 +235,8 @@ std::size_t Engine::Impl::next_lane() {
   std::size_t best = none;
   for (std::size_t lane = 0; lane < ready.fifo.size(); ++lane) {
     const auto& fifo = ready.fifo[lane];
-    if (fifo.empty() || (best != none && slots[ready.fifo[best].front()].intended_arrival <=
-                                             slots[fifo.front()].intended_arrival)) {
+    if (fifo.empty() ||
+        (best != none && slots[ready.fifo[best].front()].intended_arrival <= slots[fifo.front()].intended_arrival)) {
       continue;
     }
     if (may_start(lane)) {
@@ -369,8 +368,8 @@ void Engine::Impl::stop_arrivals(StopReason reason, bool drain, SteadyTime now) 
     abandon_flow(slot, "not-started");
   }
   if (live_flows > 0) {
-    observer.on_log(fmt::format("draining {} visits in progress for up to {}", live_flows,
-                                format_duration(config.drain_timeout)));
+    observer.on_log(
+      fmt::format("draining {} visits in progress for up to {}", live_flows, format_duration(config.drain_timeout)));
   }
   push(now + config.drain_timeout, DueKind::drain);
 }
@@ -383,8 +382,7 @@ bool Engine::Impl::drain_idle() {
   // resume, a step of a flow that has ended) are dropped, so that they do not hold the drain
   while (!heap.empty()) {
     const DueItem& top = heap.top();
-    const bool stale_step =
-      top.kind == DueKind::step && (!slots[top.index].flow || slots[top.index].gen != top.gen);
+    const bool stale_step = top.kind == DueKind::step && (!slots[top.index].flow || slots[top.index].gen != top.gen);
     const bool no_op = top.kind == DueKind::arrival || top.kind == DueKind::deadline || top.kind == DueKind::cap_resume;
     if (!stale_step && !(no_op && arrivals_stopped)) {
       break;
@@ -446,4 +444,4 @@ void Engine::Impl::check_signals(SteadyTime now) {
   result.reason = reason;
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

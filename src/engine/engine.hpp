@@ -26,15 +26,20 @@ using Histogram = metrics::Histogram;
 
 struct HttpRequest {
   std::string url;
-  std::string body;            ///< empty and !post → GET
+  std::string body;  ///< empty and !post → GET
   bool post = false;
-  std::string content_type;    ///< POST only; empty = none
-  std::string user_agent;      ///< empty = none
+  std::string content_type;  ///< POST only; empty = none
+  std::string user_agent;  ///< empty = none
   std::vector<std::string> headers;  ///< extra "Name: value" lines
-  std::size_t target = 0;      ///< index into EngineConfig::targets (set by the engine): its network
+  std::size_t target = 0;  ///< index into EngineConfig::targets (set by the engine): its network
   void clear() {
-    url.clear(); body.clear(); post = false; content_type.clear(); user_agent.clear();
-    headers.clear(); target = 0;
+    url.clear();
+    body.clear();
+    post = false;
+    content_type.clear();
+    user_agent.clear();
+    headers.clear();
+    target = 0;
   }
 };
 
@@ -51,24 +56,24 @@ using TargetNetwork = NetworkOptions;
 
 /// The outcome of one HTTP request (one attempt).
 struct AttemptResult {
-  int status = 0;                    ///< HTTP status; 0 when no answer
-  ErrorKind error = ErrorKind::none; ///< none for 1xx and 2xx answers; redirect for 3xx
+  int status = 0;  ///< HTTP status; 0 when no answer
+  ErrorKind error = ErrorKind::none;  ///< none for 1xx and 2xx answers; redirect for 3xx
   /// A transport error after the request may have been written (connected, request under way):
   /// the server may have recorded it (timeout or reset after sending).
   bool request_sent = false;
-  std::string error_text;            ///< transport error text or "HTTP 503"
+  std::string error_text;  ///< transport error text or "HTTP 503"
   /// The server's reason: the first 200 bytes of the answer, tags stripped, tokens redacted
   /// ("Location: URL" for a redirect; a bulk answer's message). Set for failed attempts only.
   std::string detail;
-  Micros service_time{0};            ///< request sent → answer
-  Micros since_intended{0};          ///< intended send time → answer (coordinated omission)
-  std::optional<Millis> retry_after; ///< the answer's Retry-After, if any
-  std::string body;                  ///< the answer body, truncated to a small cap
-  std::size_t items = 1;             ///< steps carried by the request (bulk: batch size)
+  Micros service_time{0};  ///< request sent → answer
+  Micros since_intended{0};  ///< intended send time → answer (coordinated omission)
+  std::optional<Millis> retry_after;  ///< the answer's Retry-After, if any
+  std::string body;  ///< the answer body, truncated to a small cap
+  std::size_t items = 1;  ///< steps carried by the request (bulk: batch size)
   /// times libcurl itself sent the request again (on a fresh connection, after the reused one
   /// died without an answer): each may have been recorded twice
   int resends = 0;
-  std::size_t retried = 0;           ///< of `items`, steps sent again (retries actually sent)
+  std::size_t retried = 0;  ///< of `items`, steps sent again (retries actually sent)
   /// steps sent again although an earlier attempt may have been recorded (--retry-unconfirmed,
   /// and `resends` × items): possible duplicates in Matomo
   std::size_t possible_duplicates = 0;
@@ -88,9 +93,9 @@ std::string answer_detail(std::string_view body);
 class Flow {
 public:
   virtual ~Flow() = default;
-  virtual std::size_t target() const = 0;       ///< index into EngineConfig::targets
+  virtual std::size_t target() const = 0;  ///< index into EngineConfig::targets
   virtual std::uint64_t order_key() const = 0;  ///< flows with equal keys never overlap; FIFO
-  virtual std::size_t step_count() const = 0;   ///< ≥ 1
+  virtual std::size_t step_count() const = 0;  ///< ≥ 1
   /// The real pause after step-1's outcome, before step (step ≥ 1; step 0 is sent at start).
   virtual Millis pause_before(std::size_t step) const = 0;
   virtual void build_request(std::size_t step, SteadyTime send_time, HttpRequest& out) = 0;  ///< single mode
@@ -147,8 +152,8 @@ public:
   virtual ~Observer() = default;
   virtual void on_flow_started(Flow& flow, Micros start_lag) = 0;
   virtual void on_attempt(std::size_t target, const AttemptResult& result, bool will_retry) = 0;
-  virtual void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome,
-                            std::string_view reason, std::string_view detail, int attempts) = 0;
+  virtual void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view reason,
+                            std::string_view detail, int attempts) = 0;
   virtual void on_flow_done(Flow& flow) = 0;
   virtual void on_log(std::string_view line) = 0;  ///< pauses/resumes, breaker transitions …
 };
@@ -167,11 +172,11 @@ struct TargetLimits {
 
 struct RetryPolicy {
   int max_retries = 2;
-  Millis backoff{500};           ///< first retry delay; doubles per retry
-  double jitter = 0.2;           ///< ± share of the delay
-  Millis retry_after_cap{30000}; ///< longest Retry-After honoured
-  double budget = 0.2;           ///< retries ≤ budget × requests (bulk: items) over the breaker window …
-  int budget_floor = 10;         ///< … but this many retries per window are always allowed
+  Millis backoff{500};  ///< first retry delay; doubles per retry
+  double jitter = 0.2;  ///< ± share of the delay
+  Millis retry_after_cap{30000};  ///< longest Retry-After honoured
+  double budget = 0.2;  ///< retries ≤ budget × requests (bulk: items) over the breaker window …
+  int budget_floor = 10;  ///< … but this many retries per window are always allowed
   /// Resend a step whose attempt may have been recorded (timeout/reset after sending)? Off by
   /// default: Matomo has no idempotency, a resent hit may count twice (possible_duplicates).
   bool retry_unconfirmed = false;
@@ -179,11 +184,11 @@ struct RetryPolicy {
 
 struct BreakerPolicy {
   int consecutive_failures = 5;  ///< open after this many failures in a row
-  double failure_rate = 0.5;     ///< or when failures/requests over the window exceed this …
-  int min_requests = 20;         ///< … with at least this many requests in the window
+  double failure_rate = 0.5;  ///< or when failures/requests over the window exceed this …
+  int min_requests = 20;  ///< … with at least this many requests in the window
   Millis window{10000};
   Millis open_for{5000};
-  int half_open_probes = 3;      ///< probes in half-open; all must succeed to close
+  int half_open_probes = 3;  ///< probes in half-open; all must succeed to close
 };
 
 struct EngineConfig {
@@ -198,9 +203,9 @@ struct EngineConfig {
   /// Live factor on arrivals_per_second (POST /speed), read by the arrival schedule at each draw;
   /// none = 1. Must be > 0 when set.
   std::shared_ptr<const std::atomic<double>> rate_scale;
-  int max_flows_in_progress = 100;   ///< CONCURRENCY, with each target's reserved share (TargetLimits)
+  int max_flows_in_progress = 100;  ///< CONCURRENCY, with each target's reserved share (TargetLimits)
   int threads = 1;
-  int bulk = 0;                      ///< 0 = one request per step; N = up to N steps per request
+  int bulk = 0;  ///< 0 = one request per step; N = up to N steps per request
   Millis bulk_linger{50};
   Millis connect_timeout{5000}, request_timeout{10000};
   bool http2 = false, insecure = false;
@@ -209,9 +214,9 @@ struct EngineConfig {
   BreakerPolicy breaker;
   std::optional<Millis> duration;
   std::optional<long long> max_arrivals;
-  long long rolling_cap_per_day = 0; ///< 0 = none; arrivals per rolling 24 h (pauses, resumes)
+  long long rolling_cap_per_day = 0;  ///< 0 = none; arrivals per rolling 24 h (pauses, resumes)
   Millis drain_timeout{10000};
-  std::uint64_t seed = 0;            ///< Poisson and jitter streams
+  std::uint64_t seed = 0;  ///< Poisson and jitter streams
   /// The targets' circuits, written by every loop; made before the engine so that routing can
   /// read it (one entry per target). Null: the engine makes its own.
   std::shared_ptr<CircuitBoard> circuits;
@@ -222,9 +227,9 @@ const char* to_string(StopReason reason);
 
 struct RunResult {
   StopReason reason = StopReason::arrivals_exhausted;
-  std::string error_text;              ///< reason == error
-  long long arrivals = 0;              ///< FlowSource arrivals taken
-  long long flows = 0;                 ///< flows received
+  std::string error_text;  ///< reason == error
+  long long arrivals = 0;  ///< FlowSource arrivals taken
+  long long flows = 0;  ///< flows received
   long long flows_started = 0;
   long long steps_acked = 0, steps_rejected = 0, steps_failed = 0, steps_unconfirmed = 0, steps_not_sent = 0;
   /// Adds one step's outcome.
@@ -232,23 +237,22 @@ struct RunResult {
   long long requests = 0, retries = 0;
 };
 
-
 struct TargetStats {
   BreakerState breaker = BreakerState::closed;
-  long long breaker_opens = 0;       ///< closed/half-open → open transitions
-  Micros time_open{0};               ///< total time spent open or half-open
-  int in_flight = 0;                 ///< requests now
-  long long budget_rejections = 0;   ///< retries refused by the retry budget
+  long long breaker_opens = 0;  ///< closed/half-open → open transitions
+  Micros time_open{0};  ///< total time spent open or half-open
+  int in_flight = 0;  ///< requests now
+  long long budget_rejections = 0;  ///< retries refused by the retry budget
 };
 
 struct EngineStats {
-  Histogram loop_lag;                ///< µs: how late due items ran
-  Histogram start_lag;               ///< µs: flow start − intended arrival
-  Micros cpu_user{0}, cpu_system{0}; ///< process CPU (getrusage)
+  Histogram loop_lag;  ///< µs: how late due items ran
+  Histogram start_lag;  ///< µs: flow start − intended arrival
+  Micros cpu_user{0}, cpu_system{0};  ///< process CPU (getrusage)
   long long flows_in_progress = 0;
-  long long flows_waiting = 0;       ///< ready to start, waiting for CONCURRENCY (or its target's share)
-  long long flows_waited = 0;        ///< flows that ever waited for CONCURRENCY (or its target's share)
-  bool arrivals_paused = false;      ///< rolling cap reached
+  long long flows_waiting = 0;  ///< ready to start, waiting for CONCURRENCY (or its target's share)
+  long long flows_waited = 0;  ///< flows that ever waited for CONCURRENCY (or its target's share)
+  bool arrivals_paused = false;  ///< rolling cap reached
   long long requests = 0, retries = 0;
   std::vector<TargetStats> targets;
 };
@@ -260,22 +264,21 @@ using TransportFactory = std::function<std::unique_ptr<Transport>(const EngineCo
 class Engine {
 public:
   /// Delivers with libcurl.
-  Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
-         const Clock& clock);
+  Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec, const Clock& clock);
   /// Delivers through the given transport (tests use a fake one). With threads > 1 the factory
   /// is called once per worker thread (a fake clock then needs transports that move it only
   /// when every loop waits).
-  Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
-         const Clock& clock, TransportFactory transport);
+  Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec, const Clock& clock,
+         TransportFactory transport);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   /// Runs until a stop condition and the drain; returns why it stopped and the counts.
   RunResult run();
-  void request_stop() noexcept;            ///< async-signal-safe: stop starting, drain
+  void request_stop() noexcept;  ///< async-signal-safe: stop starting, drain
   void request_immediate_stop() noexcept;  ///< async-signal-safe: abandon now
-  EngineStats stats() const;               ///< thread-safe snapshot
+  EngineStats stats() const;  ///< thread-safe snapshot
   bool target_open(std::size_t target) const;  ///< thread-safe: breaker open or half-open
 
   struct Impl;  ///< one event loop (internal)
@@ -286,4 +289,4 @@ private:
   std::unique_ptr<Pool> m_pool;  ///< threads > 1
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

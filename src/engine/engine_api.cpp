@@ -36,26 +36,26 @@ void merge_stats(EngineStats& total, const EngineStats& one) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void RunResult::count(StepOutcome outcome) noexcept {
   switch (outcome) {
-  case StepOutcome::acked: ++steps_acked; break;
-  case StepOutcome::rejected: ++steps_rejected; break;
-  case StepOutcome::failed: ++steps_failed; break;
-  case StepOutcome::unconfirmed: ++steps_unconfirmed; break;
-  case StepOutcome::not_sent: ++steps_not_sent; break;
+    case StepOutcome::acked: ++steps_acked; break;
+    case StepOutcome::rejected: ++steps_rejected; break;
+    case StepOutcome::failed: ++steps_failed; break;
+    case StepOutcome::unconfirmed: ++steps_unconfirmed; break;
+    case StepOutcome::not_sent: ++steps_not_sent; break;
   }
 }
 
 const char* to_string(StopReason reason) {
   switch (reason) {
-  case StopReason::duration: return "duration";
-  case StopReason::arrivals_exhausted: return "arrivals-exhausted";
-  case StopReason::max_arrivals: return "max-arrivals";
-  case StopReason::stop_requested: return "stop-requested";
-  case StopReason::immediate_stop: return "immediate-stop";
-  case StopReason::error: return "error";
+    case StopReason::duration: return "duration";
+    case StopReason::arrivals_exhausted: return "arrivals-exhausted";
+    case StopReason::max_arrivals: return "max-arrivals";
+    case StopReason::stop_requested: return "stop-requested";
+    case StopReason::immediate_stop: return "immediate-stop";
+    case StopReason::error: return "error";
   }
   return "error";
 }
@@ -89,18 +89,18 @@ void Engine::Impl::publish(SteadyTime now, bool force) {
   }
 }
 
-Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
-               const Clock& clock)
+Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec, const Clock& clock)
   : Engine(std::move(config), source, observer, codec, clock,
            [&clock](const EngineConfig& c) { return make_curl_transport(c, clock); }) {}
 
-Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec,
-               const Clock& clock, TransportFactory transport) {
+Engine::Engine(EngineConfig config, FlowSource& source, Observer& observer, BatchCodec* codec, const Clock& clock,
+               TransportFactory transport) {
   if (!config.circuits) {
     config.circuits = std::make_shared<CircuitBoard>(config.targets.size());
   } else if (config.circuits->size() != config.targets.size()) {
-    throw Error(fmt::format("the circuit board has {} targets, the engine {}", config.circuits->size(),
-                            config.targets.size()), ExitCode::usage);
+    throw Error(
+      fmt::format("the circuit board has {} targets, the engine {}", config.circuits->size(), config.targets.size()),
+      ExitCode::usage);
   }
   if (config.threads > 1) {
     m_pool = std::make_unique<Pool>(std::move(config), source, observer, codec, clock, transport);
@@ -119,7 +119,7 @@ void raise_level(std::atomic<int>& level, int to) noexcept {
   while (current < to && !level.compare_exchange_weak(current, to)) {
   }
 }
-} // namespace
+}  // namespace
 
 void Engine::request_stop() noexcept {
   if (m_pool) {
@@ -162,4 +162,4 @@ bool Engine::target_open(std::size_t target) const {
   return (m_pool ? m_pool->config : m_impl->config).circuits->open(target);
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

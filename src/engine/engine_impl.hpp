@@ -25,7 +25,7 @@ struct DueItem {
   std::uint64_t seq = 0;
   DueKind kind = DueKind::arrival;
   std::uint32_t index = 0;  ///< flow slot or target
-  std::uint32_t gen = 0;    ///< flow slot generation (stale items are skipped)
+  std::uint32_t gen = 0;  ///< flow slot generation (stale items are skipped)
   bool operator>(const DueItem& o) const { return due != o.due ? due > o.due : seq > o.seq; }
 };
 
@@ -36,9 +36,9 @@ struct FlowSlot {
   std::unique_ptr<Flow> flow;
   std::uint32_t gen = 0;
   std::size_t step = 0;
-  int attempts = 0;           ///< attempts of the current step
+  int attempts = 0;  ///< attempts of the current step
   bool started = false;
-  bool in_flight = false;       ///< the current step is in a request sent and not yet answered
+  bool in_flight = false;  ///< the current step is in a request sent and not yet answered
   bool maybe_recorded = false;  ///< an earlier attempt of the current step may have been recorded
   SteadyTime intended_arrival{}, intended_send{};
 };
@@ -52,7 +52,7 @@ struct TargetState {
   RetryBudget budget;
   int in_flight = 0;
   std::deque<std::uint32_t> blocked;  ///< steps due but held by the breaker or the bulkhead
-  std::vector<std::uint32_t> batch;   ///< bulk: items waiting for a flush
+  std::vector<std::uint32_t> batch;  ///< bulk: items waiting for a flush
   bool flush_scheduled = false, breaker_timer = false;
   BreakerState logged = BreakerState::closed;
   long long budget_rejections = 0;
@@ -63,26 +63,26 @@ struct InFlight {
   std::uint32_t gen = 0;
   std::size_t target = 0;
   std::vector<std::uint32_t> flows;  ///< slots whose current step the request carries
-  SteadyTime intended{};             ///< earliest intended send time among them
-  std::uint32_t retried = 0;         ///< of them, steps sent again (retries)
-  std::uint32_t duplicates = 0;      ///< of those, steps whose earlier attempt may have been recorded
+  SteadyTime intended{};  ///< earliest intended send time among them
+  std::uint32_t retried = 0;  ///< of them, steps sent again (retries)
+  std::uint32_t duplicates = 0;  ///< of those, steps whose earlier attempt may have been recorded
 };
 
 /// Shared by the coordinator and the worker loops when threads > 1.
 struct SharedState {
   std::atomic<long long> in_progress{0};  ///< flows in progress over all workers (CONCURRENCY)
-  std::atomic<long long> queued{0};       ///< flows handed to workers and not yet started
-  long long backlog_limit = 0;            ///< while `queued` is this high, the pacing loop holds arrivals back
-  std::atomic<bool> arrivals_done{false}; ///< the coordinator hands out no more flows
-  std::atomic<std::uint64_t> releases{0}; ///< flows ended over all workers (see Engine::Impl::polling)
+  std::atomic<long long> queued{0};  ///< flows handed to workers and not yet started
+  long long backlog_limit = 0;  ///< while `queued` is this high, the pacing loop holds arrivals back
+  std::atomic<bool> arrivals_done{false};  ///< the coordinator hands out no more flows
+  std::atomic<std::uint64_t> releases{0};  ///< flows ended over all workers (see Engine::Impl::polling)
   std::vector<Engine::Impl*> workers;
   std::mutex admission_mutex;
-  FlowAdmission admission;                ///< per-target shares over all workers; admission_mutex
+  FlowAdmission admission;  ///< per-target shares over all workers; admission_mutex
 };
 
 struct Engine::Impl {
-  Impl(EngineConfig config_, FlowSource& source_, Observer& observer_, BatchCodec* codec_,
-       const Clock& clock_, TransportFactory factory_);
+  Impl(EngineConfig config_, FlowSource& source_, Observer& observer_, BatchCodec* codec_, const Clock& clock_,
+       TransportFactory factory_);
   /// Withdraws this loop's open circuits from config.circuits (a board may outlive the engine).
   ~Impl();
   Impl(const Impl&) = delete;
@@ -185,8 +185,8 @@ struct Engine::Impl {
   int handled_stop_level = 0;
 
   Rng jitter_rng;
-  std::uint64_t arrival_seed = 0;   ///< the arrival stream's seed: the run's (not a pool loop's)
-  bool paces = true;                ///< this loop draws the arrivals (threads == 1, or the pool's first)
+  std::uint64_t arrival_seed = 0;  ///< the arrival stream's seed: the run's (not a pool loop's)
+  bool paces = true;  ///< this loop draws the arrivals (threads == 1, or the pool's first)
   std::optional<ArrivalSchedule> schedule;
   std::optional<StopConditions> stops;
   std::priority_queue<DueItem, std::vector<DueItem>, std::greater<>> heap;
@@ -196,17 +196,17 @@ struct Engine::Impl {
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> key_waiters;  ///< key busy → successors (FIFO)
   ReadyQueues ready;  ///< eligible flows waiting for CONCURRENCY or their target's share
   std::vector<TargetState> targets;
-  std::vector<InFlight> requests;          ///< pooled; token = gen << 32 | index
+  std::vector<InFlight> requests;  ///< pooled; token = gen << 32 | index
   std::vector<std::uint32_t> free_requests;
   std::vector<std::uint32_t> completed_flows;  ///< on_completion's working copy
-  std::vector<std::uint8_t> decisions;         ///< per completed flow: a Decision (engine_steps.cpp)
-  std::vector<StepOutcome> item_outcomes;      ///< per completed flow: what a bulk answer said
+  std::vector<std::uint8_t> decisions;  ///< per completed flow: a Decision (engine_steps.cpp)
+  std::vector<StepOutcome> item_outcomes;  ///< per completed flow: what a bulk answer said
   HttpRequest scratch;
   std::vector<BatchItem> batch_items;  ///< flush's working list
   std::vector<Completion> completions;
-  FlowAdmission admission;         ///< threads == 1 (threads > 1: SharedState::admission)
+  FlowAdmission admission;  ///< threads == 1 (threads > 1: SharedState::admission)
 
-  bool arrival_parked = false;     ///< arrival held back while `ready` is full
+  bool arrival_parked = false;  ///< arrival held back while `ready` is full
   bool arrivals_stopped = false, arrivals_paused = false, draining = false;
   SteadyTime started_at{};
   long long live_flows = 0, in_progress = 0, waited_total = 0;
@@ -232,4 +232,4 @@ struct Engine::Impl {
   SteadyTime last_publish{};
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -148,8 +148,8 @@ void Engine::Impl::close_arrivals(StopReason reason, bool drain) {
   }
 }
 
-Engine::Pool::Pool(EngineConfig config_, FlowSource& source, Observer& observer, BatchCodec* codec,
-                   const Clock& clock, const TransportFactory& factory)
+Engine::Pool::Pool(EngineConfig config_, FlowSource& source, Observer& observer, BatchCodec* codec, const Clock& clock,
+                   const TransportFactory& factory)
   : config(std::move(config_)) {
   const auto n = static_cast<std::size_t>(std::max(1, config.threads));
   for (std::size_t i = 0; i < n; ++i) {
@@ -200,4 +200,4 @@ RunResult Engine::Pool::merge(const std::vector<RunResult>& results) const {
   return total;
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -5,8 +5,8 @@
 namespace tf::engine {
 
 struct Engine::Pool {
-  Pool(EngineConfig config_, FlowSource& source_, Observer& observer_, BatchCodec* codec,
-       const Clock& clock_, const TransportFactory& factory);
+  Pool(EngineConfig config_, FlowSource& source_, Observer& observer_, BatchCodec* codec, const Clock& clock_,
+       const TransportFactory& factory);
   RunResult run();
   RunResult merge(const std::vector<RunResult>& results) const;
 
@@ -15,4 +15,4 @@ struct Engine::Pool {
   std::vector<std::unique_ptr<Impl>> workers;  ///< the first paces the arrivals of all
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

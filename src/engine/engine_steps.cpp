@@ -19,8 +19,7 @@ std::string reason_of(const AttemptResult& r) {
   return std::string(to_string(r.error));
 }
 
-
-} // namespace
+}  // namespace
 
 bool Engine::Impl::can_send(TargetState& t, SteadyTime now) {
   return t.in_flight < std::max(1, t.limits.max_in_flight) && t.breaker.allow(now);
@@ -273,20 +272,20 @@ void Engine::Impl::on_completion(Completion& completion, SteadyTime now) {
   for (std::size_t i = 0; i < flows.size(); ++i) {
     const std::uint32_t slot = flows[i];
     switch (static_cast<Decision>(decisions[i])) {
-    case Decision::ack: step_acked(slot, now); break;
-    case Decision::retry: {
-      FlowSlot& s = slots[slot];
-      s.maybe_recorded = s.maybe_recorded || may_be_recorded(r);
-      s.intended_send = now + retry_delay(s.attempts, r);
-      push(s.intended_send, DueKind::step, slot, s.gen);
-      break;
-    }
-    case Decision::reject: end_step(slot, StepOutcome::rejected, reason, r.detail, now); break;
-    case Decision::fail: end_step(slot, StepOutcome::failed, reason, r.detail, now); break;
-    case Decision::unconfirm:
-      end_step(slot, StepOutcome::unconfirmed, answered ? "bulk-unconfirmed" : reason, r.detail, now);
-      break;
-    case Decision::over_budget: end_step(slot, StepOutcome::failed, "retry-budget", r.detail, now); break;
+      case Decision::ack: step_acked(slot, now); break;
+      case Decision::retry: {
+        FlowSlot& s = slots[slot];
+        s.maybe_recorded = s.maybe_recorded || may_be_recorded(r);
+        s.intended_send = now + retry_delay(s.attempts, r);
+        push(s.intended_send, DueKind::step, slot, s.gen);
+        break;
+      }
+      case Decision::reject: end_step(slot, StepOutcome::rejected, reason, r.detail, now); break;
+      case Decision::fail: end_step(slot, StepOutcome::failed, reason, r.detail, now); break;
+      case Decision::unconfirm:
+        end_step(slot, StepOutcome::unconfirmed, answered ? "bulk-unconfirmed" : reason, r.detail, now);
+        break;
+      case Decision::over_budget: end_step(slot, StepOutcome::failed, "retry-budget", r.detail, now); break;
     }
   }
   release_blocked(target, now);
@@ -312,8 +311,8 @@ void Engine::Impl::advance(std::uint32_t slot, SteadyTime now) {
   push(s.intended_send, DueKind::step, slot, s.gen);
 }
 
-void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string_view reason,
-                            std::string_view detail, SteadyTime now) {
+void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string_view reason, std::string_view detail,
+                            SteadyTime now) {
   FlowSlot& s = slots[slot];
   if (outcome == StepOutcome::failed && s.maybe_recorded) {
     outcome = StepOutcome::unconfirmed;  // an earlier attempt may have reached Matomo
@@ -331,4 +330,4 @@ void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string
   finish_flow(slot, now);
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -41,13 +41,11 @@ double Stages::rate(double seconds) const {
   return from_rate(i) + (s.target - from_rate(i)) * share;
 }
 
-double Stages::expected(std::size_t i) const {
-  return m_stages[i].seconds * (from_rate(i) + m_stages[i].target) / 2.0;
-}
+double Stages::expected(std::size_t i) const { return m_stages[i].seconds * (from_rate(i) + m_stages[i].target) / 2.0; }
 
 std::string Stages::describe(std::size_t i) const {
   const auto ms = std::chrono::milliseconds{static_cast<long long>(m_stages[i].seconds * 1000.0 + 0.5)};
   return fmt::format("{}:{:g}", format_duration(ms), m_stages[i].target);
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

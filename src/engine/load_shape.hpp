@@ -56,4 +56,4 @@ private:
 
 using tf::parse_stages;
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -14,7 +14,6 @@ void ensure_curl_global();
 
 namespace {
 
-
 /// The answer body, kept up to `cap` bytes.
 struct BodySink {
   std::string& body;
@@ -27,7 +26,6 @@ size_t keep_body(char* data, size_t size, size_t count, void* user) {
   sink.body.append(data, std::min(n, sink.cap - std::min(sink.cap, sink.body.size())));
   return n;
 }
-
 
 /// `network` (trust, client certificate, proxy, pinned addresses, as the delivery transport sets
 /// them) must outlive the transfer: libcurl keeps pointers into it.
@@ -50,7 +48,7 @@ void configure(CURL* h, const HttpRequest& request, const ProbeOptions& options,
   }
 }
 
-} // namespace
+}  // namespace
 
 ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options) {
   ensure_curl_global();
@@ -88,8 +86,8 @@ ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options) {
     result.error_text = "HTTP " + std::to_string(result.status);
   }
   char* location = nullptr;
-  if (result.status >= 300 && result.status < 400 && curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK &&
-      location != nullptr) {
+  if (result.status >= 300 && result.status < 400 &&
+      curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location != nullptr) {
     answer.location = location;
   }
   return answer;
@@ -99,4 +97,4 @@ AttemptResult probe_once(const HttpRequest& request, Millis timeout, const Targe
   return probe(request, ProbeOptions{timeout, insecure, network}).result;
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

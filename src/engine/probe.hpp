@@ -9,7 +9,7 @@ namespace tf::engine {
 /// How the probe's handle connects. The seam for TLS and proxy options (CA file, client
 /// certificate, proxy): each option is a field here, applied in probe.cpp's configure_network.
 struct ProbeOptions {
-  Millis timeout{5000};   ///< connect and whole-request timeout
+  Millis timeout{5000};  ///< connect and whole-request timeout
   bool insecure = false;  ///< skip TLS certificate verification
   TargetNetwork network;  ///< trust, client certificate, proxy, pinned addresses (as delivery)
   std::size_t body_cap = 4096;  ///< bytes of the answer body kept (ProbeAnswer::result.body)
@@ -31,4 +31,4 @@ ProbeAnswer probe(const HttpRequest& request, const ProbeOptions& options);
 AttemptResult probe_once(const HttpRequest& request, Millis timeout, const TargetNetwork& network = {},
                          bool insecure = false);
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -9,40 +9,43 @@ namespace tf::engine {
 
 ErrorKind classify(int curl_code, int http_status) {
   switch (static_cast<CURLcode>(curl_code)) {
-  case CURLE_OK:
-    if (http_status >= 500) return ErrorKind::http_5xx;
-    if (http_status >= 400) return ErrorKind::http_4xx;
-    if (http_status >= 300) return ErrorKind::redirect;  // never followed, never success
-    return ErrorKind::none;
-  case CURLE_OPERATION_TIMEDOUT: return ErrorKind::timeout;
-  case CURLE_COULDNT_CONNECT: return ErrorKind::connect;
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_RESOLVE_PROXY: return ErrorKind::dns;
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_SSL_CIPHER:
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_ENGINE_NOTFOUND:
-  case CURLE_SSL_ENGINE_SETFAILED:
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_SHUTDOWN_FAILED:
-  case CURLE_SSL_CRL_BADFILE:
-  case CURLE_SSL_ISSUER_ERROR:
-  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-  case CURLE_SSL_INVALIDCERTSTATUS:
-  case CURLE_SSL_CLIENTCERT: return ErrorKind::tls;
-  case CURLE_RECV_ERROR:
-  case CURLE_SEND_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_PARTIAL_FILE: return ErrorKind::reset;
-  default: return ErrorKind::other;
+    case CURLE_OK:
+      if (http_status >= 500)
+        return ErrorKind::http_5xx;
+      if (http_status >= 400)
+        return ErrorKind::http_4xx;
+      if (http_status >= 300)
+        return ErrorKind::redirect;  // never followed, never success
+      return ErrorKind::none;
+    case CURLE_OPERATION_TIMEDOUT: return ErrorKind::timeout;
+    case CURLE_COULDNT_CONNECT: return ErrorKind::connect;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return ErrorKind::dns;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT: return ErrorKind::tls;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE: return ErrorKind::reset;
+    default: return ErrorKind::other;
   }
 }
 
 bool RetryBudget::try_retry(SteadyTime now) {
   const auto totals = m_window.totals(now);
-  const double allowed = std::max(static_cast<double>(m_floor),
-                                  std::floor(m_share * static_cast<double>(totals.requests)));
+  const double allowed =
+    std::max(static_cast<double>(m_floor), std::floor(m_share * static_cast<double>(totals.requests)));
   if (static_cast<double>(totals.retries) + 1.0 > allowed) {
     return false;
   }
@@ -52,10 +55,10 @@ bool RetryBudget::try_retry(SteadyTime now) {
 
 bool is_failure(const AttemptResult& result) {
   switch (result.error) {
-  case ErrorKind::none:
-  case ErrorKind::bulk_invalid: return false;
-  case ErrorKind::http_4xx: return result.status == 408 || result.status == 429;
-  default: return true;
+    case ErrorKind::none:
+    case ErrorKind::bulk_invalid: return false;
+    case ErrorKind::http_4xx: return result.status == 408 || result.status == 429;
+    default: return true;
   }
 }
 
@@ -64,10 +67,10 @@ bool may_be_recorded(const AttemptResult& result) {
     return true;  // the answer is the resend's: the first send may have been recorded
   }
   switch (result.error) {
-  case ErrorKind::timeout:
-  case ErrorKind::reset:
-  case ErrorKind::other: return result.status == 0 && result.request_sent;
-  default: return false;
+    case ErrorKind::timeout:
+    case ErrorKind::reset:
+    case ErrorKind::other: return result.status == 0 && result.request_sent;
+    default: return false;
   }
 }
 
@@ -103,4 +106,4 @@ Millis retry_delay(const RetryPolicy& policy, int attempts, const AttemptResult&
   return Millis{static_cast<long long>(std::llround(base * factor))};
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -54,4 +54,4 @@ Decision decide_attempt(const AttemptResult& result, const RetryPolicy& policy, 
 /// backoff × 2^(attempts-1) with ± jitter drawn from `rng`.
 Millis retry_delay(const RetryPolicy& policy, int attempts, const AttemptResult& result, Rng& rng);
 
-} // namespace tf::engine
+}  // namespace tf::engine

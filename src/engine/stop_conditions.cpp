@@ -9,10 +9,10 @@ StopConditions::StopConditions(const EngineConfig& config, SteadyTime start) : m
     m_deadline = start + *config.duration;
   }
   if (config.shape && config.shape->end()) {
-    const auto end = start + std::chrono::duration_cast<SteadyTime::duration>(
-                               std::chrono::duration<double>(*config.shape->end()));
+    const auto end =
+      start + std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(*config.shape->end()));
     m_deadline = m_deadline ? std::min(*m_deadline, end) : end;
   }
 }
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -19,13 +19,11 @@ public:
   bool max_reached(long long arrivals) const { return m_max && arrivals >= *m_max; }
   /// The reason a stop request at `level` (1 stop and drain, 2 abandon now) carries, `hint`
   /// being the reason a pacing loop passed on (stop_requested for a signal).
-  static StopReason requested(int level, StopReason hint) {
-    return level >= 2 ? StopReason::immediate_stop : hint;
-  }
+  static StopReason requested(int level, StopReason hint) { return level >= 2 ? StopReason::immediate_stop : hint; }
 
 private:
   std::optional<SteadyTime> m_deadline;
   std::optional<long long> m_max;
 };
 
-} // namespace tf::engine
+}  // namespace tf::engine

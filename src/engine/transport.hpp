@@ -33,4 +33,4 @@ public:
 /// libcurl multi transport: pooled easy handles, keep-alive, MAXCONNECTS ≥ max_connections.
 std::unique_ptr<Transport> make_curl_transport(const EngineConfig& config, const Clock& clock);
 
-} // namespace tf::engine
+}  // namespace tf::engine

@@ -16,13 +16,13 @@ namespace {
 
 /// Same-origin requests only; the page's script and style are inline.
 constexpr const char* k_page_policy =
-    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'";
+  "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; "
+  "connect-src 'self'; base-uri 'none'; form-action 'none'";
 constexpr const char* k_prometheus_type = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* k_openmetrics_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 constexpr std::size_t k_threads = 2;
 constexpr const char* k_unauthorised =
-    R"json({"error":"unauthorised: send Authorization: Bearer TOKEN, the token of LISTEN_TOKEN_FILE"})json";
+  R"json({"error":"unauthorised: send Authorization: Bearer TOKEN, the token of LISTEN_TOKEN_FILE"})json";
 
 [[noreturn]] void bad_listen(std::string_view text) {
   throw Error(fmt::format("LISTEN: expected ADDR:PORT (127.0.0.1:9090, [::1]:9090, 0.0.0.0:0), found \"{}\"", text));
@@ -53,7 +53,7 @@ bool same_secret(std::string_view given, std::string_view secret) {
   return diff == 0;
 }
 
-} // namespace
+}  // namespace
 
 Endpoint parse_listen(std::string_view text) {
   const auto colon = text.rfind(':');
@@ -79,9 +79,7 @@ Endpoint parse_listen(std::string_view text) {
   return at;
 }
 
-bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
+bool is_loopback(std::string_view host) { return host == "localhost" || host == "::1" || host.starts_with("127."); }
 
 std::string read_token_file(const std::string& path) {
   std::ifstream in(path);
@@ -100,16 +98,16 @@ LiveServer::LiveServer(const Endpoint& at, std::string token, std::string page_h
   : m_http(std::make_unique<httplib::Server>()), m_token(std::move(token)), m_page(std::move(page_html)),
     m_controls(std::move(controls)) {
   if (!is_loopback(at.host) && m_token.empty()) {
-    throw Error(fmt::format("LISTEN {}: an address other than loopback needs LISTEN_TOKEN_FILE (--listen-token FILE)",
-                            at.host));
+    throw Error(
+      fmt::format("LISTEN {}: an address other than loopback needs LISTEN_TOKEN_FILE (--listen-token FILE)", at.host));
   }
   m_http->new_task_queue = [] { return new httplib::ThreadPool(k_threads); };
   routes();
   m_port = at.port == 0 ? m_http->bind_to_any_port(at.host) : (m_http->bind_to_port(at.host, at.port) ? at.port : -1);
   if (m_port <= 0) {
-    throw Error(fmt::format("LISTEN {}:{}: cannot listen there (in use, or not an address of this host)", at.host,
-                            at.port),
-                ExitCode::runtime);
+    throw Error(
+      fmt::format("LISTEN {}:{}: cannot listen there (in use, or not an address of this host)", at.host, at.port),
+      ExitCode::runtime);
   }
   m_thread = std::thread([this] { m_http->listen_after_bind(); });
 }
@@ -183,12 +181,12 @@ void LiveServer::control(const httplib::Request& req, httplib::Response& res) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::string why = text.empty() || ec != std::errc{} || end != text.data() + text.size()
-                              ? fmt::format("value: expected a number such as 2 or 0.5, found \"{}\"", text)
-                              : m_controls.speed(value);
+    ? fmt::format("value: expected a number such as 2 or 0.5, found \"{}\"", text)
+    : m_controls.speed(value);
   if (!why.empty()) {
     return json_answer(res, 400, nlohmann::json{{"error", why}}.dump());
   }
   json_answer(res, 200, fmt::format(R"({{"speed":{}}})", value));
 }
 
-} // namespace tf::live
+}  // namespace tf::live

@@ -20,13 +20,13 @@ namespace httplib {
 class Server;
 struct Request;
 struct Response;
-}
+}  // namespace httplib
 
 namespace tf::live {
 
 struct Endpoint {
   std::string host;  ///< an IPv4 or IPv6 address or a host name, without brackets
-  int port = 0;      ///< 0: any free port
+  int port = 0;  ///< 0: any free port
 };
 
 /// Parses LISTEN: "ADDR:PORT", "[IPV6]:PORT" or ":PORT" (loopback). Throws tf::Error
@@ -87,4 +87,4 @@ private:
   std::thread m_thread;
 };
 
-} // namespace tf::live
+}  // namespace tf::live

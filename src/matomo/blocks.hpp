@@ -29,4 +29,4 @@ void copy_blocks(const Byte*& src, const Byte* end, char*& dest, Mask mask, Esca
   }
 }
 
-} // namespace tf::matomo::detail
+}  // namespace tf::matomo::detail

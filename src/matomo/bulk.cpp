@@ -13,4 +13,4 @@ void append_bulk_tail(std::string_view token, std::string& out) {
   out += '}';
 }
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

@@ -19,4 +19,4 @@ void append_bulk_tail(std::string_view token, std::string& out);
 /// where the default dump throws.
 void append_json_string(std::string_view text, std::string& out);
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

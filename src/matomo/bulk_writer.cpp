@@ -233,7 +233,7 @@ std::size_t items_bound(const model::Order& order) {
   std::size_t size = 2;
   for (const auto& item : order.items) {
     size += 6 + json_string_bound(item.sku) + json_string_bound(item.name) + json_string_bound(item.category) +
-            k_number_chars + k_int_chars;
+      k_number_chars + k_int_chars;
   }
   return size;
 }
@@ -332,10 +332,9 @@ char* scratch(std::size_t size) {
   return buffer.data();
 }
 
-} // namespace
+}  // namespace
 
-void append_hit_bulk_element(const model::Visit& visit, std::size_t index, const EncodeContext& ctx,
-                             std::string& out) {
+void append_hit_bulk_element(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, std::string& out) {
   const model::Hit& hit = visit.hits.at(index);
   const detail::HitTime t = detail::hit_time(ctx.anchor_ms + hit.offset_ms, detail::local_zone(visit, ctx));
   JsonSizeBound bound;
@@ -353,4 +352,4 @@ void append_json_string(std::string_view text, std::string& out) {
   out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

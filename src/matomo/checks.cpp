@@ -19,32 +19,44 @@ constexpr std::int64_t k_twenty_years_s = 631'152'000;  // 20 × 365.25 days
 constexpr std::int64_t k_millis_threshold = 100'000'000'000;  // 10^11: a ms timestamp
 
 /// Every parameter Matomo 5 reads (matomo-tracking.md §1), plus transport controls.
-constexpr std::array<std::string_view, 92> k_known_params{
-    "idsite", "rec", "url", "action_name", "_id", "cid", "uid", "rand", "r", "apiv", "_idvc",
-    "_idts", "_viewts", "_ects", "_idn", "new_visit", "urlref", "res", "h", "m", "s", "ua",
-    "uadata", "lang", "fla", "java", "qt", "realp", "pdf", "wma", "ag", "cookie", "dir", "gears",
-    "cip", "country", "region", "city", "lat", "long", "dp", "bots", "_cvar", "cvar", "cdt", "cdo",
-    "token_auth", "link", "download", "search", "search_cat", "search_count", "pv_id", "pf_net",
-    "pf_srv", "pf_tfr", "pf_dm1", "pf_dm2", "pf_onl", "e_c", "e_a", "e_n", "e_v", "c_n", "c_p",
-    "c_t", "c_i", "ca", "ping", "cs", "send_image", "idgoal", "revenue", "ec_id", "ec_items",
-    "ec_st", "ec_tx", "ec_sh", "ec_dt", "_pks", "_pkn", "_pkc", "_pkp", "_rcn", "_rck", "_ref",
-    "_refts", "queuedtracking", "debug", "gt_ms", "bw_bytes", "pv"};
+constexpr std::array<std::string_view, 92> k_known_params{"idsite",   "rec",    "url",        "action_name",
+                                                          "_id",      "cid",    "uid",        "rand",
+                                                          "r",        "apiv",   "_idvc",      "_idts",
+                                                          "_viewts",  "_ects",  "_idn",       "new_visit",
+                                                          "urlref",   "res",    "h",          "m",
+                                                          "s",        "ua",     "uadata",     "lang",
+                                                          "fla",      "java",   "qt",         "realp",
+                                                          "pdf",      "wma",    "ag",         "cookie",
+                                                          "dir",      "gears",  "cip",        "country",
+                                                          "region",   "city",   "lat",        "long",
+                                                          "dp",       "bots",   "_cvar",      "cvar",
+                                                          "cdt",      "cdo",    "token_auth", "link",
+                                                          "download", "search", "search_cat", "search_count",
+                                                          "pv_id",    "pf_net", "pf_srv",     "pf_tfr",
+                                                          "pf_dm1",   "pf_dm2", "pf_onl",     "e_c",
+                                                          "e_a",      "e_n",    "e_v",        "c_n",
+                                                          "c_p",      "c_t",    "c_i",        "ca",
+                                                          "ping",     "cs",     "send_image", "idgoal",
+                                                          "revenue",  "ec_id",  "ec_items",   "ec_st",
+                                                          "ec_tx",    "ec_sh",  "ec_dt",      "_pks",
+                                                          "_pkn",     "_pkc",   "_pkp",       "_rcn",
+                                                          "_rck",     "_ref",   "_refts",     "queuedtracking",
+                                                          "debug",    "gt_ms",  "bw_bytes",   "pv"};
 
 constexpr std::array<std::string_view, 12> k_bot_ua_markers{
-    "bot/", "bot;", "bot)", "crawler", "spider", "slurp", "headlesschrome", "curl/", "wget/",
-    "python-requests", "go-http-client", "phantomjs"};
+  "bot/",           "bot;",  "bot)",  "crawler",         "spider",         "slurp",
+  "headlesschrome", "curl/", "wget/", "python-requests", "go-http-client", "phantomjs"};
 
 bool is_dimension(std::string_view name) {
   constexpr std::string_view prefix = "dimension";
   return name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix &&
-         parse_int(name.substr(prefix.size())).value_or(0) > 0;
+    parse_int(name.substr(prefix.size())).value_or(0) > 0;
 }
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
   return out;
 }
 
@@ -74,7 +86,7 @@ void check_clock_field(const Params& params, std::string_view name, std::int64_t
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string_view value_of(const Params& params, std::string_view name) {
   return find(params, name).value_or(std::string_view{});
@@ -151,8 +163,7 @@ void check_time(const Params& params, const CheckContext& ctx, Findings& out) {
   } else if (age > k_twenty_years_s) {
     out.strict("CDT_TOO_OLD", fmt::format("cdt={} is more than 20 years old", cdt));
   } else if (age >= k_day_s && !ctx.token_valid) {
-    out.reject("OLD_CDT_WITHOUT_TOKEN",
-               fmt::format("Custom timestamp is {} seconds old, requires token_auth", age));
+    out.reject("OLD_CDT_WITHOUT_TOKEN", fmt::format("Custom timestamp is {} seconds old, requires token_auth", age));
   }
 }
 
@@ -203,7 +214,7 @@ void check_names(const Params& params, Findings& out) {
   }
 }
 
-} // namespace detail
+}  // namespace detail
 
 std::vector<Violation> check_hit(const Params& params, const CheckContext& ctx) {
   detail::Findings out;
@@ -216,4 +227,4 @@ std::vector<Violation> check_hit(const Params& params, const CheckContext& ctx) 
   return out.take();
 }
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

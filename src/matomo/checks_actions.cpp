@@ -18,27 +18,31 @@ constexpr std::size_t k_max_url = 1024;
 constexpr std::size_t k_max_dimension = 250;
 constexpr std::int64_t k_max_perf_ms = 16'777'215;
 
-constexpr std::array<std::string_view, 6> k_perf_params{"pf_net", "pf_srv", "pf_tfr",
-                                                         "pf_dm1", "pf_dm2", "pf_onl"};
-constexpr std::array<std::string_view, 8> k_search_keys{"q", "query", "s", "search",
-                                                         "searchword", "k", "keyword", "keywords"};
+constexpr std::array<std::string_view, 6> k_perf_params{"pf_net", "pf_srv", "pf_tfr", "pf_dm1", "pf_dm2", "pf_onl"};
+constexpr std::array<std::string_view, 8> k_search_keys{"q",          "query", "s",       "search",
+                                                        "searchword", "k",     "keyword", "keywords"};
 
 bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 /// The action families present (matomo-tracking.md §7.2 item 11), by name.
 std::vector<std::string_view> families(const Params& params) {
   std::vector<std::string_view> out;
-  if (has(params, "download")) out.emplace_back("download");
-  if (has(params, "link")) out.emplace_back("link");
-  if (has(params, "e_c") || has(params, "e_a")) out.emplace_back("event");
+  if (has(params, "download"))
+    out.emplace_back("download");
+  if (has(params, "link"))
+    out.emplace_back("link");
+  if (has(params, "e_c") || has(params, "e_a"))
+    out.emplace_back("event");
   if (has(params, "c_n") || has(params, "c_p") || has(params, "c_t") || has(params, "c_i")) {
     out.emplace_back("content");
   }
-  if (has(params, "search")) out.emplace_back("search");
+  if (has(params, "search"))
+    out.emplace_back("search");
   if (has(params, "idgoal") && parse_int(value_of(params, "idgoal")) != std::int64_t{-1}) {
     out.emplace_back("idgoal");
   }
-  if (has(params, "ping")) out.emplace_back("ping");
+  if (has(params, "ping"))
+    out.emplace_back("ping");
   return out;
 }
 
@@ -70,9 +74,8 @@ bool has_search_param(std::string_view url) {
 }
 
 void check_urls(const Params& params, const std::vector<std::string_view>& fam, Findings& out) {
-  const bool no_action = std::any_of(fam.begin(), fam.end(), [](std::string_view f) {
-    return f == "idgoal" || f == "ping";
-  });
+  const bool no_action =
+    std::any_of(fam.begin(), fam.end(), [](std::string_view f) { return f == "idgoal" || f == "ping"; });
   const std::string_view url = value_of(params, "url");
   if (!url.empty()) {
     check_url_value("url", url, out);
@@ -130,10 +133,9 @@ void check_content_and_perf(const Params& params, Findings& out) {
     out.strict("BAD_CONTENT", "c_i (the interaction) is blank");
   }
   const std::string_view pv_id = value_of(params, "pv_id");
-  if (find(params, "pv_id") &&
-      (pv_id.size() != 6 || !std::all_of(pv_id.begin(), pv_id.end(), [](char c) {
-         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-       }))) {
+  if (find(params, "pv_id") && (pv_id.size() != 6 || !std::all_of(pv_id.begin(), pv_id.end(), [](char c) {
+                                  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                                }))) {
     out.strict("BAD_PV_ID", fmt::format("pv_id={} is not 6 alphanumerics", pv_id));
   }
   for (const std::string_view name : k_perf_params) {
@@ -197,7 +199,7 @@ void check_goal_and_ca(const Params& params, const CheckContext& ctx, const std:
   }
 }
 
-} // namespace
+}  // namespace
 
 void check_actions(const Params& params, const CheckContext& ctx, Findings& out) {
   const auto fam = families(params);
@@ -212,4 +214,4 @@ void check_actions(const Params& params, const CheckContext& ctx, Findings& out)
   check_goal_and_ca(params, ctx, fam, out);
 }
 
-} // namespace tf::matomo::detail
+}  // namespace tf::matomo::detail

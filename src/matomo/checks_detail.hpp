@@ -34,4 +34,4 @@ void check_names(const Params& params, Findings& out);
 void check_actions(const Params& params, const CheckContext& ctx, Findings& out);
 void check_ecommerce(const Params& params, const CheckContext& ctx, Findings& out);
 
-} // namespace tf::matomo::detail
+}  // namespace tf::matomo::detail

@@ -38,8 +38,7 @@ std::optional<std::int64_t> item_total(const nlohmann::json& item, std::string& 
   }
   if (item.size() > 2) {
     const auto& category = item[2];
-    const bool ok = category.is_string() || category.is_null() ||
-                    (category.is_array() && category.size() <= 5);
+    const bool ok = category.is_string() || category.is_null() || (category.is_array() && category.size() <= 5);
     if (!ok) {
       why = "an item category is not a string or an array of up to 5";
       return std::nullopt;
@@ -115,7 +114,7 @@ void check_product_view(const Params& params, Findings& out) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void check_ecommerce(const Params& params, const CheckContext& /*ctx*/, Findings& out) {
   check_product_view(params, out);
@@ -144,16 +143,16 @@ void check_ecommerce(const Params& params, const CheckContext& /*ctx*/, Findings
   if (revenue && subtotal) {
     const std::int64_t expected = *subtotal + tax.value_or(0) + shipping.value_or(0) - discount.value_or(0);
     if (expected != *revenue) {
-      out.strict("REVENUE_MISMATCH", fmt::format("revenue {:.2f} != ec_st + ec_tx + ec_sh - ec_dt = {:.2f}",
-                                                 static_cast<double>(*revenue) / 100.0,
-                                                 static_cast<double>(expected) / 100.0));
+      out.strict("REVENUE_MISMATCH",
+                 fmt::format("revenue {:.2f} != ec_st + ec_tx + ec_sh - ec_dt = {:.2f}",
+                             static_cast<double>(*revenue) / 100.0, static_cast<double>(expected) / 100.0));
     }
   }
   if (items && subtotal && *items != *subtotal) {
-    out.strict("SUBTOTAL_MISMATCH", fmt::format("ec_st {:.2f} != sum of price x quantity {:.2f}",
-                                                static_cast<double>(*subtotal) / 100.0,
-                                                static_cast<double>(*items) / 100.0));
+    out.strict("SUBTOTAL_MISMATCH",
+               fmt::format("ec_st {:.2f} != sum of price x quantity {:.2f}", static_cast<double>(*subtotal) / 100.0,
+                           static_cast<double>(*items) / 100.0));
   }
 }
 
-} // namespace tf::matomo::detail
+}  // namespace tf::matomo::detail

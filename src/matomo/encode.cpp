@@ -18,8 +18,8 @@
 namespace tf::matomo {
 namespace {
 
-using detail::HitTime;
 using detail::hit_time;
+using detail::HitTime;
 using detail::local_zone;
 using detail::put_hit;
 
@@ -184,7 +184,7 @@ void append_hit_pairs(const model::Visit& visit, std::size_t index, const Encode
   out.append(scratch.get(), encoder.end());
 }
 
-} // namespace
+}  // namespace
 
 namespace detail {
 
@@ -199,7 +199,7 @@ HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone) {
   return t;
 }
 
-} // namespace detail
+}  // namespace detail
 
 std::string format_cents(model::Cents cents) {
   const model::Cents magnitude = cents < 0 ? -cents : cents;
@@ -242,4 +242,4 @@ void append_hit_form(const model::Visit& visit, std::size_t hit, const EncodeCon
   }
 }
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

@@ -2,8 +2,8 @@
 // Hit → Matomo parameters. The only place that maps model::Hit fields to parameter names.
 //
 // Parameter order (stable): idsite, rec, url, action_name, _id, cid, uid, cdt, h, m, s,
-// new_visit, urlref, pv_id, ua, lang, res, cip, dimensionN (custom dimensions), then by kind: pageview: _pkn, _pks, _pkc, _pkp
-// (product page), pf_net, pf_srv, pf_tfr, pf_dm1, pf_dm2, pf_onl (timings) | search, search_cat,
+// new_visit, urlref, pv_id, ua, lang, res, cip, dimensionN (custom dimensions), then by kind: pageview: _pkn, _pks,
+// _pkc, _pkp (product page), pf_net, pf_srv, pf_tfr, pf_dm1, pf_dm2, pf_onl (timings) | search, search_cat,
 // search_count | link | download | e_c, e_a, e_n, e_v | c_i (interaction), c_n, c_p, c_t |
 // idgoal=0, ec_id, ec_items, revenue, ec_st, ec_tx, ec_sh, ec_dt | cart update: idgoal=0,
 // ec_items, revenue | idgoal=N, revenue | ping=1. Empty optional values are omitted. `token_auth` is never a
@@ -32,10 +32,10 @@ namespace tf::matomo {
 
 struct EncodeContext {
   int site_id = 1;
-  bool has_token = false;                    ///< the target has a token_auth
-  std::int64_t anchor_ms = 0;                ///< simulated visit start, UNIX ms
+  bool has_token = false;  ///< the target has a token_auth
+  std::int64_t anchor_ms = 0;  ///< simulated visit start, UNIX ms
   const date::time_zone* time_zone = nullptr;  ///< for local h/m/s; nullptr = UTC
-  bool send_cip = true;                      ///< RANDOMIZE_VISITOR_COUNTRIES (needs has_token too)
+  bool send_cip = true;  ///< RANDOMIZE_VISITOR_COUNTRIES (needs has_token too)
 };
 
 /// The parameters of hit `hit` of `visit`.
@@ -66,4 +66,4 @@ std::string format_cents(model::Cents cents);
 /// The `ec_items` JSON of an order: [[sku, name, category, price, quantity], ...].
 std::string ec_items_json(const model::Order& order);
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

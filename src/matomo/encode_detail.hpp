@@ -168,4 +168,4 @@ void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const Enco
   put_kind(w, hit);
 }
 
-} // namespace tf::matomo::detail
+}  // namespace tf::matomo::detail

@@ -11,4 +11,4 @@ std::optional<std::string_view> find(const Params& params, std::string_view name
   return std::nullopt;
 }
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

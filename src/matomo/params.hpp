@@ -15,4 +15,4 @@ using Params = std::vector<Param>;
 /// The value of the first parameter named `name`, if any.
 std::optional<std::string_view> find(const Params& params, std::string_view name);
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

@@ -47,17 +47,15 @@ constexpr std::uint32_t ip(std::uint32_t a, std::uint32_t b, std::uint32_t c, st
 }
 
 constexpr std::array<Ipv4Range, 24> k_bot_ranges{{
-    {ip(64, 233, 160, 0), 19}, {ip(66, 249, 80, 0), 20},  {ip(72, 14, 192, 0), 18},
-    {ip(209, 85, 128, 0), 17}, {ip(66, 102, 0, 0), 20},   {ip(74, 125, 0, 0), 16},
-    {ip(64, 18, 0, 0), 20},    {ip(207, 126, 144, 0), 20}, {ip(173, 194, 0, 0), 16},
-    {ip(216, 239, 32, 0), 19}, {ip(64, 4, 0, 0), 18},     {ip(65, 52, 0, 0), 14},
-    {ip(157, 54, 0, 0), 15},   {ip(157, 56, 0, 0), 14},   {ip(157, 60, 0, 0), 16},
-    {ip(207, 46, 0, 0), 16},   {ip(207, 68, 128, 0), 18}, {ip(207, 68, 192, 0), 20},
-    {ip(131, 253, 24, 0), 20}, {ip(131, 253, 26, 0), 20}, {ip(72, 30, 196, 0), 20},
-    {ip(72, 30, 198, 0), 20},  {ip(98, 137, 207, 0), 20}, {ip(1, 202, 218, 8), 32},
+  {ip(64, 233, 160, 0), 19}, {ip(66, 249, 80, 0), 20},  {ip(72, 14, 192, 0), 18},  {ip(209, 85, 128, 0), 17},
+  {ip(66, 102, 0, 0), 20},   {ip(74, 125, 0, 0), 16},   {ip(64, 18, 0, 0), 20},    {ip(207, 126, 144, 0), 20},
+  {ip(173, 194, 0, 0), 16},  {ip(216, 239, 32, 0), 19}, {ip(64, 4, 0, 0), 18},     {ip(65, 52, 0, 0), 14},
+  {ip(157, 54, 0, 0), 15},   {ip(157, 56, 0, 0), 14},   {ip(157, 60, 0, 0), 16},   {ip(207, 46, 0, 0), 16},
+  {ip(207, 68, 128, 0), 18}, {ip(207, 68, 192, 0), 20}, {ip(131, 253, 24, 0), 20}, {ip(131, 253, 26, 0), 20},
+  {ip(72, 30, 196, 0), 20},  {ip(72, 30, 198, 0), 20},  {ip(98, 137, 207, 0), 20}, {ip(1, 202, 218, 8), 32},
 }};
 
-} // namespace
+}  // namespace
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
   if (text.empty() || text.front() == '+') {
@@ -151,8 +149,7 @@ std::optional<std::int64_t> parse_cdt(std::string_view text) {
     return parse_int(text);
   }
   // YYYY-MM-DD HH:MM:SS
-  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   const auto y = fixed_int(text, 0, 4);
@@ -179,8 +176,7 @@ bool is_ip_address(std::string_view text) {
   }
   const std::string copy(text);
   std::array<unsigned char, 16> buffer{};
-  return inet_pton(AF_INET, copy.c_str(), buffer.data()) == 1 ||
-         inet_pton(AF_INET6, copy.c_str(), buffer.data()) == 1;
+  return inet_pton(AF_INET, copy.c_str(), buffer.data()) == 1 || inet_pton(AF_INET6, copy.c_str(), buffer.data()) == 1;
 }
 
 bool is_bot_ip(std::string_view ipv4) {
@@ -191,8 +187,7 @@ bool is_bot_ip(std::string_view ipv4) {
   }
   const std::uint32_t value = ntohl(addr.s_addr);
   for (const auto& range : k_bot_ranges) {
-    const std::uint32_t mask =
-        range.prefix == 0 ? 0U : ~std::uint32_t{0} << static_cast<unsigned>(32 - range.prefix);
+    const std::uint32_t mask = range.prefix == 0 ? 0U : ~std::uint32_t{0} << static_cast<unsigned>(32 - range.prefix);
     if ((value & mask) == (range.base & mask)) {
       return true;
     }
@@ -200,4 +195,4 @@ bool is_bot_ip(std::string_view ipv4) {
   return false;
 }
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

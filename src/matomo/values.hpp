@@ -29,4 +29,4 @@ bool is_ip_address(std::string_view text);
 /// True when `ipv4` lies in a search-engine bot range Matomo excludes (matomo-tracking.md §1.3).
 bool is_bot_ip(std::string_view ipv4);
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

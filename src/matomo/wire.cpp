@@ -20,7 +20,7 @@ using EscapeTable = std::array<Escape, 256>;
 
 constexpr bool is_unreserved(std::size_t c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
+    c == '_' || c == '~';
 }
 
 constexpr EscapeTable make_escapes(bool plus_for_space) {
@@ -124,7 +124,7 @@ void append_pairs(const Params& params, bool plus_for_space, std::string& out) {
   out.resize(static_cast<std::size_t>(dest - out.data()));
 }
 
-} // namespace
+}  // namespace
 
 char* percent_encode_to(std::string_view text, bool plus_for_space, char* dest) {
   return encode_to(text, plus_for_space, dest);
@@ -235,4 +235,4 @@ std::optional<BulkAnswer> parse_bulk_answer(std::string_view body) {
   return answer;
 }
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

@@ -54,4 +54,4 @@ struct BulkAnswer {
 /// nullopt when `body` is not such an object (missing status or counts, or not JSON).
 std::optional<BulkAnswer> parse_bulk_answer(std::string_view body);
 
-} // namespace tf::matomo
+}  // namespace tf::matomo

@@ -9,15 +9,15 @@ namespace tf::metrics {
 namespace {
 
 constexpr std::size_t k_linear = std::size_t{1} << Histogram::k_sub_bucket_bits;  // 128
-constexpr std::size_t k_per_octave = k_linear / 2;                               // 64
-constexpr int k_half_bits = Histogram::k_sub_bucket_bits - 1;                    // 6
+constexpr std::size_t k_per_octave = k_linear / 2;  // 64
+constexpr int k_half_bits = Histogram::k_sub_bucket_bits - 1;  // 6
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
   const std::uint64_t sum = a + b;
   return sum < a ? std::numeric_limits<std::uint64_t>::max() : sum;
 }
 
-} // namespace
+}  // namespace
 
 std::size_t Histogram::bucket_index(std::uint64_t value) noexcept {
   if (value < k_linear) {
@@ -145,4 +145,4 @@ std::optional<Histogram> Histogram::from_data(const HistogramData& data) {
   return h;
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -30,8 +30,7 @@ public:
   /// counted in the last bucket (min/max stay exact).
   static constexpr std::uint64_t k_highest_trackable = (std::uint64_t{1} << 32) - 1;
   static constexpr std::size_t k_bucket_count =
-      (std::size_t{1} << k_sub_bucket_bits) +
-      (32 - k_sub_bucket_bits) * (std::size_t{1} << (k_sub_bucket_bits - 1));
+    (std::size_t{1} << k_sub_bucket_bits) + (32 - k_sub_bucket_bits) * (std::size_t{1} << (k_sub_bucket_bits - 1));
 
   /// Counts one value (microseconds).
   void record(std::uint64_t value) noexcept;
@@ -75,4 +74,4 @@ private:
   std::uint64_t m_sum = 0;
 };
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -23,4 +23,4 @@ LeCounts cumulative_le_counts(const Histogram& histogram) {
   return counts;
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -13,7 +13,7 @@ namespace tf::metrics {
 
 /// microseconds: the finite bucket bounds, 1 ms … 10 s; a last bucket (+Inf) follows them.
 inline constexpr std::array<std::uint64_t, 13> k_latency_le_us = {
-    1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
+  1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
 /// Number of buckets including +Inf.
 inline constexpr std::size_t k_le_bucket_count = k_latency_le_us.size() + 1;
 
@@ -24,4 +24,4 @@ LeCounts cumulative_le_counts(const Histogram& histogram);
 /// Per-bucket (non-cumulative) counts: [i] = values in (le[i-1], le[i]]; the last is > 10 s.
 LeCounts le_bucket_counts(const Histogram& histogram);
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -8,8 +8,8 @@ namespace tf::metrics {
 namespace {
 
 constexpr std::array<std::string_view, k_measure_count> k_names{
-  "visits", "visitors", "pageviews", "site_searches", "outlinks", "downloads", "events",
-  "content_interactions", "orders", "revenue_cents", "cart_updates"};
+  "visits", "visitors",      "pageviews",   "site_searches", "outlinks", "downloads", "events", "content_interactions",
+  "orders", "revenue_cents", "cart_updates"};
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
   return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6U) + (h >> 2U));
@@ -26,11 +26,9 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-} // namespace
+}  // namespace
 
-std::string_view to_string(Measure measure) noexcept {
-  return k_names[static_cast<std::size_t>(measure)];
-}
+std::string_view to_string(Measure measure) noexcept { return k_names[static_cast<std::size_t>(measure)]; }
 
 std::optional<Measure> measure_from_string(std::string_view name) noexcept {
   for (std::size_t i = 0; i < k_measure_count; ++i) {
@@ -76,7 +74,8 @@ void Ledger::drop_visitor_details() noexcept {
 
 void LedgerRecorder::count_visitor(Bound& bound, const LedgerHit& hit, bool acked) {
   // the target's name is stable while recording: its address stands for it
-  const auto key = mix(mix(reinterpret_cast<std::uintptr_t>(hit.target), static_cast<std::uint64_t>(hit.day)), hit.visitor);
+  const auto key =
+    mix(mix(reinterpret_cast<std::uintptr_t>(hit.target), static_cast<std::uint64_t>(hit.day)), hit.visitor);
   if (acked) {
     if (m_acked.insert(key).second) {
       ++bound.acked;
@@ -175,4 +174,4 @@ std::optional<std::int64_t> parse_day(std::string_view text) {
   return day;
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

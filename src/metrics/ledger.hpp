@@ -17,8 +17,17 @@ namespace tf::metrics {
 
 /// What the ledger counts. Names (to_string) are the summary's and `verify`'s contract.
 enum class Measure : std::uint8_t {
-  visits, visitors, pageviews, site_searches, outlinks, downloads, events, content_interactions,
-  orders, revenue_cents, cart_updates
+  visits,
+  visitors,
+  pageviews,
+  site_searches,
+  outlinks,
+  downloads,
+  events,
+  content_interactions,
+  orders,
+  revenue_cents,
+  cart_updates
 };
 inline constexpr std::size_t k_measure_count = 11;
 
@@ -92,12 +101,12 @@ struct Ledger {
 struct LedgerHit {
   const std::string* target = nullptr;  ///< target name (stable while recording)
   int site_id = 1;
-  std::int64_t day = 0;                  ///< site-local day of the hit's time
-  std::optional<Measure> action;         ///< pageviews … cart_updates; nullopt: ping, goal
-  bool starts_visit = false;             ///< the first hit of the visit, or its first of a new day
-  std::uint64_t visitor = 0;             ///< a hash of the visitor's Matomo id (uid or id)
-  std::int64_t revenue_cents = 0;        ///< orders only
-  int goal = -1;                         ///< > 0: a goal conversion
+  std::int64_t day = 0;  ///< site-local day of the hit's time
+  std::optional<Measure> action;  ///< pageviews … cart_updates; nullopt: ping, goal
+  bool starts_visit = false;  ///< the first hit of the visit, or its first of a new day
+  std::uint64_t visitor = 0;  ///< a hash of the visitor's Matomo id (uid or id)
+  std::int64_t revenue_cents = 0;  ///< orders only
+  int goal = -1;  ///< > 0: a goal conversion
 };
 
 /// Feeds a Ledger; remembers which visitors each day already counted (memory grows with
@@ -123,12 +132,12 @@ private:
   LedgerDay* m_counts = nullptr;
 
   std::unordered_set<std::uint64_t> m_acked;  ///< (target, day, visitor) keys counted acked
-  std::unordered_set<std::uint64_t> m_any;    ///< … counted acked or unconfirmed
-  std::size_t m_itemised = 0;                 ///< by_visitor entries this recorder created
+  std::unordered_set<std::uint64_t> m_any;  ///< … counted acked or unconfirmed
+  std::size_t m_itemised = 0;  ///< by_visitor entries this recorder created
 };
 
 /// "YYYY-MM-DD" of a day number (days since 1970-01-01) and back; nullopt when malformed.
 std::string format_day(std::int64_t day);
 std::optional<std::int64_t> parse_day(std::string_view text);
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -5,9 +5,7 @@
 namespace tf::metrics {
 namespace {
 
-double seconds(std::chrono::microseconds d) noexcept {
-  return std::chrono::duration<double>(d).count();
-}
+double seconds(std::chrono::microseconds d) noexcept { return std::chrono::duration<double>(d).count(); }
 
 void merge_stop_reason(std::string& into, const std::string& other) {
   if (other.empty() || into == other) {
@@ -16,7 +14,7 @@ void merge_stop_reason(std::string& into, const std::string& other) {
   into = into.empty() ? other : into + ", " + other;
 }
 
-} // namespace
+}  // namespace
 
 TargetMetrics& RunMetrics::target(std::string_view name) {
   for (auto& t : targets) {
@@ -31,8 +29,8 @@ TargetMetrics& RunMetrics::target(std::string_view name) {
 }
 
 const TargetMetrics* RunMetrics::find_target(std::string_view name) const noexcept {
-  const auto it = std::find_if(targets.begin(), targets.end(),
-                               [name](const TargetMetrics& t) { return t.name == name; });
+  const auto it =
+    std::find_if(targets.begin(), targets.end(), [name](const TargetMetrics& t) { return t.name == name; });
   return it == targets.end() ? nullptr : &*it;
 }
 
@@ -111,4 +109,4 @@ AccountingCheck check_accounting(const RunMetrics& run) {
   return check;
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -22,9 +22,9 @@ namespace tf::metrics {
 
 /// One threshold's verdict (metrics/thresholds.hpp), as rendered in the table and the summary.
 struct ThresholdResult {
-  std::string expr;             ///< as written ("p99<500", "a:failure_rate<=0.01")
+  std::string expr;  ///< as written ("p99<500", "a:failure_rate<=0.01")
   std::optional<double> value;  ///< nullopt: no data (e.g. no latency yet, unknown target)
-  bool ok = false;              ///< no data never passes
+  bool ok = false;  ///< no data never passes
 };
 
 struct RunMetrics {
@@ -102,7 +102,7 @@ struct AccountingRow {
 /// The accounting identity over all targets:
 /// generated == acked + rejected + failed + unconfirmed + not_sent.
 struct AccountingCheck {
-  AccountingRow total;              ///< sums over all targets (target "TOTAL")
+  AccountingRow total;  ///< sums over all targets (target "TOTAL")
   std::vector<std::string> unbalanced;  ///< names of the targets where the invariant fails
   bool ok() const noexcept { return unbalanced.empty(); }
 };
@@ -133,4 +133,4 @@ private:
   RunMetrics m_run;
 };
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -30,4 +30,4 @@ std::optional<std::size_t> current_stage(const std::vector<StageMetrics>& stages
   return std::nullopt;
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -39,4 +39,4 @@ struct StageMetrics {
 /// The stage running `elapsed` seconds after the start, or nullopt (no stages, or past the end).
 std::optional<std::size_t> current_stage(const std::vector<StageMetrics>& stages, double elapsed) noexcept;
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -50,8 +50,8 @@ void TargetMetrics::count(Outcome outcome) noexcept {
 }
 
 std::optional<ErrorKind> TargetMetrics::top_error() const noexcept {
-  const auto top = std::max_element(errors.begin(), errors.end(),
-                                    [](std::uint64_t a, std::uint64_t b) { return a < b; });
+  const auto top =
+    std::max_element(errors.begin(), errors.end(), [](std::uint64_t a, std::uint64_t b) { return a < b; });
   if (*top == 0) {
     return std::nullopt;
   }
@@ -131,4 +131,4 @@ Health total_health_of(const TargetMetrics& target) noexcept {
   return classify_health(target.acked, target.finished());
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

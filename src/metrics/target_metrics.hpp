@@ -121,4 +121,4 @@ Health health_of(const TargetMetrics& target) noexcept;
 /// about the others).
 Health total_health_of(const TargetMetrics& total) noexcept;
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -10,18 +10,26 @@ namespace tf::metrics {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, ThresholdMetric>, 11> k_metrics = {{
-    {"failure_rate", ThresholdMetric::failure_rate}, {"rejected", ThresholdMetric::rejected},
-    {"unconfirmed", ThresholdMetric::unconfirmed},   {"p50", ThresholdMetric::p50},
-    {"p90", ThresholdMetric::p90},                   {"p95", ThresholdMetric::p95},
-    {"p99", ThresholdMetric::p99},                   {"p999", ThresholdMetric::p999},
-    {"max", ThresholdMetric::max},                   {"achieved_rate", ThresholdMetric::achieved_rate},
-    {"hits_per_s", ThresholdMetric::hits_per_s},
+  {"failure_rate", ThresholdMetric::failure_rate},
+  {"rejected", ThresholdMetric::rejected},
+  {"unconfirmed", ThresholdMetric::unconfirmed},
+  {"p50", ThresholdMetric::p50},
+  {"p90", ThresholdMetric::p90},
+  {"p95", ThresholdMetric::p95},
+  {"p99", ThresholdMetric::p99},
+  {"p999", ThresholdMetric::p999},
+  {"max", ThresholdMetric::max},
+  {"achieved_rate", ThresholdMetric::achieved_rate},
+  {"hits_per_s", ThresholdMetric::hits_per_s},
 }};
 
 /// Longest operators first, so "<=" is not read as "<".
 constexpr std::array<std::pair<std::string_view, Comparison>, 5> k_operators = {{
-    {"<=", Comparison::less_equal}, {">=", Comparison::greater_equal}, {"==", Comparison::equal},
-    {"<", Comparison::less},        {">", Comparison::greater},
+  {"<=", Comparison::less_equal},
+  {">=", Comparison::greater_equal},
+  {"==", Comparison::equal},
+  {"<", Comparison::less},
+  {">", Comparison::greater},
 }};
 
 std::string_view trim(std::string_view s) {
@@ -83,7 +91,7 @@ std::optional<double> value_of(ThresholdMetric metric, const TargetMetrics& t, c
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 std::string threshold_metric_names() {
   std::string names;
@@ -116,8 +124,8 @@ std::optional<Threshold> parse_threshold(std::string_view text, std::string& err
   std::string_view op_text;
   for (const auto& [symbol, comparison] : k_operators) {
     const auto found = text.find(symbol);
-    if (found != std::string_view::npos && (at == std::string_view::npos || found < at ||
-                                            (found == at && symbol.size() > op_text.size()))) {
+    if (found != std::string_view::npos &&
+        (at == std::string_view::npos || found < at || (found == at && symbol.size() > op_text.size()))) {
       at = found;
       op = comparison;
       op_text = symbol;
@@ -168,8 +176,8 @@ ThresholdResult evaluate(const Threshold& threshold, const RunMetrics& run) {
 bool can_no_longer_pass(const Threshold& threshold, const ThresholdResult& result) {
   const bool grows = threshold.metric == ThresholdMetric::rejected || threshold.metric == ThresholdMetric::unconfirmed;
   const bool upper_bound = threshold.op == Comparison::less || threshold.op == Comparison::less_equal ||
-                           (threshold.op == Comparison::equal && result.value && *result.value > threshold.limit);
+    (threshold.op == Comparison::equal && result.value && *result.value > threshold.limit);
   return grows && upper_bound && !result.ok && result.value.has_value();
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

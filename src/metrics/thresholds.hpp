@@ -12,18 +12,23 @@ namespace tf::metrics {
 
 /// What a threshold measures, on the totals or on one target.
 enum class ThresholdMetric : std::uint8_t {
-  failure_rate,   ///< hits not acked / generated (0..1)
-  rejected,       ///< hits rejected
-  unconfirmed,    ///< hits unconfirmed
-  p50, p90, p95, p99, p999, max,  ///< service time, milliseconds
+  failure_rate,  ///< hits not acked / generated (0..1)
+  rejected,  ///< hits rejected
+  unconfirmed,  ///< hits unconfirmed
+  p50,
+  p90,
+  p95,
+  p99,
+  p999,
+  max,  ///< service time, milliseconds
   achieved_rate,  ///< visits/s achieved / requested (0..1; 1 without a requested rate)
-  hits_per_s,     ///< acked hits per second of the run
+  hits_per_s,  ///< acked hits per second of the run
 };
 
 enum class Comparison : std::uint8_t { less, less_equal, greater, greater_equal, equal };
 
 struct Threshold {
-  std::string expr;    ///< as written, trimmed
+  std::string expr;  ///< as written, trimmed
   std::string target;  ///< "" = the totals; else a target name ("a:p99<500")
   ThresholdMetric metric = ThresholdMetric::failure_rate;
   Comparison op = Comparison::less;
@@ -45,4 +50,4 @@ ThresholdResult evaluate(const Threshold& threshold, const RunMetrics& run);
 /// grows (rejected, unconfirmed) already above what `<`, `<=` or `==` allows (--abort-on-fail).
 bool can_no_longer_pass(const Threshold& threshold, const ThresholdResult& result);
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

@@ -29,7 +29,7 @@ std::int64_t interval_start(SysTime at) {
   return (seconds >= 0 ? seconds / k : (seconds - k + 1) / k) * k;
 }
 
-} // namespace
+}  // namespace
 
 void SeriesPoint::add(const SeriesPoint& other) {
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -86,4 +86,4 @@ void SeriesRecorder::sample(const RunMetrics& now, SysTime at) {
   points.back().in_flight = totals.in_flight;
 }
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

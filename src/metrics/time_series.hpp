@@ -59,4 +59,4 @@ private:
   SeriesPoint m_last_totals;  ///< cumulative values at the previous sample (t unused)
 };
 
-} // namespace tf::metrics
+}  // namespace tf::metrics

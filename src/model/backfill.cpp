@@ -24,9 +24,8 @@ constexpr std::int64_t k_end_margin_ms = 1000;
 
 /// A weekday site: low at night (minimum 03:00–05:00), a morning rise, a plateau from 10:00 to
 /// 16:00, a dip at dinner time and a smaller evening peak.
-constexpr std::array<double, 24> k_builtin_profile{
-    1.6, 1.0, 0.7, 0.5, 0.5, 0.7, 1.4, 2.8, 4.4, 5.6, 6.2, 6.3,
-    5.9, 6.0, 6.2, 6.0, 5.6, 5.1, 4.7, 4.8, 5.0, 4.6, 3.6, 2.5};
+constexpr std::array<double, 24> k_builtin_profile{1.6, 1.0, 0.7, 0.5, 0.5, 0.7, 1.4, 2.8, 4.4, 5.6, 6.2, 6.3,
+                                                   5.9, 6.0, 6.2, 6.0, 5.6, 5.1, 4.7, 4.8, 5.0, 4.6, 3.6, 2.5};
 
 /// Monday … Sunday (ISO order).
 constexpr std::array<double, 7> k_weekday_factors{1.0, 1.0, 1.0, 0.97, 0.9, 0.68, 0.72};
@@ -77,7 +76,7 @@ double total_weight(const std::vector<BackfillPlan::Slot>& slots) {
   return total;
 }
 
-} // namespace
+}  // namespace
 
 std::span<const double> builtin_hourly_profile() { return k_builtin_profile; }
 
@@ -94,8 +93,9 @@ BackfillWindow backfill_window(const config::Settings& s, date::sys_days today) 
     const auto first = parse_day(s.backfill_start_date);
     const auto last = parse_day(s.backfill_end_date);
     if (!first || !last) {
-      throw Error(fmt::format("BACKFILL_START_DATE/BACKFILL_END_DATE: expected YYYY-MM-DD dates, found \"{}\" and \"{}\"",
-                              s.backfill_start_date, s.backfill_end_date));
+      throw Error(
+        fmt::format("BACKFILL_START_DATE/BACKFILL_END_DATE: expected YYYY-MM-DD dates, found \"{}\" and \"{}\"",
+                    s.backfill_start_date, s.backfill_end_date));
     }
     if (*first > *last) {
       throw Error(fmt::format("BACKFILL_END_DATE: expected a date ≥ BACKFILL_START_DATE ({}), found {}",
@@ -129,7 +129,8 @@ BackfillPlan::BackfillPlan(BackfillOptions options) : m_options(std::move(option
     const std::int64_t midnight = local_midnight_ms(*m_options.zone, d + date::days{1});
     day.end_ms = std::max(day.start_ms, std::min(midnight, m_options.now_ms));
     day.first_visit = m_total;
-    Rng rng = Rng::stream(m_options.seed, hash_name("backfill-day"), static_cast<std::uint64_t>(d.time_since_epoch().count()));
+    Rng rng =
+      Rng::stream(m_options.seed, hash_name("backfill-day"), static_cast<std::uint64_t>(d.time_since_epoch().count()));
     const double nominal = static_cast<double>(cap) * weekday_factor(date::weekday{d}) / (1.0 + v);
     double count = nominal * (1.0 + v * rng.uniform(-1.0, 1.0));
     if (day.end_ms < midnight) {
@@ -228,4 +229,4 @@ std::int64_t BackfillTimeline::next_start(std::int64_t duration_ms) {
   return std::max(day.start_ms, std::min(at, latest));
 }
 
-} // namespace tf::model
+}  // namespace tf::model

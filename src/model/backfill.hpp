@@ -51,21 +51,21 @@ BackfillWindow backfill_window(const config::Settings& settings, date::sys_days 
 struct BackfillOptions {
   const date::time_zone* zone = nullptr;  ///< required
   BackfillWindow window;
-  long long per_day_cap = 2000;    ///< ≥ 1
-  long long total_cap = 0;         ///< ≤ 0: no total cap
-  double daily_variation = 0.15;   ///< in [0, 1]
+  long long per_day_cap = 2000;  ///< ≥ 1
+  long long total_cap = 0;  ///< ≤ 0: no total cap
+  double daily_variation = 0.15;  ///< in [0, 1]
   std::vector<double> hourly_profile;  ///< 24 weights, empty = built-in
   std::uint64_t seed = 0;
-  std::int64_t now_ms = 0;         ///< UNIX ms: nothing is placed after it
+  std::int64_t now_ms = 0;  ///< UNIX ms: nothing is placed after it
 };
 
 struct BackfillDay {
-  date::sys_days date;             ///< the local calendar date
-  std::int64_t start_ms = 0;       ///< local midnight, UNIX ms
-  std::int64_t end_ms = 0;         ///< next local midnight (today: now), exclusive
-  std::uint64_t first_visit = 0;   ///< index of the day's first visit
+  date::sys_days date;  ///< the local calendar date
+  std::int64_t start_ms = 0;  ///< local midnight, UNIX ms
+  std::int64_t end_ms = 0;  ///< next local midnight (today: now), exclusive
+  std::uint64_t first_visit = 0;  ///< index of the day's first visit
   std::uint64_t visits = 0;
-  std::string label() const;       ///< "YYYY-MM-DD"
+  std::string label() const;  ///< "YYYY-MM-DD"
 };
 
 class BackfillPlan {
@@ -112,7 +112,7 @@ private:
   bool m_day_ready = false;
   std::vector<BackfillPlan::Slot> m_slots;
   std::vector<double> m_cumulative;  ///< normalised cumulative weight at each slot's end
-  double m_previous_u = 0;           ///< the last order statistic drawn in this day
+  double m_previous_u = 0;  ///< the last order statistic drawn in this day
 };
 
-} // namespace tf::model
+}  // namespace tf::model

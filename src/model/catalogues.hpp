@@ -24,7 +24,7 @@ struct Cidr {
 
 struct Country {
   std::string_view code;  ///< ISO 3166 alpha-2, lowercase ("" for the "other" bucket)
-  double share;           ///< probability of the bucket; all shares add up to 1
+  double share;  ///< probability of the bucket; all shares add up to 1
   std::span<const Cidr> ranges;
   std::span<const std::string_view> languages;  ///< Accept-Language values, uniform
   /// IANA time zones of the country, uniform; for the "other" bucket one per language, in the
@@ -51,4 +51,4 @@ std::span<const UserAgent> user_agents();
 std::span<const std::string_view> resolutions(Device device);
 std::span<const Country> countries();
 
-} // namespace tf::model
+}  // namespace tf::model

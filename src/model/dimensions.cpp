@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::uint64_t k_dimension_stream = 3;  // beside generator.cpp's plan (1) and content (2)
 
-} // namespace
+}  // namespace
 
 std::vector<DimensionValues> intern_dimensions(const std::vector<config::DimensionSpec>& specs) {
   std::vector<DimensionValues> out;
@@ -44,4 +44,4 @@ void add_dimensions(Visit& visit, const std::vector<DimensionValues>& dimensions
   }
 }
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -30,4 +30,4 @@ std::vector<DimensionValues> intern_dimensions(const std::vector<config::Dimensi
 void add_dimensions(Visit& visit, const std::vector<DimensionValues>& dimensions, double probability,
                     std::uint64_t seed);
 
-} // namespace tf::model
+}  // namespace tf::model

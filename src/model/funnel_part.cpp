@@ -17,7 +17,7 @@ std::string or_default(const std::string& value, std::string fallback) {
   return value.empty() ? std::move(fallback) : value;
 }
 
-} // namespace
+}  // namespace
 
 void VisitBuilder::funnel(const config::Funnel& funnel, const std::vector<std::int64_t>& delays_ms) {
   std::int64_t offset = m_offset_ms;
@@ -85,4 +85,4 @@ void VisitBuilder::add_funnel_step(const config::Funnel& funnel, std::size_t ind
   }
 }
 
-} // namespace tf::model
+}  // namespace tf::model

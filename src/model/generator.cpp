@@ -40,7 +40,7 @@ bool eligible(const config::Funnel& funnel) {
   return funnel.enabled && !funnel.steps.empty() && funnel.steps.front().type == config::StepType::pageview;
 }
 
-} // namespace
+}  // namespace
 
 std::int64_t VisitPlan::duration_ms() const {
   std::int64_t total = browse_ms;
@@ -205,4 +205,4 @@ void VisitGenerator::skip(std::uint64_t i) { admit(i, plan(i), std::nullopt); }
 
 void VisitGenerator::skip_at(std::uint64_t i, std::int64_t start_ms) { admit(i, plan(i), start_ms); }
 
-} // namespace tf::model
+}  // namespace tf::model

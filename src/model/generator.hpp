@@ -73,12 +73,12 @@ std::size_t pool_modulus(std::size_t pool);
 
 /// What skip() needs to know about visit i, drawn from its plan stream.
 struct VisitPlan {
-  std::int64_t gap_ms = 0;              ///< Poisson inter-arrival gap before this visit
-  std::optional<std::size_t> slot;      ///< pool slot drawn for a returning visitor
+  std::int64_t gap_ms = 0;  ///< Poisson inter-arrival gap before this visit
+  std::optional<std::size_t> slot;  ///< pool slot drawn for a returning visitor
   const config::Funnel* funnel = nullptr;
   std::vector<std::int64_t> step_delays_ms;  ///< one per funnel step (dwell after the step)
-  int pageviews = 0;                    ///< browsing pageviews, 0 = no browsing part
-  std::int64_t browse_ms = 0;           ///< browsing duration
+  int pageviews = 0;  ///< browsing pageviews, 0 = no browsing part
+  std::int64_t browse_ms = 0;  ///< browsing duration
   std::int64_t duration_ms() const;
 };
 
@@ -128,9 +128,9 @@ private:
   OrderLimits m_order_limits;
   std::uint64_t m_seed;
   std::uint64_t m_next = 0;
-  std::int64_t m_clock_ms = 0;                 ///< arrival of the last admitted visit
-  std::vector<std::int64_t> m_slot_end_ms;     ///< end of each pool visitor's last visit
-  std::size_t m_pool_modulus = 1;              ///< pool_modulus(m_slot_end_ms.size())
+  std::int64_t m_clock_ms = 0;  ///< arrival of the last admitted visit
+  std::vector<std::int64_t> m_slot_end_ms;  ///< end of each pool visitor's last visit
+  std::size_t m_pool_modulus = 1;  ///< pool_modulus(m_slot_end_ms.size())
 };
 
-} // namespace tf::model
+}  // namespace tf::model

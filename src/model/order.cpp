@@ -32,9 +32,7 @@ Cents subtotal_of(const std::vector<OrderItem>& items) {
   return sum;
 }
 
-void total_up(Order& order) {
-  order.revenue = order.subtotal + order.tax + order.shipping - order.discount;
-}
+void total_up(Order& order) { order.revenue = order.subtotal + order.tax + order.shipping - order.discount; }
 
 /// k in [items_min, items_max], weighted by the predecessor's shares of 1..5 items (and a small
 /// constant share beyond), renormalised over the allowed range: ITEMS_MIN = 3 gives 3 to 5.
@@ -122,9 +120,9 @@ void set_subtotal(std::vector<OrderItem>& items, Cents subtotal) {
 /// The subtotal whose derived total (subtotal + tax + shipping) is the smallest ≥ `revenue`.
 Cents solve_subtotal(Cents revenue, Cents shipping, std::optional<Cents> tax, double rate) {
   auto total = [&](Cents st) { return st + (tax ? *tax : tax_for(st, shipping, rate)) + shipping; };
-  Cents estimate = tax ? revenue - shipping - *tax
-                       : round_cents((static_cast<double>(revenue - shipping) - rate * static_cast<double>(shipping)) /
-                                     (1.0 + rate));
+  Cents estimate = tax
+    ? revenue - shipping - *tax
+    : round_cents((static_cast<double>(revenue - shipping) - rate * static_cast<double>(shipping)) / (1.0 + rate));
   estimate = std::max<Cents>(estimate - 3, 0);
   while (total(estimate) < revenue) {
     ++estimate;
@@ -132,7 +130,7 @@ Cents solve_subtotal(Cents revenue, Cents shipping, std::optional<Cents> tax, do
   return estimate;
 }
 
-} // namespace
+}  // namespace
 
 Cents to_cents(double amount) { return round_cents(amount * 100.0); }
 
@@ -163,7 +161,8 @@ Cents sale_price(std::span<const Product> products, std::size_t product_index) {
 std::vector<OrderItem> draw_cart(Rng& rng, const OrderLimits& limits) {
   const auto budget = static_cast<Cents>(static_cast<double>(limits.value_max) / (1.0 + limits.tax_rate));
   std::vector<OrderItem> items;
-  for (const auto index : draw_products(rng, limits.products, static_cast<std::size_t>(draw_item_count(rng, limits)), budget)) {
+  for (const auto index :
+       draw_products(rng, limits.products, static_cast<std::size_t>(draw_item_count(rng, limits)), budget)) {
     items.push_back(draw_item(rng, limits.products, index));
   }
   return items;
@@ -190,8 +189,8 @@ Order draw_order(Rng& rng, const OrderLimits& limits, std::string id) {
     if (dearest->quantity > 1) {
       --dearest->quantity;
     } else if (items.size() > static_cast<std::size_t>(limits.items_min)) {
-      items.erase(std::max_element(items.begin(), items.end(),
-                                   [](const auto& a, const auto& b) { return a.price < b.price; }));
+      items.erase(
+        std::max_element(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.price < b.price; }));
     } else {
       break;
     }
@@ -199,7 +198,8 @@ Order draw_order(Rng& rng, const OrderLimits& limits, std::string id) {
   }
   for (int step = 0; step < k_fit_steps && order.revenue < limits.value_min; ++step) {
     auto cheapest = std::min_element(items.begin(), items.end(), [](const auto& a, const auto& b) {
-      return (a.quantity < k_max_quantity ? a.price : k_max_cents) < (b.quantity < k_max_quantity ? b.price : k_max_cents);
+      return (a.quantity < k_max_quantity ? a.price : k_max_cents) <
+        (b.quantity < k_max_quantity ? b.price : k_max_cents);
     });
     if (cheapest->quantity >= k_max_quantity) {
       break;
@@ -243,4 +243,4 @@ Order draw_order(Rng& rng, const OrderLimits& limits, std::string id, const Orde
   return order;
 }
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -59,4 +59,4 @@ Order draw_order(Rng& rng, const OrderLimits& limits, std::string id, const Orde
 /// Cents from a decimal amount (rounded to the nearest cent).
 Cents to_cents(double amount);
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -32,7 +32,7 @@ ReferrerClass class_of(std::string_view name, std::string_view where) {
   throw Error(fmt::format("{}: class: expected search, social or website, found '{}'", where, name));
 }
 
-} // namespace
+}  // namespace
 
 const char* to_string(ReferrerClass kind) {
   switch (kind) {
@@ -55,8 +55,8 @@ std::vector<Referrer> parse_referrers(std::string_view text, std::string_view so
     const std::string where = fmt::format("{}:{}", source, number);
     const auto fields = split(line, '\t');
     if (fields.size() != 3) {
-      throw Error(fmt::format("{}: expected 3 tab-separated fields (class, URL, keyword parameter), found {}",
-                              where, fields.size()));
+      throw Error(fmt::format("{}: expected 3 tab-separated fields (class, URL, keyword parameter), found {}", where,
+                              fields.size()));
     }
     Referrer referrer;
     referrer.kind = class_of(fields[0], where);
@@ -80,4 +80,4 @@ std::string referrer_url(const Referrer& referrer, std::string_view keyword) {
   return fmt::format("{}{}{}={}", referrer.url, joint, referrer.keyword_param, keyword);
 }
 
-} // namespace tf::model
+}  // namespace tf::model

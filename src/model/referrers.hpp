@@ -16,7 +16,7 @@ const char* to_string(ReferrerClass kind);
 
 struct Referrer {
   ReferrerClass kind = ReferrerClass::website;
-  std::string url;            ///< absolute
+  std::string url;  ///< absolute
   std::string keyword_param;  ///< search engines: the keyword's query parameter; empty = none sent
 };
 
@@ -28,4 +28,4 @@ std::vector<Referrer> parse_referrers(std::string_view text, std::string_view so
 /// parameter when it has one, else the URL as it is.
 std::string referrer_url(const Referrer& referrer, std::string_view keyword);
 
-} // namespace tf::model
+}  // namespace tf::model

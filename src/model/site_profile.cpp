@@ -41,7 +41,8 @@ std::optional<std::int64_t> price_cents(std::string_view text) {
     return std::nullopt;
   }
   if (!fraction.empty() &&
-      std::from_chars(fraction.data(), fraction.data() + fraction.size(), cents).ptr != fraction.data() + fraction.size()) {
+      std::from_chars(fraction.data(), fraction.data() + fraction.size(), cents).ptr !=
+        fraction.data() + fraction.size()) {
     return std::nullopt;
   }
   const std::int64_t total = units * 100 + (fraction.size() == 1 ? cents * 10 : cents);
@@ -66,17 +67,17 @@ struct KindSpec {
 };
 
 constexpr std::array<KindSpec, 11> k_kinds{{
-    {"engine_keyword", 1, "words joined with '+'"},
-    {"search_term", 1, "a search term"},
-    {"search_category", 1, "a category name"},
-    {"outlink", 1, "an absolute http(s) URL"},
-    {"download", 1, "a path or an absolute URL"},
-    {"click_event", 4, "CATEGORY, ACTION, NAME, VALUE ('-' or a number >= 0)"},
-    {"random_event", 4, "CATEGORY, ACTION, NAME, VALUE ('-' or a number >= 0)"},
-    {"product", 4, "SKU, NAME, CATEGORY, PRICE (e.g. 12.99)"},
-    {"content", 3, "NAME, PIECE, TARGET"},
-    {"campaign", 1, "a campaign name"},
-    {"campaign_keyword", 1, "a campaign keyword"},
+  {"engine_keyword", 1, "words joined with '+'"},
+  {"search_term", 1, "a search term"},
+  {"search_category", 1, "a category name"},
+  {"outlink", 1, "an absolute http(s) URL"},
+  {"download", 1, "a path or an absolute URL"},
+  {"click_event", 4, "CATEGORY, ACTION, NAME, VALUE ('-' or a number >= 0)"},
+  {"random_event", 4, "CATEGORY, ACTION, NAME, VALUE ('-' or a number >= 0)"},
+  {"product", 4, "SKU, NAME, CATEGORY, PRICE (e.g. 12.99)"},
+  {"content", 3, "NAME, PIECE, TARGET"},
+  {"campaign", 1, "a campaign name"},
+  {"campaign_keyword", 1, "a campaign keyword"},
 }};
 
 class ListsParser {
@@ -93,7 +94,8 @@ public:
     if (spec == nullptr) {
       throw Error(fmt::format("{}: kind: expected one of engine_keyword, search_term, search_category, outlink, "
                               "download, click_event, random_event, product, content, campaign, campaign_keyword; "
-                              "found '{}'", where, fields[0]));
+                              "found '{}'",
+                              where, fields[0]));
     }
     if (fields.size() != spec->fields + 1) {
       throw Error(fmt::format("{}: {}: expected {} tab-separated field(s) ({}), found {}", where, spec->kind,
@@ -132,8 +134,8 @@ private:
     } else if (kind == "product") {
       const auto price = price_cents(f[4]);
       if (!price) {
-        throw Error(fmt::format("{}: product: price: expected a price > 0 with at most two decimals, found '{}'",
-                                where, f[4]));
+        throw Error(
+          fmt::format("{}: product: price: expected a price > 0 with at most two decimals, found '{}'", where, f[4]));
       }
       if (!m_skus.insert(f[1]).second) {
         throw Error(fmt::format("{}: product: SKU: expected a SKU not listed before, found '{}' again", where, f[1]));
@@ -148,12 +150,18 @@ private:
 
   std::vector<std::string_view>& list_of(std::string_view kind) {
     SiteProfile& p = m_profile;
-    if (kind == "engine_keyword") return p.engine_keywords;
-    if (kind == "search_term") return p.search_terms;
-    if (kind == "search_category") return p.search_categories;
-    if (kind == "outlink") return p.outlinks;
-    if (kind == "download") return p.downloads;
-    if (kind == "campaign") return p.campaigns;
+    if (kind == "engine_keyword")
+      return p.engine_keywords;
+    if (kind == "search_term")
+      return p.search_terms;
+    if (kind == "search_category")
+      return p.search_categories;
+    if (kind == "outlink")
+      return p.outlinks;
+    if (kind == "download")
+      return p.downloads;
+    if (kind == "campaign")
+      return p.campaigns;
     return p.campaign_keywords;
   }
 
@@ -163,7 +171,7 @@ private:
   std::set<std::string_view> m_skus;
 };
 
-} // namespace
+}  // namespace
 
 SiteProfile parse_site_profile(std::string_view name, std::string_view lists, std::string_view lists_source,
                                std::string_view referrers, std::string_view referrers_source) {
@@ -208,4 +216,4 @@ const SiteProfile& site_profile(std::string_view name) {
   return parsed.emplace(std::string(name), std::move(profile)).first->second;
 }
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -18,11 +18,11 @@ struct SiteProfile {
   std::vector<std::string_view> engine_keywords;  ///< '+'-joined words of a search-engine landing
   std::vector<std::string_view> search_terms;
   std::vector<std::string_view> search_categories;
-  std::vector<std::string_view> outlinks;   ///< absolute URLs
+  std::vector<std::string_view> outlinks;  ///< absolute URLs
   std::vector<std::string_view> downloads;  ///< relative paths are resolved against the page
   std::vector<EventEntry> click_events;
   std::vector<EventEntry> random_events;
-  std::vector<Product> products;            ///< distinct SKUs, prices > 0
+  std::vector<Product> products;  ///< distinct SKUs, prices > 0
   std::vector<ContentBlock> content;
   std::vector<std::string_view> campaigns;
   std::vector<std::string_view> campaign_keywords;
@@ -40,4 +40,4 @@ SiteProfile parse_site_profile(std::string_view name, std::string_view lists, st
 /// listing the known ones.
 const SiteProfile& site_profile(std::string_view name);
 
-} // namespace tf::model
+}  // namespace tf::model

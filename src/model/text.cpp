@@ -31,4 +31,4 @@ Text Text::intern(std::string_view text) {
   return result;
 }
 
-} // namespace tf::model
+}  // namespace tf::model

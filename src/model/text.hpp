@@ -17,9 +17,11 @@ namespace tf::model {
 class Text {
 public:
   Text() noexcept = default;
-  Text(std::string_view text) { assign(text); }             // NOLINT(google-explicit-constructor)
-  Text(const std::string& text) { assign(text); }           // NOLINT(google-explicit-constructor)
-  Text(const char* text) { assign(text == nullptr ? std::string_view{} : std::string_view{text}); } // NOLINT(google-explicit-constructor)
+  Text(std::string_view text) { assign(text); }  // NOLINT(google-explicit-constructor)
+  Text(const std::string& text) { assign(text); }  // NOLINT(google-explicit-constructor)
+  Text(const char* text) {
+    assign(text == nullptr ? std::string_view{} : std::string_view{text});
+  }  // NOLINT(google-explicit-constructor)
   Text(const Text& other) {
     if (other.interned()) {
       m_data = other.m_data;
@@ -92,4 +94,4 @@ private:
   char* m_data = nullptr;  ///< [uint32 size][bytes] (owned, or interned when tagged), or null when empty
 };
 
-} // namespace tf::model
+}  // namespace tf::model

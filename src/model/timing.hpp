@@ -15,7 +15,7 @@
 namespace tf::model {
 
 struct HitTime {
-  std::int64_t us = 0;   ///< UNIX µs
+  std::int64_t us = 0;  ///< UNIX µs
   bool clipped = false;  ///< dated at the send time, earlier than the model's offset
 };
 
@@ -34,4 +34,4 @@ inline HitTime realtime_later_hit(std::int64_t first_us, std::int64_t offset_ms,
   return t;
 }
 
-} // namespace tf::model
+}  // namespace tf::model

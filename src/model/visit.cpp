@@ -18,4 +18,4 @@ const char* to_string(HitKind kind) {
   return "unknown";
 }
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -19,14 +19,24 @@ class time_zone;
 
 namespace tf::model {
 
-struct Product;       // catalogues.hpp
+struct Product;  // catalogues.hpp
 struct ContentBlock;  // catalogues.hpp
 
 /// Page performance timings in ms (Matomo's pf_net, pf_srv, pf_tfr, pf_dm1, pf_dm2, pf_onl).
 using PerfTimings = std::array<std::uint16_t, 6>;
 
-enum class HitKind { pageview, site_search, outlink, download, event, content, ecommerce_order, cart_update, goal,
-                     ping };
+enum class HitKind {
+  pageview,
+  site_search,
+  outlink,
+  download,
+  event,
+  content,
+  ecommerce_order,
+  cart_update,
+  goal,
+  ping
+};
 
 const char* to_string(HitKind kind);
 
@@ -48,17 +58,17 @@ struct Order {
 
 struct Hit {
   HitKind kind = HitKind::pageview;
-  std::int64_t offset_ms = 0;       ///< simulated time since the visit start; non-decreasing
-  std::int64_t pause_before_ms = 0; ///< real pause before sending (0 for the first hit)
-  Text url;                         ///< absolute page URL (campaign params on the landing hit only)
-  Text action_name;                 ///< page title or action label; empty = none
-  Text urlref;                      ///< first hit: external referrer (empty = direct); later hits:
-                                    ///< empty, their referrer is derived (referrer_of)
-  std::string pv_id;                ///< 6 alphanumerics on pageview-like hits; ping: last pv_id
-  bool new_visit = false;           ///< first hit of every visit
+  std::int64_t offset_ms = 0;  ///< simulated time since the visit start; non-decreasing
+  std::int64_t pause_before_ms = 0;  ///< real pause before sending (0 for the first hit)
+  Text url;  ///< absolute page URL (campaign params on the landing hit only)
+  Text action_name;  ///< page title or action label; empty = none
+  Text urlref;  ///< first hit: external referrer (empty = direct); later hits:
+                ///< empty, their referrer is derived (referrer_of)
+  std::string pv_id;  ///< 6 alphanumerics on pageview-like hits; ping: last pv_id
+  bool new_visit = false;  ///< first hit of every visit
   // site search
   Text search, search_cat;
-  int search_count = -1;            ///< -1 = not sent
+  int search_count = -1;  ///< -1 = not sent
   // outlink / download target URL (absolute)
   Text link;
   // event
@@ -76,7 +86,7 @@ struct Hit {
   // and revenue only) or goal conversion (idgoal>0); shared and immutable, so a hit stays small
   // (most hits have none) and copies of a visit share it
   std::shared_ptr<const Order> order;
-  int idgoal = -1;                  ///< -1 none, 0 ecommerce, >0 goal id
+  int idgoal = -1;  ///< -1 none, 0 ecommerce, >0 goal id
   std::optional<Cents> goal_revenue;
   /// custom dimensions (dimension<id>=value; model/dimensions.hpp); empty without CUSTOM_DIMENSIONS
   std::vector<std::pair<int, Text>> dimensions;
@@ -88,22 +98,22 @@ struct PageText {
 };
 
 struct Visitor {
-  std::string id;          ///< 16 lowercase hex: sent as _id and cid
-  std::string uid;         ///< logged-in user id, empty when anonymous
-  std::string ip;          ///< sent as cip only when the target has a token
+  std::string id;  ///< 16 lowercase hex: sent as _id and cid
+  std::string uid;  ///< logged-in user id, empty when anonymous
+  std::string ip;  ///< sent as cip only when the target has a token
   std::string user_agent;
-  std::string lang;        ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
-  std::string res;         ///< "1920x1080"
-  std::string country;     ///< ISO code of the IP's bucket (informational, never sent)
+  std::string lang;  ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
+  std::string res;  ///< "1920x1080"
+  std::string country;  ///< ISO code of the IP's bucket (informational, never sent)
   const date::time_zone* zone = nullptr;  ///< the visitor's time zone (local h/m/s); null = the site's
   bool returning = false;  ///< a pool visitor seen in an earlier visit (Matomo: returning)
-  bool pooled = false;     ///< drawn from the returning-visitor pool (first visit or later)
-  std::size_t slot = 0;    ///< the pool slot when `pooled`
-  std::uint64_t key = 0;   ///< stable per visitor: routing and ordering key
+  bool pooled = false;  ///< drawn from the returning-visitor pool (first visit or later)
+  std::size_t slot = 0;  ///< the pool slot when `pooled`
+  std::uint64_t key = 0;  ///< stable per visitor: routing and ordering key
 };
 
 struct Visit {
-  std::uint64_t index = 0;   ///< visit number i: content depends only on (seed, i)
+  std::uint64_t index = 0;  ///< visit number i: content depends only on (seed, i)
   Visitor visitor;
   /// Simulated start, ms since the UNIX epoch (UTC). nullopt in realtime mode: hits are dated
   /// at send time by the rule of model/timing.hpp.
@@ -112,8 +122,8 @@ struct Visit {
   /// Simulated arrival since the start of the run (Poisson schedule at TARGET_VISITS_PER_DAY),
   /// ms. Drives the returning-visitor bookkeeping; `generate` anchors realtime visits on it.
   std::int64_t arrival_ms = 0;
-  std::string funnel;            ///< funnel name, empty for a browsing visit
-  std::string campaign;          ///< mtm_campaign of the landing, empty if none
+  std::string funnel;  ///< funnel name, empty for a browsing visit
+  std::string campaign;  ///< mtm_campaign of the landing, empty if none
   std::vector<Hit> hits;
 };
 
@@ -127,4 +137,4 @@ inline std::string_view referrer_of(const Visit& visit, std::size_t i) {
   return visit.hits[i].kind == HitKind::ping ? std::string_view{} : std::string_view{visit.hits[i - 1].url};
 }
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -12,8 +12,16 @@
 namespace tf::model {
 namespace {
 
-enum BrowsingAction { search_action, outlink_action, download_action, click_action, random_action,
-                      cart_action, order_action, action_count };
+enum BrowsingAction {
+  search_action,
+  outlink_action,
+  download_action,
+  click_action,
+  random_action,
+  cart_action,
+  order_action,
+  action_count
+};
 
 constexpr std::string_view k_pv_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr double k_search_category_probability = 0.225;  // predecessor: 0.3 × 3/4
@@ -27,7 +35,7 @@ std::string with_query(std::string_view url, const std::string& query) {
   return std::string(base).append(base.find('?') == std::string_view::npos ? "?" : "&").append(query).append(tail);
 }
 
-} // namespace
+}  // namespace
 
 std::string origin_of(std::string_view url) {
   const std::size_t scheme = url.find("://");
@@ -53,9 +61,9 @@ void VisitBuilder::landing() {
   const double r = m_rng.uniform();
   if (r >= direct) {
     const double band = (r - direct) / (1.0 - direct);
-    const auto kind = band < k_search_share                    ? ReferrerClass::search
-                      : band < k_search_share + k_social_share ? ReferrerClass::social
-                                                               : ReferrerClass::website;
+    const auto kind = band < k_search_share    ? ReferrerClass::search
+      : band < k_search_share + k_social_share ? ReferrerClass::social
+                                               : ReferrerClass::website;
     const auto& group = m_ctx.profile.referrers[static_cast<std::size_t>(kind)];
     const Referrer& referrer = group[m_rng.index(group.size())];
     const auto& keywords = m_ctx.profile.engine_keywords;
@@ -80,9 +88,9 @@ Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, Text url) {
     hit.new_visit = true;
     hit.urlref = m_landing_referrer;
   } else {
-    const double pause_s = m_rng.uniform(m_ctx.settings.pause_between_pvs_min,
-                                         std::max(m_ctx.settings.pause_between_pvs_min,
-                                                  m_ctx.settings.pause_between_pvs_max));
+    const double pause_s =
+      m_rng.uniform(m_ctx.settings.pause_between_pvs_min,
+                    std::max(m_ctx.settings.pause_between_pvs_min, m_ctx.settings.pause_between_pvs_max));
     hit.pause_before_ms = std::llround(pause_s * 1000.0);
   }
   m_visit.hits.push_back(std::move(hit));
@@ -107,7 +115,7 @@ Hit& VisitBuilder::add_page(std::int64_t offset_ms, Text url, Text title) {
 model::PerfTimings VisitBuilder::draw_perf_timings(Rng& rng) {
   // network, server, transfer, DOM processing, DOM completion, onload: typical ranges in ms
   constexpr std::array<std::array<std::int64_t, 2>, 6> k_ranges{
-      {{0, 150}, {40, 600}, {5, 250}, {150, 1800}, {50, 1200}, {0, 120}}};
+    {{0, 150}, {40, 600}, {5, 250}, {150, 1800}, {50, 1200}, {0, 120}}};
   PerfTimings out{};
   for (std::size_t k = 0; k < out.size(); ++k) {
     out[k] = static_cast<std::uint16_t>(rng.uniform_int(k_ranges[k][0], k_ranges[k][1]));
@@ -137,9 +145,7 @@ std::string VisitBuilder::new_pv_id() {
   return id;
 }
 
-const PageText& VisitBuilder::random_page() {
-  return m_ctx.pages[m_rng.index(m_ctx.pages.size())];
-}
+const PageText& VisitBuilder::random_page() { return m_ctx.pages[m_rng.index(m_ctx.pages.size())]; }
 
 Text VisitBuilder::title_of(std::string_view url) const {
   const auto it = m_ctx.titles.find(url);
@@ -171,10 +177,9 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
     total += w;
   }
   const auto& s = m_ctx.settings;
-  const std::array<double, action_count> probability{s.sitesearch_probability, s.outlinks_probability,
-                                                     s.downloads_probability, s.click_events_probability,
-                                                     s.random_events_probability, s.cart_update_probability,
-                                                     s.ecommerce_probability};
+  const std::array<double, action_count> probability{
+    s.sitesearch_probability,    s.outlinks_probability,    s.downloads_probability, s.click_events_probability,
+    s.random_events_probability, s.cart_update_probability, s.ecommerce_probability};
   std::array<std::size_t, action_count> page_of{};  // 0 = not in this visit
   std::size_t actions = 0;
   for (std::size_t a = 0; a < action_count; ++a) {
@@ -194,7 +199,7 @@ void VisitBuilder::browsing(int pageviews, std::int64_t duration_ms) {
     if (m_rng.bernoulli(s.product_view_probability)) {
       const std::size_t product = m_rng.index(m_ctx.product_pages.size());
       add_page(start, m_ctx.product_pages[product].url, m_ctx.product_pages[product].title).product =
-          &m_ctx.profile.products[product];
+        &m_ctx.profile.products[product];
       m_viewed = product;
     } else {
       const auto& page = random_page();
@@ -235,11 +240,11 @@ void VisitBuilder::add_browsing_action(int action, std::int64_t offset_ms) {
     }
     case outlink_action:
       add(HitKind::outlink, offset_ms, page).link =
-          std::string(m_ctx.profile.outlinks[m_rng.index(m_ctx.profile.outlinks.size())]);
+        std::string(m_ctx.profile.outlinks[m_rng.index(m_ctx.profile.outlinks.size())]);
       break;
     case download_action:
       add(HitKind::download, offset_ms, page).link =
-          resolve(std::string(m_ctx.profile.downloads[m_rng.index(m_ctx.profile.downloads.size())]));
+        resolve(std::string(m_ctx.profile.downloads[m_rng.index(m_ctx.profile.downloads.size())]));
       break;
     case click_action:
     case random_action: {
@@ -303,4 +308,4 @@ void VisitBuilder::finish() {
   m_visit.duration_ms = m_offset_ms;
 }
 
-} // namespace tf::model
+}  // namespace tf::model

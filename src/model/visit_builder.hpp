@@ -71,11 +71,11 @@ private:
   Visit& m_visit;
   Rng& m_rng;
   std::int64_t m_offset_ms = 0;  ///< where the next part starts
-  Text m_page;                   ///< url of the current page (empty before the landing)
+  Text m_page;  ///< url of the current page (empty before the landing)
   std::string m_last_pv_id;
   std::string m_landing_referrer;
   std::string m_campaign_query;  ///< "mtm_campaign=…&mtm_kwd=…" or empty
   std::optional<std::size_t> m_viewed;  ///< the product of the last product page viewed
 };
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -58,11 +58,10 @@ const UserAgent& draw_user_agent(Rng& rng) {
   return user_agents().front();
 }
 
-} // namespace
+}  // namespace
 
 std::string ipv4_text(std::uint32_t address) {
-  return fmt::format("{}.{}.{}.{}", address >> 24U, (address >> 16U) & 0xffU, (address >> 8U) & 0xffU,
-                     address & 0xffU);
+  return fmt::format("{}.{}.{}.{}", address >> 24U, (address >> 16U) & 0xffU, (address >> 8U) & 0xffU, address & 0xffU);
 }
 
 const date::time_zone* zone_named(std::string_view name) {
@@ -98,4 +97,4 @@ Visitor draw_visitor(Rng& rng, double logged_in_probability) {
   return visitor;
 }
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -22,4 +22,4 @@ const date::time_zone* zone_named(std::string_view name);
 /// Dotted-quad text of a host-order IPv4 address.
 std::string ipv4_text(std::uint32_t address);
 
-} // namespace tf::model
+}  // namespace tf::model

@@ -108,7 +108,7 @@ void write_atomically(const std::string& path, const std::string& file, std::str
   }
 }
 
-} // namespace
+}  // namespace
 
 void write_output_file(const std::string& path, std::string_view content) {
   const OutputTarget target = resolve(path);
@@ -145,4 +145,4 @@ void check_output_writable(const std::string& path) {
   ::unlink(tmp.c_str());
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -18,4 +18,4 @@ void write_output_file(const std::string& path, std::string_view content);
 /// "cannot write PATH: REASON" when it cannot.
 void check_output_writable(const std::string& path);
 
-} // namespace tf::report
+}  // namespace tf::report

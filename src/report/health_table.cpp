@@ -68,11 +68,23 @@ std::vector<Cell> target_row(const TargetMetrics& t, bool is_total, bool color) 
     status.style(health_sgr(health));
   }
   const auto& h = t.service_time;
-  return {Cell(t.name), std::move(status), Cell(is_total ? "-" : std::string(metrics::to_string(t.breaker))),
-          number(t.visits_started), number(t.hits_generated), number(t.acked), number(t.rejected),
-          number(t.failed), number(t.unconfirmed), number(t.not_sent), number(t.retries),
-          number(t.in_flight), latency(h, 50), latency(h, 90),
-          latency(h, 99), latency(h, 99.9), Cell(format_ms(h.max(), h.empty())).right_align(),
+  return {Cell(t.name),
+          std::move(status),
+          Cell(is_total ? "-" : std::string(metrics::to_string(t.breaker))),
+          number(t.visits_started),
+          number(t.hits_generated),
+          number(t.acked),
+          number(t.rejected),
+          number(t.failed),
+          number(t.unconfirmed),
+          number(t.not_sent),
+          number(t.retries),
+          number(t.in_flight),
+          latency(h, 50),
+          latency(h, 90),
+          latency(h, 99),
+          latency(h, 99.9),
+          Cell(format_ms(h.max(), h.empty())).right_align(),
           Cell(top_error_text(t))};
 }
 
@@ -82,8 +94,8 @@ std::string render_table(const metrics::Snapshot& snapshot, bool color) {
   for (const char* name : {"target", "status", "breaker"}) {
     heading.emplace_back(name);
   }
-  for (const char* name : {"visits", "generated", "acked", "rejected", "failed", "unconfirmed", "not_sent",
-                           "retries", "in-flight", "p50", "p90", "p99", "p99.9", "max"}) {
+  for (const char* name : {"visits", "generated", "acked", "rejected", "failed", "unconfirmed", "not_sent", "retries",
+                           "in-flight", "p50", "p90", "p99", "p99.9", "max"}) {
     heading.push_back(Cell(name).right_align());
   }
   heading.emplace_back("top error");
@@ -176,9 +188,8 @@ std::string target_notes(const metrics::Snapshot& snapshot, bool detail_shown) {
   std::string out;
   for (const auto& t : snapshot.targets) {
     if (t.breaker_transitions > 0 || t.breaker != metrics::BreakerState::closed) {
-      out += fmt::format("breaker {}: {} now, {} transition{}, open for {}\n", t.name,
-                         metrics::to_string(t.breaker), t.breaker_transitions,
-                         t.breaker_transitions == 1 ? "" : "s",
+      out += fmt::format("breaker {}: {} now, {} transition{}, open for {}\n", t.name, metrics::to_string(t.breaker),
+                         t.breaker_transitions, t.breaker_transitions == 1 ? "" : "s",
                          format_duration(to_millis(t.breaker_open_time)));
     }
     if (!t.last_error.empty()) {
@@ -198,15 +209,18 @@ std::string delivery_notes(const TargetMetrics& total) {
   if (total.unidentified_rejections > 0) {
     out += fmt::format("note: {} rejected hit(s) could not be named: bulk answers counted them invalid without "
                        "invalid_indices (unidentified_rejections; their batches' dead-letter lines say "
-                       "maybe_recorded)\n", total.unidentified_rejections);
+                       "maybe_recorded)\n",
+                       total.unidentified_rejections);
   }
   if (total.bulk_answers_without_counts > 0) {
     out += fmt::format("note: {} bulk answer(s) had no tracked/invalid counts: their hits are counted acked "
-                       "but were not confirmed (bulk_answers_without_counts)\n", total.bulk_answers_without_counts);
+                       "but were not confirmed (bulk_answers_without_counts)\n",
+                       total.bulk_answers_without_counts);
   }
   if (total.possible_duplicates > 0) {
     out += fmt::format("note: {} hit(s) were sent again after an attempt that may have been recorded "
-                       "(possible_duplicates)\n", total.possible_duplicates);
+                       "(possible_duplicates)\n",
+                       total.possible_duplicates);
   }
   if (total.visits_not_started > 0) {
     out += fmt::format("visits not started: {} (cut at the stop before their first hit; not counted as hits)\n",
@@ -231,9 +245,8 @@ std::string run_lines(const metrics::Snapshot& s, bool color) {
   out += stage_lines(s);
   out += fmt::format("start lag p99 {} ms · visits waiting {}\n",
                      format_ms(s.start_lag.percentile(99), s.start_lag.empty()), s.visits_waiting);
-  out += fmt::format("generator: CPU {:.1f}% ({} thread{}) · loop lag p99 {} ms\n",
-                     s.generator_cpu_percent(), s.threads, s.threads == 1 ? "" : "s",
-                     format_ms(s.loop_lag.percentile(99), s.loop_lag.empty()));
+  out += fmt::format("generator: CPU {:.1f}% ({} thread{}) · loop lag p99 {} ms\n", s.generator_cpu_percent(),
+                     s.threads, s.threads == 1 ? "" : "s", format_ms(s.loop_lag.percentile(99), s.loop_lag.empty()));
   if (generator_is_bottleneck(s)) {
     out += paint("WARNING: the generator, not the target, is the bottleneck: latencies and rates "
                  "understate what the targets can take",
@@ -243,7 +256,7 @@ std::string run_lines(const metrics::Snapshot& s, bool color) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string format_ms(std::uint64_t micros, bool empty) {
   if (empty) {
@@ -283,9 +296,9 @@ std::string render_thresholds(const metrics::Snapshot& snapshot, bool color) {
 
 std::string render_accounting_line(const metrics::AccountingCheck& check, bool color) {
   const auto& t = check.total;
-  std::string line = fmt::format(
-      "accounting: generated {} = acked {} + rejected {} + failed {} + unconfirmed {} + not_sent {} ", t.generated,
-      t.acked, t.rejected, t.failed, t.unconfirmed, t.not_sent);
+  std::string line =
+    fmt::format("accounting: generated {} = acked {} + rejected {} + failed {} + unconfirmed {} + not_sent {} ",
+                t.generated, t.acked, t.rejected, t.failed, t.unconfirmed, t.not_sent);
   if (check.ok()) {
     return line + paint("✓", "32", color);
   }
@@ -311,4 +324,4 @@ std::string render_health_table(const metrics::Snapshot& snapshot, bool color, s
   return table + wrap_lines(out, width);
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -55,7 +55,7 @@ std::string render_accounting_line(const metrics::AccountingCheck& check, bool c
 /// Rates between two snapshots of one run (previous taken earlier).
 struct Rates {
   double visits_per_s = 0;  ///< visits started per second
-  double hits_per_s = 0;    ///< hits finished (acked + dead-lettered) per second
+  double hits_per_s = 0;  ///< hits finished (acked + dead-lettered) per second
 };
 /// Rates over the interval between `previous` and `now` (their elapsed times); when the
 /// interval is empty, the averages over the whole run. An interval without a new visit shows
@@ -64,7 +64,7 @@ Rates rates_between(const metrics::Snapshot& previous, const metrics::Snapshot& 
 
 /// What bounds a run, for % done and ETA; 0 = no such bound.
 struct RunBound {
-  std::uint64_t visits = 0;            ///< --visits, or a backfill's planned visits
+  std::uint64_t visits = 0;  ///< --visits, or a backfill's planned visits
   std::chrono::milliseconds duration{0};  ///< --duration or AUTO_STOP_AFTER_HOURS
 };
 
@@ -84,8 +84,8 @@ std::string format_rate(double per_second);
 /// failed 3 | p99 45.2 ms" (the progress field only with a bound). With `width` > 0, fields are
 /// dropped from the right until the visible text is shorter than `width` (a line exactly as wide
 /// as the terminal would wrap on some); the first field is always kept.
-std::string render_status_line(const metrics::Snapshot& previous, const metrics::Snapshot& now,
-                               bool color, std::size_t width = 0, const RunBound& bound = {});
+std::string render_status_line(const metrics::Snapshot& previous, const metrics::Snapshot& now, bool color,
+                               std::size_t width = 0, const RunBound& bound = {});
 
 /// The periodic log record's fields, in order: elapsed, [done_pct, eta], visits_per_s,
 /// hits_per_s, in_flight, acked, failed, dead_lettered, p99_ms (numbers marked for JSON).
@@ -94,7 +94,7 @@ std::vector<logging::Field> status_fields(const metrics::Snapshot& previous, con
 
 /// The periodic log line (same numbers, plain), prefixed with the UTC time `when`
 /// ("2026-11-23T17:43:46Z elapsed=65s visits/s=12.3 ..."). No trailing newline.
-std::string render_log_line(const metrics::Snapshot& previous, const metrics::Snapshot& now,
-                            SysTime when, const RunBound& bound = {});
+std::string render_log_line(const metrics::Snapshot& previous, const metrics::Snapshot& now, SysTime when,
+                            const RunBound& bound = {});
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -246,4 +246,4 @@ if (live) {
 )js";
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -14,7 +14,7 @@
 
 namespace tf::report {
 
-std::string_view page_style();   // html_page.cpp
+std::string_view page_style();  // html_page.cpp
 std::string_view page_script();  // html_page.cpp
 
 namespace {
@@ -27,8 +27,8 @@ double rounded(double value, double step) { return std::round(value / step) * st
 
 json target_row(const json& t) {
   json row = {{"name", t.value("name", "TOTAL")}, {"status", t.value("status", "")}};
-  for (const char* key : {"visits", "generated", "acked", "rejected", "failed", "unconfirmed", "not_sent",
-                          "requests", "retries", "in_flight", "success_rate"}) {
+  for (const char* key : {"visits", "generated", "acked", "rejected", "failed", "unconfirmed", "not_sent", "requests",
+                          "retries", "in_flight", "success_rate"}) {
     row[key] = t.value(key, json());
   }
   const json latency = t.value("latency_ms", json::object());
@@ -37,7 +37,8 @@ json target_row(const json& t) {
   }
   row["breaker"] = t.value("breaker", json::object()).value("state", "");
   const json top = t.value("top_error", json());
-  row["top_error"] = top.is_object() ? json(top.value("kind", "") + " ×" + std::to_string(top.value("count", 0))) : json("");
+  row["top_error"] =
+    top.is_object() ? json(top.value("kind", "") + " ×" + std::to_string(top.value("count", 0))) : json("");
   return row;
 }
 
@@ -45,8 +46,13 @@ json target_row(const json& t) {
 json series_rates(const json& series, double run_end) {
   const json points = series.value("points", json::array());
   const double interval = series.value("interval_s", 10.0);
-  json out = {{"t", json::array()}, {"p50", json::array()}, {"p95", json::array()}, {"p99", json::array()},
-              {"requested_rate", json::array()}, {"achieved_rate", json::array()}, {"in_flight", json::array()}};
+  json out = {{"t", json::array()},
+              {"p50", json::array()},
+              {"p95", json::array()},
+              {"p99", json::array()},
+              {"requested_rate", json::array()},
+              {"achieved_rate", json::array()},
+              {"in_flight", json::array()}};
   for (const char* name : k_outcomes) {
     out[name] = json::array();
   }
@@ -92,7 +98,7 @@ std::string escaped_for_script(const json& data) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 json le_quantile_ms(const json& counts, double q) {
   double total = 0;
@@ -145,7 +151,8 @@ json visit_mix(const json& ledger) {
   }
   for (std::size_t i = 0; i < metrics::k_measure_count; ++i) {
     out.push_back({{"measure", metrics::to_string(static_cast<metrics::Measure>(i))},
-                   {"acked", sums[i].first}, {"unconfirmed", sums[i].second}});
+                   {"acked", sums[i].first},
+                   {"unconfirmed", sums[i].second}});
   }
   for (const auto& [name, sum] : goals) {
     out.push_back({{"measure", name}, {"acked", sum.first}, {"unconfirmed", sum.second}});
@@ -159,9 +166,9 @@ json report_data(const json& summary) {
   const double interval = series.value("interval_s", 10.0);
   // Unix seconds at the end of the run (or now, live): the last interval is only that long.
   const auto started = parse_utc(summary.value("started", ""));
-  const double run_end = started ? std::chrono::duration<double>(started->time_since_epoch()).count() +
-                                       summary.value("elapsed_s", 0.0)
-                                 : 0.0;
+  const double run_end = started
+    ? std::chrono::duration<double>(started->time_since_epoch()).count() + summary.value("elapsed_s", 0.0)
+    : 0.0;
   json targets = json::array();
   for (const json& t : summary.value("targets", json::array())) {
     targets.push_back(target_row(t));
@@ -212,4 +219,4 @@ std::string render_html(const json& data, PageMode mode) {
   return html;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -17,7 +17,7 @@ nlohmann::json report_data(const nlohmann::json& summary);
 
 enum class PageMode {
   report,  ///< a file: the data inline, nothing fetched
-  live,    ///< served by --listen: the data inline, then fetched from /data each second
+  live,  ///< served by --listen: the data inline, then fetched from /data each second
 };
 
 /// The page with `data` (report_data) inline in <script id="tf-data" type="application/json">.
@@ -31,4 +31,4 @@ void write_html_report(const std::string& path, const nlohmann::json& summary);
 /// within its bucket as Prometheus' histogram_quantile does; null when the counts are all 0.
 nlohmann::json le_quantile_ms(const nlohmann::json& counts, double q);
 
-} // namespace tf::report
+}  // namespace tf::report

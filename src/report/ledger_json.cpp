@@ -10,12 +10,10 @@
 namespace tf::report {
 namespace {
 
-using nlohmann::json;
 using metrics::Bound;
+using nlohmann::json;
 
-json bound_json(const Bound& b) {
-  return {{"acked", b.acked}, {"unconfirmed", b.unconfirmed}};
-}
+json bound_json(const Bound& b) { return {{"acked", b.acked}, {"unconfirmed", b.unconfirmed}}; }
 
 /// [visits acked, visits unconfirmed, actions acked, actions unconfirmed]: compact, since a
 /// day may itemise thousands of visitors.
@@ -107,7 +105,7 @@ metrics::LedgerDay read_day(const json& entry, const std::string& source, const 
   return day;
 }
 
-} // namespace
+}  // namespace
 
 json ledger_to_json(const metrics::Ledger& ledger) {
   json out = json::array();
@@ -147,7 +145,8 @@ metrics::Ledger ledger_from_json(const json& ledger, const std::string& source) 
       const std::string day_path = fmt::format("{}.days[{}]", path, d);
       const json& day = days->at(d);
       const auto date = day.is_object() && day.contains("date") && day.at("date").is_string()
-                          ? metrics::parse_day(day.at("date").get<std::string>()) : std::nullopt;
+        ? metrics::parse_day(day.at("date").get<std::string>())
+        : std::nullopt;
       if (!date) {
         fail(source, day_path + ".date", "must be a date like 2026-12-03");
       }
@@ -160,4 +159,4 @@ metrics::Ledger ledger_from_json(const json& ledger, const std::string& source) 
   return out;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -17,4 +17,4 @@ nlohmann::json ledger_to_json(const metrics::Ledger& ledger);
 /// Reads what ledger_to_json wrote. Throws tf::Error (usage) naming `source` and the JSON path.
 metrics::Ledger ledger_from_json(const nlohmann::json& ledger, const std::string& source);
 
-} // namespace tf::report
+}  // namespace tf::report

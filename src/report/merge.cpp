@@ -27,7 +27,8 @@ std::vector<std::uint64_t> seeds_of(const nlohmann::json& summary, const std::st
   for (const auto& s : list) {
     if (!s.is_number_unsigned()) {
       throw Error(fmt::format("{}: not a trafficinator summary: \"seed\" must be a non-negative "
-                              "integer or a list of them", source),
+                              "integer or a list of them",
+                              source),
                   ExitCode::usage);
     }
     seeds.push_back(s.get<std::uint64_t>());
@@ -85,7 +86,8 @@ void check_shards(const std::vector<nlohmann::json>& summaries, const std::vecto
       fingerprint = print;
     } else if (print != fingerprint) {
       throw Error(fmt::format("{}: config_fingerprint {} differs from {} in {}: the shards ran different "
-                              "configurations", sources[i], print.empty() ? "(none)" : print,
+                              "configurations",
+                              sources[i], print.empty() ? "(none)" : print,
                               fingerprint.empty() ? "(none)" : fingerprint, sources[0]),
                   ExitCode::usage);
     }
@@ -125,7 +127,8 @@ std::vector<metrics::ThresholdResult> judge_merged(const std::vector<nlohmann::j
       const auto expr = t.is_object() ? t.value("expr", nlohmann::json()) : nlohmann::json();
       if (!expr.is_string()) {
         throw Error(fmt::format("{}: not a trafficinator summary: \"thresholds\" must hold objects with an "
-                                "\"expr\" string, found {}", sources.at(i), t.dump()),
+                                "\"expr\" string, found {}",
+                                sources.at(i), t.dump()),
                     ExitCode::usage);
       }
       if (std::find(exprs.begin(), exprs.end(), expr.get<std::string>()) == exprs.end()) {
@@ -151,10 +154,9 @@ std::vector<metrics::ThresholdResult> judge_merged(const std::vector<nlohmann::j
   return results;
 }
 
-} // namespace
+}  // namespace
 
-MergedSummary merge_summaries(const std::vector<nlohmann::json>& summaries,
-                              const std::vector<std::string>& sources) {
+MergedSummary merge_summaries(const std::vector<nlohmann::json>& summaries, const std::vector<std::string>& sources) {
   MergedSummary merged;
   for (std::size_t i = 0; i < summaries.size(); ++i) {
     // summary_from_json validates everything, including "seed", before it is read here.
@@ -198,8 +200,7 @@ MergedSummary merge_summary_files(const std::vector<std::string>& files) {
       return p == canonical || std::filesystem::equivalent(p, canonical, eq);
     };
     if (!ec && std::any_of(seen.begin(), seen.end(), same)) {
-      throw Error(fmt::format("{}: expected each shard's summary once, found this file twice", file),
-                  ExitCode::usage);
+      throw Error(fmt::format("{}: expected each shard's summary once, found this file twice", file), ExitCode::usage);
     }
     if (!ec) {
       seen.push_back(canonical);
@@ -215,4 +216,4 @@ nlohmann::json merged_summary_json(const MergedSummary& merged) {
   return out;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

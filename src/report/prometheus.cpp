@@ -16,9 +16,7 @@ void family(std::string& out, std::string_view name, std::string_view type, std:
   out += fmt::format("# HELP trafficinator_{} {}\n# TYPE trafficinator_{} {}\n", name, help, name, type);
 }
 
-std::string target_label(const TargetMetrics& t) {
-  return fmt::format("target=\"{}\"", escape_label_value(t.name));
-}
+std::string target_label(const TargetMetrics& t) { return fmt::format("target=\"{}\"", escape_label_value(t.name)); }
 
 template <class Value>
 void sample(std::string& out, std::string_view name, const std::string& labels, Value value) {
@@ -31,13 +29,13 @@ void sample(std::string& out, std::string_view name, const std::string& labels, 
 
 /// A histogram family with the fixed `le` buckets (metrics/le_buckets.hpp), in seconds, plus
 /// _sum (seconds) and _count.
-void histogram_samples(std::string& out, std::string_view name, const std::string& labels,
-                       const Histogram& h) {
+void histogram_samples(std::string& out, std::string_view name, const std::string& labels, const Histogram& h) {
   const std::string sep = labels.empty() ? "" : ",";
   const auto cumulative = metrics::cumulative_le_counts(h);
   for (std::size_t i = 0; i < cumulative.size(); ++i) {
-    const std::string le =
-        i < metrics::k_latency_le_us.size() ? fmt::format("{}", static_cast<double>(metrics::k_latency_le_us[i]) / 1e6) : "+Inf";
+    const std::string le = i < metrics::k_latency_le_us.size()
+      ? fmt::format("{}", static_cast<double>(metrics::k_latency_le_us[i]) / 1e6)
+      : "+Inf";
     out += fmt::format("trafficinator_{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative[i]);
   }
   sample(out, fmt::format("{}_sum", name), labels, static_cast<double>(h.sum()) / 1e6);
@@ -51,19 +49,20 @@ struct CounterField {
 };
 
 constexpr std::array<CounterField, 13> k_counters = {{
-    {"visits_started_total", "Visits started.", &TargetMetrics::visits_started},
-    {"visits_completed_total", "Visits not cut by a stop.", &TargetMetrics::visits_completed},
-    {"hits_generated_total", "Hits of the visits started on the target.", &TargetMetrics::hits_generated},
-    {"requests_total", "HTTP request attempts, first tries and retries.", &TargetMetrics::requests},
-    {"hits_acked_total", "Hits the target said it recorded.", &TargetMetrics::acked},
-    {"hits_rejected_total", "Hits the target refused (4xx, bulk invalid).", &TargetMetrics::rejected},
-    {"hits_failed_total", "Hits certainly not recorded.", &TargetMetrics::failed},
-    {"hits_unconfirmed_total", "Hits that may have been recorded.", &TargetMetrics::unconfirmed},
-    {"hits_not_sent_total", "Hits never sent.", &TargetMetrics::not_sent},
-    {"hits_possible_duplicates_total", "Hits sent again after an attempt that may have been recorded.", &TargetMetrics::possible_duplicates},
-    {"requests_failed_total", "Request attempts that failed.", &TargetMetrics::failed_attempts},
-    {"retries_total", "Retries sent.", &TargetMetrics::retries},
-    {"visits_not_started_total", "Visits cut at a stop before their first hit.", &TargetMetrics::visits_not_started},
+  {"visits_started_total", "Visits started.", &TargetMetrics::visits_started},
+  {"visits_completed_total", "Visits not cut by a stop.", &TargetMetrics::visits_completed},
+  {"hits_generated_total", "Hits of the visits started on the target.", &TargetMetrics::hits_generated},
+  {"requests_total", "HTTP request attempts, first tries and retries.", &TargetMetrics::requests},
+  {"hits_acked_total", "Hits the target said it recorded.", &TargetMetrics::acked},
+  {"hits_rejected_total", "Hits the target refused (4xx, bulk invalid).", &TargetMetrics::rejected},
+  {"hits_failed_total", "Hits certainly not recorded.", &TargetMetrics::failed},
+  {"hits_unconfirmed_total", "Hits that may have been recorded.", &TargetMetrics::unconfirmed},
+  {"hits_not_sent_total", "Hits never sent.", &TargetMetrics::not_sent},
+  {"hits_possible_duplicates_total", "Hits sent again after an attempt that may have been recorded.",
+   &TargetMetrics::possible_duplicates},
+  {"requests_failed_total", "Request attempts that failed.", &TargetMetrics::failed_attempts},
+  {"retries_total", "Retries sent.", &TargetMetrics::retries},
+  {"visits_not_started_total", "Visits cut at a stop before their first hit.", &TargetMetrics::visits_not_started},
 }};
 
 void target_counters(std::string& out, const metrics::Snapshot& s) {
@@ -96,8 +95,8 @@ void target_states(std::string& out, const metrics::Snapshot& s) {
   family(out, "target_health", "gauge", "1 for the target's current health status, 0 for the others.");
   for (const auto& t : s.targets) {
     const auto health = metrics::health_of(t);
-    for (auto h : {metrics::Health::unknown, metrics::Health::healthy, metrics::Health::degraded,
-                   metrics::Health::failing}) {
+    for (auto h :
+         {metrics::Health::unknown, metrics::Health::healthy, metrics::Health::degraded, metrics::Health::failing}) {
       sample(out, "target_health", fmt::format("{},status=\"{}\"", target_label(t), metrics::to_string(h)),
              h == health ? 1 : 0);
     }
@@ -136,8 +135,7 @@ void run_families(std::string& out, const metrics::Snapshot& s) {
   family(out, "run_info", "gauge", "Constant 1, labelled with the run's seed.");
   sample(out, "run_info", fmt::format("seed=\"{}\"", s.seed), 1);
   family(out, "run_started_timestamp_seconds", "gauge", "Unix time the run started.");
-  sample(out, "run_started_timestamp_seconds", "",
-         std::chrono::duration<double>(s.started.time_since_epoch()).count());
+  sample(out, "run_started_timestamp_seconds", "", std::chrono::duration<double>(s.started.time_since_epoch()).count());
   family(out, "run_elapsed_seconds", "gauge", "Wall time since the run started.");
   sample(out, "run_elapsed_seconds", "", std::chrono::duration<double>(s.elapsed).count());
   family(out, "visit_rate_requested", "gauge", "Requested visit rate, visits per second.");
@@ -154,7 +152,7 @@ void run_families(std::string& out, const metrics::Snapshot& s) {
   histogram_samples(out, "loop_lag_seconds", "", s.loop_lag);
 }
 
-} // namespace
+}  // namespace
 
 std::string escape_label_value(std::string_view value) {
   std::string out;
@@ -208,4 +206,4 @@ void write_prometheus_file(const std::string& path, const metrics::Snapshot& sna
   write_output_file(path, render_prometheus(snapshot));
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -24,4 +24,4 @@ std::string escape_label_value(std::string_view value);
 /// collector never reads half a file. Throws tf::Error (ExitCode::runtime) naming the file.
 void write_prometheus_file(const std::string& path, const metrics::Snapshot& snapshot);
 
-} // namespace tf::report
+}  // namespace tf::report

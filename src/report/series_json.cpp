@@ -7,9 +7,9 @@
 namespace tf::report {
 namespace {
 
-using nlohmann::json;
 using metrics::SeriesPoint;
 using metrics::TimeSeries;
+using nlohmann::json;
 
 constexpr std::size_t k_columns = 11;  // t, 5 outcomes, visits, requests, rate, in flight, latency
 
@@ -46,9 +46,10 @@ std::uint64_t count_at(const json& value, const std::string& source, const std::
 SeriesPoint read_point(const json& row, const std::string& source, const std::string& path) {
   if (!row.is_array() || row.size() != k_columns || !row[0].is_number_integer() || !row[8].is_number() ||
       !row[9].is_number_integer() || !row[10].is_array() || row[10].size() != metrics::k_le_bucket_count) {
-    fail(source, fmt::format("\"{}\" must be [t, 5 outcomes, visits, requests, requested_rate, in_flight, "
-                             "[{} latency counts]]",
-                             path, metrics::k_le_bucket_count));
+    fail(source,
+         fmt::format("\"{}\" must be [t, 5 outcomes, visits, requests, requested_rate, in_flight, "
+                     "[{} latency counts]]",
+                     path, metrics::k_le_bucket_count));
   }
   SeriesPoint p;
   p.t = row[0].get<std::int64_t>();
@@ -65,7 +66,7 @@ SeriesPoint read_point(const json& row, const std::string& source, const std::st
   return p;
 }
 
-} // namespace
+}  // namespace
 
 json series_to_json(const TimeSeries& series) {
   json points = json::array();
@@ -81,13 +82,17 @@ json series_to_json(const TimeSeries& series) {
     row.push_back(p.latency);
     points.push_back(std::move(row));
   }
-  return {{"interval_s", TimeSeries::k_interval_s}, {"le_ms", le_ms()}, {"columns", columns()}, {"points", std::move(points)}};
+  return {{"interval_s", TimeSeries::k_interval_s},
+          {"le_ms", le_ms()},
+          {"columns", columns()},
+          {"points", std::move(points)}};
 }
 
 TimeSeries series_from_json(const json& series, const std::string& source) {
   if (!series.is_object() || series.value("interval_s", json()) != json(TimeSeries::k_interval_s) ||
       series.value("le_ms", json()) != le_ms()) {
-    fail(source, fmt::format("\"series\" must have interval_s {} and the le_ms of this build", TimeSeries::k_interval_s));
+    fail(source,
+         fmt::format("\"series\" must have interval_s {} and the le_ms of this build", TimeSeries::k_interval_s));
   }
   const json& points = series.value("points", json());
   if (!points.is_array()) {
@@ -104,4 +109,4 @@ TimeSeries series_from_json(const json& series, const std::string& source) {
   return out;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -17,4 +17,4 @@ nlohmann::json series_to_json(const metrics::TimeSeries& series);
 /// point when it is malformed, or when its interval or buckets differ from this build's.
 metrics::TimeSeries series_from_json(const nlohmann::json& series, const std::string& source);
 
-} // namespace tf::report
+}  // namespace tf::report

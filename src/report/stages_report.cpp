@@ -17,7 +17,7 @@ nlohmann::json lag_json(const metrics::Histogram& h) {
   return {{"p50", ms(h.percentile(50))}, {"p99", ms(h.percentile(99))}, {"max", ms(h.max())}};
 }
 
-} // namespace
+}  // namespace
 
 nlohmann::json stages_json(const metrics::Snapshot& s) {
   auto out = nlohmann::json::array();
@@ -49,13 +49,13 @@ std::string stage_lines(const metrics::Snapshot& s) {
     const auto& st = s.stages[i];
     const double requested = st.requested_rate();
     const double achieved = st.achieved_rate(elapsed);
-    out += fmt::format("stage {}/{} {}: achieved {:.2f}/s of requested {:.2f}/s{} over {:.1f}s · start lag p99 {} ms\n",
-                       i + 1, s.stages.size(), st.spec, achieved, requested,
-                       requested > 0 ? fmt::format(" ({:.1f}%)", achieved / requested * 100.0) : std::string(),
-                       st.ran_s(elapsed),
-                       st.start_lag.empty() ? std::string("-") : fmt::format("{:.1f}", ms(st.start_lag.percentile(99))));
+    out += fmt::format(
+      "stage {}/{} {}: achieved {:.2f}/s of requested {:.2f}/s{} over {:.1f}s · start lag p99 {} ms\n", i + 1,
+      s.stages.size(), st.spec, achieved, requested,
+      requested > 0 ? fmt::format(" ({:.1f}%)", achieved / requested * 100.0) : std::string(), st.ran_s(elapsed),
+      st.start_lag.empty() ? std::string("-") : fmt::format("{:.1f}", ms(st.start_lag.percentile(99))));
   }
   return out;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -17,4 +17,4 @@ std::string current_stage_text(const metrics::Snapshot& s);
 /// One line per stage for the health table ("" without stages).
 std::string stage_lines(const metrics::Snapshot& s);
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -43,11 +43,12 @@ Shown plain(std::string text) {
 
 std::string progress_text(const Progress& p) {
   const std::string pct = fmt::format("{}%", static_cast<int>(std::min(1.0, p.done) * 100));
-  return p.eta ? fmt::format("{} eta {}", pct, format_duration(std::chrono::duration_cast<std::chrono::seconds>(*p.eta)))
-               : pct;
+  return p.eta
+    ? fmt::format("{} eta {}", pct, format_duration(std::chrono::duration_cast<std::chrono::seconds>(*p.eta)))
+    : pct;
 }
 
-} // namespace
+}  // namespace
 
 Rates rates_between(const metrics::Snapshot& previous, const metrics::Snapshot& now) noexcept {
   const Totals after = count(now);
@@ -61,8 +62,7 @@ Rates rates_between(const metrics::Snapshot& previous, const metrics::Snapshot& 
     const double visits_per_s = new_visits == 0 && whole > 0 ? static_cast<double>(after.visits) / whole
                                                              : static_cast<double>(new_visits) / interval;
     return {visits_per_s,
-            static_cast<double>(after.finished_hits - std::min(after.finished_hits, before.finished_hits)) /
-                interval};
+            static_cast<double>(after.finished_hits - std::min(after.finished_hits, before.finished_hits)) / interval};
   }
   const double whole = seconds(now.elapsed);
   if (whole <= 0) {
@@ -87,8 +87,9 @@ std::optional<Progress> progress(const metrics::Snapshot& now, const RunBound& b
     const double done = std::min(1.0, visits / static_cast<double>(bound.visits));
     p.done = std::max(p.done, done);
     if (visits > 0 && elapsed > 0) {
-      const auto eta = std::chrono::milliseconds(
-          static_cast<long long>((static_cast<double>(bound.visits) - std::min(visits, static_cast<double>(bound.visits))) / (visits / elapsed) * 1e3));
+      const auto eta = std::chrono::milliseconds(static_cast<long long>(
+        (static_cast<double>(bound.visits) - std::min(visits, static_cast<double>(bound.visits))) / (visits / elapsed) *
+        1e3));
       p.eta = p.eta ? std::min(*p.eta, eta) : eta;
     }
   }
@@ -102,8 +103,8 @@ std::string format_rate(double per_second) {
   return fmt::format("{:.2g}", per_second);
 }
 
-std::string render_status_line(const metrics::Snapshot& previous, const metrics::Snapshot& now,
-                               bool color, std::size_t width, const RunBound& bound) {
+std::string render_status_line(const metrics::Snapshot& previous, const metrics::Snapshot& now, bool color,
+                               std::size_t width, const RunBound& bound) {
   const Rates rates = rates_between(previous, now);
   const auto total = now.totals();
   std::vector<Shown> fields;
@@ -123,7 +124,8 @@ std::string render_status_line(const metrics::Snapshot& previous, const metrics:
     failed.text = fmt::format("\x1b[31m{}\x1b[0m", failed.text);
   }
   fields.push_back(failed);
-  fields.push_back(plain(fmt::format("p99 {} ms", format_ms(total.service_time.percentile(99), total.service_time.empty()))));
+  fields.push_back(
+    plain(fmt::format("p99 {} ms", format_ms(total.service_time.percentile(99), total.service_time.empty()))));
   constexpr std::size_t k_separator = 3;  // " | "
   std::string line = fields.front().text;
   std::size_t used = fields.front().width;
@@ -166,8 +168,8 @@ std::vector<logging::Field> status_fields(const metrics::Snapshot& previous, con
   return fields;
 }
 
-std::string render_log_line(const metrics::Snapshot& previous, const metrics::Snapshot& now,
-                            SysTime when, const RunBound& bound) {
+std::string render_log_line(const metrics::Snapshot& previous, const metrics::Snapshot& now, SysTime when,
+                            const RunBound& bound) {
   std::string line = format_utc_seconds(when);
   for (const auto& field : status_fields(previous, now, bound)) {
     line += fmt::format(" {}={}", field.key, field.value);
@@ -175,4 +177,4 @@ std::string render_log_line(const metrics::Snapshot& previous, const metrics::Sn
   return line;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

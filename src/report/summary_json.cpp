@@ -11,9 +11,9 @@
 namespace tf::report {
 namespace {
 
-using nlohmann::json;
 using metrics::Histogram;
 using metrics::TargetMetrics;
+using nlohmann::json;
 
 /// Milliseconds as a number (exact to the microsecond); null when the histogram is empty.
 json ms_or_null(const Histogram& h, std::uint64_t micros) {
@@ -21,9 +21,9 @@ json ms_or_null(const Histogram& h, std::uint64_t micros) {
 }
 
 json latency_json(const Histogram& h) {
-  return {{"p50", ms_or_null(h, h.percentile(50))},   {"p90", ms_or_null(h, h.percentile(90))},
-          {"p99", ms_or_null(h, h.percentile(99))},   {"p999", ms_or_null(h, h.percentile(99.9))},
-          {"max", ms_or_null(h, h.max())},            {"count", h.count()}};
+  return {{"p50", ms_or_null(h, h.percentile(50))}, {"p90", ms_or_null(h, h.percentile(90))},
+          {"p99", ms_or_null(h, h.percentile(99))}, {"p999", ms_or_null(h, h.percentile(99.9))},
+          {"max", ms_or_null(h, h.max())},          {"count", h.count()}};
 }
 
 json histogram_json(const Histogram& h) {
@@ -63,8 +63,7 @@ json last_error_json(const TargetMetrics& t) {
   if (t.last_error.empty() && !t.last_error_at) {
     return nullptr;
   }
-  return {{"message", t.last_error},
-          {"at", t.last_error_at ? json(format_utc(*t.last_error_at)) : json(nullptr)}};
+  return {{"message", t.last_error}, {"at", t.last_error_at ? json(format_utc(*t.last_error_at)) : json(nullptr)}};
 }
 
 json top_error_json(const TargetMetrics& t) {
@@ -138,7 +137,7 @@ json generator_json(const metrics::RunMetrics& run) {
           {"bottleneck", generator_is_bottleneck(run)}};
 }
 
-} // namespace
+}  // namespace
 
 json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_config) {
   json targets = json::array();
@@ -151,28 +150,27 @@ json summary_to_json(const metrics::Snapshot& snapshot, const json& redacted_con
   json totals = target_json(snapshot.totals(), true);
   totals.erase("name");
   totals.erase("last_error");
-  json out = {{"schema_version", k_summary_schema_version},
-          {"seed", snapshot.seed},
-          {"started", format_utc(snapshot.started)},
-          {"elapsed_s", std::chrono::duration<double>(snapshot.elapsed).count()},
-          {"stop_reason", snapshot.stop_reason},
-          {"config", redacted_config},
-          {"totals", std::move(totals)},
-          {"targets", std::move(targets)},
-          {"visit_rate",
-           {{"requested", snapshot.requested_visit_rate}, {"achieved", snapshot.achieved_visit_rate()}}},
-          {"visits_waiting", snapshot.visits_waiting},
-          {"dead_letter_unsaved", snapshot.dead_letter_unsaved},
-          {"start_lag_ms", latency_json(snapshot.start_lag)},
-          {"start_late_ms", snapshot.start_late_ms ? json(*snapshot.start_late_ms) : json(nullptr)},
-          {"generator", generator_json(snapshot)},
-          {"accounting", accounting_json(snapshot)},
-          {"thresholds", thresholds_json(snapshot)},
-          {"ledger", ledger_to_json(snapshot.ledger)},
-          {"histograms",
-           {{"start_lag_us", histogram_json(snapshot.start_lag)},
-            {"loop_lag_us", histogram_json(snapshot.loop_lag)}}},
-          {"series", series_to_json(snapshot.series)}};
+  json out = {
+    {"schema_version", k_summary_schema_version},
+    {"seed", snapshot.seed},
+    {"started", format_utc(snapshot.started)},
+    {"elapsed_s", std::chrono::duration<double>(snapshot.elapsed).count()},
+    {"stop_reason", snapshot.stop_reason},
+    {"config", redacted_config},
+    {"totals", std::move(totals)},
+    {"targets", std::move(targets)},
+    {"visit_rate", {{"requested", snapshot.requested_visit_rate}, {"achieved", snapshot.achieved_visit_rate()}}},
+    {"visits_waiting", snapshot.visits_waiting},
+    {"dead_letter_unsaved", snapshot.dead_letter_unsaved},
+    {"start_lag_ms", latency_json(snapshot.start_lag)},
+    {"start_late_ms", snapshot.start_late_ms ? json(*snapshot.start_late_ms) : json(nullptr)},
+    {"generator", generator_json(snapshot)},
+    {"accounting", accounting_json(snapshot)},
+    {"thresholds", thresholds_json(snapshot)},
+    {"ledger", ledger_to_json(snapshot.ledger)},
+    {"histograms",
+     {{"start_lag_us", histogram_json(snapshot.start_lag)}, {"loop_lag_us", histogram_json(snapshot.loop_lag)}}},
+    {"series", series_to_json(snapshot.series)}};
   if (!snapshot.stages.empty()) {
     out["stages"] = stages_json(snapshot);
     json lags = json::array();  // so that `merge` adds the stages' start lags exactly
@@ -190,4 +188,4 @@ void write_summary_file(const std::string& path, const json& summary) {
   write_output_file(path, summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -23,8 +23,7 @@ inline constexpr int k_summary_schema_version = 1;
 
 /// The summary of `snapshot`. `redacted_config` is copied as is under "config" (the caller
 /// has removed secrets).
-nlohmann::json summary_to_json(const metrics::Snapshot& snapshot,
-                               const nlohmann::json& redacted_config);
+nlohmann::json summary_to_json(const metrics::Snapshot& snapshot, const nlohmann::json& redacted_config);
 
 /// Rebuilds run metrics from a summary written by summary_to_json. Throws tf::Error
 /// (ExitCode::usage) naming `source` ("FILE: summary: ...") when the JSON is not such a summary.
@@ -34,4 +33,4 @@ metrics::RunMetrics summary_from_json(const nlohmann::json& summary, const std::
 /// (ExitCode::runtime) naming the file when it cannot be written.
 void write_summary_file(const std::string& path, const nlohmann::json& summary);
 
-} // namespace tf::report
+}  // namespace tf::report

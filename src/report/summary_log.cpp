@@ -39,7 +39,7 @@ nlohmann::json parse_block(const std::string& file, const Block& block) {
   }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<LoggedSummary> read_summary_log(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
@@ -74,14 +74,14 @@ std::vector<LoggedSummary> read_summary_log(const std::string& file) {
     open.erase(open.begin() + (owner - open.data()));
   }
   if (!open.empty()) {
-    throw Error(fmt::format("{}:{}: summary without an end marker (\"{}\")", file, open.front().begin_line,
-                            k_summary_end),
-                ExitCode::usage);
+    throw Error(
+      fmt::format("{}:{}: summary without an end marker (\"{}\")", file, open.front().begin_line, k_summary_end),
+      ExitCode::usage);
   }
   if (found.empty()) {
-    throw Error(fmt::format("{}: no summary between the marker lines \"{}\" and \"{}\"", file, k_summary_begin,
-                            k_summary_end),
-                ExitCode::usage);
+    throw Error(
+      fmt::format("{}: no summary between the marker lines \"{}\" and \"{}\"", file, k_summary_begin, k_summary_end),
+      ExitCode::usage);
   }
   std::stable_sort(found.begin(), found.end(),
                    [](const LoggedSummary& a, const LoggedSummary& b) { return a.begin_line < b.begin_line; });
@@ -103,4 +103,4 @@ MergedSummary merge_summary_logs(const std::vector<std::string>& files) {
   return merge_summaries(summaries, sources);
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -13,8 +13,8 @@ inline constexpr std::string_view k_summary_begin = "==== trafficinator summary 
 inline constexpr std::string_view k_summary_end = "==== trafficinator summary end ====";
 
 struct LoggedSummary {
-  std::string source;       ///< "FILE:LINE" of the begin marker
-  nlohmann::json summary;   ///< the parsed JSON between the markers
+  std::string source;  ///< "FILE:LINE" of the begin marker
+  nlohmann::json summary;  ///< the parsed JSON between the markers
   std::size_t begin_line = 0;  ///< line number of the begin marker
 };
 
@@ -32,4 +32,4 @@ struct MergedSummary;
 /// `merge --from-logs`: merges every summary of every log (read_summary_log), in order.
 MergedSummary merge_summary_logs(const std::vector<std::string>& files);
 
-} // namespace tf::report
+}  // namespace tf::report

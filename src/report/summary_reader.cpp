@@ -11,9 +11,9 @@
 namespace tf::report {
 namespace {
 
-using nlohmann::json;
 using metrics::Histogram;
 using metrics::TargetMetrics;
+using nlohmann::json;
 
 class Reader {
 public:
@@ -84,8 +84,8 @@ public:
     if (u64(h, "sub_bucket_bits", path + ".sub_bucket_bits") != Histogram::k_sub_bucket_bits) {
       fail(fmt::format("\"{}\" uses another bucket layout", path));
     }
-    metrics::HistogramData data{{}, u64(h, "min", path + ".min"), u64(h, "max", path + ".max"),
-                                u64(h, "sum", path + ".sum")};
+    metrics::HistogramData data{
+      {}, u64(h, "min", path + ".min"), u64(h, "max", path + ".max"), u64(h, "sum", path + ".sum")};
     const json& buckets = field(h, "buckets", path + ".buckets");
     if (!buckets.is_string() || !parse_buckets(buckets.get<std::string>(), data)) {
       fail(fmt::format("\"{}.buckets\" must be a string of index:count pairs", path));
@@ -156,7 +156,7 @@ void read_breaker_and_last_error(const Reader& r, const json& entry, const std::
   t.breaker = *state;
   t.breaker_transitions = r.u64(breaker, "transitions", path + ".breaker.transitions");
   t.breaker_open_time = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::duration<double>(r.number(breaker, "open_s", path + ".breaker.open_s")));
+    std::chrono::duration<double>(r.number(breaker, "open_s", path + ".breaker.open_s")));
   const json& last = r.field(entry, "last_error", path + ".last_error");
   if (!last.is_null()) {
     t.last_error = r.text(last, "message", path + ".last_error.message");
@@ -237,7 +237,7 @@ std::vector<metrics::StageMetrics> read_stages(const Reader& r, const json& summ
   return out;
 }
 
-} // namespace
+}  // namespace
 
 metrics::RunMetrics summary_from_json(const json& summary, const std::string& source) {
   const Reader r(source);
@@ -246,15 +246,15 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   }
   const auto version = r.u64(summary, "schema_version", "schema_version");
   if (version != k_summary_schema_version) {
-    throw Error(fmt::format("{}: unsupported summary schema_version {} (this build reads {})", source,
-                            version, k_summary_schema_version),
+    throw Error(fmt::format("{}: unsupported summary schema_version {} (this build reads {})", source, version,
+                            k_summary_schema_version),
                 ExitCode::usage);
   }
   metrics::RunMetrics run;
   run.seed = read_seed(r, summary);
   run.started = r.time(summary, "started", "started");
   run.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::duration<double>(r.number(summary, "elapsed_s", "elapsed_s")));
+    std::chrono::duration<double>(r.number(summary, "elapsed_s", "elapsed_s")));
   run.stop_reason = r.text(summary, "stop_reason", "stop_reason");
   const json& generator = r.field(summary, "generator", "generator");
   run.threads = static_cast<unsigned>(r.u64(generator, "threads", "generator.threads"));
@@ -263,8 +263,8 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   if (summary.contains("dead_letter_unsaved")) {  // absent in summaries of older builds
     run.dead_letter_unsaved = r.u64(summary, "dead_letter_unsaved", "dead_letter_unsaved");
   }
-  run.requested_visit_rate = r.number(r.field(summary, "visit_rate", "visit_rate"), "requested",
-                                      "visit_rate.requested");
+  run.requested_visit_rate =
+    r.number(r.field(summary, "visit_rate", "visit_rate"), "requested", "visit_rate.requested");
   // optional: summaries of builds before START_AT have no start_late_ms
   if (const auto late = summary.find("start_late_ms"); late != summary.end() && !late->is_null()) {
     run.start_late_ms = r.number(summary, "start_late_ms", "start_late_ms");
@@ -289,4 +289,4 @@ metrics::RunMetrics summary_from_json(const json& summary, const std::string& so
   return run;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -19,9 +19,8 @@ TextTable::Cell& TextTable::Cell::style(std::string sgr) {
 
 std::size_t TextTable::Cell::width() const noexcept {
   // Count UTF-8 lead bytes: every byte that is not a continuation byte (10xxxxxx).
-  return static_cast<std::size_t>(std::count_if(m_text.begin(), m_text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+    m_text.begin(), m_text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 void TextTable::add_heading(std::vector<Cell> cells) {
@@ -135,7 +134,7 @@ void wrap_line(std::string_view line, std::size_t width, std::string& out) {
   out += line;
 }
 
-} // namespace
+}  // namespace
 
 std::size_t visible_width(std::string_view text) noexcept {
   std::size_t columns = 0;
@@ -179,4 +178,4 @@ std::string wrap_lines(std::string_view text, std::size_t width) {
   return out;
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -60,4 +60,4 @@ std::size_t widest_line(std::string_view text) noexcept;
 /// and every line when `width` is 0, are unchanged.
 std::string wrap_lines(std::string_view text, std::size_t width);
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -25,19 +25,19 @@ std::optional<int> read_number(const std::string& text, std::size_t pos, std::si
 }
 
 bool separators_match(const std::string& text) {
-  return text.size() >= 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' &&
-         text[13] == ':' && text[16] == ':' && text.back() == 'Z';
+  return text.size() >= 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+    text[16] == ':' && text.back() == 'Z';
 }
 
-} // namespace
+}  // namespace
 
 std::string format_utc_seconds(SysTime time) {
   const auto day = std::chrono::floor<std::chrono::days>(time);
   const std::chrono::year_month_day ymd{day};
   const std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(time - day)};
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count());
 }
 
 std::string format_utc(SysTime time) {
@@ -71,14 +71,13 @@ std::optional<SysTime> parse_utc(const std::string& text) {
   } else if (text.size() != 20) {
     return std::nullopt;
   }
-  const std::chrono::year_month_day ymd{std::chrono::year{*year},
-                                        std::chrono::month{static_cast<unsigned>(*month)},
+  const std::chrono::year_month_day ymd{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
                                         std::chrono::day{static_cast<unsigned>(*day)}};
   if (!ymd.ok()) {
     return std::nullopt;
   }
   return SysTime{sys_days{ymd}} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
-         std::chrono::seconds{*second} + std::chrono::milliseconds{millis};
+    std::chrono::seconds{*second} + std::chrono::milliseconds{millis};
 }
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -14,4 +14,4 @@ std::string format_utc_seconds(SysTime time);
 /// Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z"; nullopt if malformed or out of range.
 std::optional<SysTime> parse_utc(const std::string& text);
 
-} // namespace tf::report
+}  // namespace tf::report

@@ -14,4 +14,4 @@ public:
   virtual bool open(std::size_t target) const = 0;
 };
 
-} // namespace tf::routing
+}  // namespace tf::routing

@@ -33,18 +33,15 @@ Router::Router(const config::TargetsConfig& config, const HealthView* health)
 std::size_t Router::home(std::uint64_t visitor_key) const {
   const std::size_t n = m_enabled.size();
   switch (m_strategy) {
-    case Strategy::round_robin:
-      return m_enabled[visitor_key % n];
+    case Strategy::round_robin: return m_enabled[visitor_key % n];
     case Strategy::weighted: {
       const double u = static_cast<double>(mix_keys(visitor_key, 0x7765696768746564ULL) >> 11U) * 0x1.0p-53;
       const auto it = std::upper_bound(m_cumulative.begin(), m_cumulative.end(), u);
       const auto pos = static_cast<std::size_t>(it - m_cumulative.begin());
       return m_enabled[std::min(pos, n - 1)];
     }
-    case Strategy::random:
-      return m_enabled[mix_keys(visitor_key, 0x72616e646f6dULL) % n];
-    case Strategy::mirror:
-      return m_enabled.front();
+    case Strategy::random: return m_enabled[mix_keys(visitor_key, 0x72616e646f6dULL) % n];
+    case Strategy::mirror: return m_enabled.front();
   }
   return m_enabled.front();
 }
@@ -79,4 +76,4 @@ std::vector<std::size_t> Router::route(std::uint64_t visitor_key) const {
   return {chosen};
 }
 
-} // namespace tf::routing
+}  // namespace tf::routing

@@ -51,9 +51,9 @@ public:
 private:
   Strategy m_strategy;
   const HealthView* m_health;
-  std::vector<std::size_t> m_enabled;    ///< indices of enabled targets, in configured order
-  std::vector<double> m_cumulative;      ///< cumulative weight share per enabled target (weighted)
-  std::size_t m_configured = 0;          ///< targets configured, enabled or not
+  std::vector<std::size_t> m_enabled;  ///< indices of enabled targets, in configured order
+  std::vector<double> m_cumulative;  ///< cumulative weight share per enabled target (weighted)
+  std::size_t m_configured = 0;  ///< targets configured, enabled or not
 };
 
-} // namespace tf::routing
+}  // namespace tf::routing

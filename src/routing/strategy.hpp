@@ -58,4 +58,4 @@ inline std::string strategy_names(std::string_view separator = "|") {
   return out;
 }
 
-} // namespace tf::routing
+}  // namespace tf::routing

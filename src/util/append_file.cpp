@@ -96,4 +96,4 @@ bool AppendFile::sync() {
   return m_error.empty();
 }
 
-} // namespace tf
+}  // namespace tf

@@ -53,4 +53,4 @@ private:
   std::string m_scratch;
 };
 
-} // namespace tf
+}  // namespace tf

@@ -39,4 +39,4 @@ private:
   SysTime m_wall;
 };
 
-} // namespace tf
+}  // namespace tf

@@ -10,9 +10,9 @@ namespace tf {
 enum class ExitCode : int {
   success = 0,
   thresholds_failed = 1,  ///< `run`: --max-failure-rate/--fail-on exceeded; `validate`: invalid input
-  usage = 2,              ///< bad command line or configuration
-  runtime = 3,            ///< I/O or other runtime failure
-  interrupted = 130,      ///< stopped by SIGINT/SIGTERM
+  usage = 2,  ///< bad command line or configuration
+  runtime = 3,  ///< I/O or other runtime failure
+  interrupted = 130,  ///< stopped by SIGINT/SIGTERM
 };
 
 class Error : public std::runtime_error {
@@ -25,4 +25,4 @@ private:
   ExitCode m_code;
 };
 
-} // namespace tf
+}  // namespace tf

@@ -40,7 +40,7 @@ bool holds(const std::string& line, const std::string& file_id, long& pid) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 long lock_holder(int fd) {
   struct stat st {};
@@ -101,4 +101,4 @@ LockFile::~LockFile() {
   }
 }
 
-} // namespace tf
+}  // namespace tf

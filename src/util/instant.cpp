@@ -100,11 +100,11 @@ std::optional<SysTime> parse_rfc3339(std::string_view text) {
     return std::nullopt;
   }
   const auto local = std::chrono::sys_days{ymd} + std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
-                     std::chrono::seconds{*second} + frac;
+    std::chrono::seconds{*second} + frac;
   return std::chrono::time_point_cast<SysTime::duration>(local - *east);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<StartAt> parse_start_at(std::string_view text) {
   if (!text.empty() && text.front() == '+') {
@@ -121,4 +121,4 @@ std::optional<StartAt> parse_start_at(std::string_view text) {
   return StartAt{absolute, Millis{0}};
 }
 
-} // namespace tf
+}  // namespace tf

@@ -11,7 +11,7 @@ namespace tf {
 /// A parsed START_AT: either an absolute instant or a delay from the moment it is resolved.
 struct StartAt {
   std::optional<SysTime> absolute;  ///< set for an RFC 3339 time
-  Millis delay{0};                  ///< "+DURATION": from the moment of resolve()
+  Millis delay{0};  ///< "+DURATION": from the moment of resolve()
 
   /// The instant: `absolute`, or `now + delay`.
   SysTime resolve(SysTime now) const { return absolute ? *absolute : now + delay; }
@@ -22,4 +22,4 @@ struct StartAt {
 /// or 'z'; leap seconds refused). nullopt if malformed or out of range.
 std::optional<StartAt> parse_start_at(std::string_view text);
 
-} // namespace tf
+}  // namespace tf

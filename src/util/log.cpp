@@ -77,7 +77,7 @@ void emit(Level level, std::string_view line) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void configure(Level least, Format format) {
   logger().set_level(to_spdlog(least));
@@ -85,9 +85,12 @@ void configure(Level least, Format format) {
 }
 
 Level parse_level(std::string_view text) {
-  if (text == "DEBUG") return Level::debug;
-  if (text == "WARNING") return Level::warning;
-  if (text == "ERROR") return Level::error;
+  if (text == "DEBUG")
+    return Level::debug;
+  if (text == "WARNING")
+    return Level::warning;
+  if (text == "ERROR")
+    return Level::error;
   return Level::info;
 }
 
@@ -102,7 +105,8 @@ std::string render(Level level, SysTime when, std::string_view msg, const std::v
   if (format == Format::json) {
     return json_line(level, ts, msg, fields);
   }
-  std::string line = level == Level::info ? fmt::format("{} {}", ts, msg) : fmt::format("{} {}: {}", ts, name(level), msg);
+  std::string line =
+    level == Level::info ? fmt::format("{} {}", ts, msg) : fmt::format("{} {}: {}", ts, name(level), msg);
   for (const auto& field : fields) {
     line += fmt::format(" {}={}", field.key, field.value);
   }
@@ -120,8 +124,9 @@ void diagnostic(Level level, SysTime when, std::string_view text, const std::vec
   if (!enabled(level)) {
     return;
   }
-  emit(level, g_format == Format::json ? json_line(level, timestamp(when), msg.empty() ? text : msg, fields)
-                                       : fmt::format("trafficinator: {}", text));
+  emit(level,
+       g_format == Format::json ? json_line(level, timestamp(when), msg.empty() ? text : msg, fields)
+                                : fmt::format("trafficinator: {}", text));
 }
 
 void write_line(Level level, std::string_view line) {
@@ -142,4 +147,4 @@ std::pair<Level, std::string_view> split_level(std::string_view line) {
   return {Level::info, line};
 }
 
-} // namespace tf::logging
+}  // namespace tf::logging

@@ -53,4 +53,4 @@ void set_live_line(bool shown);
 /// A line that used the `warning: ` / `error: ` prefix convention: its level and the rest.
 std::pair<Level, std::string_view> split_level(std::string_view line);
 
-} // namespace tf::logging
+}  // namespace tf::logging

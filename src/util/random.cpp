@@ -36,13 +36,9 @@ Rng::Rng(std::uint64_t seed) noexcept {
   }
 }
 
-Rng Rng::stream(std::uint64_t seed, std::uint64_t a, std::uint64_t b) noexcept {
-  return Rng(mix_keys(seed, a, b));
-}
+Rng Rng::stream(std::uint64_t seed, std::uint64_t a, std::uint64_t b) noexcept { return Rng(mix_keys(seed, a, b)); }
 
-static inline std::uint64_t rotl(std::uint64_t x, int k) noexcept {
-  return (x << k) | (x >> (64 - k));
-}
+static inline std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
 
 std::uint64_t Rng::next() noexcept {
   const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
@@ -56,13 +52,9 @@ std::uint64_t Rng::next() noexcept {
   return result;
 }
 
-double Rng::uniform() noexcept {
-  return static_cast<double>(next() >> 11U) * 0x1.0p-53;
-}
+double Rng::uniform() noexcept { return static_cast<double>(next() >> 11U) * 0x1.0p-53; }
 
-double Rng::uniform(double lo, double hi) noexcept {
-  return lo + (hi - lo) * uniform();
-}
+double Rng::uniform(double lo, double hi) noexcept { return lo + (hi - lo) * uniform(); }
 
 std::int64_t Rng::uniform_int(std::int64_t lo, std::int64_t hi) noexcept {
   if (hi <= lo) {
@@ -84,13 +76,9 @@ std::size_t Rng::index(std::size_t n) noexcept {
   return static_cast<std::size_t>(uniform_int(0, static_cast<std::int64_t>(n) - 1));
 }
 
-bool Rng::bernoulli(double p) noexcept {
-  return uniform() < p;
-}
+bool Rng::bernoulli(double p) noexcept { return uniform() < p; }
 
-double Rng::exponential(double rate) noexcept {
-  return -std::log1p(-uniform()) / rate;
-}
+double Rng::exponential(double rate) noexcept { return -std::log1p(-uniform()) / rate; }
 
 std::string Rng::hex(std::size_t n) {
   static constexpr char k_digits[] = "0123456789abcdef";
@@ -109,4 +97,4 @@ std::string Rng::hex(std::size_t n) {
   return out;
 }
 
-} // namespace tf
+}  // namespace tf

@@ -46,4 +46,4 @@ private:
   std::uint64_t m_s[4];
 };
 
-} // namespace tf
+}  // namespace tf

@@ -10,7 +10,7 @@ namespace tf {
 
 namespace {
 constexpr double k_max_stage_rate = 1e6;  ///< visits/s: far above what one process sends
-} // namespace
+}  // namespace
 
 std::optional<std::vector<Stage>> parse_stages(std::string_view text, std::string& error) {
   std::vector<Stage> stages;
@@ -26,7 +26,8 @@ std::optional<std::vector<Stage>> parse_stages(std::string_view text, std::strin
     }
     const auto duration = parse_duration(item.substr(0, colon));
     if (!duration) {
-      error = fmt::format("stage {}: expected a duration (30s, 5m, 2h) before ':', found \"{}\"", n, item.substr(0, colon));
+      error =
+        fmt::format("stage {}: expected a duration (30s, 5m, 2h) before ':', found \"{}\"", n, item.substr(0, colon));
       return std::nullopt;
     }
     const auto rate = parse_double(trim(item.substr(colon + 1)));
@@ -54,4 +55,4 @@ std::optional<std::vector<Stage>> parse_stages(std::string_view text, std::strin
   return stages;
 }
 
-} // namespace tf
+}  // namespace tf

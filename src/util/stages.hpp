@@ -19,4 +19,4 @@ struct Stage {
 /// to what was expected and found, naming the stage.
 std::optional<std::vector<Stage>> parse_stages(std::string_view text, std::string& error);
 
-} // namespace tf
+}  // namespace tf

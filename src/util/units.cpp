@@ -107,4 +107,4 @@ std::string format_duration(std::chrono::milliseconds d) {
   return (s % 3600) / 60 == 0 ? fmt::format("{}h", s / 3600) : fmt::format("{}h{}m", s / 3600, (s % 3600) / 60);
 }
 
-} // namespace tf
+}  // namespace tf

@@ -22,4 +22,4 @@ std::string format_duration(std::chrono::milliseconds d);
 std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
 
-} // namespace tf
+}  // namespace tf

@@ -29,7 +29,6 @@ inline app::CheckpointIdentity identity(app::Shard shard = {}) {
   return {11, "2025-03-01..2025-03-03", "UTC", 40, shard};
 }
 
-
 /// A two-day backfill (UTC, 2023-10-02 and -03, before FakeClock's "now") on one target.
 inline app::RunOptions backfill_options(const std::string& checkpoint) {
   app::RunOptions o;
@@ -70,13 +69,13 @@ struct BackfillHarness {
     config.retry.max_retries = 0;
     config.circuits = setup.health->board();
     backfill.configure(config);
-    engine::Engine engine(config, backfill.source(), backfill.observer(), nullptr, clock,
-                          [this](const engine::EngineConfig&) {
-                            return std::make_unique<FakeTransport>(clock, [this](const engine::HttpRequest& r, std::size_t) {
-                              requests.push_back(r);
-                              return answer(requests.size() - 1);
-                            });
-                          });
+    engine::Engine engine(
+      config, backfill.source(), backfill.observer(), nullptr, clock, [this](const engine::EngineConfig&) {
+        return std::make_unique<FakeTransport>(clock, [this](const engine::HttpRequest& r, std::size_t) {
+          requests.push_back(r);
+          return answer(requests.size() - 1);
+        });
+      });
     engine.run();
     complete = backfill.finish();
     summary = backfill.summary();
@@ -105,4 +104,4 @@ inline std::pair<app::RunOptions, std::size_t> single_visits(const std::string& 
   return {options, all.requests.size()};
 }
 
-} // namespace tf::testing::backfill
+}  // namespace tf::testing::backfill

@@ -27,4 +27,4 @@ inline config::Funnel order_goal_download_funnel(std::string name, double probab
   return f;
 }
 
-} // namespace tf::testing
+}  // namespace tf::testing

@@ -12,4 +12,4 @@ inline bool within_4_sigma(std::size_t observed, std::size_t n, double p) {
   return std::abs(static_cast<double>(observed) - mean) <= 4 * sigma + 1e-9;
 }
 
-} // namespace tf::testing
+}  // namespace tf::testing

@@ -13,7 +13,8 @@ class TempDir {
 public:
   TempDir() {
     std::random_device device;
-    m_path = std::filesystem::temp_directory_path() / ("tf-test-" + std::to_string(device()) + "-" + std::to_string(device()));
+    m_path =
+      std::filesystem::temp_directory_path() / ("tf-test-" + std::to_string(device()) + "-" + std::to_string(device()));
     std::filesystem::create_directories(m_path);
   }
   ~TempDir() {
@@ -43,4 +44,4 @@ inline std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-} // namespace tf::testing
+}  // namespace tf::testing

@@ -87,15 +87,19 @@ TEST_CASE("a checkpoint file is written atomically and resumes the same backfill
   auto other = identity();
   other.window = "2025-03-01..2025-03-04";
   CHECK(error_of([&] { app::Checkpoint(path, other, content); }) ==
-        "--checkpoint " + path + ": written for another backfill: window \"2025-03-01..2025-03-03\" there, "
-        "\"2025-03-01..2025-03-04\" now (delete the file to start over)");
-  CHECK(error_of([&] { app::Checkpoint(path, identity({0, 2}), content); }) ==
-        "--checkpoint " + path + ": written for another backfill: shard \"0/1\" there, \"0/2\" now (delete the file to start over)");
+        "--checkpoint " + path +
+          ": written for another backfill: window \"2025-03-01..2025-03-03\" there, "
+          "\"2025-03-01..2025-03-04\" now (delete the file to start over)");
+  CHECK(error_of([&] {
+          app::Checkpoint(path, identity({0, 2}), content);
+        }) ==
+        "--checkpoint " + path +
+          ": written for another backfill: shard \"0/1\" there, \"0/2\" now (delete the file to start over)");
 
   std::ofstream(dir.file("bad.json")) << "{\"visits\": 3}";
   CHECK(error_of([&] { app::read_checkpoint(dir.file("bad.json")); }) ==
         "--checkpoint " + dir.file("bad.json") +
-            ": not a trafficinator checkpoint (expected a JSON object with \"trafficinator_checkpoint\": 1)");
+          ": not a trafficinator checkpoint (expected a JSON object with \"trafficinator_checkpoint\": 1)");
 }
 
 TEST_CASE("BACKFILL_RPS_LIMIT is requests per second: visits/s = RPS × hits per request / hits per visit", "[app]") {

@@ -37,7 +37,7 @@ std::vector<nlohmann::json> ndjson(const std::string& path) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a checkpoint rebuilds the hits handed over and not answered from its write-ahead log", "[app]") {
   TempDir dir;
@@ -47,7 +47,7 @@ TEST_CASE("a checkpoint rebuilds the hits handed over and not answered from its 
     c.sending({{2, 0, 0}});
     c.acked(2, 0, 0);
     c.sending({{2, 0, 1}, {3, 0, 0}, {4, 1, 0}});  // one batch: one write
-    c.not_recorded(3, 0);                          // refused: not recorded, a rerun sends it
+    c.not_recorded(3, 0);  // refused: not recorded, a rerun sends it
     c.save();  // the file holds what is in flight now (visits 2 and 4), the log starts again
     c.sending({{5, 0, 0}});
     c.acked(4, 1, 0);

@@ -28,7 +28,7 @@ std::string shard_file(const tf::testing::TempDir& dir, const std::string& name,
   return path;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("merge exits 1 when a threshold fails on the merged metrics although every shard passed", "[app]") {
   const tf::testing::TempDir dir;
@@ -39,6 +39,6 @@ TEST_CASE("merge exits 1 when a threshold fails on the merged metrics although e
   CHECK(table.str().find("rejected<10") != std::string::npos);
   const auto c = shard_file(dir, "c.json", 1, 3);
   CHECK(tf::app::merge_summaries({a, c}, "", table, false, false, false) == 0);
-  CHECK(tf::app::merge_summaries({a}, "", table, false, false, true) == 0);   // partial, accepted: a passes alone
+  CHECK(tf::app::merge_summaries({a}, "", table, false, false, true) == 0);  // partial, accepted: a passes alone
   CHECK(tf::app::merge_summaries({b}, "", table, false, false, false) == 1);  // a shard missing
 }

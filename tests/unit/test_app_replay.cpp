@@ -28,7 +28,6 @@ using tf::engine::testing::FakeTransport;
 using tf::testing::read_file;
 using tf::testing::TempDir;
 
-
 constexpr std::int64_t k_now_s = 1'700'000'000;  // FakeClock's default wall time
 
 /// One dead-letter line as DeadLetterWriter writes it.
@@ -42,8 +41,12 @@ std::string line(std::uint64_t visit, std::size_t hit, const std::string& target
   j["outcome"] = "failed";
   j["reason"] = "http-503";
   j["attempts"] = 3;
-  j["params"] = {{"idsite", "1"}, {"rec", "1"}, {"_id", visitor}, {"cdt", std::to_string(cdt)},
-                 {"url", fmt::format("https://shop.example/v{}/h{}", visit, hit)}, {"token_auth", "***"}};
+  j["params"] = {{"idsite", "1"},
+                 {"rec", "1"},
+                 {"_id", visitor},
+                 {"cdt", std::to_string(cdt)},
+                 {"url", fmt::format("https://shop.example/v{}/h{}", visit, hit)},
+                 {"token_auth", "***"}};
   return j.dump();
 }
 
@@ -69,7 +72,6 @@ config::Settings settings_with(std::vector<config::TargetSpec> targets) {
   return s;
 }
 
-
 /// Runs replay on a fake clock; `answer(url_or_body)` decides each answer.
 struct ReplayHarness {
   FakeClock clock;
@@ -79,21 +81,24 @@ struct ReplayHarness {
   ~ReplayHarness() { std::fclose(sink); }
 
   int run(const app::ReplayOptions& options) {
-    app::ReplaySeams seams{clock, [this](const engine::EngineConfig&) {
-                             return std::make_unique<FakeTransport>(clock, [this](const engine::HttpRequest& r, std::size_t) {
-                               requests.push_back(r);
-                               return answer(r);
-                             });
-                           }, false, sink};
+    app::ReplaySeams seams{clock,
+                           [this](const engine::EngineConfig&) {
+                             return std::make_unique<FakeTransport>(clock,
+                                                                    [this](const engine::HttpRequest& r, std::size_t) {
+                                                                      requests.push_back(r);
+                                                                      return answer(r);
+                                                                    });
+                           },
+                           false, sink};
     return app::replay_command(options, seams);
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("replay groups the lines of a dead-letter file by target and visit, in hit order", "[app]") {
   const std::string text = line(7, 2, "b", k_now_s) + "\n" + line(3, 1, "a", k_now_s) + "\n\n" +
-                           line(7, 1, "b", k_now_s) + "\n" + line(3, 0, "b", k_now_s) + "\n";
+    line(7, 1, "b", k_now_s) + "\n" + line(3, 0, "b", k_now_s) + "\n";
   config::Diagnostics diags;
   const auto visits = delivery::parse_dead_letters(text, "dl.ndjson", diags);
   REQUIRE_FALSE(diags.has_errors());
@@ -120,8 +125,8 @@ TEST_CASE("replay reads a file of several runs, whose visit numbers restart, and
   const std::string run1 = R"("run":{"started":"2026-01-01T00:00:00.000Z","pid":1,"seed":5})";
   const std::string run2 = R"("run":{"started":"2026-01-01T01:00:00.000Z","pid":2,"seed":5})";
   const std::string text = with(line(3, 0, "a", k_now_s), run1) + "\n" + with(line(3, 1, "a", k_now_s), run1) + "\n" +
-                           with(line(3, 0, "a", k_now_s, "fedcba9876543210"), run2) + "\n" +
-                           with(line(3, 1, "a", k_now_s, "fedcba9876543210"), run2 + R"(,"maybe_recorded":true)") + "\n";
+    with(line(3, 0, "a", k_now_s, "fedcba9876543210"), run2) + "\n" +
+    with(line(3, 1, "a", k_now_s, "fedcba9876543210"), run2 + R"(,"maybe_recorded":true)") + "\n";
   config::Diagnostics diags;
   std::size_t skipped = 0;
   const auto visits = delivery::parse_dead_letters(text, "dl.ndjson", diags, {}, &skipped);
@@ -138,28 +143,29 @@ TEST_CASE("replay reads a file of several runs, whose visit numbers restart, and
 }
 
 TEST_CASE("replay reports every bad line of a dead-letter file with its line number", "[app]") {
-  const std::string text = std::string("{\"visit\":1,\n") +
-      "[1,2]\n" +
-      R"({"visit":-1,"hit":0,"visitor":"xyz","target":"","outcome":"lost","reason":"r","attempts":1,"params":{"idsite":1},"extra":true})" + "\n" +
-      R"({"hit":0,"visitor":"0123456789abcdef","target":"a","outcome":"abandoned","reason":"r","attempts":1,"params":{}})" + "\n" +
-      line(1, 0, "a", k_now_s) + "\n" + line(1, 0, "a", k_now_s) + "\n" +
-      line(1, 1, "a", k_now_s, "fedcba9876543210") + "\n";
+  const std::string text = std::string("{\"visit\":1,\n") + "[1,2]\n" +
+    R"({"visit":-1,"hit":0,"visitor":"xyz","target":"","outcome":"lost","reason":"r","attempts":1,"params":{"idsite":1},"extra":true})" +
+    "\n" +
+    R"({"hit":0,"visitor":"0123456789abcdef","target":"a","outcome":"abandoned","reason":"r","attempts":1,"params":{}})" +
+    "\n" + line(1, 0, "a", k_now_s) + "\n" + line(1, 0, "a", k_now_s) + "\n" +
+    line(1, 1, "a", k_now_s, "fedcba9876543210") + "\n";
   config::Diagnostics diags;
   delivery::parse_dead_letters(text, "dl.ndjson", diags);
-  CHECK(config::join_errors(diags) ==
-        "dl.ndjson:1:12: error: not valid JSON\n"
-        "dl.ndjson:2: error: expected a JSON object\n"
-        "dl.ndjson:3: error: extra: unknown key\n"
-        "dl.ndjson:3: error: visit: expected a non-negative integer, found -1\n"
-        "dl.ndjson:3: error: visitor: expected 16 hex characters, found \"xyz\"\n"
-        "dl.ndjson:3: error: target: expected a target name, found \"\"\n"
-        "dl.ndjson:3: error: outcome: expected \"rejected\", \"failed\", \"unconfirmed\" or \"not_sent\", found \"lost\"\n"
-        "dl.ndjson:3: error: params.idsite: expected a string, found 1\n"
-        "dl.ndjson:4: error: visit: missing\n"
-        "dl.ndjson:4: error: params: expected a non-empty object of strings, found {}\n"
-        "dl.ndjson:6: error: hit: hit 0 of visit 1 on target 'a' is already at line 5\n"
-        "dl.ndjson:7: error: visitor: visit 1 on target 'a' has visitor 0123456789abcdef at line 5, found "
-        "fedcba9876543210");
+  CHECK(
+    config::join_errors(diags) ==
+    "dl.ndjson:1:12: error: not valid JSON\n"
+    "dl.ndjson:2: error: expected a JSON object\n"
+    "dl.ndjson:3: error: extra: unknown key\n"
+    "dl.ndjson:3: error: visit: expected a non-negative integer, found -1\n"
+    "dl.ndjson:3: error: visitor: expected 16 hex characters, found \"xyz\"\n"
+    "dl.ndjson:3: error: target: expected a target name, found \"\"\n"
+    "dl.ndjson:3: error: outcome: expected \"rejected\", \"failed\", \"unconfirmed\" or \"not_sent\", found \"lost\"\n"
+    "dl.ndjson:3: error: params.idsite: expected a string, found 1\n"
+    "dl.ndjson:4: error: visit: missing\n"
+    "dl.ndjson:4: error: params: expected a non-empty object of strings, found {}\n"
+    "dl.ndjson:6: error: hit: hit 0 of visit 1 on target 'a' is already at line 5\n"
+    "dl.ndjson:7: error: visitor: visit 1 on target 'a' has visitor 0123456789abcdef at line 5, found "
+    "fedcba9876543210");
 }
 
 TEST_CASE("replay reads a dead-letter file and rejects a bad one with exit code 2", "[app]") {
@@ -209,9 +215,9 @@ TEST_CASE("replay names unknown and disabled targets and tokenless targets of ol
   file.path = "dl.ndjson";
   config::Diagnostics diags;
   file.visits = delivery::parse_dead_letters(line(1, 0, "gone", k_now_s) + "\n" + line(2, 0, "off", k_now_s) + "\n" +
-                                            line(3, 0, "old", k_now_s - 90'000) + "\n" +
-                                            line(4, 0, "old", k_now_s - 100'000) + "\n",
-                                        "dl.ndjson", diags);
+                                               line(3, 0, "old", k_now_s - 90'000) + "\n" +
+                                               line(4, 0, "old", k_now_s - 100'000) + "\n",
+                                             "dl.ndjson", diags);
   REQUIRE_FALSE(diags.has_errors());
   const auto settings = settings_with({target("a"), target("off", "", false), target("old")});
   const SysTime now{std::chrono::seconds{k_now_s}};
@@ -245,8 +251,9 @@ TEST_CASE("replay delivers each visit's hits in order, each target's token only 
   TempDir dir;
   app::ReplayOptions options;
   options.file = dir.file("dl.ndjson");
-  write_text(options.file, line(1, 4, "a", k_now_s - 60) + "\n" + line(2, 0, "b", k_now_s - 50) + "\n" +
-                               line(1, 3, "a", k_now_s - 70) + "\n");
+  write_text(options.file,
+             line(1, 4, "a", k_now_s - 60) + "\n" + line(2, 0, "b", k_now_s - 50) + "\n" +
+               line(1, 3, "a", k_now_s - 70) + "\n");
   options.settings = settings_with({target("a", "tok-a"), target("b")});
   ReplayHarness h;
   CHECK(h.run(options) == 0);
@@ -281,7 +288,7 @@ TEST_CASE("replay refuses a file it has replayed before unless --force", "[app]"
   CHECK(h.run(options) == 0);
   CHECK(error_of([&] { h.run(options); }) ==
         options.file + " was already replayed at 2023-11-14T22:13:20.000Z (marker " + options.file +
-            ".replayed); Matomo records replayed hits again, so it is not resent: use --force to replay it anyway");
+          ".replayed); Matomo records replayed hits again, so it is not resent: use --force to replay it anyway");
   CHECK(h.requests.size() == 1);
   options.force = true;
   CHECK(h.run(options) == 0);
@@ -297,8 +304,8 @@ TEST_CASE("replay writes the hits that still fail to a new dead-letter file and 
   app::ReplayOptions options;
   options.file = dir.file("dl.ndjson");
   options.summary_json = dir.file("summary.json");
-  write_text(options.file, line(1, 0, "a", k_now_s) + "\n" + line(2, 5, "b", k_now_s) + "\n" +
-                               line(2, 6, "b", k_now_s) + "\n");
+  write_text(options.file,
+             line(1, 0, "a", k_now_s) + "\n" + line(2, 5, "b", k_now_s) + "\n" + line(2, 6, "b", k_now_s) + "\n");
   options.settings = settings_with({target("a"), target("b")});
   options.settings.max_retries = 1;
   options.settings.max_failure_rate = 0.5;
@@ -369,9 +376,10 @@ TEST_CASE("a replay killed mid-way resumes: no acked line again, no line in flig
   TempDir dir;
   app::ReplayOptions options;
   options.file = dir.file("dl.ndjson");
-  write_text(options.file, line(1, 0, "a", k_now_s) + "\n" + line(1, 1, "a", k_now_s) + "\n" +
-                               line(2, 0, "a", k_now_s, "1123456789abcdef") + "\n" +
-                               line(2, 1, "a", k_now_s, "1123456789abcdef") + "\n");
+  write_text(options.file,
+             line(1, 0, "a", k_now_s) + "\n" + line(1, 1, "a", k_now_s) + "\n" +
+               line(2, 0, "a", k_now_s, "1123456789abcdef") + "\n" + line(2, 1, "a", k_now_s, "1123456789abcdef") +
+               "\n");
   options.settings = settings_with({target("a")});
   // What a replay killed by SIGKILL leaves: its marker, line 1 acked, line 2 sent without an answer.
   app::write_marker(app::marker_path(options.file), delivery::read_dead_letter_file(options.file), SysTime{});

@@ -95,15 +95,15 @@ RouteLog backfill_routes(config::Settings settings) {
   delivery::DeadLetterWriter dead_letters(dir.file("dead.ndjson"), delivery::RunId{});
   delivery::RunObserver observer(shared, dead_letters, app::target_names(setup), clock);
   app::BackfillTracker tracker(observer, checkpoint, clock);
-  app::BackfillSource source(*setup.generator, plan, *setup.router, setup.targets, setup.zone, clock, {},
-                             checkpoint, tracker, false);
+  app::BackfillSource source(*setup.generator, plan, *setup.router, setup.targets, setup.zone, clock, {}, checkpoint,
+                             tracker, false);
   RouteLog log;
   while (log.record(source.next_arrival(clock.steady_now()))) {
   }
   return log;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("run and backfill share one routing rule: a visitor goes to the same target(s) in both", "[app]") {
   for (const auto strategy : {routing::Strategy::weighted, routing::Strategy::mirror, routing::Strategy::round_robin}) {

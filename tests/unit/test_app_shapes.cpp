@@ -34,7 +34,7 @@ std::vector<double> arrivals_per_bucket(std::shared_ptr<const engine::RateShape>
   }
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("daily profile: a day compressed by SPEED reproduces the hourly shares", "[app][shapes]") {
   config::Settings s;
@@ -75,7 +75,7 @@ TEST_CASE("load shapes: stages and a ramp-up from the settings, each shard its s
   s.stages = "30s:10,5m:100,30s:0";
   const auto staged = app::load_shape(s, 1.0, 2, nullptr, SysTime{});
   REQUIRE(staged);
-  CHECK(staged->rate(30.0) == Approx(5.0));   // shard 1 of 2
+  CHECK(staged->rate(30.0) == Approx(5.0));  // shard 1 of 2
   CHECK(*staged->end() == Approx(360.0));
   const auto rows = app::stage_rows(staged.get());
   REQUIRE(rows.size() == 3);

@@ -31,7 +31,8 @@ TEST_CASE("verify names each difference, its size and the conclusion", "[app]") 
   matomo.goals[9] = 1;  // a goal the run never converted
   const auto rows = tf::app::compare("default", 1, "2026-12-03", day, matomo, false);
   const auto text = tf::app::render_verify(rows, false);
-  CHECK_THAT(text, Catch::Contains("difference: pageviews of default (site 1) on 2026-12-03: Matomo 150, ledger 152..153 (-2)"));
+  CHECK_THAT(
+    text, Catch::Contains("difference: pageviews of default (site 1) on 2026-12-03: Matomo 150, ledger 152..153 (-2)"));
   CHECK_THAT(text, Catch::Contains("difference: goal_9 of default (site 1) on 2026-12-03: Matomo 1, ledger 0 (+1)"));
   CHECK_THAT(text, Catch::Contains("verify: 2 of 4 measures differ"));
   const auto doc = tf::app::verify_json(rows, false);
@@ -69,8 +70,10 @@ TEST_CASE("verify --live names the visitors whose visits or actions differ", "[a
   CHECK(row.verdict == Verdict::difference);
   CHECK(report.differ == 2);
   CHECK(tf::app::render_visitors(report) ==
-        "visitor cccccccccccccccc of default (site 1) on 2026-12-03: visits Matomo 1, ledger 1; actions Matomo 2, ledger 3\n"
-        "visitor dddddddddddddddd of default (site 1) on 2026-12-03: visits Matomo 1, ledger 0; actions Matomo 1, ledger 0\n");
+        "visitor cccccccccccccccc of default (site 1) on 2026-12-03: visits Matomo 1, ledger 1; actions Matomo 2, "
+        "ledger 3\n"
+        "visitor dddddddddddddddd of default (site 1) on 2026-12-03: visits Matomo 1, ledger 0; actions Matomo 1, "
+        "ledger 0\n");
   day.untracked = {{5, 0}, {9, 0}};  // past the cap: a visitor only Matomo has may be one of them
   tf::app::VisitorReport partial;
   CHECK(tf::app::compare_visitors("default", 1, "2026-12-03", day, matomo, partial).ledger.acked == 3);

@@ -22,7 +22,7 @@ int run_cli(std::vector<std::string> args) {
   return tf::cli::main(static_cast<int>(args.size()), argv.data());
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the --shard value K/N is parsed and checked", "[cli]") {
   CHECK(parse_shard("2/5").index == 2);
@@ -154,7 +154,8 @@ TEST_CASE("the target flags and --rate become command-line values of their keys"
   CLI::App app;
   ConfigOptions o;
   add_config_options(app, o);
-  const char* argv[] = {"run", "--url", "http://127.0.0.1:1/", "--site-id", "3", "--token-file", "t.txt", "--rate", "2"};
+  const char* argv[] = {"run",    "--url", "http://127.0.0.1:1/", "--site-id", "3", "--token-file", "t.txt",
+                        "--rate", "2"};
   app.parse(9, argv);
   const auto r = o.request();
   REQUIRE(r.flags.size() == 4);
@@ -170,10 +171,12 @@ TEST_CASE("unknown commands and options get the closest known name", "[cli]") {
   CLI::App app;
   app.add_subcommand("run")->add_option("--visits");
   app.add_subcommand("generate");
-  CHECK(unknown_command(app, {"rn"}) == std::optional<std::string>("unknown command \"rn\"; did you mean run? (commands: run, generate)"));
+  CHECK(unknown_command(app, {"rn"}) ==
+        std::optional<std::string>("unknown command \"rn\"; did you mean run? (commands: run, generate)"));
   CHECK_FALSE(unknown_command(app, {"run", "--x"}));
   CHECK_FALSE(unknown_command(app, {"--version"}));
-  CHECK(unknown_option(app, {"run", "--visit", "10"}) == std::optional<std::string>("run: unknown option --visit; did you mean --visits?"));
+  CHECK(unknown_option(app, {"run", "--visit", "10"}) ==
+        std::optional<std::string>("run: unknown option --visit; did you mean --visits?"));
   CHECK(unknown_option(app, {"run", "--zzzzzzzz=1"}) == std::optional<std::string>("run: unknown option --zzzzzzzz"));
   CHECK_FALSE(unknown_option(app, {"run", "--visits", "10", "extra"}));
 }

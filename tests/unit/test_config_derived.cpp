@@ -25,7 +25,7 @@ Settings load_bare(std::vector<FlagValue> flags, std::map<std::string, std::stri
   return loader.load();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("BULK without CONCURRENCY sizes CONCURRENCY and MAX_IN_FLIGHT by a rule with its origin", "[config]") {
   const Settings s = load_bare({{"BULK", "100", "--bulk"}});
@@ -36,7 +36,8 @@ TEST_CASE("BULK without CONCURRENCY sizes CONCURRENCY and MAX_IN_FLIGHT by a rul
   CHECK_FALSE(set_by_user(s, "CONCURRENCY"));
 }
 
-TEST_CASE("a CONCURRENCY set by the user is kept, and one warning gives the numbers when it cannot fill a batch", "[config]") {
+TEST_CASE("a CONCURRENCY set by the user is kept, and one warning gives the numbers when it cannot fill a batch",
+          "[config]") {
   Loader loader(bare_request({{"BULK", "100", "--bulk"}, {"CONCURRENCY", "20", "--concurrency"}}));
   const Settings s = loader.load();
   CHECK(s.concurrency == 20);

@@ -27,7 +27,7 @@ std::vector<std::string> messages(const Diagnostics& diags) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the .env reader keeps keys, values and line numbers and skips comments and blanks", "[config]") {
   Diagnostics diags;
@@ -70,12 +70,15 @@ TEST_CASE("an unset variable expands to nothing with a warning", "[config]") {
   const auto entries = parse("TOKEN=${NOPE}\n", diags);
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].value.empty());
-  CHECK(messages(diags) == std::vector<std::string>{"a.env:1: warning: TOKEN: ${NOPE} is not set in the environment; expanded to \"\""});
+  CHECK(messages(diags) ==
+        std::vector<std::string>{"a.env:1: warning: TOKEN: ${NOPE} is not set in the environment; expanded to \"\""});
 }
 
 TEST_CASE("CRLF line ends and a UTF-8 BOM are accepted", "[config]") {
   Diagnostics diags;
-  const auto entries = parse("\xEF\xBB\xBF" "A=1\r\nB=\"x\"\r\n", diags);
+  const auto entries = parse("\xEF\xBB\xBF"
+                             "A=1\r\nB=\"x\"\r\n",
+                             diags);
   REQUIRE(diags.items().empty());
   REQUIRE(entries.size() == 2);
   CHECK(entries[0].key == "A");
@@ -93,23 +96,25 @@ TEST_CASE("a line without '=' is an error naming the line, and reading goes on",
 TEST_CASE("malformed quotes, keys and variables are errors", "[config]") {
   Diagnostics diags;
   parse("A=\"open\nB='open\nC=\"x\" y\n1X=2\nD=${BAD\n", diags);
-  CHECK(messages(diags) == std::vector<std::string>{
-    "a.env:1: error: A: expected a closing \", found the end of the line",
-    "a.env:2: error: B: expected a closing ', found the end of the line",
-    "a.env:3: error: C: expected nothing or a # comment after the closing \", found \"y\"",
-    "a.env:4: error: expected a key of letters, digits and _ before '=', found \"1X\"",
-    "a.env:5: error: D: expected ${NAME} with a valid variable name, found an unclosed or invalid ${",
-  });
+  CHECK(messages(diags) ==
+        std::vector<std::string>{
+          "a.env:1: error: A: expected a closing \", found the end of the line",
+          "a.env:2: error: B: expected a closing ', found the end of the line",
+          "a.env:3: error: C: expected nothing or a # comment after the closing \", found \"y\"",
+          "a.env:4: error: expected a key of letters, digits and _ before '=', found \"1X\"",
+          "a.env:5: error: D: expected ${NAME} with a valid variable name, found an unclosed or invalid ${",
+        });
 }
 
 TEST_CASE("syntax errors never echo a secret's value", "[config]") {
   Diagnostics diags;
   parse("MATOMO_TOKEN_AUTH=\"0123\"4567\nMY_PASSWORD='ab'cd\nMATOMO_TOKEN_AUTH 89ab\n", diags);
-  CHECK(messages(diags) == std::vector<std::string>{
-    "a.env:1: error: MATOMO_TOKEN_AUTH: expected nothing or a # comment after the closing \", found more text",
-    "a.env:2: error: MY_PASSWORD: expected nothing or a # comment after the closing ', found more text",
-    "a.env:3: error: expected KEY=VALUE, found a line without '=' naming a secret",
-  });
+  CHECK(messages(diags) ==
+        std::vector<std::string>{
+          "a.env:1: error: MATOMO_TOKEN_AUTH: expected nothing or a # comment after the closing \", found more text",
+          "a.env:2: error: MY_PASSWORD: expected nothing or a # comment after the closing ', found more text",
+          "a.env:3: error: expected KEY=VALUE, found a line without '=' naming a secret",
+        });
 }
 
 TEST_CASE("a duplicate key is a warning naming both lines and the later value wins", "[config]") {
@@ -117,7 +122,8 @@ TEST_CASE("a duplicate key is a warning naming both lines and the later value wi
   const auto entries = parse("A=1\nB=2\nA=3\n", diags);
   CHECK(entries.size() == 3);
   CHECK(entries.back().value == "3");
-  CHECK(messages(diags) == std::vector<std::string>{"a.env:3: warning: A: duplicate key: also set on line 1; line 3 wins"});
+  CHECK(messages(diags) ==
+        std::vector<std::string>{"a.env:3: warning: A: duplicate key: also set on line 1; line 3 wins"});
 }
 
 TEST_CASE("binary and invalid UTF-8 lines are errors, never a crash", "[config]") {
@@ -134,5 +140,5 @@ TEST_CASE("valid UTF-8 text passes the text check", "[config]") {
   CHECK(is_valid_text("Å ä ö € 𝄞"));
   CHECK_FALSE(is_valid_text("\xe2\x82"));
   CHECK_FALSE(is_valid_text("\xed\xa0\x80"));  // UTF-16 surrogate
-  CHECK_FALSE(is_valid_text("\xc0\xaf"));      // overlong
+  CHECK_FALSE(is_valid_text("\xc0\xaf"));  // overlong
 }

@@ -15,7 +15,8 @@ namespace {
 
 std::vector<std::string> network_target_errors(const std::string& text, const std::string& base_dir = "") {
   Diagnostics diags;
-  parse_targets(text, "t.json", diags, [](const std::string&) { return std::nullopt; }, base_dir);
+  parse_targets(
+    text, "t.json", diags, [](const std::string&) { return std::nullopt; }, base_dir);
   std::vector<std::string> out;
   for (const auto& d : diags.items()) {
     out.push_back(format(d));
@@ -32,7 +33,7 @@ Settings load_with(std::map<std::string, std::string> environment, std::vector<F
   return loader.load();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("RESOLVE entries follow curl's --resolve syntax", "[config]") {
   CHECK(check_resolve("matomo.test:443:127.0.0.1").empty());
@@ -129,7 +130,9 @@ TEST_CASE("a target's network fields are read, checked and located", "[config]")
     "resolve":["m.test:443"],"proxy":"ftp://u:pw@p","key":"k.pem"}]})") ==
         std::vector<std::string>{
           "t.json:2:59: error: targets[0].key: expected an existing file, found none at \"k.pem\"",
-          "t.json:2:38: error: targets[0].proxy: expected a proxy URL such as http://HOST:PORT (http, https, socks4, socks4a, socks5, socks5h), found \"ftp://u:***@p\"",
-          "t.json:2:16: error: targets[0].resolve: expected HOST:PORT:ADDR[,ADDR…] (or -HOST:PORT to remove), found \"m.test:443\"",
+          "t.json:2:38: error: targets[0].proxy: expected a proxy URL such as http://HOST:PORT (http, https, socks4, "
+          "socks4a, socks5, socks5h), found \"ftp://u:***@p\"",
+          "t.json:2:16: error: targets[0].resolve: expected HOST:PORT:ADDR[,ADDR…] (or -HOST:PORT to remove), found "
+          "\"m.test:443\"",
         });
 }

@@ -15,20 +15,55 @@ std::string apply(const std::string& key, const std::string& value, Settings& s)
   return apply_value(*spec, value, s);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the settings table has every predecessor key once, each with help", "[config]") {
-  const std::vector<std::string> predecessor = {
-    "MATOMO_URL", "MATOMO_SITE_ID", "MATOMO_TOKEN_AUTH", "URLS_FILE", "FUNNEL_CONFIG_PATH", "TARGET_VISITS_PER_DAY",
-    "PAGEVIEWS_MIN", "PAGEVIEWS_MAX", "CONCURRENCY", "PAUSE_BETWEEN_PVS_MIN", "PAUSE_BETWEEN_PVS_MAX",
-    "AUTO_STOP_AFTER_HOURS", "MAX_TOTAL_VISITS", "SITESEARCH_PROBABILITY", "OUTLINKS_PROBABILITY",
-    "DOWNLOADS_PROBABILITY", "CLICK_EVENTS_PROBABILITY", "RANDOM_EVENTS_PROBABILITY", "DIRECT_TRAFFIC_PROBABILITY",
-    "ECOMMERCE_PROBABILITY", "VISIT_DURATION_MIN", "VISIT_DURATION_MAX", "RANDOMIZE_VISITOR_COUNTRIES",
-    "ECOMMERCE_ORDER_VALUE_MIN", "ECOMMERCE_ORDER_VALUE_MAX", "ECOMMERCE_ITEMS_MIN", "ECOMMERCE_ITEMS_MAX",
-    "ECOMMERCE_TAX_RATE", "ECOMMERCE_SHIPPING_RATES", "ECOMMERCE_CURRENCY", "TIMEZONE", "BACKFILL_ENABLED",
-    "BACKFILL_START_DATE", "BACKFILL_END_DATE", "BACKFILL_DAYS_BACK", "BACKFILL_DURATION_DAYS",
-    "BACKFILL_MAX_VISITS_PER_DAY", "BACKFILL_MAX_VISITS_TOTAL", "BACKFILL_RPS_LIMIT", "BACKFILL_SEED",
-    "BACKFILL_RUN_ONCE", "AUTO_START", "START_SIGNAL_FILE", "START_CHECK_INTERVAL", "LOG_LEVEL", "MULTI_TARGET_CONFIG"};
+  const std::vector<std::string> predecessor = {"MATOMO_URL",
+                                                "MATOMO_SITE_ID",
+                                                "MATOMO_TOKEN_AUTH",
+                                                "URLS_FILE",
+                                                "FUNNEL_CONFIG_PATH",
+                                                "TARGET_VISITS_PER_DAY",
+                                                "PAGEVIEWS_MIN",
+                                                "PAGEVIEWS_MAX",
+                                                "CONCURRENCY",
+                                                "PAUSE_BETWEEN_PVS_MIN",
+                                                "PAUSE_BETWEEN_PVS_MAX",
+                                                "AUTO_STOP_AFTER_HOURS",
+                                                "MAX_TOTAL_VISITS",
+                                                "SITESEARCH_PROBABILITY",
+                                                "OUTLINKS_PROBABILITY",
+                                                "DOWNLOADS_PROBABILITY",
+                                                "CLICK_EVENTS_PROBABILITY",
+                                                "RANDOM_EVENTS_PROBABILITY",
+                                                "DIRECT_TRAFFIC_PROBABILITY",
+                                                "ECOMMERCE_PROBABILITY",
+                                                "VISIT_DURATION_MIN",
+                                                "VISIT_DURATION_MAX",
+                                                "RANDOMIZE_VISITOR_COUNTRIES",
+                                                "ECOMMERCE_ORDER_VALUE_MIN",
+                                                "ECOMMERCE_ORDER_VALUE_MAX",
+                                                "ECOMMERCE_ITEMS_MIN",
+                                                "ECOMMERCE_ITEMS_MAX",
+                                                "ECOMMERCE_TAX_RATE",
+                                                "ECOMMERCE_SHIPPING_RATES",
+                                                "ECOMMERCE_CURRENCY",
+                                                "TIMEZONE",
+                                                "BACKFILL_ENABLED",
+                                                "BACKFILL_START_DATE",
+                                                "BACKFILL_END_DATE",
+                                                "BACKFILL_DAYS_BACK",
+                                                "BACKFILL_DURATION_DAYS",
+                                                "BACKFILL_MAX_VISITS_PER_DAY",
+                                                "BACKFILL_MAX_VISITS_TOTAL",
+                                                "BACKFILL_RPS_LIMIT",
+                                                "BACKFILL_SEED",
+                                                "BACKFILL_RUN_ONCE",
+                                                "AUTO_START",
+                                                "START_SIGNAL_FILE",
+                                                "START_CHECK_INTERVAL",
+                                                "LOG_LEVEL",
+                                                "MULTI_TARGET_CONFIG"};
   for (const auto& key : predecessor) {
     INFO(key);
     CHECK(find_key(key) != nullptr);
@@ -86,7 +121,8 @@ TEST_CASE("durations take seconds by default and a unit suffix", "[config]") {
   CHECK(apply("BULK_LINGER", "250ms", s).empty());
   CHECK(s.bulk_linger.count() == 250);
   CHECK(apply("BULK_LINGER", "2h", s) == "expected a duration (90, 90s, 250ms, 5m, 2h) from 0ms to 10s, found \"2h\"");
-  CHECK(apply("REQUEST_TIMEOUT", "soon", s) == "expected a duration (90, 90s, 250ms, 5m, 2h) from 1ms to 1h, found \"soon\"");
+  CHECK(apply("REQUEST_TIMEOUT", "soon", s) ==
+        "expected a duration (90, 90s, 250ms, 5m, 2h) from 1ms to 1h, found \"soon\"");
 }
 
 TEST_CASE("strings with a shape are checked", "[config]") {
@@ -95,11 +131,13 @@ TEST_CASE("strings with a shape are checked", "[config]") {
   CHECK(s.matomo_url == "https://stats.example.test/matomo.php");
   CHECK(apply("MATOMO_URL", "http://h.test/piwik.php", s).empty());
   CHECK(s.matomo_url == "http://h.test/piwik.php");
-  CHECK(apply("MATOMO_URL", "stats.example.test", s) == "expected an http(s) URL with a host, found \"stats.example.test\"");
+  CHECK(apply("MATOMO_URL", "stats.example.test", s) ==
+        "expected an http(s) URL with a host, found \"stats.example.test\"");
   CHECK(apply("ECOMMERCE_CURRENCY", "usd", s) == "expected 3 upper-case letters (ISO 4217), found \"usd\"");
   CHECK(apply("ECOMMERCE_CURRENCY", "EUR", s).empty());
   CHECK(apply("TIMEZONE", "Europe/Stockholm", s).empty());
-  CHECK(apply("TIMEZONE", "Mars/Olympus", s) == "expected an IANA time zone name such as Europe/Stockholm, found \"Mars/Olympus\"");
+  CHECK(apply("TIMEZONE", "Mars/Olympus", s) ==
+        "expected an IANA time zone name such as Europe/Stockholm, found \"Mars/Olympus\"");
   CHECK(apply("LOG_LEVEL", "warning", s).empty());
   CHECK(s.log_level == "WARNING");
   CHECK(apply("LOG_LEVEL", "TRACE", s) == "expected one of DEBUG|INFO|WARNING|ERROR, found \"TRACE\"");
@@ -111,7 +149,8 @@ TEST_CASE("lists and optional values", "[config]") {
   Settings s;
   CHECK(apply("ECOMMERCE_SHIPPING_RATES", "0, 4.5,10", s).empty());
   CHECK(s.ecommerce_shipping_rates == std::vector<double>{0, 4.5, 10});
-  CHECK(apply("ECOMMERCE_SHIPPING_RATES", "1,x", s) == "expected comma-separated numbers from 0 to 1000000, found \"1,x\"");
+  CHECK(apply("ECOMMERCE_SHIPPING_RATES", "1,x", s) ==
+        "expected comma-separated numbers from 0 to 1000000, found \"1,x\"");
   CHECK(apply("HOURLY_PROFILE", "1,2,3", s) == "expected 24 comma-separated weights ≥ 0, not all 0, found \"1,2,3\"");
   CHECK(apply("HOURLY_PROFILE", "", s).empty());
   CHECK(s.hourly_profile.empty());
@@ -119,7 +158,8 @@ TEST_CASE("lists and optional values", "[config]") {
   CHECK(s.backfill_days_back == 7);
   CHECK(apply("BACKFILL_DAYS_BACK", "", s).empty());
   CHECK_FALSE(s.backfill_days_back.has_value());
-  CHECK(apply("SEED", "18446744073709551615", s) == "expected an integer from 0 to 9223372036854775807, found \"18446744073709551615\"");
+  CHECK(apply("SEED", "18446744073709551615", s) ==
+        "expected an integer from 0 to 9223372036854775807, found \"18446744073709551615\"");
   CHECK(apply("SEED", "42", s).empty());
   CHECK(s.seed == 42U);
 }
@@ -159,7 +199,8 @@ TEST_CASE("a URL keeps its query and fragment, never a token, and is shown witho
   CHECK(format_value(*find_key("MATOMO_URL"), s) == "https://user:***@stats.example.test/matomo.php");
   CHECK(format_value(*find_key("MATOMO_URL"), s, true) == "https://user:s3cr3t@stats.example.test/matomo.php");
   CHECK(redact_url("https://user@h.test/matomo.php") == "https://user@h.test/matomo.php");
-  CHECK(redact_url("https://h.test/matomo.php?x=1&token_auth=abc&y=2") == "https://h.test/matomo.php?x=1&token_auth=***&y=2");
+  CHECK(redact_url("https://h.test/matomo.php?x=1&token_auth=abc&y=2") ==
+        "https://h.test/matomo.php?x=1&token_auth=***&y=2");
   CHECK_FALSE(has_token_in_query("https://h.test/matomo.php?my_token_auth=1"));
   CHECK(has_token_in_query("https://h.test/matomo.php?a=1&token_auth"));
 }

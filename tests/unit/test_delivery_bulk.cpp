@@ -27,7 +27,7 @@ Read read(int status, const std::string& body, std::size_t items) {
   return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a bulk answer's invalid_indices name exactly the rejected hits", "[delivery]") {
   const auto r = read(200, R"({"status":"success","tracked":3,"invalid":2,"invalid_indices":[1,4]})", 5);

@@ -108,7 +108,7 @@ Result simulate(std::uint64_t visits, double speed, double pause_max_s) {
   return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("realtime hits of 100,000 visits at --speed 50 are dated strictly later per visitor", "[delivery]") {
   const Result r = simulate(100'000, 50, 0.5);

@@ -22,7 +22,7 @@ void check_accounting(const RecordingObserver& o, int flows, std::size_t steps) 
   REQUIRE(o.done.size() == static_cast<std::size_t>(flows));
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("steps of a flow are sent one at a time in order, each after its pause", "[engine]") {
   Harness h;
@@ -43,8 +43,10 @@ TEST_CASE("steps of a flow are sent one at a time in order, each after its pause
 TEST_CASE("503 is retried after the backoff and 429 after its Retry-After", "[engine]") {
   Harness h;
   h.responder = [](const HttpRequest&, std::size_t call) {
-    if (call == 0) return Answer{503};
-    if (call == 1) return Answer{429, ErrorKind::none, Millis{10}, Millis{3000}};
+    if (call == 0)
+      return Answer{503};
+    if (call == 1)
+      return Answer{429, ErrorKind::none, Millis{10}, Millis{3000}};
     return Answer{};
   };
   auto source = simple_source(1, 1);
@@ -112,8 +114,10 @@ TEST_CASE("400 is rejected, not retried, and the rest of the visit is not sent",
 TEST_CASE("timeouts and resets before the request was sent are retried", "[engine]") {
   Harness h;
   h.responder = [](const HttpRequest&, std::size_t call) {
-    if (call == 0) return Answer{0, ErrorKind::timeout};
-    if (call == 1) return Answer{0, ErrorKind::reset};
+    if (call == 0)
+      return Answer{0, ErrorKind::timeout};
+    if (call == 1)
+      return Answer{0, ErrorKind::reset};
     return Answer{};
   };
   auto source = simple_source(1, 1);

@@ -12,8 +12,8 @@ using namespace tf::engine::testing;
 TEST_CASE("a circuit board counts the loops whose circuit is not closed", "[engine]") {
   CircuitBoard board(2);
   CHECK_FALSE(board.open(0));
-  board.set(0, true);   // loop A opens
-  board.set(0, true);   // loop B opens
+  board.set(0, true);  // loop A opens
+  board.set(0, true);  // loop B opens
   board.set(0, false);  // loop A closes: B still open
   CHECK(board.open(0));
   CHECK_FALSE(board.open(1));

@@ -165,7 +165,8 @@ void deliver(const std::string& url, std::size_t steps, EngineConfig config, Del
     Source(std::string u, std::size_t s, std::vector<std::string> a, std::string p, bool& g)
       : url(std::move(u)), post_url(std::move(p)), steps(s), agents(std::move(a)), given(g) {}
     std::optional<std::vector<std::unique_ptr<Flow>>> next_arrival(SteadyTime) override {
-      if (given) return std::nullopt;
+      if (given)
+        return std::nullopt;
       given = true;
       std::vector<std::unique_ptr<Flow>> flows;
       flows.push_back(std::make_unique<UrlFlow>(url, steps, agents, post_url));
@@ -180,7 +181,8 @@ void deliver(const std::string& url, std::size_t steps, EngineConfig config, Del
     explicit IdObserver(RecordingObserver& r) : rec(r) {}
     void on_flow_started(Flow&, Micros) override {}
     void on_attempt(std::size_t t, const AttemptResult& r, bool w) override { rec.on_attempt(t, r, w); }
-    void on_step_done(Flow&, std::size_t step, StepOutcome o, std::string_view reason, std::string_view, int n) override {
+    void on_step_done(Flow&, std::size_t step, StepOutcome o, std::string_view reason, std::string_view,
+                      int n) override {
       rec.steps.push_back(StepEvent{0, step, o, std::string(reason), n, {}});
     }
     void on_flow_done(Flow&) override {}
@@ -203,7 +205,7 @@ EngineConfig curl_config() {
 
 const std::string k_no_content = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("curl: a flow's requests reuse one keep-alive connection", "[engine][curl]") {
   LoopbackServer server(k_no_content);
@@ -239,7 +241,8 @@ TEST_CASE("curl: each request carries its own User-Agent, once, on a reused hand
   }
 }
 
-TEST_CASE("curl: a pooled handle alternating a GET URL and a parsed POST endpoint sends each to its own URL", "[engine][curl]") {
+TEST_CASE("curl: a pooled handle alternating a GET URL and a parsed POST endpoint sends each to its own URL",
+          "[engine][curl]") {
   // libcurl 7.88 overwrites a handle's stored URL with the CURLU's on a transfer; a handle that
   // goes back to a text URL must not keep sending to the POST endpoint (another target's, maybe).
   LoopbackServer server(k_no_content);

@@ -128,4 +128,4 @@ private:
   Millis m_latency;
 };
 
-} // namespace tf::engine::testing
+}  // namespace tf::engine::testing

@@ -17,9 +17,10 @@ TEST_CASE("a failed transfer's error text adds curl's error buffer: why TLS fail
 }
 
 TEST_CASE("a receive error that is a TLS alert from the peer is tls; other resets stay resets", "[engine]") {
-  CHECK(classify_transfer(CURLE_RECV_ERROR, 0,
-                          "OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0") ==
-        ErrorKind::tls);
+  CHECK(
+    classify_transfer(CURLE_RECV_ERROR, 0,
+                      "OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0") ==
+    ErrorKind::tls);
   CHECK(classify_transfer(CURLE_RECV_ERROR, 0,
                           "OpenSSL SSL_read: error:0A000126:SSL routines::unexpected eof while reading, errno 0") ==
         ErrorKind::reset);

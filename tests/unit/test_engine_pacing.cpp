@@ -41,9 +41,10 @@ EngineConfig hundred_per_second() {
   return c;
 }
 
-} // namespace
+}  // namespace
 
-TEST_CASE("threads: two loops on a FakeClock pace the arrivals of one thread and stop by duration", "[engine][threads]") {
+TEST_CASE("threads: two loops on a FakeClock pace the arrivals of one thread and stop by duration",
+          "[engine][threads]") {
   const PacedRun one = paced_run(1, hundred_per_second());
   const PacedRun two = paced_run(2, hundred_per_second());
   CHECK(two.result.reason == StopReason::duration);
@@ -64,7 +65,8 @@ TEST_CASE("threads: two loops on a FakeClock pace the arrivals of one thread and
   CHECK(two.ended <= SteadyTime{} + Millis{10'000 + 10 + 50 + 10});
 }
 
-TEST_CASE("threads: the arrival limit and a load shape stop the pool's pacing loop on a FakeClock", "[engine][threads]") {
+TEST_CASE("threads: the arrival limit and a load shape stop the pool's pacing loop on a FakeClock",
+          "[engine][threads]") {
   EngineConfig capped = hundred_per_second();
   capped.max_arrivals = 250;
   const PacedRun max = paced_run(2, capped);

@@ -32,7 +32,7 @@ long long sum(const std::vector<long long>& v, std::size_t from, std::size_t to)
   return n;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("stages: a linear ramp to each target, then nothing", "[engine][shapes]") {
   const Stages s({{10.0, 100.0}, {20.0, 100.0}, {10.0, 0.0}});
@@ -56,11 +56,11 @@ TEST_CASE("stages: the thinned Poisson process follows the ramps and the flat pa
   config.seed = 7;
   config.shape = std::make_shared<Stages>(std::vector<Stage>{{10.0, 2000.0}, {10.0, 2000.0}, {10.0, 500.0}});
   const auto counts = counts_per_second(config, 40.0);
-  CHECK(sum(counts, 0, 10) == Approx(10'000).epsilon(0.03));   // the ramp 0 → 2000: its mean 1000/s
+  CHECK(sum(counts, 0, 10) == Approx(10'000).epsilon(0.03));  // the ramp 0 → 2000: its mean 1000/s
   CHECK(sum(counts, 10, 20) == Approx(20'000).epsilon(0.03));  // flat
   CHECK(sum(counts, 20, 30) == Approx(12'500).epsilon(0.03));  // 2000 → 500
-  CHECK(sum(counts, 30, 40) == 0);                             // past the end
-  CHECK(counts[1] < counts[8]);                                // it ramps
+  CHECK(sum(counts, 30, 40) == 0);  // past the end
+  CHECK(counts[1] < counts[8]);  // it ramps
 }
 
 TEST_CASE("stages: the flat rate without a shape draws what it always drew", "[engine][shapes]") {

@@ -25,8 +25,8 @@ public:
     record.on_flow_started(flow, lag);
   }
   void on_attempt(std::size_t t, const AttemptResult& r, bool retry) override { record.on_attempt(t, r, retry); }
-  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view reason,
-                    std::string_view detail, int n) override {
+  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view reason, std::string_view detail,
+                    int n) override {
     record.on_step_done(flow, step, outcome, reason, detail, n);
   }
   void on_flow_done(Flow& flow) override {
@@ -92,9 +92,10 @@ EngineConfig two_targets(int concurrency, int reserved0, int reserved1) {
   return config;
 }
 
-} // namespace
+}  // namespace
 
-TEST_CASE("reserve_shares: floor of CONCURRENCY × share, at least 1 each, or none when CONCURRENCY is too small", "[engine]") {
+TEST_CASE("reserve_shares: floor of CONCURRENCY × share, at least 1 each, or none when CONCURRENCY is too small",
+          "[engine]") {
   const auto reserved = [](int concurrency, std::vector<double> shares) {
     EngineConfig config = base_config();
     config.max_flows_in_progress = concurrency;
@@ -125,8 +126,8 @@ TEST_CASE("a slow target does not hold the other target's reserved share of CONC
     auto source = targeted_source(40, target_of);
     r.run(two_targets(4, 2, 2), source, slow);
     const auto [slow_sent, fast_sent] = r.sent_before(Millis{200}, slow);
-    CHECK(fast_sent == 20);        // 20 fast flows, 2 at a time, 10 ms each
-    CHECK(slow_sent == 2);         // the slow target holds its own 2 flows only
+    CHECK(fast_sent == 20);  // 20 fast flows, 2 at a time, 10 ms each
+    CHECK(slow_sent == 2);  // the slow target holds its own 2 flows only
     CHECK(r.observer.most[0] == 2);
     CHECK(r.observer.most_total <= 4);
     CHECK(r.observer.record.count(StepOutcome::acked) == 40);
@@ -221,12 +222,12 @@ TEST_CASE("an open circuit lends its target's reservation to the others", "[engi
   const FakeTransport::Responder responder = [](const HttpRequest& request, std::size_t) {
     return id_of(request) < 2 ? Answer{0, ErrorKind::connect, Millis{1}} : Answer{200, ErrorKind::none, Millis{10000}};
   };
-  r.engine = std::make_unique<Engine>(config, source, r.observer, nullptr, r.clock,
-                                      [&r, responder](const EngineConfig&) {
-                                        auto t = std::make_unique<FakeTransport>(r.clock, responder);
-                                        r.transport = t.get();
-                                        return t;
-                                      });
+  r.engine =
+    std::make_unique<Engine>(config, source, r.observer, nullptr, r.clock, [&r, responder](const EngineConfig&) {
+      auto t = std::make_unique<FakeTransport>(r.clock, responder);
+      r.transport = t.get();
+      return t;
+    });
   r.engine->run();
   CHECK(r.engine->stats().targets[0].breaker_opens == 1);
   const auto [failed, first_round] = r.sent_before(Millis{10000}, [](int id) { return id < 2; });

@@ -248,12 +248,12 @@ TEST_CASE("curl results are classified into error kinds", "[engine]") {
   CHECK(classify(0, 200) == ErrorKind::none);
   CHECK(classify(0, 404) == ErrorKind::http_4xx);
   CHECK(classify(0, 502) == ErrorKind::http_5xx);
-  CHECK(classify(28, 0) == ErrorKind::timeout);   // CURLE_OPERATION_TIMEDOUT
-  CHECK(classify(7, 0) == ErrorKind::connect);    // CURLE_COULDNT_CONNECT
-  CHECK(classify(6, 0) == ErrorKind::dns);        // CURLE_COULDNT_RESOLVE_HOST
-  CHECK(classify(35, 0) == ErrorKind::tls);       // CURLE_SSL_CONNECT_ERROR
-  CHECK(classify(52, 0) == ErrorKind::reset);     // CURLE_GOT_NOTHING
-  CHECK(classify(56, 0) == ErrorKind::reset);     // CURLE_RECV_ERROR
+  CHECK(classify(28, 0) == ErrorKind::timeout);  // CURLE_OPERATION_TIMEDOUT
+  CHECK(classify(7, 0) == ErrorKind::connect);  // CURLE_COULDNT_CONNECT
+  CHECK(classify(6, 0) == ErrorKind::dns);  // CURLE_COULDNT_RESOLVE_HOST
+  CHECK(classify(35, 0) == ErrorKind::tls);  // CURLE_SSL_CONNECT_ERROR
+  CHECK(classify(52, 0) == ErrorKind::reset);  // CURLE_GOT_NOTHING
+  CHECK(classify(56, 0) == ErrorKind::reset);  // CURLE_RECV_ERROR
 }
 
 TEST_CASE("a failed bulk request resends all its items in a later batch", "[engine]") {

@@ -24,7 +24,7 @@ struct Answer {
   std::optional<Millis> retry_after;
   std::string body;
   bool request_sent = false;  ///< a transport error after the request was written
-  int resends = 0;            ///< libcurl sent the request again on a fresh connection
+  int resends = 0;  ///< libcurl sent the request again on a fresh connection
 };
 
 struct Sent {
@@ -47,9 +47,9 @@ public:
     c.result.request_sent = a.request_sent;
     c.result.resends = a.resends;
     c.result.error = a.error != ErrorKind::none ? a.error
-                     : a.status >= 500          ? ErrorKind::http_5xx
-                     : a.status >= 400          ? ErrorKind::http_4xx
-                     : a.status >= 300          ? ErrorKind::redirect
+      : a.status >= 500                         ? ErrorKind::http_5xx
+      : a.status >= 400                         ? ErrorKind::http_4xx
+      : a.status >= 300                         ? ErrorKind::redirect
                                                 : ErrorKind::none;
     c.result.retry_after = a.retry_after;
     c.result.body = a.body;
@@ -74,9 +74,7 @@ public:
   void wakeup() noexcept override {}
   void cancel_all() override { m_pending.clear(); }
 
-  Millis since_start() const {
-    return std::chrono::duration_cast<Millis>(m_clock.steady_now() - SteadyTime{});
-  }
+  Millis since_start() const { return std::chrono::duration_cast<Millis>(m_clock.steady_now() - SteadyTime{}); }
 
   std::vector<Sent> sent;
 
@@ -169,8 +167,8 @@ public:
     attempts.push_back(r);
     retried.push_back(will_retry);
   }
-  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view reason,
-                    std::string_view detail, int n) override {
+  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view reason, std::string_view detail,
+                    int n) override {
     const std::lock_guard<std::mutex> hold(m_lock);
     steps.push_back(StepEvent{id(flow), step, outcome, std::string(reason), n, std::string(detail)});
     if (after_step) {
@@ -239,14 +237,13 @@ struct Harness {
   FakeTransport::Responder responder = [](const HttpRequest&, std::size_t) { return Answer{}; };
 
   RunResult run(EngineConfig config, FlowSource& source, BatchCodec* codec = nullptr) {
-    engine = std::make_unique<Engine>(std::move(config), source, observer, codec, clock,
-                                      [this](const EngineConfig&) {
-                                        auto t = std::make_unique<FakeTransport>(clock, responder);
-                                        transport = t.get();
-                                        return t;
-                                      });
+    engine = std::make_unique<Engine>(std::move(config), source, observer, codec, clock, [this](const EngineConfig&) {
+      auto t = std::make_unique<FakeTransport>(clock, responder);
+      transport = t.get();
+      return t;
+    });
     return engine->run();
   }
 };
 
-} // namespace tf::engine::testing
+}  // namespace tf::engine::testing

@@ -28,7 +28,8 @@ public:
     target_max[flow.target()] = std::max(target_max[flow.target()], ++target_in_progress[flow.target()]);
   }
   void on_attempt(std::size_t, const AttemptResult&, bool) override {}
-  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view, std::string_view, int) override {
+  void on_step_done(Flow& flow, std::size_t step, StepOutcome outcome, std::string_view, std::string_view,
+                    int) override {
     std::lock_guard lock(m);
     ++steps[{RecordingObserver::id(flow), step}];
     ++outcomes[outcome];
@@ -74,7 +75,9 @@ public:
   }
   void wait(SteadyTime deadline, std::vector<Completion>& out) override {
     std::unique_lock lock(m_mutex);
-    const auto due = [this] { return !m_pending.empty() && m_pending.begin()->first <= std::chrono::steady_clock::now(); };
+    const auto due = [this] {
+      return !m_pending.empty() && m_pending.begin()->first <= std::chrono::steady_clock::now();
+    };
     while (!due() && !m_woken) {
       const SteadyTime until = m_pending.empty() ? deadline : std::min(deadline, m_pending.begin()->first);
       if (m_cv.wait_until(lock, until) == std::cv_status::timeout) {
@@ -125,7 +128,7 @@ TransportFactory instant() {
   return [](const EngineConfig&) { return std::make_unique<RealTimeTransport>(); };
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("threads: every flow is delivered, keys never overlap and CONCURRENCY is global", "[engine][threads]") {
   auto source = keyed_source(400);
@@ -194,13 +197,11 @@ TEST_CASE("threads: a slow target holds only its reserved share of the global CO
     auto config = threaded_config();
     config.max_flows_in_progress = 8;
     config.targets = {TargetLimits{64, reserved}, TargetLimits{64, reserved}};
-    Engine engine(config, source, observer, nullptr, clock,
-                  [](const EngineConfig&) {
-                    // requests of even flow ids ("f<id>s<step>") take 30 ms, the others none
-                    return std::make_unique<RealTimeTransport>([](const HttpRequest& r) {
-                      return std::stoi(r.url.substr(1)) % 2 == 0 ? Millis{30} : Millis{0};
-                    });
-                  });
+    Engine engine(config, source, observer, nullptr, clock, [](const EngineConfig&) {
+      // requests of even flow ids ("f<id>s<step>") take 30 ms, the others none
+      return std::make_unique<RealTimeTransport>(
+        [](const HttpRequest& r) { return std::stoi(r.url.substr(1)) % 2 == 0 ? Millis{30} : Millis{0}; });
+    });
     const RunResult r = engine.run();
     CHECK(r.steps_acked == 600);
     CHECK_FALSE(observer.overlap);
@@ -208,5 +209,5 @@ TEST_CASE("threads: a slow target holds only its reserved share of the global CO
     return observer.target_max[0];
   };
   CHECK(run(4) <= 4);  // 4 + 4 reserved of 8: target 0 never borrows target 1's share
-  CHECK(run(0) > 4);   // one global CONCURRENCY: the slow target takes more
+  CHECK(run(0) > 4);  // one global CONCURRENCY: the slow target takes more
 }

@@ -41,7 +41,8 @@ std::string replace_dump(const nlohmann::ordered_json& json) {
 /// Page titles with every kind of character a JSON string escapes or keeps.
 tf::config::UrlCatalogue nasty_catalogue() {
   tf::config::UrlCatalogue c;
-  c.pages.push_back({"https://example.test/caf\xC3\xA9?q=\"x\"&y=a\\b", "Caf\xC3\xA9 \"Z\xC3\xBCrich\" \xE2\x80\x94 \xF0\x9F\x98\x80"});
+  c.pages.push_back(
+    {"https://example.test/caf\xC3\xA9?q=\"x\"&y=a\\b", "Caf\xC3\xA9 \"Z\xC3\xBCrich\" \xE2\x80\x94 \xF0\x9F\x98\x80"});
   c.pages.push_back({"https://example.test/tabs", "tab\there\nnew line\r\x01\x1f\x7f / slash"});
   c.pages.push_back({"https://example.test/plain/a-long-path-with-more-than-sixteen-bytes", "Plain title"});
   c.pages.push_back({"https://example.test/k\xE2\x82\xAC", ""});
@@ -67,7 +68,7 @@ std::vector<EncodeContext> contexts() {
   return list;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the direct bulk element is byte for byte nlohmann's for thousands of generated visits", "[matomo]") {
   tf::config::Settings busy;  // every optional hit kind often
@@ -135,10 +136,20 @@ TEST_CASE("quotes, backslashes, control characters and UTF-8 are escaped as nloh
   tf::model::Hit order;
   order.kind = HitKind::ecommerce_order;
   order.url = "https://example.test/checkout";
-  order.order = std::make_shared<const tf::model::Order>(tf::model::Order{"O\"1", {{"S\\1", "Shirt \"XL\"\n", "Kl\xC3\xA4" "der", 1999, 2},
-                                         {"S2", "", "\x1f", 500, 1}, {"S3", "Free", "x", 0, 3},
-                                         {"S4", "Credit", "x", -5, 1}, {"S5", "Big", "x", 123456789012, 7}},
-                                 0, 0, 0, 0, 0});
+  order.order = std::make_shared<const tf::model::Order>(tf::model::Order{"O\"1",
+                                                                          {{"S\\1", "Shirt \"XL\"\n",
+                                                                            "Kl\xC3\xA4"
+                                                                            "der",
+                                                                            1999, 2},
+                                                                           {"S2", "", "\x1f", 500, 1},
+                                                                           {"S3", "Free", "x", 0, 3},
+                                                                           {"S4", "Credit", "x", -5, 1},
+                                                                           {"S5", "Big", "x", 123456789012, 7}},
+                                                                          0,
+                                                                          0,
+                                                                          0,
+                                                                          0,
+                                                                          0});
   tf::model::Hit empty_order = order;
   tf::model::Order no_items = *order.order;
   no_items.items.clear();
@@ -169,12 +180,18 @@ TEST_CASE("invalid UTF-8 becomes U+FFFD where nlohmann's default dump would thro
   CHECK_THROWS_AS(nlohmann_element(visit, 0, ctx), nlohmann::json::type_error);
   CHECK(direct_element(visit, 0, ctx) == replace_dump(bulk_element(encode_hit(visit, 0, ctx))));
   std::string s;
-  append_json_string("a\xC3" "b", s);
-  CHECK(s == "\"a\xEF\xBF\xBD" "b\"");
+  append_json_string("a\xC3"
+                     "b",
+                     s);
+  CHECK(s ==
+        "\"a\xEF\xBF\xBD"
+        "b\"");
 
   // Random byte strings, rich in lead bytes, continuation bytes and escapes.
-  const std::string palette = std::string("aZ09 \"\\/\x01\x1f\x7f\x80\x8f\x90\x9f\xa0\xbf\xc0\xc1\xc2\xdf\xe0\xe1\xed\xee"
-                                          "\xef\xf0\xf1\xf4\xf5\xff") + '\0';
+  const std::string palette =
+    std::string("aZ09 \"\\/\x01\x1f\x7f\x80\x8f\x90\x9f\xa0\xbf\xc0\xc1\xc2\xdf\xe0\xe1\xed\xee"
+                "\xef\xf0\xf1\xf4\xf5\xff") +
+    '\0';
   std::mt19937 rng(4);
   std::uniform_int_distribution<std::size_t> pick(0, palette.size() - 1);
   std::uniform_int_distribution<std::size_t> length(0, 40);

@@ -86,7 +86,7 @@ std::string check(const Params& params, const CheckContext& ctx = context()) {
   return codes(tf::matomo::check_hit(params, ctx));
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a well-formed pageview, order, event and ping pass every check", "[matomo]") {
   CHECK(check(pageview()).empty());
@@ -180,7 +180,8 @@ TEST_CASE("urls are absolute http(s) and at most 1024 characters", "[matomo]") {
 }
 
 TEST_CASE("one action family per hit", "[matomo]") {
-  const auto both = with(with(pageview(), "link", "https://ext.example.org/"), "download", "https://a.example.com/f.zip");
+  const auto both =
+    with(with(pageview(), "link", "https://ext.example.org/"), "download", "https://a.example.com/f.zip");
   CHECK(check(both) == "MULTIPLE_ACTION_FAMILIES");
   const auto found = tf::matomo::check_hit(both, context());
   CHECK(found[0].detail == "download + link in one hit");
@@ -220,15 +221,20 @@ TEST_CASE("ecommerce orders are valid JSON items that add up", "[matomo]") {
 }
 
 TEST_CASE("product views ride on a pageview and cart updates list their items", "[matomo]") {
-  const Params view = with(with(with(with(pageview(), "_pkn", "Yoga Mat"), "_pks", "SPORT-001"), "_pkc", "Sports"),
-                           "_pkp", "29.99");
+  const Params view =
+    with(with(with(with(pageview(), "_pkn", "Yoga Mat"), "_pks", "SPORT-001"), "_pkc", "Sports"), "_pkp", "29.99");
   CHECK(check(view).empty());
   CHECK(check(without(without(view, "_pkn"), "_pks")) == "PRODUCT_VIEW_INCOMPLETE");
   CHECK(check(with(view, "_pkp", "-1")) == "BAD_PRODUCT_PRICE");
   CHECK(check(with(view, "_pkp", "abc")) == "BAD_PRODUCT_PRICE");
   CHECK(check(with(with(view, "e_c", "Video"), "e_a", "Play")) == "PRODUCT_VIEW_NOT_PAGEVIEW");
-  Params cart{{"idsite", "1"}, {"rec", "1"}, {"url", "https://shop.example.com/cart"}, {"cid", "0123456789abcdef"},
-              {"idgoal", "0"}, {"ec_items", R"([["SKU1","Shirt","Clothes",19.99,2]])"}, {"revenue", "39.98"}};
+  Params cart{{"idsite", "1"},
+              {"rec", "1"},
+              {"url", "https://shop.example.com/cart"},
+              {"cid", "0123456789abcdef"},
+              {"idgoal", "0"},
+              {"ec_items", R"([["SKU1","Shirt","Clothes",19.99,2]])"},
+              {"revenue", "39.98"}};
   CHECK(check(cart).empty());
   CHECK(check(without(cart, "ec_items")) == "CART_WITHOUT_ITEMS");
 }
@@ -236,8 +242,13 @@ TEST_CASE("product views ride on a pageview and cart updates list their items", 
 TEST_CASE("performance timings above Matomo's limit and blank interactions are flagged", "[matomo]") {
   CHECK(check(with(pageview(), "pf_srv", "16777216")) == "BAD_PERF_TIMING");
   CHECK(check(with(pageview(), "pf_srv", "16777215")).empty());
-  const Params content{{"idsite", "1"}, {"rec", "1"}, {"url", "https://shop.example.com/"}, {"cid", "0123456789abcdef"},
-                       {"c_n", "Banner"}, {"c_p", "/img/a.jpg"}, {"c_t", "/sale"}};
+  const Params content{{"idsite", "1"},
+                       {"rec", "1"},
+                       {"url", "https://shop.example.com/"},
+                       {"cid", "0123456789abcdef"},
+                       {"c_n", "Banner"},
+                       {"c_p", "/img/a.jpg"},
+                       {"c_t", "/sale"}};
   CHECK(check(content).empty());
   CHECK(check(with(content, "c_i", "click")).empty());
   CHECK(check(with(content, "c_i", " ")) == "BAD_CONTENT");

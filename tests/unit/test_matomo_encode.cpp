@@ -45,13 +45,14 @@ Visit sample_visit() {
   order.kind = tf::model::HitKind::ecommerce_order;
   order.url = page.url;
   order.idgoal = 0;
-  order.order = std::make_shared<const tf::model::Order>(tf::model::Order{"ORD1", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 400, 599, 100, 4897});
+  order.order = std::make_shared<const tf::model::Order>(
+    tf::model::Order{"ORD1", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 400, 599, 100, 4897});
   order.offset_ms = 60'000;
   visit.hits = {page, order};
   return visit;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a pageview is encoded in the documented parameter order", "[matomo]") {
   const Visit visit = sample_visit();
@@ -59,11 +60,21 @@ TEST_CASE("a pageview is encoded in the documented parameter order", "[matomo]")
   ctx.site_id = 3;
   ctx.anchor_ms = k_encode_anchor_ms;
   ctx.time_zone = date::locate_zone("Europe/Berlin");
-  const Params expected{{"idsite", "3"}, {"rec", "1"}, {"url", "https://example.test/a b?x=1"},
-                        {"action_name", "A & B"}, {"_id", "0123456789abcdef"}, {"cid", "0123456789abcdef"},
-                        {"cdt", "1767225601"}, {"h", "1"}, {"m", "0"}, {"s", "1"}, {"new_visit", "1"},
-                        {"urlref", "https://www.google.com/search?q=web+stats"}, {"pv_id", "abC123"},
-                        {"ua", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"}, {"lang", "de-DE,de;q=0.9"},
+  const Params expected{{"idsite", "3"},
+                        {"rec", "1"},
+                        {"url", "https://example.test/a b?x=1"},
+                        {"action_name", "A & B"},
+                        {"_id", "0123456789abcdef"},
+                        {"cid", "0123456789abcdef"},
+                        {"cdt", "1767225601"},
+                        {"h", "1"},
+                        {"m", "0"},
+                        {"s", "1"},
+                        {"new_visit", "1"},
+                        {"urlref", "https://www.google.com/search?q=web+stats"},
+                        {"pv_id", "abC123"},
+                        {"ua", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"},
+                        {"lang", "de-DE,de;q=0.9"},
                         {"res", "1920x1080"}};
   CHECK(encode_hit(visit, 0, ctx) == expected);
   ctx.has_token = true;
@@ -92,7 +103,7 @@ TEST_CASE("product views and cart updates are encoded as Matomo's JavaScript tra
   visit.hits[0].product = &mat;
   visit.hits[1].kind = tf::model::HitKind::cart_update;
   visit.hits[1].order = std::make_shared<const tf::model::Order>(
-      tf::model::Order{"", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 0, 0, 0, 3998});
+    tf::model::Order{"", {{"S1", "Shirt", "Clothing", 1999, 2}}, 3998, 0, 0, 0, 3998});
   EncodeContext ctx;
   ctx.anchor_ms = k_encode_anchor_ms;
   const Params view = encode_hit(visit, 0, ctx);

@@ -64,7 +64,7 @@ std::string generate_ndjson() {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the generate output of a fixed-seed run matches the golden file", "[matomo][golden]") {
   const std::string actual = generate_ndjson();

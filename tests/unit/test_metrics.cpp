@@ -37,7 +37,7 @@ void check_within_one_percent(std::vector<std::uint64_t> values) {
   CHECK(h.count() == values.size());
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("an empty histogram reports zeros", "[metrics]") {
   const Histogram h;

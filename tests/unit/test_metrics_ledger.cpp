@@ -23,7 +23,7 @@ LedgerHit hit(std::uint64_t visitor, bool starts, std::optional<Measure> action,
   return h;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the ledger counts acked hits by measure and unconfirmed ones as the upper bound", "[metrics]") {
   Ledger ledger;
@@ -51,8 +51,8 @@ TEST_CASE("distinct visitors count each visitor once a day, acked over unconfirm
   Ledger ledger;
   LedgerRecorder recorder;
   recorder.record(ledger, hit(7, true, Measure::pageviews), false);  // possibly there
-  recorder.record(ledger, hit(7, true, Measure::pageviews), true);   // then certainly
-  recorder.record(ledger, hit(7, true, Measure::pageviews), true);   // a second visit, same visitor
+  recorder.record(ledger, hit(7, true, Measure::pageviews), true);  // then certainly
+  recorder.record(ledger, hit(7, true, Measure::pageviews), true);  // a second visit, same visitor
   recorder.record(ledger, hit(8, true, Measure::pageviews), false);
   recorder.record(ledger, hit(7, true, Measure::pageviews, 20'426), true);  // the next day
   const auto& days = ledger.targets.at("default").days;

@@ -20,7 +20,7 @@ TargetMetrics finished(std::uint64_t acked, std::uint64_t dead) {
   return t;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("healthy is at most 1 % of hits not acked, degraded at most 10 %, failing above", "[metrics]") {
   CHECK(tf::metrics::classify_health(99, 100) == Health::healthy);

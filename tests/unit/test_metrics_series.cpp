@@ -10,7 +10,7 @@ using tf::metrics::SeriesRecorder;
 
 namespace {
 const tf::SysTime k_t0{std::chrono::seconds{1'767'225'600}};  // a multiple of 10 s
-} // namespace
+}  // namespace
 
 TEST_CASE("the recorder adds each sample's changes to the point of its 10 s interval", "[metrics]") {
   RunMetrics run;

@@ -43,7 +43,7 @@ RunMetrics sample() {
   return run;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("threshold expressions parse: metric, operator, number, optional target", "[metrics]") {
   const auto t = parse(" a:p99 <= 500 ");
@@ -62,8 +62,9 @@ TEST_CASE("threshold expressions parse: metric, operator, number, optional targe
 
 TEST_CASE("bad threshold expressions say what was expected and found", "[metrics]") {
   CHECK(error_of("p99") == "expected METRIC OP NUMBER with OP one of < <= > >= ==, found \"p99\"");
-  CHECK(error_of("p98<5") == "expected a metric (failure_rate, rejected, unconfirmed, p50, p90, p95, p99, "
-                             "p999, max, achieved_rate, hits_per_s), found \"p98\"");
+  CHECK(error_of("p98<5") ==
+        "expected a metric (failure_rate, rejected, unconfirmed, p50, p90, p95, p99, "
+        "p999, max, achieved_rate, hits_per_s), found \"p98\"");
   CHECK(error_of("p99<fast") == "expected a number after <, found \"fast\"");
   CHECK(error_of(":p99<5") == "expected a target name before ':', found \":p99<5\"");
 }
@@ -95,8 +96,8 @@ TEST_CASE("only a growing count above an upper bound can no longer pass", "[metr
   CHECK(fails_for_good("rejected<3"));
   CHECK(fails_for_good("unconfirmed<=1"));
   CHECK(fails_for_good("rejected==2"));
-  CHECK_FALSE(fails_for_good("rejected==4"));   // may still get there
-  CHECK_FALSE(fails_for_good("rejected>5"));    // may still get there
-  CHECK_FALSE(fails_for_good("rejected<4"));    // holds now
+  CHECK_FALSE(fails_for_good("rejected==4"));  // may still get there
+  CHECK_FALSE(fails_for_good("rejected>5"));  // may still get there
+  CHECK_FALSE(fails_for_good("rejected<4"));  // holds now
   CHECK_FALSE(fails_for_good("failure_rate<0.01"));  // may come back down
 }

@@ -91,7 +91,7 @@ bool has_kind(const Visit& visit, HitKind kind) {
   return std::any_of(visit.hits.begin(), visit.hits.end(), [&](const Hit& h) { return h.kind == kind; });
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a visit's content does not depend on which earlier visits were built or skipped", "[model]") {
   const tf::config::Settings settings;
@@ -226,9 +226,10 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
       continue;
     }
     ++funnel_less;
-    const auto pages = std::count_if(visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.kind == HitKind::pageview; });
-    seen["product_view"] += static_cast<std::size_t>(std::count_if(
-        visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.product != nullptr; }));
+    const auto pages =
+      std::count_if(visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.kind == HitKind::pageview; });
+    seen["product_view"] += static_cast<std::size_t>(
+      std::count_if(visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.product != nullptr; }));
     browsing_pageviews += static_cast<std::size_t>(pages);
     pageviews[static_cast<int>(pages)] += 1;
     if (pages == 1) {
@@ -241,10 +242,12 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
     seen["outlink"] += has_kind(visit, HitKind::outlink) ? 1U : 0U;
     seen["download"] += has_kind(visit, HitKind::download) ? 1U : 0U;
     seen["order"] += has_kind(visit, HitKind::ecommerce_order) ? 1U : 0U;
-    const auto events = std::count_if(visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.kind == HitKind::event; });
+    const auto events =
+      std::count_if(visit.hits.begin(), visit.hits.end(), [](const Hit& h) { return h.kind == HitKind::event; });
     const bool click = std::any_of(visit.hits.begin(), visit.hits.end(), [](const Hit& h) {
-      return h.kind == HitKind::event && !h.e_v && (h.e_c == "Navigation" || h.e_c == "UI" || h.e_c == "Social" ||
-                                                    h.e_c == "Form" || h.e_c == "Video" || h.e_c == "CTA");
+      return h.kind == HitKind::event && !h.e_v &&
+        (h.e_c == "Navigation" || h.e_c == "UI" || h.e_c == "Social" || h.e_c == "Form" || h.e_c == "Video" ||
+         h.e_c == "CTA");
     });
     seen["click"] += click ? 1U : 0U;
     seen["events"] += static_cast<std::size_t>(events);
@@ -272,7 +275,8 @@ TEST_CASE("over 100,000 visits every probability holds within 4 sigma", "[model]
   }
 }
 
-TEST_CASE("each visitor's time zone is of their country, or of their language outside the listed countries", "[model]") {
+TEST_CASE("each visitor's time zone is of their country, or of their language outside the listed countries",
+          "[model]") {
   tf::config::Settings settings;
   const auto visits = generate(settings, small_catalogue(), 5000);
   std::set<std::string> zones;
@@ -306,9 +310,12 @@ TEST_CASE("direct traffic is honoured at 0 and the rest splits 35:15:20", "[mode
   for (const auto& visit : generate(settings, catalogue, n)) {
     const std::string_view ref = visit.hits.front().urlref;
     direct += ref.empty() ? 1U : 0U;
-    const auto& search = tf::model::site_profile("shop").referrers[static_cast<std::size_t>(tf::model::ReferrerClass::search)];
-    engines += std::any_of(search.begin(), search.end(),
-                           [&](const auto& r) { return ref.substr(0, r.url.size()) == r.url; }) ? 1U : 0U;
+    const auto& search =
+      tf::model::site_profile("shop").referrers[static_cast<std::size_t>(tf::model::ReferrerClass::search)];
+    engines +=
+      std::any_of(search.begin(), search.end(), [&](const auto& r) { return ref.substr(0, r.url.size()) == r.url; })
+      ? 1U
+      : 0U;
   }
   CHECK(direct == 0);
   CHECK(within_4_sigma(engines, n, 0.5));

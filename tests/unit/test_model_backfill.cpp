@@ -28,10 +28,14 @@ using tf::model::BackfillTimeline;
 
 constexpr std::int64_t k_hour_ms = 3'600'000;
 
-date::sys_days day(int y, unsigned m, unsigned d) { return date::sys_days{date::year{y} / date::month{m} / date::day{d}}; }
+date::sys_days day(int y, unsigned m, unsigned d) {
+  return date::sys_days{date::year{y} / date::month{m} / date::day{d}};
+}
 
 std::int64_t utc_ms(int y, unsigned m, unsigned d, int hour, int minute = 0) {
-  return (date::sys_days{date::year{y} / date::month{m} / date::day{d}}.time_since_epoch().count() * 86400LL + hour * 3600LL + minute * 60LL) * 1000;
+  return (date::sys_days{date::year{y} / date::month{m} / date::day{d}}.time_since_epoch().count() * 86400LL +
+          hour * 3600LL + minute * 60LL) *
+    1000;
 }
 
 BackfillOptions options(const char* zone, date::sys_days first, date::sys_days last) {
@@ -46,8 +50,7 @@ BackfillOptions options(const char* zone, date::sys_days first, date::sys_days l
   return o;
 }
 
-
-} // namespace
+}  // namespace
 
 TEST_CASE("backfill days in Europe/Stockholm are 23 h on 2025-03-30 and 25 h on 2025-10-26", "[model]") {
   const BackfillPlan spring(options("Europe/Stockholm", day(2025, 3, 29), day(2025, 3, 31)));
@@ -149,7 +152,8 @@ TEST_CASE("backfill start times follow the hourly profile over many visits", "[m
     sorted = sorted && start >= previous;
     previous = start;
     const auto local = o.zone->to_local(date::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{start}});
-    ++per_hour[static_cast<std::size_t>(date::floor<std::chrono::hours>(local - date::floor<date::days>(local)).count())];
+    ++per_hour[static_cast<std::size_t>(
+      date::floor<std::chrono::hours>(local - date::floor<date::days>(local)).count())];
   }
   CHECK(sorted);
   const auto profile = tf::model::builtin_hourly_profile();
@@ -221,7 +225,8 @@ TEST_CASE("backfill windows: absolute, relative to today, and their errors", "[m
         "BACKFILL_DURATION_DAYS), found none");
 
   auto o = options("UTC", day(2025, 3, 5), day(2025, 3, 4));
-  CHECK(error_of([&] { static_cast<void>(BackfillPlan{o}); }) == "backfill: the window 2025-03-05..2025-03-04 ends before it starts");
+  CHECK(error_of([&] { static_cast<void>(BackfillPlan{o}); }) ==
+        "backfill: the window 2025-03-05..2025-03-04 ends before it starts");
   o = options("UTC", day(2025, 3, 4), day(2025, 3, 5));
   o.hourly_profile = {1, 2, 3};
   CHECK(error_of([&] { static_cast<void>(BackfillPlan{o}); }) == "HOURLY_PROFILE: expected 24 weights, found 3");

@@ -27,7 +27,7 @@ std::string problem_of(std::string_view text) {
   return problem;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("CUSTOM_DIMENSIONS entries are ID:SCOPE:VALUE|VALUE, each id once", "[model]") {
   std::string problem;

@@ -37,7 +37,7 @@ Prices catalogue_prices() {
   return prices;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("over 100,000 visits orders and carts list each SKU once at its list or sale price", "[model]") {
   tf::config::Settings settings;

@@ -24,7 +24,7 @@ tf::config::UrlCatalogue one_page() {
   return catalogue;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the pool modulus is the largest of 1680, 840, 120, 24, 12, 6, 2, 1 leaving 2 slots per class", "[model]") {
   CHECK(pool_modulus(10'000) == 1'680);  // the default pool: 16 shards, and 1 to 8, never share a visitor
@@ -45,7 +45,9 @@ TEST_CASE("the pool modulus is the largest of 1680, 840, 120, 24, 12, 6, 2, 1 le
   }
 }
 
-TEST_CASE("8 shards of a small run with a pool under 60 keep each visitor in one shard, in time order, at the configured share", "[model]") {
+TEST_CASE(
+  "8 shards of a small run with a pool under 60 keep each visitor in one shard, in time order, at the configured share",
+  "[model]") {
   tf::config::Settings settings;
   settings.returning_visitor_probability = 0.3;
   settings.returning_visitor_pool = 48;

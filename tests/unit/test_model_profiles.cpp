@@ -94,7 +94,8 @@ void check_hit(const Hit& hit, const Allowed& a, Tally& t) {
     expect(a.links, std::string(hit.link.view()));
   }
   if (hit.kind == HitKind::event) {
-    expect(a.events, std::string(hit.e_c.view()) + "/" + std::string(hit.e_a.view()) + "/" + std::string(hit.e_n.view()));
+    expect(a.events,
+           std::string(hit.e_c.view()) + "/" + std::string(hit.e_a.view()) + "/" + std::string(hit.e_n.view()));
   }
   if (hit.product != nullptr) {
     expect(a.skus, std::string(hit.product->sku));
@@ -109,7 +110,7 @@ void check_hit(const Hit& hit, const Allowed& a, Tally& t) {
   }
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the built-in profiles are shop (first, the default), blog, docs and saas, and all parse", "[model]") {
   std::vector<std::string> names;
@@ -127,11 +128,13 @@ TEST_CASE("the built-in profiles are shop (first, the default), blog, docs and s
 }
 
 TEST_CASE("a bad profile line is refused naming the file, the line, the kind, expected and found", "[model]") {
-  const std::string referrers = "search\thttps://www.bing.com/search\tq\nsocial\thttps://t.co/\t-\nwebsite\thttps://a.example/\t-\n";
+  const std::string referrers =
+    "search\thttps://www.bing.com/search\tq\nsocial\thttps://t.co/\t-\nwebsite\thttps://a.example/\t-\n";
   std::string lists;
-  for (const char* kind : {"engine_keyword\tx", "search_term\tx", "search_category\tx", "outlink\thttps://x.example",
-                           "download\t/x.pdf", "click_event\tC\tA\tN\t-", "random_event\tC\tA\tN\t5",
-                           "product\tSKU-1\tName\tCat\t12.99", "content\tN\tP\tT", "campaign\tx", "campaign_keyword\tx"}) {
+  for (const char* kind :
+       {"engine_keyword\tx", "search_term\tx", "search_category\tx", "outlink\thttps://x.example", "download\t/x.pdf",
+        "click_event\tC\tA\tN\t-", "random_event\tC\tA\tN\t5", "product\tSKU-1\tName\tCat\t12.99", "content\tN\tP\tT",
+        "campaign\tx", "campaign_keyword\tx"}) {
     lists += std::string(kind) + "\n";
   }
   auto parse = [&](const std::string& text, const std::string& refs) {
@@ -150,7 +153,8 @@ TEST_CASE("a bad profile line is refused naming the file, the line, the kind, ex
         "t.tsv:12: random_event: value: expected '-' or a number >= 0, found 'lots'");
   CHECK(parse(lists + "outlink\t/relative\n", referrers) ==
         "t.tsv:12: outlink: expected an absolute http(s) URL, found '/relative'");
-  CHECK(parse(lists.substr(lists.find('\n') + 1), referrers) == "t.tsv: engine_keyword: expected at least one entry, found none");
+  CHECK(parse(lists.substr(lists.find('\n') + 1), referrers) ==
+        "t.tsv: engine_keyword: expected at least one entry, found none");
   CHECK(parse(lists, referrers.substr(0, referrers.rfind("website"))) ==
         "t.referrers.tsv: expected at least one referrer of class website, found none");
 }

@@ -118,9 +118,10 @@ bool hides_keywords(const Rules& rules, const std::string& url) {
   return engine != rules.search.end() && engine->second.second;
 }
 
-} // namespace
+}  // namespace
 
-TEST_CASE("every profile's referrers are of the class Matomo gives them, with keywords in the engine's parameter", "[model]") {
+TEST_CASE("every profile's referrers are of the class Matomo gives them, with keywords in the engine's parameter",
+          "[model]") {
   const Rules rules = load_rules();
   for (const auto& embedded : tf::config::embedded_profiles()) {
     const SiteProfile& profile = site_profile(embedded.name);
@@ -163,7 +164,8 @@ TEST_CASE("a referrers file with a bad line is refused, naming the line", "[mode
   CHECK_THROWS_WITH(parse_referrers("social\tftp://a.example/\t-\n", "r.tsv"), Catch::Contains("http(s) URL"));
 }
 
-TEST_CASE("over 50,000 visits per profile the landing referrers keep to their classes in the ratio 35:15:20", "[model]") {
+TEST_CASE("over 50,000 visits per profile the landing referrers keep to their classes in the ratio 35:15:20",
+          "[model]") {
   const Rules rules = load_rules();
   for (const auto& embedded : tf::config::embedded_profiles()) {
     INFO(embedded.name);

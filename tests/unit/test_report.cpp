@@ -157,7 +157,8 @@ TEST_CASE("the live line fits the terminal width by dropping fields from the rig
   n.acked = 440;
   n.failed_attempts = 7;
   const std::string full = tf::report::render_status_line(before, now, false, 0, {200, 0ms});
-  CHECK(full == "elapsed 1m5s | 55% eta 53s | 1.7 visits/s | 6.8 hits/s | in flight 0 | acked 440 | failed 7 | p99 - ms");
+  CHECK(full ==
+        "elapsed 1m5s | 55% eta 53s | 1.7 visits/s | 6.8 hits/s | in flight 0 | acked 440 | failed 7 | p99 - ms");
   // 80 characters would fill the last column, where some terminals wrap: one field less
   const std::string at80 = tf::report::render_status_line(before, now, false, 80, {200, 0ms});
   CHECK(at80 == "elapsed 1m5s | 55% eta 53s | 1.7 visits/s | 6.8 hits/s | in flight 0");

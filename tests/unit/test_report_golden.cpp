@@ -123,8 +123,10 @@ RunMetrics fixed_snapshot() {
   run.requested_visit_rate = 2.5;
   run.visits_waiting = 3;
   run.stop_reason = "duration";
-  run.thresholds = {{"acked>0", 700.0, true}, {"failure_rate<=0.01", 50.0 / 750.0, false},
-                    {"p99<500", 1958.0, false}, {"c:p99<500", std::nullopt, false}};
+  run.thresholds = {{"acked>0", 700.0, true},
+                    {"failure_rate<=0.01", 50.0 / 750.0, false},
+                    {"p99<500", 1958.0, false},
+                    {"c:p99<500", std::nullopt, false}};
   for (std::uint64_t v = 1; v <= 100; ++v) {
     run.loop_lag.record(v * 10);
     run.start_lag.record(v * 1'000);
@@ -163,7 +165,7 @@ void check_golden(const std::string& name, const std::string& actual) {
   CHECK(actual == expected);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the health table matches its golden file", "[report]") {
   check_golden("health_table.txt", tf::report::render_health_table(fixed_snapshot(), false));
@@ -195,8 +197,7 @@ TEST_CASE("a coloured compact table counts columns without its colour codes", "[
 }
 
 TEST_CASE("the JSON summary matches its golden file", "[report]") {
-  const nlohmann::json config = {{"MATOMO_URL", "http://127.0.0.1:8080/matomo.php"},
-                                 {"MATOMO_TOKEN_AUTH", "***"}};
+  const nlohmann::json config = {{"MATOMO_URL", "http://127.0.0.1:8080/matomo.php"}, {"MATOMO_TOKEN_AUTH", "***"}};
   check_golden("summary.json", tf::report::summary_to_json(fixed_snapshot(), config).dump(2) + "\n");
 }
 

@@ -48,8 +48,7 @@ RunMetrics sample_run() {
   return run;
 }
 
-
-} // namespace
+}  // namespace
 
 TEST_CASE("the summary holds the fields of the documented schema", "[report]") {
   const json j = tf::report::summary_to_json(sample_run(), json{{"MATOMO_SITE_ID", 1}});
@@ -59,10 +58,27 @@ TEST_CASE("the summary holds the fields of the documented schema", "[report]") {
   CHECK(j["elapsed_s"] == 30.0);
   CHECK(j["config"] == json{{"MATOMO_SITE_ID", 1}});
   const json& t = j["targets"][0];
-  for (const char* key : {"name", "status", "visits", "hits", "generated", "requests", "acked", "rejected", "failed",
-                          "unconfirmed", "not_sent", "possible_duplicates", "unidentified_rejections",
-                          "bulk_answers_without_counts", "visits_not_started", "failed_attempts", "retries",
-                          "latency_ms", "status_codes", "errors", "top_error"}) {
+  for (const char* key : {"name",
+                          "status",
+                          "visits",
+                          "hits",
+                          "generated",
+                          "requests",
+                          "acked",
+                          "rejected",
+                          "failed",
+                          "unconfirmed",
+                          "not_sent",
+                          "possible_duplicates",
+                          "unidentified_rejections",
+                          "bulk_answers_without_counts",
+                          "visits_not_started",
+                          "failed_attempts",
+                          "retries",
+                          "latency_ms",
+                          "status_codes",
+                          "errors",
+                          "top_error"}) {
     INFO(key);
     CHECK(t.contains(key));
   }

@@ -24,8 +24,9 @@ TEST_CASE("the summary's ledger reads back as written", "[report]") {
 TEST_CASE("a malformed ledger is an error naming the file and the path", "[report]") {
   const auto doc = nlohmann::json::parse(
     R"([{"target":"shop","site_id":2,"days":[{"date":"2025-12-03","visits":{"acked":-1,"unconfirmed":0}}]}])");
-  CHECK_THROWS_WITH(tf::report::ledger_from_json(doc, "s.json"),
-                    "s.json: not a trafficinator summary: \"ledger[0].days[0].visits.acked\" must be a non-negative integer");
+  CHECK_THROWS_WITH(
+    tf::report::ledger_from_json(doc, "s.json"),
+    "s.json: not a trafficinator summary: \"ledger[0].days[0].visits.acked\" must be a non-negative integer");
   const auto bad_date = nlohmann::json::parse(R"([{"target":"shop","site_id":2,"days":[{"date":"03.12.2025"}]}])");
   CHECK_THROWS_WITH(tf::report::ledger_from_json(bad_date, "s.json"),
                     "s.json: not a trafficinator summary: \"ledger[0].days[0].date\" must be a date like 2026-12-03");

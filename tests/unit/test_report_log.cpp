@@ -47,12 +47,12 @@ std::string message_of(const std::string& file) {
   return "no error";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a log's summaries between the marker lines are read, around other output", "[report]") {
   tf::testing::TempDir dir;
-  const auto log = dir.write("pods.log", "2026-12-03T08:00:00Z seed 7\ntarget status\n" + block("", 3) +
-                                             "some later line\n" + block("", 4));
+  const auto log = dir.write(
+    "pods.log", "2026-12-03T08:00:00Z seed 7\ntarget status\n" + block("", 3) + "some later line\n" + block("", 4));
   const auto found = tf::report::read_summary_log(log);
   REQUIRE(found.size() == 2);
   CHECK(found[0].source == log + ":3");
@@ -89,13 +89,16 @@ TEST_CASE("kubectl logs --prefix: interleaved pods' lines are told apart by thei
 TEST_CASE("a log without a summary, a cut summary or bad JSON is refused with file and line", "[report]") {
   tf::testing::TempDir dir;
   const auto none = dir.write("none.log", "trafficinator: error: no target\n");
-  CHECK(message_of(none) == none + ": no summary between the marker lines \"==== trafficinator summary begin ====\" and "
-                                   "\"==== trafficinator summary end ====\"");
+  CHECK(message_of(none) ==
+        none +
+          ": no summary between the marker lines \"==== trafficinator summary begin ====\" and "
+          "\"==== trafficinator summary end ====\"");
   const std::string full = block("", 3);
   const auto cut = dir.write("cut.log", "x\n" + full.substr(0, full.size() / 2) + "\n");
   CHECK(message_of(cut) == cut + ":2: summary without an end marker (\"==== trafficinator summary end ====\")");
-  const auto bad = dir.write("bad.log", std::string(tf::report::k_summary_begin) + "\n{\"a\": 1,\n" +
-                                            std::string(tf::report::k_summary_end) + "\n");
+  const auto bad = dir.write("bad.log",
+                             std::string(tf::report::k_summary_begin) + "\n{\"a\": 1,\n" +
+                               std::string(tf::report::k_summary_end) + "\n");
   CHECK_THAT(message_of(bad), Catch::StartsWith(bad + ":1: invalid JSON after the begin marker: "));
   CHECK_THAT(message_of(dir.file("missing.log")), Catch::StartsWith(dir.file("missing.log") + ": cannot read: "));
 }

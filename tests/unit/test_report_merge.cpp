@@ -36,15 +36,14 @@ RunMetrics shard(std::uint64_t seed, std::uint64_t stream, std::chrono::microsec
   return run;
 }
 
-
-} // namespace
+}  // namespace
 
 TEST_CASE("merging shard summaries adds counters and merges percentiles exactly", "[report]") {
   const RunMetrics a = shard(5, 1, 60s);
   const RunMetrics b = shard(5, 2, 62s);
   const auto merged = tf::report::merge_summaries(
-      {tf::report::summary_to_json(a, json{{"k", "v"}}), tf::report::summary_to_json(b, json::object())},
-      {"a.json", "b.json"});
+    {tf::report::summary_to_json(a, json{{"k", "v"}}), tf::report::summary_to_json(b, json::object())},
+    {"a.json", "b.json"});
   RunMetrics expected = a;
   expected.merge(b);
   const auto& t = merged.run.targets.at(0);
@@ -83,7 +82,7 @@ json shard_summary(int k, int n, const std::string& fingerprint = "fnv1a64:00000
   return j;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("merge checks that every shard is there once, of one configuration", "[report]") {
   SECTION("all shards") {
@@ -105,9 +104,9 @@ TEST_CASE("merge checks that every shard is there once, of one configuration", "
   }
   SECTION("a different configuration") {
     CHECK_THROWS_WITH(
-        tf::report::merge_summaries({shard_summary(0, 2), shard_summary(1, 2, "fnv1a64:0000000000000002")}, {"a", "b"}),
-        "b: config_fingerprint fnv1a64:0000000000000002 differs from fnv1a64:0000000000000001 in a: the shards ran "
-        "different configurations");
+      tf::report::merge_summaries({shard_summary(0, 2), shard_summary(1, 2, "fnv1a64:0000000000000002")}, {"a", "b"}),
+      "b: config_fingerprint fnv1a64:0000000000000002 differs from fnv1a64:0000000000000001 in a: the shards ran "
+      "different configurations");
   }
   SECTION("a malformed shard") {
     json bad = shard_summary(0, 2);
@@ -123,8 +122,9 @@ TEST_CASE("merge names the file that cannot be read or parsed", "[report]") {
   const tf::testing::TempDir tmp;
   const auto broken = tmp.write("broken.json", "{\"seed\": ");
   CHECK_THROWS_WITH(tf::report::merge_summary_files({broken}),
-                    broken + ": invalid JSON: parse error at line 1, column 10: syntax error while parsing "
-                             "value - unexpected end of input; expected '[', '{', or a literal");
+                    broken +
+                      ": invalid JSON: parse error at line 1, column 10: syntax error while parsing "
+                      "value - unexpected end of input; expected '[', '{', or a literal");
   const auto not_summary = tmp.write("other.json", "[1, 2]");
   CHECK_THROWS_WITH(tf::report::merge_summary_files({not_summary}),
                     not_summary + ": not a trafficinator summary: the top level must be an object");
@@ -166,8 +166,8 @@ TEST_CASE("merged thresholds are judged on the merged metrics, never on the shar
   // Each shard has 6 rejected hits (passes rejected<10); together 12. Shard a's 10 slow answers
   // fail p99<500 there (an average of the shards' p99 would too: (2000 + 10) / 2 ms), but among
   // the 2,010 answers of the run they are 0.5 %: the run's p99 is 10 ms.
-  const auto merged = tf::report::merge_summaries({judged(a, 6, 10, 2'000'000), judged(b, 6, 2'000, 10'000)},
-                                                  {"a.json", "b.json"});
+  const auto merged =
+    tf::report::merge_summaries({judged(a, 6, 10, 2'000'000), judged(b, 6, 2'000, 10'000)}, {"a.json", "b.json"});
   const auto& results = merged.run.thresholds;
   REQUIRE(results.size() == 3);
   CHECK(results[0].expr == "acked>0");

@@ -6,9 +6,9 @@
 #include "routing/router.hpp"
 #include "util/error.hpp"
 
-using tf::routing::Strategy;
-using tf::config::TargetSpec;
 using tf::config::TargetsConfig;
+using tf::config::TargetSpec;
+using tf::routing::Strategy;
 
 namespace {
 
@@ -31,7 +31,7 @@ TargetsConfig three(Strategy strategy, std::vector<int> weights = {1, 1, 1}) {
   return config;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("round-robin cycles through the enabled targets in order, per visitor", "[routing]") {
   const tf::routing::Router router(three(Strategy::round_robin));

@@ -128,7 +128,7 @@ std::string error_of(const std::function<void()>& f) {
   return "";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("an append file is appended to, never truncated, and counts lines not saved", "[util]") {
   const tf::testing::TempDir dir;
@@ -155,7 +155,7 @@ TEST_CASE("a full file (RLIMIT_FSIZE) keeps whole lines only and counts the rest
     tf::AppendFile full(path, tf::AppendFile::Sharing::owned);
     failed |= full.append_line("ok") ? 0 : 2;
     failed |= full.append_line("too long") ? 4 : 0;  // 1 byte written, then cut off again
-    failed |= full.append_line("y") ? 8 : 0;         // nothing more is written after a failure
+    failed |= full.append_line("y") ? 8 : 0;  // nothing more is written after a failure
     failed |= full.unsaved() == 2 && full.saved() == 1 ? 0 : 16;
     failed |= full.error() == "File too large" ? 0 : 32;
     failed |= full.sync() ? 64 : 0;
@@ -191,7 +191,8 @@ TEST_CASE("an owned append file and a lock file refuse a second holder, naming i
   const auto lock = dir.file("cron.lock");
   const tf::LockFile held(lock);
   CHECK(read_all(lock) == std::to_string(::getpid()) + "\n");
-  CHECK(error_of([&] { tf::LockFile again(lock, "the checkpoint"); }) == "2 the checkpoint is locked by another process");
+  CHECK(error_of([&] { tf::LockFile again(lock, "the checkpoint"); }) ==
+        "2 the checkpoint is locked by another process");
   CHECK(error_of([&] { tf::LockFile missing(dir.file("no/such/dir.lock")); }) ==
         "2 cannot open lock file " + dir.file("no/such/dir.lock") + ": No such file or directory");
 }

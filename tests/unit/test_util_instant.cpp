@@ -6,7 +6,7 @@ using namespace std::chrono_literals;
 
 namespace {
 tf::SysTime at_unix_ms(long long ms) { return tf::SysTime{std::chrono::milliseconds{ms}}; }
-} // namespace
+}  // namespace
 
 TEST_CASE("START_AT accepts RFC 3339 times in UTC, with an offset and with a fraction", "[util]") {
   // 2026-12-03T08:00:00Z = 1796284800 s since the epoch
@@ -32,10 +32,26 @@ TEST_CASE("START_AT accepts +DURATION, resolved from the moment it is asked", "[
 }
 
 TEST_CASE("START_AT refuses malformed times, impossible dates and bare durations", "[util]") {
-  for (const char* bad : {"", "+", "+-5s", "+s", "30s", "now", "2026-12-03", "2026-12-03T08:00:00",
-                          "2026-12-03T08:00Z", "2026-12-03T08:00:00.Z", "2026-12-03T24:00:00Z", "2026-12-03T08:60:00Z",
-                          "2026-12-03T08:00:60Z", "2026-02-30T08:00:00Z", "2026-13-01T08:00:00Z", "2026-12-03T08:00:00+0100",
-                          "2026-12-03T08:00:00+24:00", "2026-12-03T08:00:00Z ", " 2026-12-03T08:00:00Z", "26-12-03T08:00:00Z"}) {
+  for (const char* bad : {"",
+                          "+",
+                          "+-5s",
+                          "+s",
+                          "30s",
+                          "now",
+                          "2026-12-03",
+                          "2026-12-03T08:00:00",
+                          "2026-12-03T08:00Z",
+                          "2026-12-03T08:00:00.Z",
+                          "2026-12-03T24:00:00Z",
+                          "2026-12-03T08:60:00Z",
+                          "2026-12-03T08:00:60Z",
+                          "2026-02-30T08:00:00Z",
+                          "2026-13-01T08:00:00Z",
+                          "2026-12-03T08:00:00+0100",
+                          "2026-12-03T08:00:00+24:00",
+                          "2026-12-03T08:00:00Z ",
+                          " 2026-12-03T08:00:00Z",
+                          "26-12-03T08:00:00Z"}) {
     INFO(bad);
     CHECK_FALSE(tf::parse_start_at(bad));
   }

@@ -90,7 +90,9 @@ void run_poll(CURLM* multi, Clock::time_point end, long long cap, Counters& c) {
 struct Epoll {
   int fd = epoll_create1(0);
   long timeout_ms = -1;
-  struct Socket { unsigned registered = 0, wanted = 0; };
+  struct Socket {
+    unsigned registered = 0, wanted = 0;
+  };
   std::unordered_map<curl_socket_t, Socket> sockets;
   long long ctl_calls = 0;
 
@@ -117,8 +119,10 @@ int on_socket(CURL*, curl_socket_t s, int what, void* user, void*) {
     return 0;
   }
   unsigned mask = 0;
-  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) mask |= EPOLLIN;
-  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) mask |= EPOLLOUT;
+  if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+    mask |= EPOLLIN;
+  if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+    mask |= EPOLLOUT;
   state.wanted = mask;
   if (mask != state.registered) {
     ep.apply(s, mask, state);
@@ -152,9 +156,12 @@ void run_epoll(CURLM* multi, Clock::time_point end, long long cap, Counters& c, 
         continue;
       }
       int mask = 0;
-      if (events[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
-      if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
-      if (events[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+      if (events[i].events & EPOLLIN)
+        mask |= CURL_CSELECT_IN;
+      if (events[i].events & EPOLLOUT)
+        mask |= CURL_CSELECT_OUT;
+      if (events[i].events & (EPOLLERR | EPOLLHUP))
+        mask |= CURL_CSELECT_ERR;
       curl_multi_socket_action(multi, s, mask, &running);
     }
     reap(multi, c, again);
@@ -168,8 +175,8 @@ void run_epoll(CURLM* multi, Clock::time_point end, long long cap, Counters& c, 
 bool loopback(std::string_view url) {
   for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]", "https://127.0.0.1",
                                 "https://localhost", "https://[::1]"}) {
-    if (url.substr(0, host.size()) == host && (url.size() == host.size() || url[host.size()] == ':' ||
-                                               url[host.size()] == '/')) {
+    if (url.substr(0, host.size()) == host &&
+        (url.size() == host.size() || url[host.size()] == ':' || url[host.size()] == '/')) {
       return true;
     }
   }
@@ -180,14 +187,15 @@ double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: bare_curl_loop poll|epoll TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY [USER_AGENT]]]\n");
+    std::fprintf(stderr,
+                 "usage: bare_curl_loop poll|epoll TRANSFERS SECONDS URL [MAX_REQUESTS [POST_BODY [USER_AGENT]]]\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -197,8 +205,8 @@ int main(int argc, char** argv) {
   const long long cap = argc > 5 ? std::atoll(argv[5]) : 50'000'000LL;
   const std::string body = argc > 6 ? argv[6] : "";
   const std::string user_agent = argc > 7 ? argv[7] : "";
-  if ((mode != "poll" && mode != "epoll") || transfers < 1 || transfers > 10000 || seconds < 1 ||
-      seconds > 120 || !loopback(url)) {
+  if ((mode != "poll" && mode != "epoll") || transfers < 1 || transfers > 10000 || seconds < 1 || seconds > 120 ||
+      !loopback(url)) {
     std::fprintf(stderr, "bare_curl_loop: need poll|epoll, 1-10000 transfers, 1-120 s and a loopback URL\n");
     return 2;
   }

@@ -33,15 +33,15 @@ using Clock = std::chrono::steady_clock;
 using tf::matomo::EncodeContext;
 using tf::model::Visit;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 /// Process CPU seconds (user + system): the per-core figure stays meaningful on a busy machine.
 double cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  const auto to_s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  const auto to_s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return to_s(usage.ru_utime) + to_s(usage.ru_stime);
 }
 
@@ -108,7 +108,8 @@ std::size_t check_direct(const std::vector<Visit>& kept, const EncodeContext& ba
   tf::matomo::Params params;
   std::string expected, actual;
   for (const bool token : {false, true}) {
-    for (const date::time_zone* zone : {static_cast<const date::time_zone*>(nullptr), date::locate_zone("Europe/Stockholm")}) {
+    for (const date::time_zone* zone :
+         {static_cast<const date::time_zone*>(nullptr), date::locate_zone("Europe/Stockholm")}) {
       EncodeContext ctx = base;
       ctx.has_token = token;
       ctx.time_zone = zone;
@@ -135,7 +136,7 @@ std::size_t check_direct(const std::vector<Visit>& kept, const EncodeContext& ba
   return differ;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   const std::uint64_t max_hits = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 5'000'000;
@@ -153,8 +154,7 @@ int main(int argc, char** argv) {
   Phase build{"build+encode"};
   const std::uint64_t build_hits = only == "all" || only == "build" ? max_hits : 1;
   for (std::uint64_t i = 0;
-       kept.size() < 20'000 ||
-       (build.hits < build_hits && (i % 256 != 0 || seconds_since(build.start) < max_seconds));
+       kept.size() < 20'000 || (build.hits < build_hits && (i % 256 != 0 || seconds_since(build.start) < max_seconds));
        ++i) {
     Visit visit = generator.build(i);
     build.bytes += encode_visit(visit, ctx, Path::query_direct, params, buffer);

@@ -75,7 +75,7 @@ Token parse_token(const json& j, const std::string& where) {
   return token;
 }
 
-} // namespace
+}  // namespace
 
 MockConfig MockConfig::defaults() {
   MockConfig config;
@@ -93,8 +93,7 @@ MockConfig MockConfig::from_json(const json& doc, const std::string& origin) {
   }
   MockConfig config = defaults();
   for (const auto& [key, value] : doc.items()) {
-    static const std::set<std::string> k_known{"sites", "tokens", "faults", "mode",
-                                               "max_stored_hits"};
+    static const std::set<std::string> k_known{"sites", "tokens", "faults", "mode", "max_stored_hits"};
     if (k_known.count(key) == 0) {
       fail(origin, fmt::format("unknown key \"{}\"", key));
     }
@@ -108,8 +107,7 @@ MockConfig MockConfig::from_json(const json& doc, const std::string& origin) {
     }
     if (doc.contains("tokens")) {
       for (std::size_t i = 0; i < doc["tokens"].size(); ++i) {
-        config.tokens.push_back(
-          parse_token(doc["tokens"][i], fmt::format("{}: tokens[{}]", origin, i)));
+        config.tokens.push_back(parse_token(doc["tokens"][i], fmt::format("{}: tokens[{}]", origin, i)));
       }
     }
     const auto mode = doc.value("mode", std::string{"strict"});
@@ -173,4 +171,4 @@ bool MockConfig::token_is_super(const std::string& token) const {
   return false;
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

@@ -51,4 +51,4 @@ struct MockConfig {
   bool token_is_super(const std::string& token) const;
 };
 
-} // namespace tf::mock
+}  // namespace tf::mock

@@ -46,14 +46,30 @@ DownWindow parse_window(const json& w) {
   return window;
 }
 
-} // namespace
+}  // namespace
 
 FaultPlan FaultPlan::from_json(const json& j) {
-  static const char* const k_known[] = {
-    "seed", "status", "rate", "retry_after", "limit", "latency_ms", "stall_ms", "stall_rate",
-    "stall_status", "drop_rate", "windows", "bulk_first_k", "bulk_first_k_rate", "record_then",
-    "record_then_every", "record_then_ms", "location", "capacity_rps", "capacity_queue_ms", "capacity_status",
-    "store_nothing_rate"};
+  static const char* const k_known[] = {"seed",
+                                        "status",
+                                        "rate",
+                                        "retry_after",
+                                        "limit",
+                                        "latency_ms",
+                                        "stall_ms",
+                                        "stall_rate",
+                                        "stall_status",
+                                        "drop_rate",
+                                        "windows",
+                                        "bulk_first_k",
+                                        "bulk_first_k_rate",
+                                        "record_then",
+                                        "record_then_every",
+                                        "record_then_ms",
+                                        "location",
+                                        "capacity_rps",
+                                        "capacity_queue_ms",
+                                        "capacity_status",
+                                        "store_nothing_rate"};
   if (!j.is_object()) {
     throw std::invalid_argument("faults must be a JSON object");
   }
@@ -82,8 +98,8 @@ FaultPlan FaultPlan::from_json(const json& j) {
   plan.bulk_first_k_rate = probability(j, "bulk_first_k_rate", 1.0);
   plan.record_then = j.value("record_then", std::string{});
   if (!plan.record_then.empty() && plan.record_then != "stall" && plan.record_then != "drop") {
-    throw std::invalid_argument(fmt::format("\"record_then\" must be \"stall\" or \"drop\", found \"{}\"",
-                                            plan.record_then));
+    throw std::invalid_argument(
+      fmt::format("\"record_then\" must be \"stall\" or \"drop\", found \"{}\"", plan.record_then));
   }
   plan.record_then_every = non_negative(j, "record_then_every", 0);
   plan.record_then_ms = non_negative(j, "record_then_ms", 5000);
@@ -101,16 +117,28 @@ FaultPlan FaultPlan::from_json(const json& j) {
 json FaultPlan::to_json() const {
   json windows_json = json::array();
   for (const auto& w : windows) {
-    windows_json.push_back({{"from_s", w.from_s}, {"to_s", w.to_s}, {"status", w.status},
-                            {"drop", w.drop}});
+    windows_json.push_back({{"from_s", w.from_s}, {"to_s", w.to_s}, {"status", w.status}, {"drop", w.drop}});
   }
-  return {{"seed", seed}, {"status", status}, {"rate", rate}, {"retry_after", retry_after},
-          {"limit", limit}, {"latency_ms", latency_ms}, {"stall_ms", stall_ms},
-          {"stall_rate", stall_rate}, {"stall_status", stall_status}, {"drop_rate", drop_rate},
-          {"windows", windows_json}, {"bulk_first_k", bulk_first_k},
-          {"bulk_first_k_rate", bulk_first_k_rate}, {"record_then", record_then},
-          {"record_then_every", record_then_every}, {"record_then_ms", record_then_ms}, {"location", location},
-          {"capacity_rps", capacity_rps}, {"capacity_queue_ms", capacity_queue_ms}, {"capacity_status", capacity_status},
+  return {{"seed", seed},
+          {"status", status},
+          {"rate", rate},
+          {"retry_after", retry_after},
+          {"limit", limit},
+          {"latency_ms", latency_ms},
+          {"stall_ms", stall_ms},
+          {"stall_rate", stall_rate},
+          {"stall_status", stall_status},
+          {"drop_rate", drop_rate},
+          {"windows", windows_json},
+          {"bulk_first_k", bulk_first_k},
+          {"bulk_first_k_rate", bulk_first_k_rate},
+          {"record_then", record_then},
+          {"record_then_every", record_then_every},
+          {"record_then_ms", record_then_ms},
+          {"location", location},
+          {"capacity_rps", capacity_rps},
+          {"capacity_queue_ms", capacity_queue_ms},
+          {"capacity_status", capacity_status},
           {"store_nothing_rate", store_nothing_rate}};
 }
 
@@ -141,13 +169,9 @@ FaultPlan FaultInjector::plan() const {
   return m_plan;
 }
 
-bool FaultInjector::budget_left() const {
-  return m_plan.limit < 0 || m_limited < m_plan.limit;
-}
+bool FaultInjector::budget_left() const { return m_plan.limit < 0 || m_limited < m_plan.limit; }
 
-void FaultInjector::count(const std::string& what) {
-  ++m_injected[what];
-}
+void FaultInjector::count(const std::string& what) { ++m_injected[what]; }
 
 FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk) {
   std::lock_guard lock(m_mutex);
@@ -221,7 +245,8 @@ bool FaultInjector::take_turn(Steady::time_point now, FaultDecision& d) {
     count(fmt::format("capacity_{}", m_plan.capacity_status));
     return false;
   }
-  m_next_turn = turn + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(1.0 / m_plan.capacity_rps));
+  m_next_turn =
+    turn + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(1.0 / m_plan.capacity_rps));
   d.queue_ms = static_cast<int>(wait.count());
   if (d.queue_ms > 0) {
     count("capacity_queued");
@@ -239,4 +264,4 @@ void FaultInjector::reset_counts() {
   m_injected.clear();
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

@@ -19,30 +19,30 @@ namespace tf::mock {
 struct DownWindow {
   double from_s = 0;
   double to_s = 0;
-  int status = 503;   ///< answer during the window (ignored when `drop`)
+  int status = 503;  ///< answer during the window (ignored when `drop`)
   bool drop = false;  ///< close connections without answering instead
 };
 
 struct FaultPlan {
   std::uint64_t seed = 1;
-  int status = 0;              ///< injected status (0 = none), e.g. 503 or 429
-  double rate = 1.0;           ///< probability of `status` per request
-  std::string retry_after;     ///< Retry-After value sent with injected statuses; empty = none
-  long long limit = -1;        ///< at most this many status/drop/stall faults (-1 = unlimited)
-  int latency_ms = 0;          ///< added to every tracking request
-  int stall_ms = 0;            ///< sleep before answering a stalled request (0 = never)
-  double stall_rate = 1.0;     ///< probability of a stall when stall_ms > 0
-  int stall_status = 504;      ///< answer after the stall; nothing is recorded
-  double drop_rate = 0.0;      ///< probability of closing the connection without answering
+  int status = 0;  ///< injected status (0 = none), e.g. 503 or 429
+  double rate = 1.0;  ///< probability of `status` per request
+  std::string retry_after;  ///< Retry-After value sent with injected statuses; empty = none
+  long long limit = -1;  ///< at most this many status/drop/stall faults (-1 = unlimited)
+  int latency_ms = 0;  ///< added to every tracking request
+  int stall_ms = 0;  ///< sleep before answering a stalled request (0 = never)
+  double stall_rate = 1.0;  ///< probability of a stall when stall_ms > 0
+  int stall_status = 504;  ///< answer after the stall; nothing is recorded
+  double drop_rate = 0.0;  ///< probability of closing the connection without answering
   std::vector<DownWindow> windows;
-  int bulk_first_k = -1;       ///< bulk: record only the first k elements, answer 500 (-1 = off)
+  int bulk_first_k = -1;  ///< bulk: record only the first k elements, answer 500 (-1 = off)
   double bulk_first_k_rate = 1.0;
   /// Record the request as usual, then "stall" (answer only after record_then_ms, past the
   /// client's timeout) or "drop" (close the connection without answering); "" = off.
   std::string record_then;
-  int record_then_every = 0;   ///< every Nth tracking request gets record_then (0 = off)
-  int record_then_ms = 5000;   ///< the stall of record_then "stall"
-  std::string location;        ///< Location header of an injected 3xx status; empty = a default
+  int record_then_every = 0;  ///< every Nth tracking request gets record_then (0 = off)
+  int record_then_ms = 5000;  ///< the stall of record_then "stall"
+  std::string location;  ///< Location header of an injected 3xx status; empty = a default
   /// Capacity: at most this many tracking requests per second (0 = unlimited). A request waits
   /// its turn (queueing delay, one every 1/capacity_rps s); one that would wait longer than
   /// capacity_queue_ms gets capacity_status at once and records nothing.
@@ -67,9 +67,9 @@ struct FaultDecision {
   std::string retry_after;
   int latency_ms = 0;  ///< added delay before the normal answer (any kind)
   int stall_ms = 0;
-  int first_k = 0;     ///< for bulk_first_k
+  int first_k = 0;  ///< for bulk_first_k
   std::string location;  ///< for a 3xx status
-  int queue_ms = 0;      ///< capacity: the wait for its turn before it is handled (kind none)
+  int queue_ms = 0;  ///< capacity: the wait for its turn before it is handled (kind none)
 };
 
 class FaultInjector {
@@ -109,4 +109,4 @@ private:
   std::map<std::string, long long> m_injected;
 };
 
-} // namespace tf::mock
+}  // namespace tf::mock

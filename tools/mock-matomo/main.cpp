@@ -48,17 +48,23 @@ void add_options(CLI::App& app, Options& o) {
 }
 
 tf::mock::MockConfig build_config(const Options& o, const CLI::App& app) {
-  auto config = o.config_file.empty() ? tf::mock::MockConfig::defaults()
-                                      : tf::mock::MockConfig::load(o.config_file);
+  auto config = o.config_file.empty() ? tf::mock::MockConfig::defaults() : tf::mock::MockConfig::load(o.config_file);
   config.strict = o.compat ? false : (o.strict ? true : config.strict);
   auto& f = config.faults;
-  if (app.count("--seed") > 0) f.seed = o.seed;
-  if (app.count("--fault-status") > 0) f.status = o.fault_status;
-  if (app.count("--fault-rate") > 0) f.rate = o.fault_rate;
-  if (app.count("--retry-after") > 0) f.retry_after = o.retry_after;
-  if (app.count("--latency-ms") > 0) f.latency_ms = o.latency_ms;
-  if (app.count("--stall-ms") > 0) f.stall_ms = o.stall_ms;
-  if (app.count("--drop-rate") > 0) f.drop_rate = o.drop_rate;
+  if (app.count("--seed") > 0)
+    f.seed = o.seed;
+  if (app.count("--fault-status") > 0)
+    f.status = o.fault_status;
+  if (app.count("--fault-rate") > 0)
+    f.rate = o.fault_rate;
+  if (app.count("--retry-after") > 0)
+    f.retry_after = o.retry_after;
+  if (app.count("--latency-ms") > 0)
+    f.latency_ms = o.latency_ms;
+  if (app.count("--stall-ms") > 0)
+    f.stall_ms = o.stall_ms;
+  if (app.count("--drop-rate") > 0)
+    f.drop_rate = o.drop_rate;
   return config;
 }
 
@@ -87,8 +93,7 @@ int run(const Options& o, const CLI::App& app) {
   tf::mock::MockServer server(build_config(o, app), o.threads);
   const int port = server.bind(o.host, o.port);
   const auto host = tf::mock::loopback_host(o.host);
-  std::cout << fmt::format("listening on {}:{}\n", host == "::1" ? "[::1]" : host, port)
-            << std::flush;
+  std::cout << fmt::format("listening on {}:{}\n", host == "::1" ? "[::1]" : host, port) << std::flush;
   if (!o.port_file.empty()) {
     std::ofstream(o.port_file) << port << "\n";
   }
@@ -108,13 +113,12 @@ int run(const Options& o, const CLI::App& app) {
   write_report(stats, o.report_file);
   // The verdict line of the quick-start demo; stdout may carry the report.
   std::cerr << fmt::format("mock-matomo: {} hits, {} accepted, {} violations\n",
-                           stats.at("hits_received").get<long long>(),
-                           stats.at("hits_accepted").get<long long>(),
+                           stats.at("hits_received").get<long long>(), stats.at("hits_accepted").get<long long>(),
                            stats.at("violations_total").get<long long>());
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"mock-matomo: a strict mock of Matomo's tracking endpoint, on loopback only"};

@@ -17,9 +17,7 @@ namespace {
 using nlohmann::json;
 using tf::matomo::find;
 
-json error(const std::string& message) {
-  return {{"result", "error"}, {"message", message}};
-}
+json error(const std::string& message) { return {{"result", "error"}, {"message", message}}; }
 
 enum class Act { none, pageview, search, outlink, download, event, content, order, cart, goal };
 
@@ -142,8 +140,10 @@ json visits_summary(const Selection& s) {
 
 json actions_get(const Selection& s) {
   auto acts = count_acts(s);
-  return {{"nb_pageviews", acts[Act::pageview]}, {"nb_downloads", acts[Act::download]},
-          {"nb_outlinks", acts[Act::outlink]},   {"nb_searches", acts[Act::search]}};
+  return {{"nb_pageviews", acts[Act::pageview]},
+          {"nb_downloads", acts[Act::download]},
+          {"nb_outlinks", acts[Act::outlink]},
+          {"nb_searches", acts[Act::search]}};
 }
 
 json events_by_category(const Selection& s) {
@@ -168,8 +168,9 @@ json goals_get(const Selection& s, std::string_view id_goal) {
   for (const auto& [visit, hits] : s.hits) {
     for (const auto* h : hits) {
       const auto act = act_of(h->params);
-      const bool match = id_goal == "ecommerceOrder" ? act == Act::order
-                         : act == Act::goal && (id_goal.empty() || find(h->params, "idgoal") == id_goal);
+      const bool match = id_goal == "ecommerceOrder"
+        ? act == Act::order
+        : act == Act::goal && (id_goal.empty() || find(h->params, "idgoal") == id_goal);
       if (match) {
         ++conversions;
         cents += revenue_cents(h->params);
@@ -177,15 +178,21 @@ json goals_get(const Selection& s, std::string_view id_goal) {
       }
     }
   }
-  return {{"nb_conversions", conversions}, {"nb_visits_converted", converted.size()},
+  return {{"nb_conversions", conversions},
+          {"nb_visits_converted", converted.size()},
           {"revenue", static_cast<double>(cents) / 100.0}};
 }
 
 json action_detail(const StoredHit& h) {
-  static const std::map<Act, const char*> k_types{
-    {Act::pageview, "action"}, {Act::search, "search"}, {Act::outlink, "outlink"},
-    {Act::download, "download"}, {Act::event, "event"}, {Act::content, "contentInteraction"},
-    {Act::order, "ecommerceOrder"}, {Act::cart, "ecommerceCartUpdate"}, {Act::goal, "goal"}};
+  static const std::map<Act, const char*> k_types{{Act::pageview, "action"},
+                                                  {Act::search, "search"},
+                                                  {Act::outlink, "outlink"},
+                                                  {Act::download, "download"},
+                                                  {Act::event, "event"},
+                                                  {Act::content, "contentInteraction"},
+                                                  {Act::order, "ecommerceOrder"},
+                                                  {Act::cart, "ecommerceCartUpdate"},
+                                                  {Act::goal, "goal"}};
   const auto act = act_of(h.params);
   json out = {{"type", k_types.at(act)}};
   if (act == Act::order || act == Act::goal) {
@@ -219,10 +226,13 @@ json live_visits(const Selection& s, const Params& params) {
         details.push_back(action_detail(*h));
       }
     }
-    out.push_back({{"idSite", v->site}, {"visitorId", matomo_visitor_id(v->visitor)},
-                   {"firstActionTimestamp", v->first_s}, {"lastActionTimestamp", v->last_s},
+    out.push_back({{"idSite", v->site},
+                   {"visitorId", matomo_visitor_id(v->visitor)},
+                   {"firstActionTimestamp", v->first_s},
+                   {"lastActionTimestamp", v->last_s},
                    {"serverDate", date::format("%F", date::sys_days{date::days{v->local_day}})},
-                   {"actions", v->actions}, {"actionDetails", std::move(details)}});
+                   {"actions", v->actions},
+                   {"actionDetails", std::move(details)}});
   }
   return out;
 }
@@ -238,12 +248,12 @@ std::string sha1_hex(std::string_view text) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string matomo_visitor_id(const std::string& visitor_key) {
   const auto bar = visitor_key.find('|');
-  const std::string_view id = bar == std::string::npos ? std::string_view{visitor_key}
-                                                       : std::string_view{visitor_key}.substr(bar + 1);
+  const std::string_view id =
+    bar == std::string::npos ? std::string_view{visitor_key} : std::string_view{visitor_key}.substr(bar + 1);
   if (id.starts_with("u:")) {
     return sha1_hex(id.substr(2)).substr(0, 16);
   }
@@ -270,8 +280,8 @@ json reporting_answer(const Params& params, const MockConfig& config, const std:
   }
   const auto token = std::string{find(params, "token_auth").value_or("")};
   if (!config.tokens.empty() && !config.token_valid_for(token, site)) {
-    return error(fmt::format(
-      "You can't access this resource as it requires 'view' access for the website id = {}.", site));
+    return error(
+      fmt::format("You can't access this resource as it requires 'view' access for the website id = {}.", site));
   }
   const auto days = days_of(find(params, "period").value_or(""), find(params, "date").value_or(""));
   if (!days) {
@@ -296,4 +306,4 @@ json reporting_answer(const Params& params, const MockConfig& config, const std:
   return error(fmt::format("The method '{}' does not exist or is not available in the mock", method));
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

@@ -20,11 +20,11 @@ namespace tf::mock {
 /// e.g. a token without view access to the site: "You can't access this resource as it
 /// requires 'view' access for the website id = N." When the mock has no tokens, every caller
 /// has view access.
-nlohmann::json reporting_answer(const Params& params, const MockConfig& config,
-                                const std::vector<StoredHit>& hits, const std::vector<VisitRecord>& visits);
+nlohmann::json reporting_answer(const Params& params, const MockConfig& config, const std::vector<StoredHit>& hits,
+                                const std::vector<VisitRecord>& visits);
 
 /// Matomo's idvisitor of a mock visitor key ("site|u:UID" → first 16 hex of sha1(UID),
 /// "site|v:HEX" → HEX, a fingerprint → 16 hex of its sha1).
 std::string matomo_visitor_id(const std::string& visitor_key);
 
-} // namespace tf::mock
+}  // namespace tf::mock

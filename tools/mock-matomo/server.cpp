@@ -41,11 +41,10 @@ bool socket_matches(int fd, int local_port, int remote_port) {
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
-                  "application/json");
+  res.set_content(body.dump(2, ' ', false, json::error_handler_t::replace) + "\n", "application/json");
 }
 
-} // namespace
+}  // namespace
 
 std::string loopback_host(const std::string& host) {
   if (host == "127.0.0.1" || host == "localhost") {
@@ -54,8 +53,8 @@ std::string loopback_host(const std::string& host) {
   if (host == "::1" || host == "[::1]") {
     return "::1";
   }
-  throw tf::Error(fmt::format(
-    "mock-matomo listens on loopback only: --host must be 127.0.0.1 or ::1, found \"{}\"", host));
+  throw tf::Error(
+    fmt::format("mock-matomo listens on loopback only: --host must be 127.0.0.1 or ::1, found \"{}\"", host));
 }
 
 MockServer::MockServer(MockConfig config, int threads)
@@ -90,15 +89,18 @@ void MockServer::route() {
   m_http.Patch(k_tracking_path, not_allowed);
   m_http.Delete(k_tracking_path, not_allowed);
   auto api = [this](const httplib::Request& req, httplib::Response& res) {
-    const RequestInfo info{req.method, req.target, req.body, req.get_header_value("Content-Type"),
-                           req.remote_addr, {}, req.get_header_value("User-Agent")};
+    const RequestInfo info{req.method,
+                           req.target,
+                           req.body,
+                           req.get_header_value("Content-Type"),
+                           req.remote_addr,
+                           {},
+                           req.get_header_value("User-Agent")};
     apply(m_tracker.api(info), req, res);
   };
   m_http.Get("/index.php", api);
   m_http.Post("/index.php", api);
-  m_http.Get("/mock/stats", [this](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, stats());
-  });
+  m_http.Get("/mock/stats", [this](const httplib::Request&, httplib::Response& res) { send_json(res, 200, stats()); });
   m_http.Get(R"(/mock/stat/([A-Za-z0-9_/]+))",
              [this](const httplib::Request& req, httplib::Response& res) { stat(req, res); });
   m_http.Get("/mock/hits", [this](const httplib::Request&, httplib::Response& res) {
@@ -113,27 +115,24 @@ void MockServer::route() {
   m_http.Get("/mock/faults", [this](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, m_faults.plan().to_json());
   });
-  m_http.Post("/mock/faults", [this](const httplib::Request& req, httplib::Response& res) {
-    set_faults(req, res);
-  });
+  m_http.Post("/mock/faults", [this](const httplib::Request& req, httplib::Response& res) { set_faults(req, res); });
   m_http.Post("/mock/reset", [this](const httplib::Request&, httplib::Response& res) {
     m_tracker.reset();
     m_faults.reset_counts();
     m_in_flight.reset_max();
     send_json(res, 200, {{"status", "reset"}});
   });
-  m_http.set_exception_handler(
-    [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-      std::string what = "unknown error";
-      try {
-        std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      res.status = 500;
-      res.set_content(fmt::format("mock-matomo: internal error: {}\n", what), "text/plain");
-    });
+  m_http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    res.status = 500;
+    res.set_content(fmt::format("mock-matomo: internal error: {}\n", what), "text/plain");
+  });
 }
 
 void MockServer::stat(const httplib::Request& req, httplib::Response& res) const {
@@ -141,8 +140,7 @@ void MockServer::stat(const httplib::Request& req, httplib::Response& res) const
   const auto doc = stats();
   if (doc.contains(pointer)) {
     const auto& value = doc.at(pointer);
-    res.set_content((value.is_string() ? value.get<std::string>() : value.dump()) + "\n",
-                    "text/plain");
+    res.set_content((value.is_string() ? value.get<std::string>() : value.dump()) + "\n", "text/plain");
   } else if (doc.contains(pointer.parent_pointer()) && doc.at(pointer.parent_pointer()).is_object()) {
     res.set_content("0\n", "text/plain");  // a count never seen
   } else {
@@ -162,8 +160,12 @@ void MockServer::set_faults(const httplib::Request& req, httplib::Response& res)
 }
 
 void MockServer::track(const httplib::Request& req, httplib::Response& res) {
-  const RequestInfo info{req.method, req.target, req.body, req.get_header_value("Content-Type"),
-                         req.remote_addr, fmt::format("{}:{}", req.remote_addr, req.remote_port),
+  const RequestInfo info{req.method,
+                         req.target,
+                         req.body,
+                         req.get_header_value("Content-Type"),
+                         req.remote_addr,
+                         fmt::format("{}:{}", req.remote_addr, req.remote_port),
                          req.get_header_value("User-Agent")};
   const auto parsed = m_tracker.parse(info);
   m_tracker.count_request(parsed);
@@ -183,8 +185,7 @@ void MockServer::track(const httplib::Request& req, httplib::Response& res) {
     if (fault.status >= 300 && fault.status < 400) {
       res.set_header("Location", fault.location);
     }
-    res.set_content(fmt::format("mock-matomo: injected {}\n",
-                                fault.kind == FaultKind::stall ? "stall" : "status"),
+    res.set_content(fmt::format("mock-matomo: injected {}\n", fault.kind == FaultKind::stall ? "stall" : "status"),
                     "text/plain");
     return;
   }
@@ -202,13 +203,12 @@ void MockServer::track(const httplib::Request& req, httplib::Response& res) {
   if (fault.kind == FaultKind::record_then_stall) {
     pause(fault.stall_ms);  // recorded; the answer comes after the client has given up
   } else if (fault.kind == FaultKind::record_then_drop) {
-    drop_connection(req);   // recorded; the connection closes without an answer
+    drop_connection(req);  // recorded; the connection closes without an answer
     res.status = 500;
   }
 }
 
-void MockServer::apply(const TrackResponse& answer, const httplib::Request& req,
-                       httplib::Response& res) {
+void MockServer::apply(const TrackResponse& answer, const httplib::Request& req, httplib::Response& res) {
   res.status = answer.status;
   for (const auto& [name, value] : answer.headers) {
     res.set_header(name, value);
@@ -228,8 +228,7 @@ bool MockServer::pause(int ms) {
     return !m_stopping;
   }
   std::unique_lock lock(m_stop_mutex);
-  return !m_stop_cv.wait_for(lock, std::chrono::milliseconds{ms},
-                             [this] { return m_stopping.load(); });
+  return !m_stop_cv.wait_for(lock, std::chrono::milliseconds{ms}, [this] { return m_stopping.load(); });
 }
 
 void MockServer::drop_connection(const httplib::Request& req) {
@@ -250,17 +249,14 @@ int MockServer::bind(const std::string& host, int port) {
   if (port < 0 || port > 65535) {
     throw tf::Error(fmt::format("--port must be within 0..65535, found {}", port));
   }
-  const int bound = port == 0 ? m_http.bind_to_any_port(address)
-                              : (m_http.bind_to_port(address, port) ? port : -1);
+  const int bound = port == 0 ? m_http.bind_to_any_port(address) : (m_http.bind_to_port(address, port) ? port : -1);
   if (bound <= 0) {
     throw tf::Error(fmt::format("cannot listen on {}:{}", address, port), tf::ExitCode::runtime);
   }
   return bound;
 }
 
-void MockServer::serve() {
-  m_http.listen_after_bind();
-}
+void MockServer::serve() { m_http.listen_after_bind(); }
 
 void MockServer::stop() {
   {
@@ -275,4 +271,4 @@ nlohmann::json MockServer::stats() const {
   return m_tracker.stats_json(m_in_flight.max_concurrent(), m_faults.injected());
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

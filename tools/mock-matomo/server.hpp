@@ -56,4 +56,4 @@ private:
 /// Refuses any host but loopback; "localhost" means 127.0.0.1.
 std::string loopback_host(const std::string& host);
 
-} // namespace tf::mock
+}  // namespace tf::mock

@@ -22,7 +22,7 @@ json params_json(const tf::matomo::Params& params) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 void Stats::count_request(bool bulk) {
   ++m_requests;
@@ -38,14 +38,17 @@ void Stats::count_violations(const std::vector<tf::matomo::Violation>& violation
   }
 }
 
-void Stats::note_violations(const std::vector<tf::matomo::Violation>& violations,
-                            const std::string& visitor, bool rejected) {
+void Stats::note_violations(const std::vector<tf::matomo::Violation>& violations, const std::string& visitor,
+                            bool rejected) {
   for (const auto& v : violations) {
     if (m_recent.size() == k_recent_violations) {
       m_recent.pop_front();
     }
-    m_recent.push_back({{"code", v.code}, {"detail", v.detail}, {"matomo_rejects", v.matomo_rejects},
-                        {"visitor", visitor}, {"rejected", rejected}});
+    m_recent.push_back({{"code", v.code},
+                        {"detail", v.detail},
+                        {"matomo_rejects", v.matomo_rejects},
+                        {"visitor", visitor},
+                        {"rejected", rejected}});
   }
 }
 
@@ -107,8 +110,11 @@ json Stats::to_json(const VisitTracker& visits, int max_concurrent,
 std::string Stats::hits_ndjson() const {
   std::string out;
   for (const auto& hit : m_hits) {
-    json line = {{"params", params_json(hit.params)}, {"arrival_ms", hit.arrival_ms},
-                 {"connection", hit.connection}, {"visitor", hit.visitor}, {"visit", hit.visit},
+    json line = {{"params", params_json(hit.params)},
+                 {"arrival_ms", hit.arrival_ms},
+                 {"connection", hit.connection},
+                 {"visitor", hit.visitor},
+                 {"visit", hit.visit},
                  {"user_agent", hit.user_agent}};
     out += line.dump(-1, ' ', false, json::error_handler_t::replace);
     out += '\n';
@@ -136,16 +142,13 @@ void Stats::note_params(const tf::matomo::Params& params) {
   }
 }
 
-void Stats::clear() {
-  *this = Stats(m_max_stored);
-}
+void Stats::clear() { *this = Stats(m_max_stored); }
 
 std::string visits_ndjson(const VisitTracker& visits) {
   std::string out;
   for (const auto& v : visits.visits()) {
-    json line = {{"visitor", v.visitor}, {"site", v.site}, {"number", v.number},
-                 {"first_s", v.first_s}, {"last_s", v.last_s}, {"hits", v.hits},
-                 {"actions", v.actions}, {"conversions", v.conversions},
+    json line = {{"visitor", v.visitor},  {"site", v.site}, {"number", v.number},   {"first_s", v.first_s},
+                 {"last_s", v.last_s},    {"hits", v.hits}, {"actions", v.actions}, {"conversions", v.conversions},
                  {"campaign", v.campaign}};
     out += line.dump(-1, ' ', false, json::error_handler_t::replace);
     out += '\n';
@@ -153,4 +156,4 @@ std::string visits_ndjson(const VisitTracker& visits) {
   return out;
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

@@ -17,10 +17,10 @@ namespace tf::mock {
 struct StoredHit {
   tf::matomo::Params params;  ///< token_auth redacted
   std::int64_t arrival_ms = 0;  ///< UNIX milliseconds
-  std::string connection;     ///< "addr:port" of the client connection
+  std::string connection;  ///< "addr:port" of the client connection
   std::string visitor;
   std::uint64_t visit = 0;
-  std::string user_agent;     ///< the request's User-Agent header ("" when none)
+  std::string user_agent;  ///< the request's User-Agent header ("" when none)
 };
 
 /// Counters of the tracking endpoints. Not thread-safe: the server serialises calls.
@@ -43,8 +43,7 @@ public:
   /// Matomo also rejects as Matomo-equivalent ones.
   void count_violations(const std::vector<tf::matomo::Violation>& violations);
   /// Keeps the violations of one hit for /mock/violations (the latest k_recent_violations).
-  void note_violations(const std::vector<tf::matomo::Violation>& violations,
-                       const std::string& visitor, bool rejected);
+  void note_violations(const std::vector<tf::matomo::Violation>& violations, const std::string& visitor, bool rejected);
   void store(StoredHit hit);
   /// The stored hits (at most max_stored_hits), in arrival order.
   const std::vector<StoredHit>& hits() const { return m_hits; }
@@ -74,4 +73,4 @@ private:
 /// Visits as NDJSON, in the order they started.
 std::string visits_ndjson(const VisitTracker& visits);
 
-} // namespace tf::mock
+}  // namespace tf::mock

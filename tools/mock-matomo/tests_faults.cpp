@@ -15,7 +15,7 @@ std::vector<int> statuses(mock::FaultInjector& faults, int n, Steady::time_point
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a seeded fault plan repeats its sequence after being reinstalled", "[mock]") {
   const auto t = Steady::time_point{} + std::chrono::hours{1};
@@ -45,8 +45,8 @@ TEST_CASE("a fault limit stops injecting after that many faults", "[mock]") {
 
 TEST_CASE("down windows count from when the plan was installed", "[mock]") {
   const auto t = Steady::time_point{} + std::chrono::hours{1};
-  auto plan = mock::FaultPlan::from_json(nlohmann::json::parse(
-    R"({"windows":[{"from_s":2,"to_s":5,"status":503},{"from_s":6,"to_s":7,"drop":true}]})"));
+  auto plan = mock::FaultPlan::from_json(
+    nlohmann::json::parse(R"({"windows":[{"from_s":2,"to_s":5,"status":503},{"from_s":6,"to_s":7,"drop":true}]})"));
   mock::FaultInjector faults(plan, t);
   CHECK(faults.decide(t + std::chrono::seconds{1}, false).kind == mock::FaultKind::none);
   CHECK(faults.decide(t + std::chrono::seconds{2}, false).status == 503);
@@ -68,8 +68,7 @@ TEST_CASE("first-k answers apply to bulk requests only", "[mock]") {
 
 TEST_CASE("fault plans reject unknown keys and out-of-range rates", "[mock]") {
   using nlohmann::json;
-  CHECK_THROWS_WITH(mock::FaultPlan::from_json(json::parse(R"({"stauts":503})")),
-                    "unknown fault key \"stauts\"");
+  CHECK_THROWS_WITH(mock::FaultPlan::from_json(json::parse(R"({"stauts":503})")), "unknown fault key \"stauts\"");
   CHECK_THROWS_WITH(mock::FaultPlan::from_json(json::parse(R"({"rate":1.5})")),
                     "\"rate\" must be within 0..1, found 1.5");
 }

@@ -25,7 +25,7 @@ std::vector<std::string> codes(const std::vector<tf::matomo::Violation>& violati
 
 const std::int64_t k_t0 = 1'700'000'000;  // 2023-11-14 22:13:20 UTC
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a gap of 1800 s or more starts a new visit, a shorter one does not", "[mock]") {
   mock::Site site;

@@ -9,8 +9,7 @@ namespace mock = tf::mock;
 
 TEST_CASE("query strings decode percent escapes and plus signs in order", "[mock]") {
   const auto params = mock::parse_query("url=https%3A%2F%2Fa.example%2F%3Fq%3D1&action_name=a+b&x&bad=%zz");
-  const Params expected{{"url", "https://a.example/?q=1"}, {"action_name", "a b"}, {"x", ""},
-                        {"bad", "%zz"}};
+  const Params expected{{"url", "https://a.example/?q=1"}, {"action_name", "a b"}, {"x", ""}, {"bad", "%zz"}};
   CHECK(params == expected);
   CHECK(mock::query_of("/matomo.php?a=1#frag") == "a=1");
   CHECK(mock::query_of("/matomo.php").empty());
@@ -18,8 +17,7 @@ TEST_CASE("query strings decode percent escapes and plus signs in order", "[mock
 
 TEST_CASE("the URL query wins over the form body and conflicts are reported", "[mock]") {
   std::vector<std::string> conflicts;
-  const auto merged = mock::merge_params({{"a", "1"}, {"b", "2"}}, {{"a", "9"}, {"c", "3"}, {"b", "2"}},
-                                         conflicts);
+  const auto merged = mock::merge_params({{"a", "1"}, {"b", "2"}}, {{"a", "9"}, {"c", "3"}, {"b", "2"}}, conflicts);
   CHECK(merged == Params{{"a", "1"}, {"b", "2"}, {"c", "3"}});
   CHECK(conflicts == std::vector<std::string>{"a"});
 }
@@ -27,9 +25,9 @@ TEST_CASE("the URL query wins over the form body and conflicts are reported", "[
 TEST_CASE("bulk bodies accept query strings and objects and flag the rest", "[mock]") {
   CHECK(mock::is_bulk_body(R"({"requests":[]})"));
   CHECK_FALSE(mock::is_bulk_body(R"("requests")"));
-  const auto bulk = mock::parse_bulk(
-    R"({"requests":["?idsite=1&rec=1","https://m.example/matomo.php?idsite=2","nothing",)"
-    R"({"idsite":3,"ec_items":[["s","n","c",1,1]]},{},[1]],"token_auth":"t","send_image":0,"x":1})");
+  const auto bulk =
+    mock::parse_bulk(R"({"requests":["?idsite=1&rec=1","https://m.example/matomo.php?idsite=2","nothing",)"
+                     R"({"idsite":3,"ec_items":[["s","n","c",1,1]]},{},[1]],"token_auth":"t","send_image":0,"x":1})");
   REQUIRE(bulk.error.empty());
   CHECK(bulk.token == "t");
   CHECK_FALSE(bulk.send_image);
@@ -54,9 +52,9 @@ TEST_CASE("the effective time follows Matomo's cdt and cdo rules", "[mock]") {
   CHECK(mock::effective_time({{"cdt", "1699999000"}}, now) == 1'699'999'000);
   CHECK(mock::effective_time({{"cdt", "1699999000"}, {"cdo", "-100"}}, now) == 1'699'998'900);
   CHECK(mock::effective_time({{"cdo", "60"}}, now) == now - 60);
-  CHECK(mock::effective_time({{"cdt", "1700000001"}}, now) == now);      // future: ignored
-  CHECK(mock::effective_time({{"cdt", "1700000000000"}}, now) == now);   // milliseconds
-  CHECK(mock::effective_time({{"cdt", "1000"}}, now) == now);            // > 20 years old
+  CHECK(mock::effective_time({{"cdt", "1700000001"}}, now) == now);  // future: ignored
+  CHECK(mock::effective_time({{"cdt", "1700000000000"}}, now) == now);  // milliseconds
+  CHECK(mock::effective_time({{"cdt", "1000"}}, now) == now);  // > 20 years old
   CHECK(mock::effective_time({}, now) == now);
 }
 
@@ -82,9 +80,10 @@ TEST_CASE("the mock configuration has defaults and names the offending key", "[m
   REQUIRE(defaults.sites.size() == 1);
   CHECK(defaults.sites[0].goals.size() == 5);
   CHECK(defaults.strict);
-  const auto config = mock::MockConfig::from_json(
-    nlohmann::json::parse(R"({"sites":[{"id":2,"timezone":"Europe/Berlin"}],
-      "tokens":[{"token":"a","sites":[2]},{"token":"b","super":true}],"mode":"compat"})"), "c.json");
+  const auto config =
+    mock::MockConfig::from_json(nlohmann::json::parse(R"({"sites":[{"id":2,"timezone":"Europe/Berlin"}],
+      "tokens":[{"token":"a","sites":[2]},{"token":"b","super":true}],"mode":"compat"})"),
+                                "c.json");
   CHECK_FALSE(config.strict);
   CHECK(config.find_site(1) == nullptr);
   CHECK(config.token_valid_for("a", 2));

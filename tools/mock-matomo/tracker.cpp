@@ -13,23 +13,20 @@ namespace tf::mock {
 namespace {
 
 using nlohmann::json;
+using tf::matomo::find;
 using tf::matomo::Params;
 using tf::matomo::Violation;
-using tf::matomo::find;
 
 /// What Matomo 5.0.2 sends for a refused single hit (compat mode): a generic page, no reason.
 constexpr const char* k_compat_error =
-    "<!DOCTYPE html><html><head><title>Matomo</title></head><body><h1>Matomo</h1>"
-    "<p>An error occurred while processing the tracking request.</p></body></html>\n";
-constexpr const char* k_notice =
-  "<html><body>This resource is part of Matomo. Keep full control of your data with the "
-  "leading free and open source <a href='https://matomo.org'>web analytics</a> platform."
-  "</body></html>\n";
+  "<!DOCTYPE html><html><head><title>Matomo</title></head><body><h1>Matomo</h1>"
+  "<p>An error occurred while processing the tracking request.</p></body></html>\n";
+constexpr const char* k_notice = "<html><body>This resource is part of Matomo. Keep full control of your data with the "
+                                 "leading free and open source <a href='https://matomo.org'>web analytics</a> platform."
+                                 "</body></html>\n";
 
 /// Session flags that are counted but never reject a hit.
-bool is_flag_only(const std::string& code) {
-  return code == "CONCURRENT_VISITOR" || code == "FINGERPRINT_MERGE_RISK";
-}
+bool is_flag_only(const std::string& code) { return code == "CONCURRENT_VISITOR" || code == "FINGERPRINT_MERGE_RISK"; }
 
 std::string reason_codes(const std::vector<Violation>& violations) {
   std::vector<std::string> codes;
@@ -49,17 +46,16 @@ std::string reason_text(const std::vector<Violation>& violations) {
   return out;
 }
 
-TrackResponse json_response(int status, const json& body) {
-  return {status, "application/json", body.dump(), {}};
-}
+TrackResponse json_response(int status, const json& body) { return {status, "application/json", body.dump(), {}}; }
 
 /// Matomo's bot exclusion, in short: a user agent (the ua parameter, else the header) naming a
 /// bot, crawler or spider. Matomo answers such a hit as tracked and records nothing.
 bool is_bot(std::string_view user_agent) {
   std::string lower(user_agent);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lower.find("bot") != std::string::npos || lower.find("crawler") != std::string::npos ||
-         lower.find("spider") != std::string::npos;
+    lower.find("spider") != std::string::npos;
 }
 
 int site_id_of(const Params& params) {
@@ -67,7 +63,7 @@ int site_id_of(const Params& params) {
   return id && *id > 0 && *id < 1'000'000'000 ? static_cast<int>(*id) : 0;
 }
 
-} // namespace
+}  // namespace
 
 const std::string& tracking_gif() {
   static const std::string k_gif{
@@ -88,8 +84,7 @@ std::string Tracker::key_for(const Params& params, const RequestInfo& request) c
   if (find(params, "rec").value_or("") != "1") {
     return {};
   }
-  return VisitTracker::key_of(
-    facts_of(params, site_id_of(params), 0, request.remote_ip, request.user_agent));
+  return VisitTracker::key_of(facts_of(params, site_id_of(params), 0, request.remote_ip, request.user_agent));
 }
 
 ParsedRequest Tracker::parse(const RequestInfo& request) const {
@@ -126,8 +121,8 @@ ParsedRequest Tracker::parse(const RequestInfo& request) const {
   }
   for (const auto& hit : parsed.hits) {
     auto key = hit.error.empty() ? key_for(hit.params, request) : std::string{};
-    if (!key.empty() && std::find(parsed.visitor_keys.begin(), parsed.visitor_keys.end(), key) ==
-                          parsed.visitor_keys.end()) {
+    if (!key.empty() &&
+        std::find(parsed.visitor_keys.begin(), parsed.visitor_keys.end(), key) == parsed.visitor_keys.end()) {
       parsed.visitor_keys.push_back(std::move(key));
     }
   }
@@ -186,8 +181,7 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
   }
   std::optional<HitFacts> facts;
   if (site != nullptr) {
-    facts = facts_of(params, site_id, effective_time(params, now_s), request.remote_ip,
-                     request.user_agent);
+    facts = facts_of(params, site_id, effective_time(params, now_s), request.remote_ip, request.user_agent);
     const auto key = VisitTracker::key_of(*facts);
     if (std::find(busy_keys.begin(), busy_keys.end(), key) != busy_keys.end()) {
       v.push_back({"CONCURRENT_VISITOR", "another request of this visitor was in flight", false});
@@ -196,8 +190,7 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
     v.insert(v.end(), session.begin(), session.end());
   }
   m_stats.count_violations(v);
-  const bool reject =
-    site == nullptr || std::any_of(v.begin(), v.end(), [&](const auto& x) { return rejects(x); });
+  const bool reject = site == nullptr || std::any_of(v.begin(), v.end(), [&](const auto& x) { return rejects(x); });
   if (!v.empty()) {
     m_stats.note_violations(v, facts ? VisitTracker::key_of(*facts) : std::string{}, reject);
   }
@@ -213,8 +206,7 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
   const auto [key, number] = m_visits.record(*facts, *site);
   m_stats.count_accepted();
   m_stats.note_params(params);
-  const auto arrival_ms =
-    std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const auto arrival_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   m_stats.store(StoredHit{redacted(params), arrival_ms, request.connection, key, number, request.user_agent});
   result.outcome = Outcome::accepted;
   return result;
@@ -222,8 +214,7 @@ Tracker::HitResult Tracker::process_hit(const Params& params, const std::string&
 
 TrackResponse Tracker::handle(const RequestInfo& request, const ParsedRequest& parsed,
                               const std::vector<std::string>& busy_keys, int first_k) {
-  return parsed.bulk ? bulk(request, parsed, busy_keys, first_k)
-                     : single(request, parsed, busy_keys);
+  return parsed.bulk ? bulk(request, parsed, busy_keys, first_k) : single(request, parsed, busy_keys);
 }
 
 TrackResponse Tracker::single(const RequestInfo& request, const ParsedRequest& parsed,
@@ -242,8 +233,7 @@ TrackResponse Tracker::single(const RequestInfo& request, const ParsedRequest& p
       // Matomo 5.0.2 answers a refused single hit with its generic HTML page, no reason.
       return {400, "text/html; charset=utf-8", k_compat_error, {{"X-Mock-Reason", reason_codes(result.violations)}}};
     }
-    return {400, "text/plain", reason_text(result.violations),
-            {{"X-Mock-Reason", reason_codes(result.violations)}}};
+    return {400, "text/plain", reason_text(result.violations), {{"X-Mock-Reason", reason_codes(result.violations)}}};
   }
   TrackResponse response;
   if (!result.violations.empty()) {
@@ -376,4 +366,4 @@ void Tracker::reset() {
   m_visits.clear();
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

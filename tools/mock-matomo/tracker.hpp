@@ -22,25 +22,25 @@ namespace tf::mock {
 
 /// One HTTP request as the tracker needs it.
 struct RequestInfo {
-  std::string method;        ///< GET, POST
-  std::string target;        ///< raw request target: path and query
+  std::string method;  ///< GET, POST
+  std::string target;  ///< raw request target: path and query
   std::string body;
   std::string content_type;
   std::string remote_ip;
-  std::string connection;    ///< "addr:port"
-  std::string user_agent;    ///< User-Agent header
+  std::string connection;  ///< "addr:port"
+  std::string user_agent;  ///< User-Agent header
 };
 
 /// The hits a request carries, parsed before any fault or check is applied.
 struct ParsedRequest {
   bool bulk = false;
-  bool empty = false;                  ///< no parameters and no body
-  bool token_in_url = false;           ///< token_auth appeared in the URL query
-  std::string error;                   ///< request-level reason code (bulk body, content type)
+  bool empty = false;  ///< no parameters and no body
+  bool token_in_url = false;  ///< token_auth appeared in the URL query
+  std::string error;  ///< request-level reason code (bulk body, content type)
   std::vector<std::string> conflicts;  ///< parameters given twice with different values
-  std::string token;                   ///< request-level token (bulk)
+  std::string token;  ///< request-level token (bulk)
   bool send_image = true;
-  std::vector<BulkElement> hits;       ///< one for a single hit
+  std::vector<BulkElement> hits;  ///< one for a single hit
   std::vector<std::string> visitor_keys;  ///< distinct, for the in-flight check
 };
 
@@ -72,8 +72,7 @@ public:
 
   /// Counts a tracking request (before faults), its kind and a token in its URL.
   void count_request(const ParsedRequest& parsed);
-  nlohmann::json stats_json(int max_concurrent,
-                            const std::map<std::string, long long>& faults) const;
+  nlohmann::json stats_json(int max_concurrent, const std::map<std::string, long long>& faults) const;
   std::string hits_ndjson() const;
   std::string visits_ndjson() const;
   std::string violations_ndjson() const;
@@ -86,16 +85,14 @@ private:
     Outcome outcome = Outcome::ignored;
     std::vector<tf::matomo::Violation> violations;
   };
-  HitResult process_hit(const tf::matomo::Params& params, const std::string& batch_token,
-                        const RequestInfo& request, const ParsedRequest& parsed,
-                        const std::vector<std::string>& busy_keys);
-  std::vector<tf::matomo::Violation> checks_for(const tf::matomo::Params& params, int site_id,
-                                                const Site* site, const std::string& token,
-                                                std::int64_t now_s) const;
+  HitResult process_hit(const tf::matomo::Params& params, const std::string& batch_token, const RequestInfo& request,
+                        const ParsedRequest& parsed, const std::vector<std::string>& busy_keys);
+  std::vector<tf::matomo::Violation> checks_for(const tf::matomo::Params& params, int site_id, const Site* site,
+                                                const std::string& token, std::int64_t now_s) const;
   TrackResponse single(const RequestInfo& request, const ParsedRequest& parsed,
                        const std::vector<std::string>& busy_keys);
-  TrackResponse bulk(const RequestInfo& request, const ParsedRequest& parsed,
-                     const std::vector<std::string>& busy_keys, int first_k);
+  TrackResponse bulk(const RequestInfo& request, const ParsedRequest& parsed, const std::vector<std::string>& busy_keys,
+                     int first_k);
   std::string key_for(const tf::matomo::Params& params, const RequestInfo& request) const;
   bool rejects(const tf::matomo::Violation& v) const;
 
@@ -108,4 +105,4 @@ private:
   std::function<bool()> m_store_nothing;
 };
 
-} // namespace tf::mock
+}  // namespace tf::mock

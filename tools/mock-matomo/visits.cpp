@@ -17,20 +17,17 @@ using tf::matomo::Violation;
 constexpr std::int64_t k_visit_window_s = 1800;
 constexpr std::uint64_t k_max_actions = 10'000;
 
-bool is_action(const HitFacts& hit) {
-  return !hit.ping && hit.idgoal < 0;
-}
+bool is_action(const HitFacts& hit) { return !hit.ping && hit.idgoal < 0; }
 
 const Goal* find_goal(const Site& site, int id) {
-  auto it = std::find_if(site.goals.begin(), site.goals.end(),
-                         [&](const Goal& g) { return g.id == id; });
+  auto it = std::find_if(site.goals.begin(), site.goals.end(), [&](const Goal& g) { return g.id == id; });
   return it == site.goals.end() ? nullptr : &*it;
 }
 
-} // namespace
+}  // namespace
 
-HitFacts facts_of(const tf::matomo::Params& params, int site, std::int64_t time_s,
-                  const std::string& remote_ip, const std::string& user_agent_header) {
+HitFacts facts_of(const tf::matomo::Params& params, int site, std::int64_t time_s, const std::string& remote_ip,
+                  const std::string& user_agent_header) {
   using tf::matomo::find;
   HitFacts hit;
   hit.site = site;
@@ -62,8 +59,8 @@ std::int64_t VisitTracker::local_day(const Site& site, std::int64_t time_s) {
   return date::floor<date::days>(local).time_since_epoch().count();
 }
 
-bool VisitTracker::starts_new_visit(const HitFacts& hit, const Site& site,
-                                    const VisitorState* state, bool by_campaign) const {
+bool VisitTracker::starts_new_visit(const HitFacts& hit, const Site& site, const VisitorState* state,
+                                    bool by_campaign) const {
   if (state == nullptr || state->current == 0 || hit.new_visit) {
     return true;
   }
@@ -74,8 +71,7 @@ bool VisitTracker::starts_new_visit(const HitFacts& hit, const Site& site,
   if (local_day(site, std::max(hit.time_s, visit.last_s)) != visit.local_day) {
     return true;
   }
-  return by_campaign && !hit.campaign.empty() && !visit.campaign.empty() &&
-         hit.campaign != visit.campaign;
+  return by_campaign && !hit.campaign.empty() && !visit.campaign.empty() && hit.campaign != visit.campaign;
 }
 
 std::vector<Violation> VisitTracker::evaluate(const HitFacts& hit, const Site& site) const {
@@ -85,9 +81,9 @@ std::vector<Violation> VisitTracker::evaluate(const HitFacts& hit, const Site& s
   const VisitorState* state = it == m_visitors.end() ? nullptr : &it->second;
   const bool fresh = starts_new_visit(hit, site, state, true);
   if (state != nullptr && hit.time_s < state->last_time_s) {
-    out.push_back({"OUT_OF_ORDER",
-                   fmt::format("time {} is earlier than the visitor's previous hit at {}",
-                               hit.time_s, state->last_time_s), false});
+    out.push_back(
+      {"OUT_OF_ORDER",
+       fmt::format("time {} is earlier than the visitor's previous hit at {}", hit.time_s, state->last_time_s), false});
   }
   if (hit.ping && fresh) {
     out.push_back({"PING_WITHOUT_VISIT", "ping=1 but the visitor has no open visit", false});
@@ -95,9 +91,8 @@ std::vector<Violation> VisitTracker::evaluate(const HitFacts& hit, const Site& s
   if (!hit.campaign.empty() && !starts_new_visit(hit, site, state, false)) {
     const auto& visit = m_visits[state->current - 1];
     if (visit.campaign != hit.campaign) {
-      out.push_back({"CAMPAIGN_CHANGE",
-                     fmt::format("campaign \"{}\" on a non-first hit of a visit", hit.campaign),
-                     false});
+      out.push_back(
+        {"CAMPAIGN_CHANGE", fmt::format("campaign \"{}\" on a non-first hit of a visit", hit.campaign), false});
     }
   }
   if (hit.idgoal == 0 && !hit.ec_id.empty() && m_orders.count({hit.site, hit.ec_id}) > 0) {
@@ -106,8 +101,7 @@ std::vector<Violation> VisitTracker::evaluate(const HitFacts& hit, const Site& s
   if (hit.idgoal > 0 && !fresh && state->goals_in_visit.count(hit.idgoal) > 0) {
     const auto* goal = find_goal(site, hit.idgoal);
     if (goal != nullptr && !goal->allow_multiple) {
-      out.push_back({"GOAL_ALREADY_CONVERTED",
-                     fmt::format("idgoal={} converts once per visit", hit.idgoal), false});
+      out.push_back({"GOAL_ALREADY_CONVERTED", fmt::format("idgoal={} converts once per visit", hit.idgoal), false});
     }
   }
   if (state == nullptr && hit.id_from_cookie_only) {
@@ -116,7 +110,8 @@ std::vector<Violation> VisitTracker::evaluate(const HitFacts& hit, const Site& s
         std::llabs(hit.time_s - seen->second.time_s) < k_visit_window_s) {
       out.push_back({"FINGERPRINT_MERGE_RISK",
                      "a new _id-only visitor shares IP, user agent and language with another "
-                     "visitor seen within 30 minutes", false});
+                     "visitor seen within 30 minutes",
+                     false});
     }
   }
   return out;
@@ -171,8 +166,7 @@ nlohmann::json VisitTracker::hits_per_visitor() const {
     hi = std::max(hi, state.hits);
     total += state.hits;
   }
-  return {{"min", lo}, {"max", hi},
-          {"mean", static_cast<double>(total) / static_cast<double>(m_visitors.size())}};
+  return {{"min", lo}, {"max", hi}, {"mean", static_cast<double>(total) / static_cast<double>(m_visitors.size())}};
 }
 
 void VisitTracker::clear() {
@@ -215,4 +209,4 @@ void InFlight::reset_max() {
   m_max = 0;
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

@@ -19,23 +19,23 @@ namespace tf::mock {
 /// What the visit logic needs to know about one hit.
 struct HitFacts {
   int site = 0;
-  std::string visitor_id;   ///< wire::visitor_id_of; empty = fingerprint only
+  std::string visitor_id;  ///< wire::visitor_id_of; empty = fingerprint only
   bool id_from_cookie_only = false;  ///< only `_id` identifies the visitor (no cid/uid)
   std::string fingerprint;  ///< IP|UA|lang, as in Matomo's config id
   std::int64_t time_s = 0;  ///< effective time, UNIX seconds
   bool new_visit = false;
   bool ping = false;
-  int idgoal = -1;          ///< -1 none, 0 ecommerce order, >0 goal
+  int idgoal = -1;  ///< -1 none, 0 ecommerce order, >0 goal
   std::string ec_id;
-  std::string campaign;     ///< wire::campaign_of
+  std::string campaign;  ///< wire::campaign_of
 };
 
 /// HitFacts from the parameters and the request's IP and User-Agent header.
-HitFacts facts_of(const tf::matomo::Params& params, int site, std::int64_t time_s,
-                  const std::string& remote_ip, const std::string& user_agent_header);
+HitFacts facts_of(const tf::matomo::Params& params, int site, std::int64_t time_s, const std::string& remote_ip,
+                  const std::string& user_agent_header);
 
 struct VisitRecord {
-  std::string visitor;       ///< "site|visitor key"
+  std::string visitor;  ///< "site|visitor key"
   int site = 0;
   std::uint64_t number = 0;  ///< 1-based per visitor
   std::int64_t first_s = 0, last_s = 0;
@@ -71,8 +71,7 @@ private:
     std::int64_t time_s = 0;
   };
   /// Matomo's rule (§4); `by_campaign` false ignores campaign changes.
-  bool starts_new_visit(const HitFacts& hit, const Site& site, const VisitorState* state,
-                        bool by_campaign) const;
+  bool starts_new_visit(const HitFacts& hit, const Site& site, const VisitorState* state, bool by_campaign) const;
   static std::int64_t local_day(const Site& site, std::int64_t time_s);
 
   std::unordered_map<std::string, VisitorState> m_visitors;
@@ -96,4 +95,4 @@ private:
   int m_max = 0;
 };
 
-} // namespace tf::mock
+}  // namespace tf::mock

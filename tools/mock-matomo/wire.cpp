@@ -70,8 +70,7 @@ BulkElement element_from(const json& e) {
   for (const auto& [key, value] : e.items()) {
     if (auto text = scalar_text(value)) {
       element.params.emplace_back(key, *text);
-    } else if (!value.is_null() &&
-               std::find(k_json_params.begin(), k_json_params.end(), key) != k_json_params.end()) {
+    } else if (!value.is_null() && std::find(k_json_params.begin(), k_json_params.end(), key) != k_json_params.end()) {
       element.params.emplace_back(key, value.dump());
     } else {
       element.error = "BULK_ELEMENT_VALUE";
@@ -80,7 +79,7 @@ BulkElement element_from(const json& e) {
   return element;
 }
 
-} // namespace
+}  // namespace
 
 std::string url_decode(std::string_view text) {
   std::string out;
@@ -130,12 +129,10 @@ std::string_view query_of(std::string_view target) {
 Params merge_params(const Params& query, const Params& form, std::vector<std::string>& conflicts) {
   Params merged;
   auto add = [&](const tf::matomo::Param& p) {
-    auto it = std::find_if(merged.begin(), merged.end(),
-                           [&](const auto& m) { return m.first == p.first; });
+    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.first == p.first; });
     if (it == merged.end()) {
       merged.push_back(p);
-    } else if (it->second != p.second &&
-               std::find(conflicts.begin(), conflicts.end(), p.first) == conflicts.end()) {
+    } else if (it->second != p.second && std::find(conflicts.begin(), conflicts.end(), p.first) == conflicts.end()) {
       conflicts.push_back(p.first);
     }
   };
@@ -223,11 +220,11 @@ std::string visitor_id_of(const Params& params) {
 }
 
 std::string campaign_of(const Params& params) {
-  static const std::array<std::string_view, 8> k_names{
-    "pk_cpn", "pk_campaign", "piwik_campaign", "mtm_campaign", "matomo_campaign",
-    "utm_campaign", "utm_source", "utm_medium"};
-  static const std::array<std::string_view, 7> k_keywords{
-    "pk_kwd", "pk_keyword", "piwik_kwd", "mtm_kwd", "mtm_keyword", "matomo_kwd", "utm_term"};
+  static const std::array<std::string_view, 8> k_names{"pk_cpn",       "pk_campaign",     "piwik_campaign",
+                                                       "mtm_campaign", "matomo_campaign", "utm_campaign",
+                                                       "utm_source",   "utm_medium"};
+  static const std::array<std::string_view, 7> k_keywords{"pk_kwd",      "pk_keyword", "piwik_kwd", "mtm_kwd",
+                                                          "mtm_keyword", "matomo_kwd", "utm_term"};
   const auto url = tf::matomo::find(params, "url");
   if (!url) {
     return {};
@@ -255,4 +252,4 @@ Params redacted(const Params& params) {
   return out;
 }
 
-} // namespace tf::mock
+}  // namespace tf::mock

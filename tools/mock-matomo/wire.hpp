@@ -29,14 +29,14 @@ bool is_bulk_body(std::string_view body);
 
 struct BulkElement {
   Params params;
-  std::string error;     ///< reason code when the element itself is malformed (strict: invalid)
+  std::string error;  ///< reason code when the element itself is malformed (strict: invalid)
   bool ignored = false;  ///< compat: dropped silently and not counted (string without '?')
 };
 
 struct BulkBody {
-  std::string error;                   ///< BULK_MALFORMED etc.; empty when the body parsed
+  std::string error;  ///< BULK_MALFORMED etc.; empty when the body parsed
   std::vector<std::string> unknown_keys;
-  std::string token;                   ///< top-level token_auth
+  std::string token;  ///< top-level token_auth
   bool send_image = true;
   std::vector<BulkElement> elements;
 };
@@ -61,4 +61,4 @@ std::string campaign_of(const Params& params);
 /// Parameters with every token_auth value replaced by "***".
 Params redacted(const Params& params);
 
-} // namespace tf::mock
+}  // namespace tf::mock
