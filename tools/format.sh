@@ -2,7 +2,7 @@
 # Formats the C++ sources of src/, tests/ and tools/ with the repository's .clang-format.
 #   tools/format.sh          rewrite the files in place
 #   tools/format.sh --check  change nothing; list the files that are not formatted, exit 1 if any
-# Not run by CI yet: the tree is reformatted once, after the open branches are merged.
+# CI (tools/test.sh) runs the check before building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=0

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2
   libhowardhinnant-date-dev tzdata libcpp-httplib-dev libmimalloc-dev libssl-dev libspdlog-dev curl jq python3
-  python3-yaml shellcheck tmux man-db dpkg-dev openssl nginx
+  python3-yaml shellcheck tmux man-db dpkg-dev openssl nginx clang-format
   chromium prometheus
 )
 missing=()

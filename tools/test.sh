@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
+# The sources follow .clang-format (tools/format.sh rewrites them; --check only lists).
+tools/format.sh --check
 # Unity builds (batches of source files compiled as one) cut the build's CPU time to about a
 # third on the 2-core CI machine: the big headers (json, Catch2, fmt) are parsed once per batch.
 # Any .cpp must therefore keep its file-local names unique across its module (see STYLE.md).
