@@ -69,7 +69,8 @@ FaultPlan FaultPlan::from_json(const json& j) {
                                         "capacity_rps",
                                         "capacity_queue_ms",
                                         "capacity_status",
-                                        "store_nothing_rate"};
+                                        "store_nothing_rate",
+                                        "max_per_request"};
   if (!j.is_object()) {
     throw std::invalid_argument("faults must be a JSON object");
   }
@@ -111,6 +112,7 @@ FaultPlan FaultPlan::from_json(const json& j) {
   plan.capacity_queue_ms = non_negative(j, "capacity_queue_ms", 100);
   plan.capacity_status = non_negative(j, "capacity_status", 503);
   plan.store_nothing_rate = probability(j, "store_nothing_rate", 0.0);
+  plan.max_per_request = non_negative(j, "max_per_request", 0);
   return plan;
 }
 
@@ -139,7 +141,8 @@ json FaultPlan::to_json() const {
           {"capacity_rps", capacity_rps},
           {"capacity_queue_ms", capacity_queue_ms},
           {"capacity_status", capacity_status},
-          {"store_nothing_rate", store_nothing_rate}};
+          {"store_nothing_rate", store_nothing_rate},
+          {"max_per_request", max_per_request}};
 }
 
 FaultInjector::FaultInjector(FaultPlan plan, Steady::time_point now)
@@ -153,6 +156,7 @@ void FaultInjector::set_plan(FaultPlan plan, Steady::time_point now) {
   m_limited = 0;
   m_requests = 0;
   m_next_turn = {};
+  m_faults_of.clear();
 }
 
 bool FaultInjector::store_nothing() {
@@ -169,11 +173,23 @@ FaultPlan FaultInjector::plan() const {
   return m_plan;
 }
 
+bool FaultInjector::below_request_cap(std::string_view content) {
+  if (m_plan.max_per_request <= 0) {
+    return true;
+  }
+  int& faults = m_faults_of[std::hash<std::string_view>{}(content)];
+  if (faults >= m_plan.max_per_request) {
+    return false;
+  }
+  ++faults;
+  return true;
+}
+
 bool FaultInjector::budget_left() const { return m_plan.limit < 0 || m_limited < m_plan.limit; }
 
 void FaultInjector::count(const std::string& what) { ++m_injected[what]; }
 
-FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk) {
+FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk, std::string_view content) {
   std::lock_guard lock(m_mutex);
   FaultDecision d;
   d.latency_ms = m_plan.latency_ms;
@@ -199,7 +215,7 @@ FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk) {
   const bool stall = m_plan.stall_ms > 0 && m_rng.bernoulli(m_plan.stall_rate);
   const bool status = m_plan.status > 0 && m_rng.bernoulli(m_plan.rate);
   const bool first_k = m_plan.bulk_first_k >= 0 && m_rng.bernoulli(m_plan.bulk_first_k_rate);
-  if ((drop || stall || status) && budget_left()) {
+  if ((drop || stall || status) && budget_left() && below_request_cap(content)) {
     ++m_limited;
     if (drop) {
       d.kind = FaultKind::drop;

@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -52,6 +54,9 @@ struct FaultPlan {
   /// Probability per accepted hit of answering success but storing nothing (a Matomo that
   /// loses hits; `verify` must see the difference). Not capped by `limit`.
   double store_nothing_rate = 0.0;
+  /// At most this many status/drop/stall faults for one request's content (its query string and
+  /// body): a resent hit then passes, so "rate" faults are transient per hit (0 = no cap).
+  int max_per_request = 0;
 
   /// Parses the JSON form (keys as the members); throws nlohmann::json::exception or
   /// std::invalid_argument on a bad value.
@@ -83,7 +88,8 @@ public:
   FaultPlan plan() const;
 
   /// The fault for one tracking request arriving at `now`; counts what it injects.
-  FaultDecision decide(Steady::time_point now, bool is_bulk);
+  /// `content` identifies the request for max_per_request (its query string and body).
+  FaultDecision decide(Steady::time_point now, bool is_bulk, std::string_view content = {});
 
   /// For one accepted hit: answer success but store nothing? Counts "store_nothing".
   bool store_nothing();
@@ -94,6 +100,8 @@ public:
 
 private:
   bool budget_left() const;
+  /// max_per_request: true (and counted) when `content` may take one more fault.
+  bool below_request_cap(std::string_view content);
   /// Capacity: true when the request gets a turn (its wait in `d.queue_ms`), false when the
   /// queue is full (d becomes the capacity status).
   bool take_turn(Steady::time_point now, FaultDecision& d);
@@ -107,6 +115,7 @@ private:
   long long m_requests = 0;  ///< tracking requests decided since the plan was set
   Steady::time_point m_next_turn{};  ///< capacity: when the next request's turn comes
   std::map<std::string, long long> m_injected;
+  std::unordered_map<std::size_t, int> m_faults_of;  ///< max_per_request: faults per content hash
 };
 
 }  // namespace tf::mock

@@ -169,7 +169,7 @@ void MockServer::track(const httplib::Request& req, httplib::Response& res) {
                          req.get_header_value("User-Agent")};
   const auto parsed = m_tracker.parse(info);
   m_tracker.count_request(parsed);
-  const auto fault = m_faults.decide(std::chrono::steady_clock::now(), parsed.bulk);
+  const auto fault = m_faults.decide(std::chrono::steady_clock::now(), parsed.bulk, req.target + "\n" + req.body);
   pause(fault.queue_ms);  // capacity: the wait for its turn
   if (fault.kind == FaultKind::drop) {
     drop_connection(req);

@@ -102,3 +102,21 @@ TEST_CASE("a capacity lets N requests per second through, queued, and answers 50
   CHECK(waited == 0);
   CHECK_THROWS(mock::FaultPlan::from_json(nlohmann::json::parse(R"({"capacity_rps":-1})")));
 }
+
+TEST_CASE("max_per_request lets the same request content through after that many faults", "[mock]") {
+  mock::FaultPlan plan;
+  plan.status = 503;
+  plan.rate = 1.0;
+  plan.max_per_request = 2;
+  const auto t = std::chrono::steady_clock::now();
+  mock::FaultInjector faults(plan, t);
+  CHECK(faults.decide(t, false, "hit-a").status == 503);
+  CHECK(faults.decide(t, false, "hit-b").status == 503);
+  CHECK(faults.decide(t, false, "hit-a").status == 503);
+  CHECK(faults.decide(t, false, "hit-a").kind == mock::FaultKind::none);  // its third attempt passes
+  CHECK(faults.decide(t, false, "hit-b").status == 503);
+  CHECK(faults.decide(t, false, "hit-b").kind == mock::FaultKind::none);
+  CHECK(faults.injected().at("status_503") == 4);
+  faults.set_plan(plan, t);  // a new plan starts every content's count again
+  CHECK(faults.decide(t, false, "hit-a").status == 503);
+}
