@@ -64,7 +64,7 @@ struct Hit {
   Text action_name;  ///< page title or action label; empty = none
   Text urlref;  ///< first hit: external referrer (empty = direct); later hits:
                 ///< empty, their referrer is derived (referrer_of)
-  std::string pv_id;  ///< 6 alphanumerics on pageview-like hits; ping: last pv_id
+  std::string pv_id;  ///< 6 alphanumerics on pageview-like hits; ping and content: the last pv_id
   bool new_visit = false;  ///< first hit of every visit
   // site search
   Text search, search_cat;

@@ -128,11 +128,16 @@ void VisitBuilder::add_content(std::int64_t start_ms, std::int64_t end_ms) {
   const ContentBlock& block = blocks[m_rng.index(blocks.size())];
   const bool click = m_rng.bernoulli(m_ctx.settings.content_interaction_probability);
   const Text page = m_page;
-  add(HitKind::content, start_ms, page).content = &block;
+  // matomo.js sends the page view's id with every request; it also tells apart the impressions
+  // of a page viewed twice (a reload), which would otherwise be the same request
+  Hit& impression = add(HitKind::content, start_ms, page);
+  impression.content = &block;
+  impression.pv_id = m_last_pv_id;
   if (click) {
     Hit& hit = add(HitKind::content, end_ms, page);
     hit.content = &block;
     hit.content_click = true;
+    hit.pv_id = m_last_pv_id;
   }
 }
 
