@@ -375,7 +375,7 @@ void Engine::Impl::stop_arrivals(StopReason reason, bool drain, SteadyTime now) 
 }
 
 bool Engine::Impl::drain_idle() {
-  if (!draining) {
+  if (!draining || live_flows == 0) {  // nothing in progress: the loop ends by itself
     return false;
   }
   // items that do nothing once arrivals have stopped (the next arrival, the deadline, a cap

@@ -145,6 +145,19 @@ TEST_CASE("the duration stops arrivals and the drain lets flows finish", "[engin
   CHECK(r.steps_acked == r.flows * 2);
 }
 
+TEST_CASE("a duration stop with no visit in progress says nothing about cutting a drain", "[engine]") {
+  // one visit of one hit, long done when the 10 s duration ends the run
+  Harness h;
+  auto source = simple_source(1'000'000, 1, Millis{0});
+  auto config = base_config();
+  config.arrivals_per_second = 0.01;
+  config.duration = Millis{10000};
+  const RunResult r = h.run(config, source);
+  CHECK(r.reason == StopReason::duration);
+  CHECK(r.steps_not_sent == 0);
+  CHECK_FALSE(h.observer.logged("drain: no request in flight"));
+}
+
 TEST_CASE("max_arrivals stops after that many arrivals and delivers them all", "[engine]") {
   Harness h;
   auto source = simple_source(1000, 2, Millis{60000});
