@@ -3,9 +3,10 @@
 # weighs the four 6-hour blocks of the day 1:2:3:4, so visits should start 10, 20, 30 and 40 %
 # of the time in them. Each visit's first hit (new_visit=1) as the mock received it is placed on
 # the run's compressed clock (started + elapsed × SPEED, TIMEZONE=UTC) and counted in its block.
-# Tolerance ±0.04 of a share: ~2000 visits give a binomial spread of about 0.01, the weekday
-# factor may change at the compressed midnight (e.g. Thursday 0.97 to Friday 0.9), and a visit
-# starts a few ms after its due time (a ms is 4.3 s of the compressed day).
+# The expected shares include the weekday factor, which changes at the compressed midnight (e.g.
+# Thursday 0.97 to Friday 0.9: a fixed 10/20/30/40 % failed once, 0.449 in the last block); the
+# tolerance is 4 binomial standard deviations (~1,800 visits: about ±0.045). A visit starts a few
+# ms after its due time (a ms is 4.3 s of the compressed day).
 source "$(dirname "$0")/lib.sh"
 need_tools
 
@@ -26,9 +27,22 @@ shares=$(curl -s --max-time 30 "$MOCK_BASE/mock/hits" | jq -s --argjson t0 "$sta
   [.[] | select(.params.new_visit == "1") | ($t0 + (.arrival_ms - $t0) * 4320) / 3600000 | floor % 24 / 6 | floor]
   | length as $n | group_by(.) | map({block: .[0], share: (length / $n)})')
 echo "daily: $visits visits; shares of the 6-hour blocks: $(jq -c 'map(.share * 1000 | round / 1000)' <<<"$shares")"
+# The expected share of each block over the compressed day as it ran: the hourly weights times the
+# weekday factor of each compressed minute's date (Mon..Sun 1, 1, 1, 0.97, 0.9, 0.68, 0.72, as
+# backfill uses them), so a day that crosses from Thursday into Friday expects what it should.
+expected=$(jq -n --argjson t0 "$started_ms" '
+  [1, 1, 1, 0.97, 0.9, 0.68, 0.72] as $wf
+  | [range(0; 1440) | ($t0 + . * 60000) as $t | ((($t / 3600000) | floor) % 24 / 6 | floor) as $b
+     | {block: $b, w: (($b + 1) * $wf[((($t / 86400000) | floor) + 3) % 7])}]
+  | (map(.w) | add) as $sum | group_by(.block) | map({block: .[0].block, share: ((map(.w) | add) / $sum)})')
+echo "daily: expected shares: $(jq -c 'map(.share * 1000 | round / 1000)' <<<"$expected")"
+n=$(jq 'length' <<<"$(curl -s --max-time 30 "$MOCK_BASE/mock/hits" | jq -s '[.[] | select(.params.new_visit == "1")]')")
 for block in 0 1 2 3; do
-  check "daily: block $block (hours $((block * 6))-$((block * 6 + 5))) holds $(((block + 1) * 10)) % ± 4" "true" \
-    "$(jq --argjson b "$block" 'map(select(.block == $b))[0].share // 0 | . - ($b + 1) / 10 | fabs <= 0.04' <<<"$shares")"
+  # within 4 binomial standard deviations of the expected share (about ±0.045 for 0.4 and 1,800 visits)
+  check "daily: block $block (hours $((block * 6))-$((block * 6 + 5))) holds its expected share ± 4σ" "true" \
+    "$(jq -n --argjson b "$block" --argjson n "$n" --argjson got "$shares" --argjson exp "$expected" '
+      ($exp | map(select(.block == $b))[0].share) as $e
+      | (($got | map(select(.block == $b))[0].share // 0) - $e | fabs) <= 4 * (($e * (1 - $e) / $n) | sqrt)')"
 done
 stop_mock
 finish
