@@ -5,7 +5,7 @@
 #   same seed and visit count, and the mock stores the same hits, hit for hit (params apart from
 #   the send-time ones: cdt, h, m, s);
 # - `--start-at +5s`: the 4 shards' first hits arrive within 50 ms of each other (plus the
-#   spread of the lateness each recorded, on a loaded machine), after the instant; each summary
+#   largest delay a shard recorded, on a loaded machine), after the instant; each summary
 #   records start_late_ms;
 # - a start after the instant begins at once and records how late it was; SIGTERM during the
 #   wait exits 130 and sends nothing; a malformed START_AT is a config error (exit 2).
@@ -89,10 +89,14 @@ check "no hit before START_AT" "yes" "$( ((first >= at_ms)) && echo yes || echo 
 for k in 0 1 2 3; do
   check "shard $k: start_late_ms recorded" "number" "$(jv "$TF_WORK/sync/shard-$k.json" '.start_late_ms | type')"
 done
-# On a loaded machine a shard may wake late; it says so in start_late_ms, and only the lateness it
-# recorded may widen the 50 ms (the shards' own differences in waking are not the product's spread).
-late_spread=$(jq -s '[.[].start_late_ms] | (max - min) | ceil' "$TF_WORK"/sync/shard-{0,1,2,3}.json)
-check "the 4 shards' first hits within 50 ms of each other, plus their recorded lateness spread (spread $((last - first)) ms, lateness spread $late_spread ms)" "yes" \
+# On a loaded machine a shard may wake late and then start its first visits late (a starved
+# process): each shard records both (start_late_ms and the start lag's max), and only the largest
+# of what the shards recorded may widen the 50 ms. A shard that did not wait for the instant would
+# be seconds apart, which no recorded delay covers. (Seen in CI at load 14: shard 0 woke 37 ms late
+# and started its first visit 30 ms after that; its first hit came 98 ms after the earliest.)
+late_spread=$(jq -s '[.[] | .start_late_ms + (.histograms.start_lag_us.max // 0) / 1000]
+  | max | ceil' "$TF_WORK"/sync/shard-{0,1,2,3}.json)
+check "the 4 shards' first hits within 50 ms of each other, plus the delays they recorded (spread $((last - first)) ms, recorded delays up to $late_spread ms)" "yes" \
   "$( ((last - first <= 50 + late_spread)) && echo yes || echo no)"
 assert_bracket "$TF_WORK/sync/merged.json"
 stop_mock
