@@ -81,7 +81,7 @@ void ReplayObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::
   if (outcome != engine::StepOutcome::acked) {
     write(replay_flow.visit(), replay_flow.visit().hits.at(step), flow.target(), outcome, reason, detail, attempts);
   }
-  if (outcome == engine::StepOutcome::not_sent && reason != "previous-hit-failed") {
+  if (outcome == engine::StepOutcome::not_sent && !reason.starts_with("previous-hit-")) {
     ++replay_flow.abandoned;  // cut by a stop
   }
   const bool resent_maybe_recorded =

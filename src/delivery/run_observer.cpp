@@ -101,7 +101,7 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
     entry.params = &params;
     m_dead_letters.write(entry);
   }
-  if (outcome == engine::StepOutcome::not_sent && reason != "previous-hit-failed") {
+  if (outcome == engine::StepOutcome::not_sent && !reason.starts_with("previous-hit-")) {
     ++visit_flow.abandoned;  // cut by a stop
   }
   const bool in_ledger = outcome == engine::StepOutcome::acked || outcome == engine::StepOutcome::unconfirmed;

@@ -144,6 +144,8 @@ public:
 /// "reset", "redirect", "other", "retry-budget", "no-such-target"; unconfirmed: "timeout",
 /// "reset", "other", "bulk-unconfirmed", "drain-timeout", "immediate-stop", "engine-error";
 /// not_sent: "previous-hit-failed" (a later step of a visit whose step was rejected or failed),
+/// "previous-hit-unconfirmed" (a later step of a visit whose step was unconfirmed, except
+/// "bulk-unconfirmed": Matomo may still be processing it; a visitor's hits go one at a time),
 /// "drain-timeout", "immediate-stop", "not-started", "engine-error".
 /// `detail` is the server's reason (AttemptResult::detail) for rejected/failed/unconfirmed
 /// steps ended by an answer; empty otherwise.

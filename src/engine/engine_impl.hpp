@@ -162,9 +162,10 @@ struct Engine::Impl {
   /// have been recorded.
   void note_send(FlowSlot& s, InFlight& request);
   void step_acked(std::uint32_t slot, SteadyTime now);
-  /// Ends the current step with `outcome`; after rejected/failed the rest of the visit is
-  /// not_sent, after unconfirmed the visit goes on. A failed step whose earlier attempt may have
-  /// been recorded ends unconfirmed.
+  /// Ends the current step with `outcome` (not acked): the rest of the visit is not_sent,
+  /// "previous-hit-failed" after rejected/failed, "previous-hit-unconfirmed" after unconfirmed
+  /// (but after "bulk-unconfirmed", settled by Matomo's answer, the visit goes on).
+  /// A failed step whose earlier attempt may have been recorded ends unconfirmed.
   void end_step(std::uint32_t slot, StepOutcome outcome, std::string_view reason, std::string_view detail,
                 SteadyTime now);
   /// The next step of the flow after its pause, or the end of the flow.

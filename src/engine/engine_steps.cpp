@@ -319,12 +319,17 @@ void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string
   }
   observer.on_step_done(*s.flow, s.step, outcome, reason, detail, s.attempts);
   result.count(outcome);
-  if (outcome == StepOutcome::unconfirmed) {
-    advance(slot, now);  // the visit goes on, as a browser's would
+  if (outcome == StepOutcome::unconfirmed && reason == "bulk-unconfirmed") {
+    advance(slot, now);  // Matomo answered the batch: done with it, whatever it recorded
     return;
   }
+  // After any other unconfirmed hit Matomo may still be processing it: a next hit sent now could
+  // reach it first (a ping before its page view) or at the same time (two visits). Hits of a
+  // visitor go in order, one at a time, so the rest of the visit is not sent.
+  const std::string_view rest =
+    outcome == StepOutcome::unconfirmed ? "previous-hit-unconfirmed" : "previous-hit-failed";
   for (std::size_t step = s.step + 1; step < s.flow->step_count(); ++step) {
-    observer.on_step_done(*s.flow, step, StepOutcome::not_sent, "previous-hit-failed", "", 0);
+    observer.on_step_done(*s.flow, step, StepOutcome::not_sent, rest, "", 0);
     result.count(StepOutcome::not_sent);
   }
   finish_flow(slot, now);

@@ -84,7 +84,19 @@ check "record-then-drop: no answer" "52" "$rc"
 check "record-then-drop: both recorded" "$((before + 3))" "$(mock_stat hits_accepted)"
 check "record-then faults are counted" "1 1" \
   "$(mock_stat faults_injected/record_then_stall) $(mock_stat faults_injected/record_then_drop)"
-check "record_then: only stall or drop" "400" "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+# record late: processed first (past the client's timeout), recorded after that
+set_faults '{"record_then":"late","record_then_every":1,"record_then_ms":1500,"limit":1}'
+rc=0
+curl -s -o /dev/null --max-time 0.5 "$MOCK_URL?$page" || rc=$?
+check "record-late: the client times out" "28" "$rc"
+check "record-late: not recorded when the client gives up" "$((before + 3))" "$(mock_stat hits_accepted)"
+for _ in $(seq 50); do
+  (($(mock_stat hits_accepted) > before + 3)) && break
+  sleep 0.1
+done
+check "record-late: recorded after that" "$((before + 4))" "$(mock_stat hits_accepted)"
+check "record-late is counted" "1" "$(mock_stat faults_injected/record_then_late)"
+check "record_then: only stall, drop or late" "400" "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
   -H 'Content-Type: application/json' --data '{"record_then":"sleep"}' "$MOCK_BASE/mock/faults")"
 
 # a redirect: 301 with its Location, nothing recorded

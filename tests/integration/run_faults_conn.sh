@@ -18,8 +18,10 @@ check_accounting "$s" "$TF_WORK/stall_default.dead"
 check "stall (default): three timeouts counted" "3" "$(jv "$s" '.totals.errors.timeout')"
 check "stall (default): three hits unconfirmed" "3" "$(jv "$s" '.totals.unconfirmed')"
 check "stall (default): none resent" "0" "$(jv "$s" '.totals.retries')"
-check "stall (default): the visits went on" "0" "$(jv "$s" '.totals.not_sent')"
-check "stall (default): the rest acked" "$(jv "$s" '.totals.generated - 3')" "$(jv "$s" '.totals.acked')"
+# Matomo may still be processing a timed-out hit: the rest of its visit is not sent (in order, one at a time)
+check "stall (default): the rest of the stalled visits not sent (previous-hit-unconfirmed)" "$(jv "$s" '.totals.not_sent')" \
+  "$(jq -c 'select(.outcome == "not_sent" and .reason == "previous-hit-unconfirmed")' "$TF_WORK/stall_default.dead" | grep -c . || true)"
+check "stall (default): the rest acked" "$(jv "$s" '.totals.generated - 3 - .totals.not_sent')" "$(jv "$s" '.totals.acked')"
 check "stall (default): maybe_recorded in the dead-letter file" "3" \
   "$(jq -c 'select(.outcome == "unconfirmed" and .maybe_recorded)' "$TF_WORK/stall_default.dead" | grep -c . || true)"
 stop_mock

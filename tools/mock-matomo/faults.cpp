@@ -98,9 +98,10 @@ FaultPlan FaultPlan::from_json(const json& j) {
   plan.bulk_first_k = j.value("bulk_first_k", -1);
   plan.bulk_first_k_rate = probability(j, "bulk_first_k_rate", 1.0);
   plan.record_then = j.value("record_then", std::string{});
-  if (!plan.record_then.empty() && plan.record_then != "stall" && plan.record_then != "drop") {
+  if (!plan.record_then.empty() && plan.record_then != "stall" && plan.record_then != "drop" &&
+      plan.record_then != "late") {
     throw std::invalid_argument(
-      fmt::format("\"record_then\" must be \"stall\" or \"drop\", found \"{}\"", plan.record_then));
+      fmt::format("\"record_then\" must be \"stall\", \"drop\" or \"late\", found \"{}\"", plan.record_then));
   }
   plan.record_then_every = non_negative(j, "record_then_every", 0);
   plan.record_then_ms = non_negative(j, "record_then_ms", 5000);
@@ -237,10 +238,11 @@ FaultDecision FaultInjector::decide(Steady::time_point now, bool is_bulk, std::s
   if (m_plan.record_then_every > 0 && !m_plan.record_then.empty() && m_requests % m_plan.record_then_every == 0 &&
       budget_left()) {
     ++m_limited;
-    const bool stall_after = m_plan.record_then == "stall";
-    d.kind = stall_after ? FaultKind::record_then_stall : FaultKind::record_then_drop;
+    d.kind = m_plan.record_then == "stall" ? FaultKind::record_then_stall
+      : m_plan.record_then == "late"       ? FaultKind::record_late
+                                           : FaultKind::record_then_drop;
     d.stall_ms = m_plan.record_then_ms;
-    count(stall_after ? "record_then_stall" : "record_then_drop");
+    count("record_then_" + m_plan.record_then);
     return d;
   }
   if (is_bulk && first_k && budget_left()) {

@@ -40,10 +40,12 @@ struct FaultPlan {
   int bulk_first_k = -1;  ///< bulk: record only the first k elements, answer 500 (-1 = off)
   double bulk_first_k_rate = 1.0;
   /// Record the request as usual, then "stall" (answer only after record_then_ms, past the
-  /// client's timeout) or "drop" (close the connection without answering); "" = off.
+  /// client's timeout) or "drop" (close the connection without answering); or "late": process
+  /// it for record_then_ms first (the visitor's request in flight), then record and answer it,
+  /// after the client has given up; "" = off.
   std::string record_then;
   int record_then_every = 0;  ///< every Nth tracking request gets record_then (0 = off)
-  int record_then_ms = 5000;  ///< the stall of record_then "stall"
+  int record_then_ms = 5000;  ///< the stall of record_then "stall", the processing time of "late"
   std::string location;  ///< Location header of an injected 3xx status; empty = a default
   /// Capacity: at most this many tracking requests per second (0 = unlimited). A request waits
   /// its turn (queueing delay, one every 1/capacity_rps s); one that would wait longer than
@@ -64,7 +66,7 @@ struct FaultPlan {
   nlohmann::json to_json() const;
 };
 
-enum class FaultKind { none, status, drop, stall, bulk_first_k, record_then_stall, record_then_drop };
+enum class FaultKind { none, status, drop, stall, bulk_first_k, record_then_stall, record_then_drop, record_late };
 
 struct FaultDecision {
   FaultKind kind = FaultKind::none;

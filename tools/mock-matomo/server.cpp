@@ -197,6 +197,9 @@ void MockServer::track(const httplib::Request& req, httplib::Response& res) {
       ~Leave() { in_flight.leave(keys); }
     } leave{m_in_flight, parsed.visitor_keys};
     pause(fault.latency_ms);
+    if (fault.kind == FaultKind::record_late) {
+      pause(fault.stall_ms);  // still processing when the client gives up; recorded after that
+    }
     const int first_k = fault.kind == FaultKind::bulk_first_k ? fault.first_k : -1;
     apply(m_tracker.handle(info, parsed, busy, first_k), req, res);
   }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A Matomo under overload that records a hit after the client has given up (mock fault
+# record_then "late": every 4th request is processed for 2.5 s, then recorded; the client's
+# timeout is 1 s). The hit is unconfirmed, and the rest of its visit is not sent (not_sent,
+# reason previous-hit-unconfirmed, dead-lettered): a visitor's hits go one at a time, in order,
+# and a next hit sent after the timeout reached the mock while the first was still being
+# processed (CONCURRENT_VISITOR), or before it (a ping: PING_WITHOUT_VISIT).
+source "$(dirname "$0")/lib.sh"
+need_tools
+
+start_mock
+set_faults '{"record_then": "late", "record_then_every": 4, "record_then_ms": 2500}'
+s=$TF_WORK/late.json
+dead=$TF_WORK/late.dead
+MATOMO_URL=$MOCK_URL HEARTBEAT_PROBABILITY=1 PAGEVIEWS_MIN=2 PAGEVIEWS_MAX=3 \
+  run_tf late run --preset smoke --visits 20 --speed 3 --seed 21 --timeout 1s --max-failure-rate 1 \
+  --summary-json "$s" --dead-letter "$dead" --quiet
+check "late: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
+[[ -s "$s" ]] || fail "late: no summary: $(tail -3 "$TF_WORK/late.err")"
+late=$(mock_stat faults_injected/record_then_late)
+((late > 0)) || fail "late: no late hit injected"
+acked=$(jv "$s" '.totals.acked')
+# the late hits are recorded 2.5 s after they arrived, maybe after the run ended: wait for them
+for _ in $(seq 100); do
+  (($(mock_stat hits_accepted) >= acked + late)) && break
+  sleep 0.1
+done
+unconfirmed=$(jv "$s" '.totals.unconfirmed')
+not_sent=$(jv "$s" '.totals.not_sent')
+echo "late: $late late hits; acked $acked, unconfirmed $unconfirmed, not sent $not_sent; the mock stored $(mock_stat hits_accepted)"
+check_accounting "$s" "$dead"
+check "late: every late hit is unconfirmed" "true" "$(((unconfirmed >= late)) && echo true || echo "false: $unconfirmed of $late")"
+check "late: no hit reached the mock while an earlier hit of its visitor was processed" "0" \
+  "$(mock_stat violations/CONCURRENT_VISITOR)"
+check "late: no ping reached the mock before the hit it follows" "0" "$(mock_stat violations/PING_WITHOUT_VISIT)"
+check "late: no hit out of order" "0" "$(mock_stat violations/OUT_OF_ORDER)"
+check "late: the mock refused nothing" "0" "$(jv "$s" '.totals.rejected')"
+((not_sent > 0)) || fail "late: no hit after an unconfirmed one (every late hit ended its visit?)"
+check "late: the rest of a visit after its unconfirmed hit is not sent, reason previous-hit-unconfirmed" "0" \
+  "$(jq -s -c 'group_by(.visit)[] | select(any(.outcome == "not_sent"))
+     | (map(select(.outcome == "unconfirmed")) | min_by(.hit).hit) as $u
+     | select($u == null or any(.outcome == "not_sent" and (.hit <= $u or .reason != "previous-hit-unconfirmed")))' \
+     "$dead" | grep -c . || true)"
+check "late: not sent = dead-letter lines with reason previous-hit-unconfirmed" "$not_sent" \
+  "$(jq -c 'select(.outcome == "not_sent" and .reason == "previous-hit-unconfirmed")' "$dead" | grep -c . || true)"
+stop_mock
+finish
