@@ -24,8 +24,7 @@ TEST_CASE("a log record is the visit and target formatted once, then the hit num
   log::append_sending(out, big, 18446744073709551615ULL);
   log::append_settled(out, 4096, 3, 100);
   log::append_not_recorded(out, 4096, 3);
-  CHECK(out ==
-        "s 7 0 1\n7 0 12\ns 7 0 345\ns 18446744073709551614 99 18446744073709551615\n4096 3 100\nx 4096 3\n");
+  CHECK(out == "s 7 0 1\n7 0 12\ns 7 0 345\ns 18446744073709551614 99 18446744073709551615\n4096 3 100\nx 4096 3\n");
 }
 
 TEST_CASE("two visits in progress that share a slot of the checkpoint's table both keep their hits", "[app]") {
