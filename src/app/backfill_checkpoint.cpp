@@ -210,23 +210,19 @@ void Checkpoint::complete(std::uint64_t visit) {
   ++m_completed;
   m_partial.erase(m_partial.lower_bound({visit, 0}), m_partial.lower_bound({visit + 1, 0}));
   m_in_flight.erase(m_in_flight.lower_bound({visit, 0}), m_in_flight.lower_bound({visit + 1, 0}));
-  m_live.erase(visit);
+  if (m_ring[visit % k_ring_slots].visit == visit) {
+    auto& slot = m_ring[visit % k_ring_slots];
+    slot.visit = k_no_visit;
+    slot.targets.clear();  // keeps the allocation for the slot's next visit
+  } else {
+    m_live.erase(visit);
+  }
   advance();
 }
 
 std::size_t Checkpoint::earlier(std::uint64_t visit, std::size_t target) const {
   const auto it = m_partial.empty() ? m_partial.end() : m_partial.find({visit, target});
   return it == m_partial.end() ? 0 : it->second;
-}
-
-Checkpoint::LiveTarget& Checkpoint::live(std::uint64_t visit, std::size_t target) {
-  auto& targets = m_live[visit];
-  auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.target == target; });
-  if (it == targets.end()) {
-    const auto settled = earlier(visit, target);
-    return targets.emplace_back(LiveTarget{target, settled, settled, 0});
-  }
-  return *it;
 }
 
 void Checkpoint::start_records() {
@@ -254,7 +250,7 @@ void Checkpoint::acked(std::uint64_t visit, std::size_t target, std::size_t step
   t.settled = std::max(t.settled, hits);
   // Written with the next record that must follow it (a send, an "x", a report), so before the
   // visit's next hit is sent, in one write(2) with that send; a save folds it in and drops it.
-  checkpoint_log::append_settled(m_settled_records, visit, target, hits);
+  checkpoint_log::append_settled(m_settled_records, t.prefix, hits);
 }
 
 void Checkpoint::settled(std::uint64_t visit, std::size_t target, std::size_t step) { acked(visit, target, step); }
@@ -269,7 +265,7 @@ void Checkpoint::sending(const std::vector<Sending>& hits) {
     auto& t = live(h.visit, h.target);
     const std::size_t hit = t.earlier + h.step + 1;
     t.sent = std::max(t.sent, hit);
-    checkpoint_log::append_sending(m_records, h.visit, h.target, hit);
+    checkpoint_log::append_sending(m_records, t.prefix, hit);
   }
   log_write(m_records.data(), m_records.size());
 }
@@ -279,12 +275,12 @@ void Checkpoint::not_recorded(std::uint64_t visit, std::size_t target) {
   if (m_log < 0) {
     return;
   }
-  const auto found = m_live.find(visit);
-  if (found == m_live.end()) {
+  auto* const found = find_live(visit);
+  if (found == nullptr) {
     return;  // nothing handed over: nothing to take back
   }
-  auto t = std::find_if(found->second.begin(), found->second.end(), [&](const auto& l) { return l.target == target; });
-  if (t == found->second.end() || t->sent <= t->settled) {
+  auto t = std::find_if(found->begin(), found->end(), [&](const auto& l) { return l.target == target; });
+  if (t == found->end() || t->sent <= t->settled) {
     return;
   }
   t->sent = 0;
@@ -346,7 +342,7 @@ nlohmann::json Checkpoint::to_json_locked() const {
   j["completed_visits"] = m_completed;
   auto acked = m_partial;
   auto in_flight = m_in_flight;
-  for (const auto& [visit, targets] : m_live) {
+  auto merge = [&](std::uint64_t visit, const std::vector<LiveTarget>& targets) {
     for (const auto& t : targets) {
       auto& merged = acked[{visit, t.target}];
       merged = std::max(merged, t.settled);
@@ -354,6 +350,14 @@ nlohmann::json Checkpoint::to_json_locked() const {
         in_flight[{visit, t.target}] = {t.settled, t.sent};
       }
     }
+  };
+  for (const auto& slot : m_ring) {
+    if (slot.visit != k_no_visit) {
+      merge(slot.visit, slot.targets);
+    }
+  }
+  for (const auto& [visit, targets] : m_live) {
+    merge(visit, targets);
   }
   nlohmann::json partial = nlohmann::json::array();
   for (const auto& [key, hits] : acked) {

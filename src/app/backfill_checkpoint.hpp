@@ -44,6 +44,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/checkpoint_log.hpp"
 #include "app/commands.hpp"
 #include "util/clock.hpp"
 #include "util/file_lock.hpp"
@@ -141,8 +142,32 @@ private:
     std::size_t earlier = 0;  ///< hits settled by earlier runs when the visit started here
     std::size_t settled = 0;  ///< hits settled, earlier runs' included
     std::size_t sent = 0;  ///< the last hit handed over (1-based), 0: none since the last settled
+    checkpoint_log::Prefix prefix;  ///< its records' "s VISIT TARGET "
   };
-  LiveTarget& live(std::uint64_t visit, std::size_t target);  ///< under m_mutex
+  /// A visit in progress: its targets' settled and handed-over hits.
+  struct LiveVisit {
+    std::uint64_t visit = k_no_visit;
+    std::vector<LiveTarget> targets;  ///< kept allocated when the slot is reused
+  };
+  static constexpr std::uint64_t k_no_visit = ~std::uint64_t{0};
+  /// Slots of m_ring, a power of two above the visits in progress (about CONCURRENCY plus the
+  /// built visits waiting): visits start nearly in index order, so index % slots rarely collide.
+  static constexpr std::size_t k_ring_slots = 4096;
+  /// Under m_mutex; the look-up of every record: one slot, no hashing.
+  LiveTarget& live(std::uint64_t visit, std::size_t target) {
+    auto& slot = m_ring[visit % k_ring_slots];
+    if (slot.visit == visit) {
+      for (auto& t : slot.targets) {
+        if (t.target == target) {
+          return t;
+        }
+      }
+    }
+    return add_live(visit, target);
+  }
+  LiveTarget& add_live(std::uint64_t visit, std::size_t target);  ///< the first record of a visit on a target
+  LiveVisit& live_visit(std::uint64_t visit);  ///< its slot, made when needed; under m_mutex
+  std::vector<LiveTarget>* find_live(std::uint64_t visit);  ///< nullptr: none; under m_mutex
 
   std::string m_path;
   LockFile m_lock;  ///< "`m_path`.lock": one process at a time resumes a checkpoint
@@ -151,7 +176,9 @@ private:
   std::uint64_t m_watermark = 0;
   std::set<std::uint64_t> m_above;  ///< complete visits ≥ m_watermark
   std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> m_partial;  ///< (visit, target) → acked hits
-  /// visit in progress → its targets' settled and handed-over hits
+  /// The visits in progress by index % k_ring_slots (a look-up per record without hashing);
+  /// a visit whose slot is taken by another one still in progress waits in m_live.
+  std::vector<LiveVisit> m_ring = std::vector<LiveVisit>(k_ring_slots);
   std::unordered_map<std::uint64_t, std::vector<LiveTarget>> m_live;
   /// (visit, target) → [from, to): handed over by a crashed run, not yet reported
   std::map<std::pair<std::uint64_t, std::size_t>, std::pair<std::size_t, std::size_t>> m_in_flight;

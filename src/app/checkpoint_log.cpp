@@ -2,47 +2,65 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <fstream>
-#include <initializer_list>
 #include <sstream>
 
 namespace tf::app::checkpoint_log {
 namespace {
 
-/// One record: an optional kind letter and space, then the numbers separated by spaces, and a
-/// newline, formatted on the stack and appended at once (a record per hit sent and acked).
-void append_record(std::string& out, char kind, std::initializer_list<std::uint64_t> numbers) {
-  char line[2 + 3 * 21 + 1];
-  char* at = line;
-  if (kind != '\0') {
-    *at++ = kind;
-    *at++ = ' ';
+/// Writes `n` in decimal at `at`; a hit number has one or two digits nearly always.
+char* put_number(char* at, char* end, std::uint64_t n) {
+  if (n < 10) {
+    *at++ = static_cast<char>('0' + n);
+    return at;
   }
-  char* const end = line + sizeof line;
-  bool first = true;
-  for (const std::uint64_t n : numbers) {
-    if (!first) {
-      *at++ = ' ';
-    }
-    first = false;
-    at = std::to_chars(at, end, n).ptr;
+  if (n < 100) {
+    *at++ = static_cast<char>('0' + n / 10);
+    *at++ = static_cast<char>('0' + n % 10);
+    return at;
   }
+  return std::to_chars(at, end, n).ptr;
+}
+
+/// `of`'s text from `skip`, then `n` and a newline, appended at once.
+void append_prefixed(std::string& out, const Prefix& of, std::size_t skip, std::uint64_t n) {
+  char line[sizeof of.text + 21];
+  std::memcpy(line, of.text, sizeof of.text);  // fixed size: a few moves, no call
+  char* at = put_number(line + of.size, line + sizeof line - 1, n);
   *at++ = '\n';
-  out.append(line, at);
+  out.append(line + skip, static_cast<std::size_t>(at - line) - skip);
 }
 
 }  // namespace
 
-void append_sending(std::string& out, std::uint64_t visit, std::size_t target, std::size_t hit) {
-  append_record(out, 's', {visit, target, hit});
+Prefix prefix(std::uint64_t visit, std::size_t target) {
+  Prefix p;
+  char* const end = p.text + sizeof p.text;
+  char* at = p.text;
+  *at++ = 's';
+  *at++ = ' ';
+  at = std::to_chars(at, end, visit).ptr;
+  *at++ = ' ';
+  at = std::to_chars(at, end, target).ptr;
+  *at++ = ' ';
+  p.size = static_cast<std::uint8_t>(at - p.text);
+  return p;
 }
 
+void append_sending(std::string& out, const Prefix& of, std::size_t hit) { append_prefixed(out, of, 0, hit); }
+
+void append_settled(std::string& out, const Prefix& of, std::size_t hits) { append_prefixed(out, of, 2, hits); }
+
 void append_settled(std::string& out, std::uint64_t visit, std::size_t target, std::size_t hits) {
-  append_record(out, '\0', {visit, target, hits});
+  append_settled(out, prefix(visit, target), hits);
 }
 
 void append_not_recorded(std::string& out, std::uint64_t visit, std::size_t target) {
-  append_record(out, 'x', {visit, target});
+  auto line = prefix(visit, target);
+  line.text[0] = 'x';
+  line.text[line.size - 1] = '\n';
+  out.append(line.text, line.size);
 }
 
 Replayed read(const std::string& path) {

@@ -1,5 +1,7 @@
 #include "delivery/run_watch.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "config/settings_table.hpp"
@@ -15,6 +17,38 @@
 namespace tf::delivery {
 namespace {
 constexpr Millis k_period{1000};
+
+/// One published snapshot and the documents made from it, each on its first request.
+struct Documents {
+  metrics::Snapshot snapshot;
+  live::Lazy<nlohmann::json> summary;
+  live::Lazy<nlohmann::json> data;  ///< report_data(summary)
+};
+
+/// The live view of `snapshot`: nothing is rendered until a request asks for it (the page, a
+/// scraper and /status each pay for their own format). `summary`: the final one, else made
+/// from the snapshot with `config` (which outlives the server).
+std::shared_ptr<live::Content> live_content(metrics::Snapshot snapshot, std::optional<nlohmann::json> summary,
+                                            const nlohmann::json& config) {
+  auto docs = std::make_shared<Documents>();
+  docs->snapshot = std::move(snapshot);
+  const Documents* d = docs.get();  // the content's renderers keep docs alive
+  if (summary) {
+    docs->summary.set([s = std::move(*summary)] { return s; });
+  } else {
+    docs->summary.set([d, &config] { return report::summary_to_json(d->snapshot, config); });
+  }
+  docs->data.set([d] { return report::report_data(d->summary.get()); });
+  auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  auto content = std::make_shared<live::Content>();
+  content->page_html.set([docs] { return report::render_html(docs->data.get(), report::PageMode::live); });
+  content->data_json.set([docs, dump] { return dump(docs->data.get()); });
+  content->status_json.set([docs, dump] { return dump(docs->summary.get()); });
+  content->metrics_text.set([docs] { return report::render_prometheus(docs->snapshot); });
+  content->openmetrics_text.set([docs] { return report::render_openmetrics(docs->snapshot); });
+  return content;
+}
+
 }  // namespace
 
 std::function<std::string(double)> speed_hook(std::shared_ptr<std::atomic<double>> scale, double configured_speed,
@@ -96,18 +130,7 @@ void RunWatch::sample() {
     snapshot.series = m_recorder.series();
   }
   snapshot.ledger.drop_visitor_details();  // for verify --live in the final summary, not the live view
-  publish(snapshot, report::summary_to_json(snapshot, m_config));
-}
-
-void RunWatch::publish(const metrics::Snapshot& snapshot, const nlohmann::json& summary) {
-  auto content = std::make_shared<live::Content>();
-  const auto data = report::report_data(summary);
-  content->page_html = report::render_html(data, report::PageMode::live);
-  content->data_json = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  content->status_json = summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  content->metrics_text = report::render_prometheus(snapshot);
-  content->openmetrics_text = report::render_openmetrics(snapshot);
-  m_server->publish(std::move(content));
+  m_server->publish(live_content(std::move(snapshot), std::nullopt, m_config));
 }
 
 void RunWatch::finish(metrics::Snapshot& final) {
@@ -127,7 +150,7 @@ void RunWatch::linger(const metrics::Snapshot& final, const nlohmann::json& summ
   if (!m_server) {
     return;
   }
-  publish(final, summary);
+  m_server->publish(live_content(final, summary, m_config));
   const auto until = m_clock.steady_now() + m_settings.listen_linger;
   std::unique_lock lock(m_mutex);
   while (!m_stop_requested && SignalScope::stop_requests() == 0 && m_clock.steady_now() < until) {

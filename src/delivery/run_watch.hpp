@@ -58,7 +58,6 @@ public:
 private:
   void loop();
   void sample();
-  void publish(const metrics::Snapshot& snapshot, const nlohmann::json& summary);
 
   const config::Settings& m_settings;
   nlohmann::json m_config;

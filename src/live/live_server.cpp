@@ -141,21 +141,21 @@ void LiveServer::routes() {
     res.set_header("Content-Security-Policy", k_page_policy);
     res.set_header("Cache-Control", "no-store");
     const auto c = content();
-    res.set_content(c->page_html.empty() ? m_page : c->page_html, "text/html; charset=utf-8");
+    res.set_content(c->page_html.get().empty() ? m_page : c->page_html.get(), "text/html; charset=utf-8");
   });
   m_http->Get("/data", [this](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
-    json_answer(res, 200, content()->data_json);
+    json_answer(res, 200, content()->data_json.get());
   });
   m_http->Get("/status", [this](const httplib::Request&, httplib::Response& res) {
-    json_answer(res, 200, content()->status_json);
+    json_answer(res, 200, content()->status_json.get());
   });
   m_http->Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     const auto c = content();
     if (req.get_header_value("Accept").find("application/openmetrics-text") != std::string::npos) {
-      res.set_content(c->openmetrics_text, k_openmetrics_type);
+      res.set_content(c->openmetrics_text.get(), k_openmetrics_type);
     } else {
-      res.set_content(c->metrics_text, k_prometheus_type);
+      res.set_content(c->metrics_text.get(), k_prometheus_type);
     }
   });
   // Before routing, so that a POST without a body and without Content-Length (`curl -X POST`)

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <thread>
 
+#include "live/lazy_text.hpp"
+
 namespace httplib {
 class Server;
 struct Request;
@@ -38,13 +40,15 @@ bool is_loopback(std::string_view host);
 /// LISTEN_TOKEN_FILE and the file when it cannot be read or is empty; the token never appears.
 std::string read_token_file(const std::string& path);
 
-/// What the server answers with; replaced as a whole by publish().
+/// What the server answers with, made from one snapshot; replaced as a whole by publish().
+/// Each text is rendered on its first request (by the server's thread), so a format nobody
+/// asks for costs nothing.
 struct Content {
-  std::string page_html;  ///< the page with the latest data inline; empty: the page given at start
-  std::string data_json;
-  std::string status_json;
-  std::string metrics_text;
-  std::string openmetrics_text;
+  Lazy<std::string> page_html;  ///< the page with the latest data inline; empty: the page given at start
+  Lazy<std::string> data_json;
+  Lazy<std::string> status_json;
+  Lazy<std::string> metrics_text;
+  Lazy<std::string> openmetrics_text;
 };
 
 struct Controls {
