@@ -11,6 +11,12 @@ cat >"$TF_WORK/config.json" <<'JSON'
 JSON
 start_mock --config "$TF_WORK/config.json"
 
+# the listening socket's backlog (ss shows it as Send-Q) is the kernel's maximum, not cpp-httplib's
+# compiled-in 5: more connects at one instant (four shards starting together) lost their SYNs and
+# waited 1 s for the resend
+check "listen backlog is net.core.somaxconn" "$(cat /proc/sys/net/core/somaxconn)" \
+  "$(ss -Hltn "sport = :$MOCK_PORT" | awk '{print $3}')"
+
 page="idsite=1&rec=1&url=https%3A%2F%2Fshop.example%2F&action_name=Home&pv_id=a1B2c3"
 
 # accepted pageview: 200, 43-byte GIF, image/gif, no-store

@@ -67,6 +67,12 @@ MockServer::MockServer(MockConfig config, int threads)
   m_http.set_write_timeout(10);
   m_http.set_payload_max_length(k_max_body_bytes);
   m_http.set_tcp_nodelay(true);
+  m_http.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    if (m_binding) {
+      m_listen_socket = sock;
+    }
+  });
   m_tracker.set_store_nothing([this] { return m_faults.store_nothing(); });
   route();
 }
@@ -252,7 +258,17 @@ int MockServer::bind(const std::string& host, int port) {
   if (port < 0 || port > 65535) {
     throw tf::Error(fmt::format("--port must be within 0..65535, found {}", port));
   }
+  m_binding = true;
   const int bound = port == 0 ? m_http.bind_to_any_port(address) : (m_http.bind_to_port(address, port) ? port : -1);
+  m_binding = false;
+  // Debian's compiled cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG is fixed
+  // in the library): a sixth connect at one instant (four shards starting together) had its SYN
+  // dropped and resent after 1 s, a second of latency that no client caused. Linux takes a second
+  // listen() on the bound socket as a new backlog, cut to net.core.somaxconn.
+  constexpr int k_listen_backlog = 65535;
+  if (bound > 0 && (m_listen_socket < 0 || ::listen(m_listen_socket, k_listen_backlog) != 0)) {
+    throw tf::Error(fmt::format("cannot raise the listen backlog on {}:{}", address, bound), tf::ExitCode::runtime);
+  }
   if (bound <= 0) {
     throw tf::Error(fmt::format("cannot listen on {}:{}", address, port), tf::ExitCode::runtime);
   }

@@ -48,6 +48,9 @@ private:
   FaultInjector m_faults;
   InFlight m_in_flight;
   httplib::Server m_http;
+  /// The listening socket, seen by the socket-options hook while bind() runs; -1 otherwise.
+  socket_t m_listen_socket = -1;
+  bool m_binding = false;
   std::mutex m_stop_mutex;
   std::condition_variable m_stop_cv;
   std::atomic<bool> m_stopping{false};
