@@ -7,7 +7,7 @@ packages=(
   libcurl4-openssl-dev libcli11-dev nlohmann-json3-dev libfmt-dev catch2
   libhowardhinnant-date-dev tzdata libcpp-httplib-dev libmimalloc-dev libssl-dev libspdlog-dev curl jq python3
   python3-yaml shellcheck tmux man-db dpkg-dev openssl nginx clang-format
-  chromium prometheus
+  chromium prometheus ccache
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,13 @@ tools/format.sh --check
 # Unity builds (batches of source files compiled as one) cut the build's CPU time to about a
 # third on the 2-core CI machine: the big headers (json, Catch2, fmt) are parsed once per batch.
 # Any .cpp must therefore keep its file-local names unique across its module (see STYLE.md).
+# ccache (installed by tools/setup.sh), when present, serves the objects any earlier build on this
+# machine compiled from the same sources: a clean clone in a new directory hits too, since
+# CCACHE_BASEDIR makes the paths relative to the clone and CCACHE_NOHASHDIR leaves its directory
+# out of the hash. TF_CCACHE=0 builds everything from scratch.
+if [[ "${TF_CCACHE:-1}" != 0 ]] && command -v ccache >/dev/null; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+fi
 cmake --preset ci -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build --preset ci -j "$(nproc)"
 cmake --preset release -DCMAKE_UNITY_BUILD=ON >/dev/null
