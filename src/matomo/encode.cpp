@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "matomo/encode_detail.hpp"
+#include "matomo/encode_text.hpp"
 #include "matomo/wire.hpp"
 
 namespace tf::matomo {
@@ -146,6 +147,18 @@ public:
     const std::string_view encoded = memo_encoding(value, m_plus);
     start_pair(key);
     m_dest = std::copy_n(encoded.data(), encoded.size(), m_dest);
+  }
+  /// An interned text (a catalogue's page URL or title) carries its encoding: copied, not made.
+  void put_text(std::string_view key, const model::Text& value, bool recurring) {
+    if (const TextEncodings* encodings = interned_encodings(value)) {
+      const std::string& encoded = encodings->of(m_plus);
+      start_pair(key);
+      m_dest = std::copy_n(encoded.data(), encoded.size(), m_dest);
+    } else if (recurring) {
+      put_recurring(key, value.view());
+    } else {
+      put(key, value.view());
+    }
   }
   void put_items(std::string_view key, const model::Order& order) { put(key, ec_items_json(order)); }
   char* end() const { return m_dest; }
