@@ -24,15 +24,16 @@ std::string encoded(std::string_view text, bool plus_for_space) {
 TEST_CASE("an interned text's encodings are made once and equal percent-encoding it", "[matomo]") {
   const std::string source = "https://shop.example.test/a b?q=ü&x=1 | Title";
   const Text interned = Text::intern(source);
-  const TextEncodings* first = interned_encodings(interned);
-  REQUIRE(first != nullptr);
-  CHECK(first->form == encoded(source, true));
-  CHECK(first->query == encoded(source, false));
-  CHECK(first->of(true) == first->form);
-  CHECK(first->of(false) == first->query);
-  CHECK(interned_encodings(Text::intern(source)) == first);  // kept with the text
-  CHECK(interned_encodings(Text(source)) == nullptr);  // an owned text has none
-  CHECK(interned_encodings(Text()) == nullptr);
+  const std::string* form = interned_encoding(interned, true);
+  const std::string* query = interned_encoding(interned, false);
+  REQUIRE(form != nullptr);
+  REQUIRE(query != nullptr);
+  CHECK(*form == encoded(source, true));
+  CHECK(*query == encoded(source, false));
+  CHECK(interned_encoding(Text::intern(source), true) == form);  // kept with the text
+  CHECK(interned_encoding(Text::intern(source), false) == query);
+  CHECK(interned_encoding(Text(source), true) == nullptr);  // an owned text has none
+  CHECK(interned_encoding(Text(), false) == nullptr);
 }
 
 TEST_CASE("a hit of interned page texts encodes as the same hit of owned texts", "[matomo]") {
