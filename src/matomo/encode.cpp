@@ -214,8 +214,20 @@ HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone) {
 }  // namespace detail
 
 std::string format_cents(model::Cents cents) {
-  const model::Cents magnitude = cents < 0 ? -cents : cents;
-  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+  // "{-}{units}.{cents:02}", without a format string to parse (several per ecommerce hit)
+  const auto magnitude = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  const fmt::format_int units(magnitude / 100);
+  const auto rest = static_cast<char>(magnitude % 100);
+  std::string out;
+  out.reserve(units.size() + 4);
+  if (cents < 0) {
+    out += '-';
+  }
+  out.append(units.data(), units.size());
+  out += '.';
+  out += static_cast<char>('0' + rest / 10);
+  out += static_cast<char>('0' + rest % 10);
+  return out;
 }
 
 std::string ec_items_json(const model::Order& order) {

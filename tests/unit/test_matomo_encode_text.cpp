@@ -1,6 +1,9 @@
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "matomo/encode.hpp"
 #include "matomo/encode_text.hpp"
@@ -59,4 +62,21 @@ TEST_CASE("a hit of interned page texts encodes as the same hit of owned texts",
     CHECK(form.find("urlref=https%3A%2F%2Fexample.test%2Fshop%2Fa+b%3Fsize%3D42%26c%3D%C3%BC") != std::string::npos);
     CHECK(query.find("action_name=C%20%2B%20D") != std::string::npos);
   }
+}
+
+TEST_CASE("amounts in cents print as fmt's {}{}.{:02} did, both signs and the extremes", "[matomo]") {
+  const auto reference = [](tf::model::Cents cents) {
+    const auto magnitude = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+    return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+  };
+  for (tf::model::Cents cents = -1005; cents <= 1005; ++cents) {
+    REQUIRE(format_cents(cents) == reference(cents));
+  }
+  for (const tf::model::Cents cents : {std::numeric_limits<tf::model::Cents>::min(),
+                                       std::numeric_limits<tf::model::Cents>::max(), tf::model::Cents{123456789}}) {
+    CHECK(format_cents(cents) == reference(cents));
+  }
+  CHECK(format_cents(0) == "0.00");
+  CHECK(format_cents(-100) == "-1.00");
+  CHECK(format_cents(std::numeric_limits<tf::model::Cents>::min()) == "-92233720368547758.08");
 }

@@ -111,22 +111,6 @@ TEST_CASE("a visit's content does not depend on which earlier visits were built 
   }
 }
 
-TEST_CASE("an interned Text's annex is set once and shared by its copies; an owned Text has none", "[model]") {
-  const Text a = Text::intern("https://shop.example.test/annex-test");
-  const Text copy = a;
-  static const int k_first = 1, k_second = 2;
-  CHECK(a.annex() == nullptr);
-  CHECK(a.set_annex(&k_first));
-  CHECK_FALSE(copy.set_annex(&k_second));  // set once: the first stays
-  CHECK(copy.annex() == &k_first);
-  CHECK(Text::intern("https://shop.example.test/annex-test").annex() == &k_first);
-  CHECK(a == "https://shop.example.test/annex-test");  // the annex slot does not move the text
-  const Text owned("https://shop.example.test/annex-test");
-  CHECK_FALSE(owned.set_annex(&k_first));
-  CHECK(owned.annex() == nullptr);
-  CHECK_FALSE(Text().set_annex(&k_first));
-}
-
 TEST_CASE("an interned Text is kept once and shared by its copies; an owned one is copied", "[model]") {
   const std::string source = "https://shop.example.test/a";
   const Text a = Text::intern(source);
