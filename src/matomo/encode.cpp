@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include <date/tz.h>
@@ -13,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "matomo/encode_detail.hpp"
+#include "matomo/encode_text.hpp"
 #include "matomo/wire.hpp"
 
 namespace tf::matomo {
@@ -77,20 +77,6 @@ private:
   std::size_t m_count = 0;
 };
 
-/// Pass 1 of the direct encoding: an upper bound of the encoded size, in bytes.
-class SizeBound {
-public:
-  void put(std::string_view key, std::string_view value) { m_size += 3 * (key.size() + value.size()) + 2; }
-  void put_int(std::string_view key, std::int64_t) { m_size += 3 * key.size() + 2 + k_int_chars; }
-  void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
-  void put_items(std::string_view key, const model::Order& order) { put(key, ec_items_json(order)); }
-  std::size_t size() const { return m_size; }
-
-private:
-  static constexpr std::size_t k_int_chars = 20;
-  std::size_t m_size = 0;
-};
-
 /// Shorter values are encoded directly: a memo look-up would cost about as much.
 constexpr std::size_t k_memo_min_size = 16;
 
@@ -123,18 +109,22 @@ std::string_view memo_encoding(std::string_view text, bool plus_for_space) {
   return entry.encoded;
 }
 
-/// Pass 2: `key=value` pairs, percent-encoded straight into a buffer sized by SizeBound.
+/// `key=value` pairs, percent-encoded in one pass into a per-thread buffer that grows before each
+/// pair to its worst case (3 bytes per byte of the value), so each hit's values (an order's
+/// ec_items and amounts among them) are made once.
 class PairEncoder {
 public:
-  PairEncoder(char* dest, bool plus_for_space) : m_dest(dest), m_plus(plus_for_space) {}
+  explicit PairEncoder(bool plus_for_space)
+    : m_buffer(buffer()), m_plus(plus_for_space), m_dest(m_buffer.data()), m_limit(m_dest + m_buffer.size()) {}
+  PairEncoder(const PairEncoder&) = delete;
+  PairEncoder& operator=(const PairEncoder&) = delete;
+
   void put(std::string_view key, std::string_view value) {
-    start_pair(key);
-    m_dest = percent_encode_to(value, m_plus, m_dest);
+    m_dest = percent_encode_to(value, m_plus, start_pair(key, 3 * value.size()));
   }
   void put_int(std::string_view key, std::int64_t value) {
-    start_pair(key);
     const fmt::format_int text(value);  // digits and '-' need no encoding
-    m_dest = std::copy_n(text.data(), text.size(), m_dest);
+    m_dest = std::copy_n(text.data(), text.size(), start_pair(key, text.size()));
   }
   /// A value that recurs (visitor strings on every hit, urlref = the previous url, the page url
   /// of events): its encoding comes from the thread's memo when one of the recent texts matches.
@@ -143,25 +133,57 @@ public:
       put(key, value);
       return;
     }
-    const std::string_view encoded = memo_encoding(value, m_plus);
-    start_pair(key);
-    m_dest = std::copy_n(encoded.data(), encoded.size(), m_dest);
+    put_encoded(key, memo_encoding(value, m_plus));
+  }
+  /// An interned text (a catalogue's page URL or title) carries its encoding: copied, not made.
+  void put_text(std::string_view key, const model::Text& value, bool recurring) {
+    if (const std::string* encoded = interned_encoding(value, m_plus)) {
+      put_encoded(key, *encoded);
+    } else if (recurring) {
+      put_recurring(key, value.view());
+    } else {
+      put(key, value.view());
+    }
   }
   void put_items(std::string_view key, const model::Order& order) { put(key, ec_items_json(order)); }
-  char* end() const { return m_dest; }
+  /// The pairs written so far.
+  std::string_view pairs() const { return {m_buffer.data(), static_cast<std::size_t>(m_dest - m_buffer.data())}; }
 
 private:
-  void start_pair(std::string_view key) {
-    if (m_any) {
-      *m_dest++ = '&';
-    }
-    m_any = true;
-    m_dest = std::copy_n(key.data(), key.size(), m_dest);  // keys are literals of [a-z_]
-    *m_dest++ = '=';
+  static std::string& buffer() {
+    thread_local std::string pairs;
+    return pairs;
   }
-  char* m_dest;
+  void put_encoded(std::string_view key, std::string_view encoded) {
+    m_dest = std::copy_n(encoded.data(), encoded.size(), start_pair(key, encoded.size()));
+  }
+  /// Writes `&key=` (keys are literals of [a-z_0-9]) with room for `value_room` more bytes after
+  /// it; returns where the value goes.
+  char* start_pair(std::string_view key, std::size_t value_room) {
+    const std::size_t need = key.size() + 2 + value_room;
+    if (static_cast<std::size_t>(m_limit - m_dest) < need) {
+      grow(need);
+    }
+    char* dest = m_dest;
+    if (dest != m_buffer.data()) {
+      *dest++ = '&';
+    }
+    dest = std::copy_n(key.data(), key.size(), dest);
+    *dest++ = '=';
+    return dest;
+  }
+  /// Only while the thread's largest hit grows.
+  void grow(std::size_t need) {
+    const auto used = static_cast<std::size_t>(m_dest - m_buffer.data());
+    m_buffer.resize(std::max(used + need, 2 * m_buffer.size()));
+    m_dest = m_buffer.data() + used;
+    m_limit = m_buffer.data() + m_buffer.size();
+  }
+
+  std::string& m_buffer;
   bool m_plus;
-  bool m_any = false;
+  char* m_dest;
+  char* m_limit;
 };
 
 /// Appends the hit's encoded `key=value&...` pairs to `out`.
@@ -169,19 +191,9 @@ void append_hit_pairs(const model::Visit& visit, std::size_t index, const Encode
                       std::string& out) {
   const model::Hit& hit = visit.hits.at(index);
   const HitTime t = hit_time(ctx.anchor_ms + hit.offset_ms, local_zone(visit, ctx));
-  SizeBound bound;
-  put_hit(bound, visit, index, ctx, t);
-  // Encoded into a per-thread buffer, then appended: growing `out` by the bound (3 bytes per
-  // byte) would zero-fill three times what is kept.
-  thread_local std::unique_ptr<char[]> scratch;
-  thread_local std::size_t scratch_size = 0;
-  if (scratch_size < bound.size()) {
-    scratch_size = std::max(bound.size(), 2 * scratch_size);
-    scratch = std::make_unique_for_overwrite<char[]>(scratch_size);
-  }
-  PairEncoder encoder(scratch.get(), plus_for_space);
+  PairEncoder encoder(plus_for_space);
   put_hit(encoder, visit, index, ctx, t);
-  out.append(scratch.get(), encoder.end());
+  out.append(encoder.pairs());
 }
 
 }  // namespace
@@ -202,8 +214,20 @@ HitTime hit_time(std::int64_t at_ms, const date::time_zone* zone) {
 }  // namespace detail
 
 std::string format_cents(model::Cents cents) {
-  const model::Cents magnitude = cents < 0 ? -cents : cents;
-  return fmt::format("{}{}.{:02}", cents < 0 ? "-" : "", magnitude / 100, magnitude % 100);
+  // "{-}{units}.{cents:02}", without a format string to parse (several per ecommerce hit)
+  const auto magnitude = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  const fmt::format_int units(magnitude / 100);
+  const auto rest = static_cast<char>(magnitude % 100);
+  std::string out;
+  out.reserve(units.size() + 4);
+  if (cents < 0) {
+    out += '-';
+  }
+  out.append(units.data(), units.size());
+  out += '.';
+  out += static_cast<char>('0' + rest / 10);
+  out += static_cast<char>('0' + rest % 10);
+  return out;
 }
 
 std::string ec_items_json(const model::Order& order) {

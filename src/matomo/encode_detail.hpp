@@ -5,6 +5,9 @@
 //   put_int(key, value)         an integer value
 //   put_recurring(key, value)   a string value that recurs between hits (a memo may help)
 //   put_items(key, order)       ec_items: the order's items as JSON (ec_items_json)
+// and optionally
+//   put_text(key, text, recurring)   a model::Text (an interned one may carry its encoding);
+//                                    without it, put_recurring (recurring) or put
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -45,6 +48,22 @@ template <class Writer>
 void put_recurring_if(Writer& w, std::string_view key, std::string_view value) {
   if (!value.empty()) {
     w.put_recurring(key, value);
+  }
+}
+
+/// A Text value: through the writer's put_text when it has one, else as put_recurring
+/// (`recurring`) or put. Empty texts are skipped when `skip_empty`.
+template <class Writer>
+void put_text(Writer& w, std::string_view key, const model::Text& value, bool recurring, bool skip_empty) {
+  if (skip_empty && value.empty()) {
+    return;
+  }
+  if constexpr (requires { w.put_text(key, value, recurring); }) {
+    w.put_text(key, value, recurring);
+  } else if (recurring) {
+    w.put_recurring(key, value.view());
+  } else {
+    w.put(key, value.view());
   }
 }
 
@@ -140,8 +159,8 @@ void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const Enco
   const model::Visitor& visitor = visit.visitor;
   w.put_int("idsite", ctx.site_id);
   w.put("rec", "1");
-  w.put_recurring("url", hit.url);
-  put_if(w, "action_name", hit.action_name);
+  put_text(w, "url", hit.url, true, false);
+  put_text(w, "action_name", hit.action_name, false, true);
   w.put("_id", visitor.id);
   w.put("cid", visitor.id);
   put_if(w, "uid", visitor.uid);
@@ -152,7 +171,7 @@ void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const Enco
   if (hit.new_visit) {
     w.put("new_visit", "1");
   }
-  put_recurring_if(w, "urlref", model::referrer_of(visit, index));
+  put_text(w, "urlref", model::referrer_text(visit, index), true, true);
   put_if(w, "pv_id", hit.pv_id);
   put_recurring_if(w, "ua", visitor.user_agent);
   put_recurring_if(w, "lang", visitor.lang);

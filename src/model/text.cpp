@@ -1,6 +1,9 @@
 #include "model/text.hpp"
 
+#include <limits>
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -22,10 +25,19 @@ Text Text::intern(std::string_view text) {
   const std::lock_guard lock(table.mutex);
   auto it = table.blocks.find(text);
   if (it == table.blocks.end()) {
-    Text owned(text);
-    char* block = std::exchange(owned.m_data, nullptr);
-    table.storage.emplace_back(block);
-    it = table.blocks.emplace(std::string_view(block + sizeof(std::uint32_t), text.size()), block).first;
+    // [annex slot][uint32 size][bytes]: new[] aligns the slot, and the size stays 8-aligned, so
+    // the block's lowest bit is free for the interned tag
+    if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
+      throw std::length_error("model::Text: longer than 4 GiB");
+    }
+    const auto size = static_cast<std::uint32_t>(text.size());
+    auto storage = std::make_unique<char[]>(k_annex_bytes + sizeof size + text.size());
+    new (storage.get()) AnnexSlot(nullptr);
+    char* block = storage.get() + k_annex_bytes;
+    std::memcpy(block, &size, sizeof size);
+    std::memcpy(block + sizeof size, text.data(), text.size());
+    table.storage.push_back(std::move(storage));
+    it = table.blocks.emplace(std::string_view(block + sizeof size, text.size()), block).first;
   }
   result.m_data = reinterpret_cast<char*>(reinterpret_cast<std::uintptr_t>(it->second) | k_interned);
   return result;

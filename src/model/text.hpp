@@ -3,6 +3,7 @@
 // are delivered (10,000 in progress is normal, ~6 hits each), and most hit fields are empty or
 // set once: 8 bytes instead of std::string's 32, one allocation when not empty, none for an
 // interned string (a catalogue's URLs and titles, sent in many hits): its copies share it.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -51,6 +52,17 @@ public:
   /// copies of the result share that storage. For strings of a bounded set, such as a catalogue.
   static Text intern(std::string_view text);
 
+  /// An interned text's annex: one pointer that another module may set once for the life of the
+  /// process (the wire module keeps the text's percent-encodings there, so that a hit copies them
+  /// instead of encoding the text again). Null until set, and always null for a text not interned.
+  const void* annex() const noexcept { return interned() ? annex_slot()->load(std::memory_order_acquire) : nullptr; }
+  /// Sets the annex of an interned text if it has none; false when it is not interned or another
+  /// thread set one first (read it with annex()). The caller keeps `value` alive for good.
+  bool set_annex(const void* value) const noexcept {
+    const void* none = nullptr;
+    return interned() && annex_slot()->compare_exchange_strong(none, value, std::memory_order_acq_rel);
+  }
+
   std::string_view view() const noexcept {
     if (m_data == nullptr) {
       return {};
@@ -74,6 +86,14 @@ public:
 private:
   /// Tags an interned block in m_data's lowest bit (blocks from new[] are at least 2-aligned).
   static constexpr std::uintptr_t k_interned = 1;
+
+  using AnnexSlot = std::atomic<const void*>;
+  /// An interned block is [annex slot][uint32 size][bytes]; m_data points at the size.
+  static constexpr std::size_t k_annex_bytes = 8;
+  static_assert(sizeof(AnnexSlot) <= k_annex_bytes && alignof(AnnexSlot) <= k_annex_bytes);
+  AnnexSlot* annex_slot() const noexcept {
+    return reinterpret_cast<AnnexSlot*>(const_cast<char*>(block()) - k_annex_bytes);
+  }
 
   const char* block() const noexcept {
     return reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(m_data) & ~k_interned);

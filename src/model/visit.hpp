@@ -130,11 +130,13 @@ struct Visit {
 /// The referrer sent with hit `i` of `visit`: the landing referrer on the first hit, none on the
 /// closing ping, the previous hit's page on the others. Not stored per hit: 10,000 visits in
 /// progress would hold a copy of every URL twice.
-inline std::string_view referrer_of(const Visit& visit, std::size_t i) {
+inline const Text& referrer_text(const Visit& visit, std::size_t i) {
+  static const Text k_none;
   if (i == 0) {
     return visit.hits[0].urlref;
   }
-  return visit.hits[i].kind == HitKind::ping ? std::string_view{} : std::string_view{visit.hits[i - 1].url};
+  return visit.hits[i].kind == HitKind::ping ? k_none : visit.hits[i - 1].url;
 }
+inline std::string_view referrer_of(const Visit& visit, std::size_t i) { return referrer_text(visit, i); }
 
 }  // namespace tf::model
