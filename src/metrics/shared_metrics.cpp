@@ -10,15 +10,10 @@ std::atomic<std::uint64_t> g_next_shared_id{1};
 
 /// `base`'s stages (their specs), every count at zero.
 std::vector<StageMetrics> blank_stages(const RunMetrics& base) {
-  std::vector<StageMetrics> stages;
-  for (const auto& stage : base.stages) {
-    auto& copy = stages.emplace_back();
-    copy.spec = stage.spec;
-    copy.start_s = stage.start_s;
-    copy.seconds = stage.seconds;
-    copy.open = stage.open;
-    copy.from_rate = stage.from_rate;
-    copy.to_rate = stage.to_rate;
+  std::vector<StageMetrics> stages = base.stages;
+  for (auto& stage : stages) {
+    stage.visits_started = 0;
+    stage.start_lag = {};
   }
   return stages;
 }
@@ -33,7 +28,6 @@ RunMetrics blank_part(const RunMetrics& base) {
   part.stages = blank_stages(base);
   return part;
 }
-
 
 /// The ledger's days without their visitors (Ledger::drop_visitor_details), added to `into`.
 void add_ledger_counts(Ledger& into, const Ledger& part) {
