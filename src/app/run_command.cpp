@@ -131,7 +131,7 @@ int run_command(const RunOptions& raw_options) {
   auto config = engine_config(options, setup);
   if (!backfill) {
     config.shape = load_shape(s, config.arrivals_per_second, options.shard.count, setup.zone, clock.system_now());
-    shared.update([&](metrics::RunMetrics& run) {
+    shared.configure([&](metrics::RunMetrics& run) {
       run.stages = stage_rows(config.shape.get());
       run.requested_visit_rate = shaped_average(config.shape.get()).value_or(run.requested_visit_rate);
     });
@@ -144,7 +144,7 @@ int run_command(const RunOptions& raw_options) {
     // TARGET_VISITS_PER_DAY: report the rate the engine was actually asked for.
     // Without BACKFILL_RPS_LIMIT it runs as fast as CONCURRENCY allows: no rate was requested.
     const double requested = s.backfill_rps_limit ? config.arrivals_per_second : 0.0;
-    shared.update([&](metrics::RunMetrics& run) { run.requested_visit_rate = requested; });
+    shared.configure([&](metrics::RunMetrics& run) { run.requested_visit_rate = requested; });
   }
   delivery::DeliverySession session(s, shared, clock);
   auto& engine =
@@ -165,7 +165,7 @@ int run_command(const RunOptions& raw_options) {
     if (!late) {
       return static_cast<int>(ExitCode::interrupted);
     }
-    shared.update([&](metrics::RunMetrics& run) {
+    shared.configure([&](metrics::RunMetrics& run) {
       run.start_late_ms = *late;
       run.started = clock.system_now();
     });

@@ -14,6 +14,12 @@ namespace {
 
 std::uint64_t micros(Micros d) { return d.count() > 0 ? static_cast<std::uint64_t>(d.count()) : 0; }
 
+/// This thread's cache of site-local day bounds (a pure cache: right for any zone and time).
+LedgerFeed& local_feed() {
+  thread_local LedgerFeed feed;
+  return feed;
+}
+
 }  // namespace
 
 bool maybe_recorded(engine::StepOutcome outcome, std::string_view reason) {
@@ -79,7 +85,8 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
     if (step == 0) {
       m_metrics.update([&](metrics::RunMetrics& run) {
         auto& t = run.targets[flow.target()];
-        t.hits_generated -= std::min<std::uint64_t>(t.hits_generated, flow.step_count());
+        // counted generated when built, maybe by another loop's part: the parts add up (mod 2^64)
+        t.hits_generated -= flow.step_count();
         ++t.visits_not_started;
       });
     }
@@ -105,20 +112,20 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
     ++visit_flow.abandoned;  // cut by a stop
   }
   const bool in_ledger = outcome == engine::StepOutcome::acked || outcome == engine::StepOutcome::unconfirmed;
-  m_metrics.update([&](metrics::RunMetrics& run) {
+  m_metrics.update([&](metrics::RunMetrics& run, metrics::LedgerRecorder& recorder) {
     run.targets[flow.target()].count(outcome);
     if (in_ledger) {
-      const auto hit = m_feed.hit_of(visit_flow, step, m_names[flow.target()]);
-      m_ledger.record(run.ledger, hit, outcome == engine::StepOutcome::acked);
-      tally_hit(run.ledger, m_ledger, visit_flow, hit, outcome == engine::StepOutcome::acked);
+      const auto hit = local_feed().hit_of(visit_flow, step, m_names[flow.target()]);
+      recorder.record(run.ledger, hit, outcome == engine::StepOutcome::acked);
+      tally_hit(run.ledger, recorder, visit_flow, hit, outcome == engine::StepOutcome::acked);
     }
   });
 }
 
 void RunObserver::on_flow_done(engine::Flow& flow) {
   auto& visit_flow = static_cast<VisitFlow&>(flow);
-  m_metrics.update([&](metrics::RunMetrics& run) {
-    flush_tally(run.ledger, m_ledger, visit_flow, m_names[flow.target()]);
+  m_metrics.update([&](metrics::RunMetrics& run, metrics::LedgerRecorder& recorder) {
+    flush_tally(run.ledger, recorder, visit_flow, m_names[flow.target()]);
     if (visit_flow.abandoned == 0) {
       ++run.targets[flow.target()].visits_completed;
     }

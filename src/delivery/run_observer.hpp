@@ -1,5 +1,6 @@
 #pragma once
-// Turns engine outcomes into metrics and dead-letter lines.
+// Turns engine outcomes into metrics and dead-letter lines. Each event loop counts into its own
+// part of the metrics (SharedMetrics::update), so the loops take no lock in common per hit.
 #include <atomic>
 #include <string>
 #include <vector>
@@ -37,8 +38,6 @@ private:
   std::vector<std::string> m_names;
   const Clock& m_clock;
   std::atomic<bool> m_warned_counts{false};  ///< the bulk_answers_without_counts warning was given
-  LedgerFeed m_feed;  ///< used under the metrics lock
-  metrics::LedgerRecorder m_ledger;  ///< used under the metrics lock
 };
 
 /// Should a dead-letter line of this outcome say "maybe_recorded": unconfirmed hits, and a bulk

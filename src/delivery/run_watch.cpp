@@ -60,7 +60,7 @@ std::function<std::string(double)> speed_hook(std::shared_ptr<std::atomic<double
     }
     const double factor = speed / configured_speed;
     scale->store(factor);
-    shared.update([&](metrics::RunMetrics& run) { run.requested_visit_rate = base_rate * factor; });
+    shared.configure([&](metrics::RunMetrics& run) { run.requested_visit_rate = base_rate * factor; });
     return {};
   };
 }

@@ -48,11 +48,11 @@ void DeliverySession::handle_signals() {
 void DeliverySession::watch(std::function<std::string(double)> speed) {
   m_watch = std::make_unique<RunWatch>(
     m_settings, redacted_config(m_settings),
-    WatchHooks{[this] { return snapshot(); }, [this] { m_engine->request_stop(); }, std::move(speed)}, m_clock);
+    WatchHooks{[this] { return snapshot(false); }, [this] { m_engine->request_stop(); }, std::move(speed)}, m_clock);
 }
 
-metrics::Snapshot DeliverySession::snapshot() const {
-  auto snapshot = m_metrics.snapshot();
+metrics::Snapshot DeliverySession::snapshot(bool visitor_details) const {
+  auto snapshot = m_metrics.snapshot(visitor_details);
   const auto stats = m_engine->stats();
   snapshot.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(m_clock.system_now() - snapshot.started);
   snapshot.loop_lag = stats.loop_lag;
@@ -73,7 +73,7 @@ engine::RunResult DeliverySession::run(std::optional<ReporterOptions> reporting)
   std::unique_ptr<Reporter> reporter;
   if (reporting) {
     reporter = std::make_unique<Reporter>(
-      std::move(*reporting), [this] { return snapshot(); }, m_clock);
+      std::move(*reporting), [this] { return snapshot(false); }, m_clock);  // no per-visitor ledger
     reporter->start();
   }
   if (m_watch) {
@@ -108,15 +108,21 @@ void DeliverySession::write_outputs(const std::string& table, const metrics::Sna
     std::fflush(outputs.table_out);
   }
   m_summary = report::summary_to_json(snapshot, redacted_config(m_settings));
-  nlohmann::json summary = m_summary;
-  for (const auto& [key, value] : outputs.summary_fields.items()) {
-    summary[key] = value;
+  // a copy only when fields are added (the ledger's visitors make the summary large to copy)
+  nlohmann::json extended;
+  const nlohmann::json* summary = &m_summary;
+  if (!outputs.summary_fields.empty()) {
+    extended = m_summary;
+    for (const auto& [key, value] : outputs.summary_fields.items()) {
+      extended[key] = value;
+    }
+    summary = &extended;
   }
   if (!outputs.summary_json.empty()) {
-    report::write_summary_file(outputs.summary_json, summary);
+    report::write_summary_file(outputs.summary_json, *summary);
   }
   if (!outputs.report_html.empty()) {
-    report::write_html_report(outputs.report_html, summary);
+    report::write_html_report(outputs.report_html, *summary);
   }
   if (!outputs.metrics_file.empty()) {
     report::write_prometheus_file(outputs.metrics_file, snapshot);

@@ -54,7 +54,8 @@ public:
   /// `speed` answers POST /speed (speed_hook); none: it answers 400.
   void watch(std::function<std::string(double speed)> speed = {});
   /// The run's metrics merged with the engine's own live figures (lags, CPU, in flight, breakers).
-  metrics::Snapshot snapshot() const;
+  /// The reporter and the watch take it each second without the ledger's `visitor_details`.
+  metrics::Snapshot snapshot(bool visitor_details = true) const;
   /// Runs the engine to its end; with `reporting`, the reporter runs alongside (live line or log
   /// line, metrics file, SIGUSR1 table, --abort-on-fail watch), and the watch samples each second.
   engine::RunResult run(std::optional<ReporterOptions> reporting);

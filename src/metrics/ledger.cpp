@@ -130,14 +130,41 @@ void LedgerRecorder::record_visitor(Ledger& ledger, const std::string& target, i
     into.site_id = site_id;
   }
   auto& counts_of_day = into.days[day];
-  if (const auto it = counts_of_day.by_visitor.find(visitor_id); it != counts_of_day.by_visitor.end()) {
-    it->second.add(counts);
-  } else if (m_itemised < k_ledger_visitor_cap) {
-    counts_of_day.by_visitor.emplace(visitor_id, counts);
-    ++m_itemised;
+  if (auto* found = find_visitor(counts_of_day, visitor_id)) {
+    found->add(counts);
+  } else if (take_itemised_slot()) {
+    auto& entry = counts_of_day.by_visitor.emplace(visitor_id, counts).first->second;
+    m_index.emplace(std::pair<const LedgerDay*, std::string>{&counts_of_day, visitor_id}, &entry);
+    ++m_indexed[&counts_of_day];
   } else {
     counts_of_day.untracked.add(counts);
   }
+}
+
+VisitorCounts* LedgerRecorder::find_visitor(LedgerDay& day, std::string_view visitor_id) {
+  if (const auto it = m_index.find(std::pair<const LedgerDay*, std::string_view>{&day, visitor_id});
+      it != m_index.end()) {
+    return it->second;
+  }
+  const auto indexed = m_indexed.find(&day);
+  if (day.by_visitor.size() == (indexed == m_indexed.end() ? 0 : indexed->second)) {
+    return nullptr;  // every entry of the day is this recorder's, and indexed
+  }
+  const auto it = day.by_visitor.find(std::string{visitor_id});  // entries from elsewhere
+  return it == day.by_visitor.end() ? nullptr : &it->second;
+}
+
+bool LedgerRecorder::take_itemised_slot() noexcept {
+  if (m_shared_itemised == nullptr) {
+    return m_itemised < k_ledger_visitor_cap && ++m_itemised > 0;
+  }
+  std::size_t taken = m_shared_itemised->load(std::memory_order_relaxed);
+  while (taken < k_ledger_visitor_cap) {
+    if (m_shared_itemised->compare_exchange_weak(taken, taken + 1, std::memory_order_relaxed)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string format_day(std::int64_t day) {

@@ -4,7 +4,11 @@
 // plain copy taken under the owner's lock (SharedMetrics::snapshot()).
 #include <chrono>
 #include <cstdint>
+#include <atomic>
+#include <memory>
 #include <mutex>
+#include <thread>
+#include <type_traits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -110,27 +114,64 @@ struct AccountingCheck {
 /// Checks the invariant per target (only meaningful once nothing is in flight).
 AccountingCheck check_accounting(const RunMetrics& run);
 
-/// Owner of the live RunMetrics shared between the loop(s) and the reporters.
+/// Owner of the live RunMetrics shared between the event loop(s) and the readers. Statistics are
+/// kept per thread (h2load's per-worker stats): update() changes the calling thread's own part
+/// under that part's lock, which only a snapshot ever contends for, so loops never wait for each
+/// other; snapshot() locks every part at once and adds them to the initial metrics, one
+/// consistent instant. A part counts its own deltas: a count may go below zero in one part
+/// (unsigned, modulo 2^64) when another part counted it up, and the sum is right.
 class SharedMetrics {
 public:
-  SharedMetrics() = default;
-  explicit SharedMetrics(RunMetrics initial) : m_run(std::move(initial)) {}
+  SharedMetrics();
+  explicit SharedMetrics(RunMetrics initial);
+  ~SharedMetrics();
+  SharedMetrics(const SharedMetrics&) = delete;
+  SharedMetrics& operator=(const SharedMetrics&) = delete;
 
-  /// Runs `change(RunMetrics&)` under the lock.
+  /// Runs `change(RunMetrics&)`, or `change(RunMetrics&, LedgerRecorder&)`, on this thread's part
+  /// (its targets and stages are those of the initial metrics, its counts start at zero) under
+  /// that part's lock. The recorder is the part's own; the parts share the itemised-visitor cap.
   template <class F>
   void update(F&& change) {
-    std::lock_guard lock(m_mutex);
-    std::forward<F>(change)(m_run);
+    Part& part = local_part();
+    std::lock_guard lock(part.mutex);
+    if constexpr (std::is_invocable_v<F, RunMetrics&, LedgerRecorder&>) {
+      std::forward<F>(change)(part.run, part.recorder);
+    } else {
+      std::forward<F>(change)(part.run);
+    }
   }
-  /// A copy taken under the lock.
-  Snapshot snapshot() const {
-    std::lock_guard lock(m_mutex);
-    return m_run;
+  /// Runs `change(RunMetrics&)` on the run-wide metrics, what no loop counts (the requested rate,
+  /// the stages, the start time, ...), under the parts' lock. Parts get the new stages (empty).
+  template <class F>
+  void configure(F&& change) {
+    std::lock_guard lock(m_parts_mutex);
+    std::forward<F>(change)(m_base);
+    refresh_stages();
   }
+  /// The initial metrics plus every thread's part, taken with all parts locked. Without
+  /// `visitor_details`, the ledger's by_visitor and untracked are left out (Ledger::
+  /// drop_visitor_details): up to k_ledger_visitor_cap entries a day not copied while the loops wait.
+  Snapshot snapshot(bool visitor_details = true) const;
 
 private:
-  mutable std::mutex m_mutex;
-  RunMetrics m_run;
+  struct Part {
+    explicit Part(std::atomic<std::size_t>& itemised) : recorder(&itemised) {}
+    std::mutex mutex;
+    RunMetrics run;
+    LedgerRecorder recorder;
+  };
+  /// This thread's part, made on its first update (a thread-local cache makes the look-up cheap).
+  Part& local_part();
+  /// Gives every part the base's stages when it has other ones (set before any visit started).
+  void refresh_stages();
+
+  const std::uint64_t m_id;  ///< unique per instance: the thread-local cache's key
+  RunMetrics m_base;
+  std::atomic<std::size_t> m_itemised{0};  ///< by_visitor entries of all parts' recorders
+  mutable std::mutex m_parts_mutex;  ///< guards m_parts and m_threads
+  std::vector<std::unique_ptr<Part>> m_parts;
+  std::vector<std::thread::id> m_threads;  ///< the thread of each part
 };
 
 }  // namespace tf::metrics
