@@ -39,12 +39,15 @@ std::optional<Measure> measure_from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-void LedgerDay::add(const LedgerDay& other) {
+void LedgerDay::add(const LedgerDay& other, bool visitor_details) {
   for (std::size_t i = 0; i < k_measure_count; ++i) {
     measures[i].add(other.measures[i]);
   }
   for (const auto& [goal, bound] : other.goals) {
     goals[goal].add(bound);
+  }
+  if (!visitor_details) {
+    return;
   }
   for (const auto& [visitor, counts] : other.by_visitor) {
     by_visitor[visitor].add(counts);
@@ -52,13 +55,13 @@ void LedgerDay::add(const LedgerDay& other) {
   untracked.add(other.untracked);
 }
 
-void Ledger::merge(const Ledger& other) {
+void Ledger::merge(const Ledger& other, bool visitor_details) {
   for (const auto& [name, target] : other.targets) {
     auto& into = targets[name];
     into.name = name;
     into.site_id = target.site_id;
     for (const auto& [day, counts] : target.days) {
-      into.days[day].add(counts);
+      into.days[day].add(counts, visitor_details);
     }
   }
 }

@@ -76,7 +76,8 @@ struct LedgerDay {
 
   Bound& operator[](Measure m) noexcept { return measures[static_cast<std::size_t>(m)]; }
   const Bound& operator[](Measure m) const noexcept { return measures[static_cast<std::size_t>(m)]; }
-  void add(const LedgerDay& other);
+  /// Adds `other`'s counts; without `visitor_details`, not its by_visitor and untracked.
+  void add(const LedgerDay& other, bool visitor_details = true);
   bool operator==(const LedgerDay&) const = default;
 };
 
@@ -91,8 +92,9 @@ struct Ledger {
   std::map<std::string, LedgerTarget> targets;  ///< by target name
 
   /// Adds `other`: targets by name, days by date, counts add (shards never share a visitor, so
-  /// distinct visitors add too).
-  void merge(const Ledger& other);
+  /// distinct visitors add too). Without `visitor_details`, `other`'s by_visitor and untracked
+  /// are left out.
+  void merge(const Ledger& other, bool visitor_details = true);
   bool empty() const noexcept { return targets.empty(); }
   /// Drops every day's by_visitor and untracked (a live view has no use for them; they can be
   /// thousands of entries to serialise each second).

@@ -29,24 +29,6 @@ RunMetrics blank_part(const RunMetrics& base) {
   return part;
 }
 
-/// The ledger's days without their visitors (Ledger::drop_visitor_details), added to `into`.
-void add_ledger_counts(Ledger& into, const Ledger& part) {
-  for (const auto& [name, target] : part.targets) {
-    auto& to = into.targets[name];
-    to.name = name;
-    to.site_id = target.site_id;
-    for (const auto& [day, counts] : target.days) {
-      auto& to_day = to.days[day];
-      for (std::size_t i = 0; i < k_measure_count; ++i) {
-        to_day.measures[i].add(counts.measures[i]);
-      }
-      for (const auto& [goal, bound] : counts.goals) {
-        to_day.goals[goal].add(bound);
-      }
-    }
-  }
-}
-
 /// Adds what a part counted (targets by name, stages' visits and start lag, the ledger) to `into`.
 void add_part(RunMetrics& into, const RunMetrics& part, bool visitor_details) {
   for (std::size_t i = 0; i < part.targets.size(); ++i) {
@@ -58,12 +40,10 @@ void add_part(RunMetrics& into, const RunMetrics& part, bool visitor_details) {
     into.stages[i].visits_started += part.stages[i].visits_started;
     into.stages[i].start_lag.merge(part.stages[i].start_lag);
   }
-  if (!visitor_details) {
-    add_ledger_counts(into.ledger, part.ledger);
-  } else if (into.ledger.empty()) {
+  if (visitor_details && into.ledger.empty()) {
     into.ledger = part.ledger;  // a copy: the same as a merge into nothing, and cheaper
   } else {
-    into.ledger.merge(part.ledger);
+    into.ledger.merge(part.ledger, visitor_details);
   }
 }
 
