@@ -147,8 +147,9 @@ public:
     if (request.post) {
       // After the headers, which depend on the body's size. A bulk body is ~70 kB: swapped, not
       // copied (the caller gets this handle's previous buffer).
+      // CURLOPT_POSTFIELDS makes the request a POST (libcurl 7.88 sets the method with it, as
+      // CURLOPT_POST does): no third option per hit.
       t.body.swap(request.body);
-      curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body.size()));
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.body.c_str());
     } else {
@@ -359,9 +360,13 @@ private:
     }
     curl_off_t total = 0;
     curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
-    curl_off_t retry_after = 0;
-    curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
     r.status = code == CURLE_OK ? static_cast<int>(status) : 0;
+    // Retry-After means something on a 3xx, 429 or 503 (RFC 9110 §10.2.3), and only a failed
+    // attempt waits: not read for the 2xx answers that are almost every transfer.
+    curl_off_t retry_after = 0;
+    if (code != CURLE_OK || r.status >= 300) {
+      curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
+    }
     r.error = classify_transfer(code, r.status, t.error);
     r.request_sent = t.sends > 0;
     r.resends = std::max(0, t.sends - 1);
