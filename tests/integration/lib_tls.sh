@@ -53,7 +53,8 @@ free_port() {
 # by the cleanup trap) with TLS on a free loopback port, HTTP/1.1 and HTTP/2, the server
 # certificate of make_pki (@PKI@ in SERVER_DIRECTIVES stands for its directory), proxying everything to UPSTREAM_BASE (e.g. $MOCK_BASE). Its access log
 # has one line per request: "SNI|Host|client-verify|status", and TLS_CONN_LOG one per request:
-# "connection-number|protocol" (HTTP/1.1, HTTP/2.0). Sets TLS_PORT, TLS_LOG and TLS_CONN_LOG.
+# "connection-number|protocol|path" (protocol HTTP/1.1 or HTTP/2.0). Sets TLS_PORT, TLS_LOG and
+# TLS_CONN_LOG.
 start_tls_nginx() {
   local upstream=$1 extra=${2:-} dir attempt
   extra=${extra//@PKI@/$PKI}
@@ -71,7 +72,7 @@ events { worker_connections 512; }
 http {
   log_format tf '\$ssl_server_name|\$host|\$ssl_client_verify|\$status';
   access_log $TLS_LOG tf;
-  log_format tf_conn '\$connection|\$server_protocol';
+  log_format tf_conn '\$connection|\$server_protocol|\$uri';
   access_log $dir/connections.log tf_conn;
   client_body_temp_path $dir/body;
   proxy_temp_path $dir/proxy;
@@ -100,7 +101,7 @@ EOF
     local i
     for i in $(seq 100); do
       if curl -s -o /dev/null --max-time 2 -k "https://127.0.0.1:$TLS_PORT/mock/stats"; then
-        : >"$TLS_LOG"; : >"$TLS_CONN_LOG"
+        : >"$TLS_LOG"
         return 0
       fi
       kill -0 "$TLS_NGINX_PID" 2>/dev/null || break
