@@ -88,7 +88,7 @@ RunResult Engine::Impl::run() {
       if (done()) {
         break;
       }
-      bool more_due = !heap.empty() && heap.top().due <= now;
+      bool more_due = !due_now.empty() || (!heap.empty() && heap.top().due <= now);
       if (shared != nullptr) {
         polling.store(true);
         // A flow ended since admit() refused a ready one: a slot may be free, do not block.
@@ -119,6 +119,9 @@ RunResult Engine::Impl::run() {
 }
 
 void Engine::Impl::run_due(SteadyTime now) {
+  if (!due_now.empty()) {
+    run_due_now(now);
+  }
   for (std::size_t n = 0; n < k_items_per_turn && !heap.empty() && heap.top().due <= now; ++n) {
     const DueItem item = heap.top();
     heap.pop();
@@ -301,7 +304,8 @@ bool Engine::Impl::drain_idle() {
   }
   // the drain's own deadline is the next thing due: every other item (a visit's next hit after
   // its pause, a retry, a breaker probe, a flush) comes at or after it, so nothing more can be sent
-  if (heap.empty() || heap.top().kind != DueKind::drain || free_requests.size() != requests.size()) {
+  if (!due_now.empty() || heap.empty() || heap.top().kind != DueKind::drain ||
+      free_requests.size() != requests.size()) {
     return false;
   }
   return std::all_of(targets.begin(), targets.end(),

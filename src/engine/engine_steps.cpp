@@ -308,8 +308,24 @@ void Engine::Impl::advance(std::uint32_t slot, SteadyTime now) {
     return;
   }
   s.to(SlotState::due);
-  s.intended_send = now + s.flow->pause_before(s.step);
+  const Millis pause = s.flow->pause_before(s.step);
+  s.intended_send = now + pause;
+  if (pause <= Millis{0}) {
+    due_now.push_back(DueStep{slot, s.gen, now});
+    return;
+  }
   push(s.intended_send, DueKind::step, slot, s.gen);
+}
+
+void Engine::Impl::run_due_now(SteadyTime now) {
+  due_work.swap(due_now);
+  for (const DueStep& d : due_work) {
+    loop_lag.record(std::chrono::duration_cast<Micros>(now - d.due));
+    if (slots[d.slot].timer_current(d.gen)) {
+      step_due(d.slot, now);
+    }
+  }
+  due_work.clear();
 }
 
 void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string_view reason, std::string_view detail,
