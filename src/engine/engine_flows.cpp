@@ -25,12 +25,11 @@ void Engine::Impl::enqueue(std::unique_ptr<Flow> flow, SteadyTime intended) {
   s.intended_arrival = intended;
   ++live_flows;
   ++result.flows;
-  auto it = key_waiters.find(key);
-  if (it != key_waiters.end()) {
-    it->second.push_back(slot);
+  auto [it, free_key] = key_waiters.try_emplace(key);
+  if (!free_key) {
+    it->second.push_back(slot);  // behind the visitor's flow in progress (or its held key)
     return;
   }
-  key_waiters.emplace(key, std::vector<std::uint32_t>{});
   if (!may_start(lane)) {
     ++waited_total;
   }

@@ -175,8 +175,8 @@ struct Engine::Impl {
   // engine_steps.cpp
   void step_due(std::uint32_t slot, SteadyTime now);
   bool can_send(TargetState& t, SteadyTime now);
-  void send_single(std::uint32_t slot, SteadyTime now);
-  void add_to_batch(std::uint32_t slot, SteadyTime now);
+  void send_single(std::uint32_t slot, std::size_t target, SteadyTime now);  ///< target: its flow's
+  void add_to_batch(std::uint32_t slot, std::size_t target, SteadyTime now);
   void flush(std::size_t target, SteadyTime now);
   void release_blocked(std::size_t target, SteadyTime now);
   void on_completion(Completion& completion, SteadyTime now);

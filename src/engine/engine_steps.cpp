@@ -75,15 +75,14 @@ void Engine::Impl::step_due(std::uint32_t slot, SteadyTime now) {
     return;
   }
   if (config.bulk > 0) {
-    add_to_batch(slot, now);
+    add_to_batch(slot, target, now);
   } else {
-    send_single(slot, now);
+    send_single(slot, target, now);
   }
 }
 
-void Engine::Impl::send_single(std::uint32_t slot, SteadyTime now) {
+void Engine::Impl::send_single(std::uint32_t slot, std::size_t target, SteadyTime now) {
   FlowSlot& s = slots[slot];
-  const std::size_t target = s.flow->target();
   TargetState& t = targets[target];
   ++s.attempts;
   scratch.clear();
@@ -101,9 +100,8 @@ void Engine::Impl::send_single(std::uint32_t slot, SteadyTime now) {
   transport->start(token, scratch);
 }
 
-void Engine::Impl::add_to_batch(std::uint32_t slot, SteadyTime now) {
+void Engine::Impl::add_to_batch(std::uint32_t slot, std::size_t target, SteadyTime now) {
   FlowSlot& s = slots[slot];
-  const std::size_t target = s.flow->target();
   TargetState& t = targets[target];
   ++s.attempts;
   s.to(SlotState::batched);
