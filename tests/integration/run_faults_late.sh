@@ -8,6 +8,15 @@
 source "$(dirname "$0")/lib.sh"
 need_tools
 
+# wait_late_hits ACKED LATE: the late hits are recorded after they arrived, maybe after the run
+# ended: wait (bounded) until the mock holds the acked ones and them.
+wait_late_hits() {
+  for _ in $(seq 100); do
+    (($(mock_stat hits_accepted) >= $1 + $2)) && break
+    sleep 0.1
+  done
+}
+
 start_mock
 set_faults '{"record_then": "late", "record_then_every": 4, "record_then_ms": 2500}'
 s=$TF_WORK/late.json
@@ -20,11 +29,7 @@ check "late: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
 late=$(mock_stat faults_injected/record_then_late)
 ((late > 0)) || fail "late: no late hit injected"
 acked=$(jv "$s" '.totals.acked')
-# the late hits are recorded 2.5 s after they arrived, maybe after the run ended: wait for them
-for _ in $(seq 100); do
-  (($(mock_stat hits_accepted) >= acked + late)) && break
-  sleep 0.1
-done
+wait_late_hits "$acked" "$late"
 unconfirmed=$(jv "$s" '.totals.unconfirmed')
 not_sent=$(jv "$s" '.totals.not_sent')
 echo "late: $late late hits; acked $acked, unconfirmed $unconfirmed, not sent $not_sent; the mock stored $(mock_stat hits_accepted)"
@@ -64,10 +69,7 @@ check "returning: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
 late=$(mock_stat faults_injected/record_then_late)
 ((late > 0)) || fail "returning: no late hit injected"
 acked=$(jv "$s" '.totals.acked')
-for _ in $(seq 100); do
-  (($(mock_stat hits_accepted) >= acked + late)) && break
-  sleep 0.1
-done
+wait_late_hits "$acked" "$late"
 echo "returning: $late late hits; $(mock_stat distinct_visitors) visitors;" \
   "acked $acked, unconfirmed $(jv "$s" '.totals.unconfirmed'); the mock stored $(mock_stat hits_accepted)"
 check_accounting "$s" "$dead"

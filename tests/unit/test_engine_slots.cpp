@@ -38,15 +38,7 @@ struct LoopHarness {
 /// Every step of every flow reported exactly once, every flow done once, and the result's
 /// counts are those reports.
 void check_each_hit_once(const RecordingObserver& o, const RunResult& r, int flows, std::size_t steps) {
-  std::map<std::pair<int, std::size_t>, int> seen;
-  for (const auto& s : o.steps) {
-    ++seen[{s.flow, s.step}];
-  }
-  REQUIRE(seen.size() == static_cast<std::size_t>(flows) * steps);
-  for (const auto& [key, n] : seen) {
-    REQUIRE(n == 1);
-  }
-  CHECK(o.done.size() == static_cast<std::size_t>(flows));
+  check_accounting(o, flows, steps);
   CHECK(r.steps_acked == o.count(StepOutcome::acked));
   CHECK(r.steps_unconfirmed == o.count(StepOutcome::unconfirmed));
   CHECK(r.steps_not_sent == o.count(StepOutcome::not_sent));
