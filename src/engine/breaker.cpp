@@ -88,10 +88,13 @@ bool CircuitBreaker::record(bool failure, SteadyTime now) {
   }
   m_window.add(now, 1, failure ? 1 : 0, 0);
   m_consecutive = failure ? m_consecutive + 1 : 0;
+  if (!failure) {
+    return false;  // only a failure opens it: no need to sum the window
+  }
   const auto totals = m_window.totals(now);
   const bool rate_exceeded = totals.requests >= m_policy.min_requests &&
     static_cast<double>(totals.failures) > m_policy.failure_rate * static_cast<double>(totals.requests);
-  if (failure && (m_consecutive >= m_policy.consecutive_failures || rate_exceeded)) {
+  if (m_consecutive >= m_policy.consecutive_failures || rate_exceeded) {
     open(now);
     return true;
   }

@@ -88,7 +88,7 @@ RunResult Engine::Impl::run() {
       if (done()) {
         break;
       }
-      bool more_due = !heap.empty() && heap.top().due <= now;
+      bool more_due = !due_now.empty() || (!heap.empty() && heap.top().due <= now);
       if (shared != nullptr) {
         polling.store(true);
         // A flow ended since admit() refused a ready one: a slot may be free, do not block.
@@ -111,6 +111,7 @@ RunResult Engine::Impl::run() {
     result.error_text = e.what();
     abandon_all("engine-error", clock.steady_now());
   }
+  assert(std::all_of(slots.begin(), slots.end(), [](const FlowSlot& s) { return s.state == SlotState::idle; }));
   publish(clock.steady_now(), true);
   wake_target.store(nullptr);
   transport->close();
@@ -118,6 +119,9 @@ RunResult Engine::Impl::run() {
 }
 
 void Engine::Impl::run_due(SteadyTime now) {
+  if (!due_now.empty()) {
+    run_due_now(now);
+  }
   for (std::size_t n = 0; n < k_items_per_turn && !heap.empty() && heap.top().due <= now; ++n) {
     const DueItem item = heap.top();
     heap.pop();
@@ -127,7 +131,7 @@ void Engine::Impl::run_due(SteadyTime now) {
     switch (item.kind) {
       case DueKind::arrival: on_arrival(now); break;
       case DueKind::step:
-        if (slots[item.index].flow && slots[item.index].gen == item.gen) {
+        if (slots[item.index].timer_current(item.gen)) {
           step_due(item.index, now);
         }
         break;
@@ -143,6 +147,10 @@ void Engine::Impl::run_due(SteadyTime now) {
         break;
       case DueKind::deadline: stop_arrivals(stops->deadline_reason(), true, now); break;
       case DueKind::drain: abandon_all("drain-timeout", now); break;
+      case DueKind::key_release:
+        release_held_key();
+        admit(now);
+        break;
       case DueKind::cap_resume:
         arrivals_paused = false;
         if (!arrivals_stopped) {
@@ -197,39 +205,6 @@ void Engine::Impl::take_arrival(SteadyTime now) {
   push(schedule->next(), DueKind::arrival);
 }
 
-void Engine::Impl::enqueue(std::unique_ptr<Flow> flow, SteadyTime intended) {
-  std::uint32_t slot = 0;
-  if (free_slots.empty()) {
-    slot = static_cast<std::uint32_t>(slots.size());
-    slots.emplace_back();
-  } else {
-    slot = free_slots.back();
-    free_slots.pop_back();
-  }
-  FlowSlot& s = slots[slot];
-  const std::uint64_t key = flow->order_key();
-  const std::size_t lane = lane_of(*flow);
-  s.flow = std::move(flow);
-  s.step = 0;
-  s.attempts = 0;
-  s.started = false;
-  s.in_flight = false;
-  s.maybe_recorded = false;
-  s.intended_arrival = intended;
-  ++live_flows;
-  ++result.flows;
-  auto it = key_waiters.find(key);
-  if (it != key_waiters.end()) {
-    it->second.push_back(slot);
-    return;
-  }
-  key_waiters.emplace(key, std::vector<std::uint32_t>{});
-  if (!may_start(lane)) {
-    ++waited_total;
-  }
-  ready.push(lane, slot);
-}
-
 std::size_t Engine::Impl::next_lane() {
   const std::size_t none = ready.fifo.size();
   std::size_t best = none;
@@ -265,74 +240,6 @@ void Engine::Impl::admit(SteadyTime now) {
     arrival_parked = false;
     push(schedule->next(), DueKind::arrival);
   }
-}
-
-void Engine::Impl::start_flow(std::uint32_t slot, SteadyTime now) {
-  FlowSlot& s = slots[slot];
-  s.started = true;
-  if (shared != nullptr) {
-    shared->queued.fetch_sub(1);
-  }
-  ++result.flows_started;
-  const Micros lag = to_micros(now - s.intended_arrival);
-  start_lag.record(lag);
-  observer.on_flow_started(*s.flow, lag);
-  s.intended_send = s.intended_arrival;
-  if (s.flow->step_count() == 0) {
-    finish_flow(slot, now);
-    return;
-  }
-  step_due(slot, now);
-}
-
-void Engine::Impl::finish_flow(std::uint32_t slot, SteadyTime now) {
-  FlowSlot& s = slots[slot];
-  observer.on_flow_done(*s.flow);
-  const std::uint64_t key = s.flow->order_key();
-  const std::size_t lane = lane_of(*s.flow);
-  s.flow.reset();
-  ++s.gen;
-  free_slots.push_back(slot);
-  release_slot(lane);
-  --live_flows;
-  auto it = key_waiters.find(key);
-  if (it != key_waiters.end()) {
-    if (it->second.empty()) {
-      key_waiters.erase(it);
-    } else {
-      const std::uint32_t next = it->second.front();
-      it->second.erase(it->second.begin());
-      const std::size_t successor_lane = lane_of(*slots[next].flow);
-      if (!may_start(successor_lane)) {
-        ++waited_total;
-      }
-      ready.push(successor_lane, next);
-    }
-  }
-  admit(now);
-}
-
-void Engine::Impl::abandon_flow(std::uint32_t slot, std::string_view reason) {
-  FlowSlot& s = slots[slot];
-  for (std::size_t step = s.step; step < s.flow->step_count(); ++step) {
-    // a step in flight (or whose earlier attempt may have been recorded) may reach Matomo
-    const bool maybe = step == s.step && (s.in_flight || s.maybe_recorded);
-    const StepOutcome outcome = maybe ? StepOutcome::unconfirmed : StepOutcome::not_sent;
-    observer.on_step_done(*s.flow, step, outcome, reason, "", step == s.step ? s.attempts : 0);
-    result.count(outcome);
-  }
-  s.in_flight = false;
-  observer.on_flow_done(*s.flow);
-  const std::size_t lane = lane_of(*s.flow);
-  s.flow.reset();
-  ++s.gen;
-  free_slots.push_back(slot);
-  if (s.started) {
-    release_slot(lane);
-  } else if (shared != nullptr) {
-    shared->queued.fetch_sub(1);
-  }
-  --live_flows;
 }
 
 void Engine::Impl::stop_arrivals(StopReason reason, bool drain, SteadyTime now) {
@@ -379,20 +286,26 @@ bool Engine::Impl::drain_idle() {
     return false;
   }
   // items that do nothing once arrivals have stopped (the next arrival, the deadline, a cap
-  // resume, a step of a flow that has ended) are dropped, so that they do not hold the drain
+  // resume, a step of a flow that has ended, a held key's release) are dropped, so that they do not hold the drain
   while (!heap.empty()) {
-    const DueItem& top = heap.top();
-    const bool stale_step = top.kind == DueKind::step && (!slots[top.index].flow || slots[top.index].gen != top.gen);
+    const DueItem top = heap.top();
+    const bool stale_step = top.kind == DueKind::step && !slots[top.index].timer_current(top.gen);
     const bool no_op = top.kind == DueKind::arrival || top.kind == DueKind::deadline || top.kind == DueKind::cap_resume;
-    if (!stale_step && !(no_op && arrivals_stopped)) {
+    // a held order key keeps nothing from being sent while draining: its waiting flows were cut
+    const bool held_key = top.kind == DueKind::key_release;
+    if (!stale_step && !(no_op && arrivals_stopped) && !held_key) {
       break;
     }
     arrivals_paused = arrivals_paused && top.kind != DueKind::cap_resume;
     heap.pop();
+    if (held_key) {
+      release_held_key();
+    }
   }
   // the drain's own deadline is the next thing due: every other item (a visit's next hit after
   // its pause, a retry, a breaker probe, a flush) comes at or after it, so nothing more can be sent
-  if (heap.empty() || heap.top().kind != DueKind::drain || free_requests.size() != requests.size()) {
+  if (!due_now.empty() || heap.empty() || heap.top().kind != DueKind::drain ||
+      free_requests.size() != requests.size()) {
     return false;
   }
   return std::all_of(targets.begin(), targets.end(),
@@ -418,8 +331,8 @@ void Engine::Impl::abandon_all(std::string_view reason, SteadyTime now) {
   ready.clear();
   key_waiters.clear();
   for (std::uint32_t slot = 0; slot < slots.size(); ++slot) {
-    if (slots[slot].flow) {
-      abandon_flow(slot, slots[slot].started ? reason : std::string_view{"not-started"});
+    if (slots[slot].state != SlotState::idle) {
+      abandon_flow(slot, slots[slot].started() ? reason : std::string_view{"not-started"});
     }
   }
 }

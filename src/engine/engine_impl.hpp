@@ -12,13 +12,14 @@
 #include "engine/breaker.hpp"
 #include "engine/retry.hpp"
 #include "engine/engine.hpp"
+#include "engine/slot_state.hpp"
 #include "engine/stop_conditions.hpp"
 #include "engine/transport.hpp"
 #include "util/random.hpp"
 
 namespace tf::engine {
 
-enum class DueKind { arrival, step, breaker, flush, deadline, drain, cap_resume };
+enum class DueKind { arrival, step, breaker, flush, deadline, drain, cap_resume, key_release };
 
 struct DueItem {
   SteadyTime due;
@@ -29,18 +30,33 @@ struct DueItem {
   bool operator>(const DueItem& o) const { return due != o.due ? due > o.due : seq > o.seq; }
 };
 
+/// A step due without a pause: no timer, the loop's next turn sends it (Engine::Impl::due_now).
+struct DueStep {
+  std::uint32_t slot = 0;
+  std::uint32_t gen = 0;
+  SteadyTime due{};
+};
+
 /// Ready (built, not started) flows held per target; see Engine::Impl::ready_limit.
 inline constexpr std::size_t k_ready_per_target = 1024;
 
 struct FlowSlot {
-  std::unique_ptr<Flow> flow;
-  std::uint32_t gen = 0;
+  std::unique_ptr<Flow> flow;  ///< set unless idle
+  std::uint32_t gen = 0;  ///< bumped when the flow ends (a step timer of an earlier flow is stale)
+  SlotState state = SlotState::idle;
   std::size_t step = 0;
   int attempts = 0;  ///< attempts of the current step
-  bool started = false;
-  bool in_flight = false;  ///< the current step is in a request sent and not yet answered
   bool maybe_recorded = false;  ///< an earlier attempt of the current step may have been recorded
   SteadyTime intended_arrival{}, intended_send{};
+
+  /// Moves along one edge of slot_edge_allowed (asserted in debug builds).
+  void to(SlotState next) {
+    assert(slot_edge_allowed(state, next));
+    state = next;
+  }
+  bool started() const { return state != SlotState::waiting; }
+  /// A step timer item of generation `g` is this slot's current one.
+  bool timer_current(std::uint32_t g) const { return g == gen && slot_timer_armed(state); }
 };
 
 struct TargetState {
@@ -118,22 +134,19 @@ struct Engine::Impl {
   }
   void push(SteadyTime due, DueKind kind, std::uint32_t index = 0, std::uint32_t gen = 0);
   void run_due(SteadyTime now);
+  void run_due_now(SteadyTime now);  ///< the steps of due_now
   void on_arrival(SteadyTime now);
   void take_arrival(SteadyTime now);
-  void enqueue(std::unique_ptr<Flow> flow, SteadyTime intended);
   /// The lane whose first ready flow may start and arrived earliest (ties: the lower lane), or
   /// ready.fifo.size() when none may start.
   std::size_t next_lane();
   void admit(SteadyTime now);
-  void start_flow(std::uint32_t slot, SteadyTime now);
-  void finish_flow(std::uint32_t slot, SteadyTime now);
   void stop_arrivals(StopReason reason, bool drain, SteadyTime now);
   /// Draining, and nothing can be sent before the drain timeout: no request in flight, nothing
   /// batched or held, and the drain deadline is the earliest item due once items that do nothing
   /// after the stop are dropped. The drain may end now.
   bool drain_idle();
   void abandon_all(std::string_view reason, SteadyTime now);
-  void abandon_flow(std::uint32_t slot, std::string_view reason);
   void check_signals(SteadyTime now);
   void publish(SteadyTime now, bool force);
   bool done() const { return (paces ? arrivals_stopped : inbox_closed) && live_flows == 0; }
@@ -143,11 +156,27 @@ struct Engine::Impl {
   /// built visits in memory, and a parked arrival loses nothing.
   static std::size_t ready_limit() { return k_ready_per_target; }
 
+  // engine_flows.cpp
+  /// Takes a flow into a slot: ready, or behind the flow of its order_key in progress.
+  void enqueue(std::unique_ptr<Flow> flow, SteadyTime intended);
+  void start_flow(std::uint32_t slot, SteadyTime now);
+  /// Ends the flow and frees its slot. Its order_key passes to the visitor's next flow now, or,
+  /// after a `late_hit` (a hit ended unconfirmed: Matomo may still be processing it), key_hold()
+  /// later, so that the visitor's next visit cannot reach Matomo beside or before that hit.
+  void finish_flow(std::uint32_t slot, SteadyTime now, bool late_hit = false);
+  /// The order_key is free: its next waiting flow (if any) becomes ready.
+  void release_key(std::uint64_t key);
+  void release_held_key();  ///< the oldest held key's grace ended (DueKind::key_release)
+  /// How long a key stays held after a late hit: the request timeout again (the hit was given up
+  /// after at most one request timeout; Matomo gets as long again to finish it).
+  Millis key_hold() const { return config.request_timeout; }
+  void abandon_flow(std::uint32_t slot, std::string_view reason);
+
   // engine_steps.cpp
   void step_due(std::uint32_t slot, SteadyTime now);
   bool can_send(TargetState& t, SteadyTime now);
-  void send_single(std::uint32_t slot, SteadyTime now);
-  void add_to_batch(std::uint32_t slot, SteadyTime now);
+  void send_single(std::uint32_t slot, std::size_t target, SteadyTime now);  ///< target: its flow's
+  void add_to_batch(std::uint32_t slot, std::size_t target, SteadyTime now);
   void flush(std::size_t target, SteadyTime now);
   void release_blocked(std::size_t target, SteadyTime now);
   void on_completion(Completion& completion, SteadyTime now);
@@ -191,10 +220,14 @@ struct Engine::Impl {
   std::optional<ArrivalSchedule> schedule;
   std::optional<StopConditions> stops;
   std::priority_queue<DueItem, std::vector<DueItem>, std::greater<>> heap;
+  /// Steps due now (no pause before them: the common case of a fast load), run first on the
+  /// next turn in the order they came due; cheaper than a timer through the heap.
+  std::vector<DueStep> due_now, due_work;
   std::uint64_t seq = 0;
   std::vector<FlowSlot> slots;
   std::vector<std::uint32_t> free_slots;
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> key_waiters;  ///< key busy → successors (FIFO)
+  std::deque<std::uint64_t> held_keys;  ///< keys held after a late hit, oldest first (finish_flow)
   ReadyQueues ready;  ///< eligible flows waiting for CONCURRENCY or their target's share
   std::vector<TargetState> targets;
   std::vector<InFlight> requests;  ///< pooled; token = gen << 32 | index

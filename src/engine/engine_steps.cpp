@@ -69,20 +69,20 @@ void Engine::Impl::step_due(std::uint32_t slot, SteadyTime now) {
   TargetState& t = targets[target];
   const bool held = config.bulk > 0 ? t.breaker.state(now) == BreakerState::open : !can_send(t, now);
   if (held) {
+    s.to(SlotState::held);
     t.blocked.push_back(slot);
     note_breaker(target, now);
     return;
   }
   if (config.bulk > 0) {
-    add_to_batch(slot, now);
+    add_to_batch(slot, target, now);
   } else {
-    send_single(slot, now);
+    send_single(slot, target, now);
   }
 }
 
-void Engine::Impl::send_single(std::uint32_t slot, SteadyTime now) {
+void Engine::Impl::send_single(std::uint32_t slot, std::size_t target, SteadyTime now) {
   FlowSlot& s = slots[slot];
-  const std::size_t target = s.flow->target();
   TargetState& t = targets[target];
   ++s.attempts;
   scratch.clear();
@@ -100,11 +100,11 @@ void Engine::Impl::send_single(std::uint32_t slot, SteadyTime now) {
   transport->start(token, scratch);
 }
 
-void Engine::Impl::add_to_batch(std::uint32_t slot, SteadyTime now) {
+void Engine::Impl::add_to_batch(std::uint32_t slot, std::size_t target, SteadyTime now) {
   FlowSlot& s = slots[slot];
-  const std::size_t target = s.flow->target();
   TargetState& t = targets[target];
   ++s.attempts;
+  s.to(SlotState::batched);
   t.batch.push_back(slot);
   if (t.batch.size() >= static_cast<std::size_t>(config.bulk)) {
     flush(target, now);
@@ -174,7 +174,7 @@ bool Engine::Impl::retry_allowed(std::size_t target, SteadyTime now) {
 }
 
 void Engine::Impl::note_send(FlowSlot& s, InFlight& request) {
-  s.in_flight = true;
+  s.to(SlotState::in_flight);
   if (s.attempts > 1) {
     ++request.retried;
     ++result.retries;
@@ -250,9 +250,6 @@ void Engine::Impl::on_completion(Completion& completion, SteadyTime now) {
   r.since_intended = std::chrono::duration_cast<Micros>(now - intended);
   r.items = flows.size();
   r.possible_duplicates = done_duplicates + static_cast<std::size_t>(std::max(0, r.resends)) * flows.size();
-  for (const std::uint32_t slot : flows) {
-    slots[slot].in_flight = false;
-  }
   const bool answered = read_batch_answer(target, r, flows.size());
   // a batch that is all invalid is a 4xx storm: it counts against the breaker
   const bool all_rejected = answered && !flows.empty() &&
@@ -275,6 +272,7 @@ void Engine::Impl::on_completion(Completion& completion, SteadyTime now) {
       case Decision::ack: step_acked(slot, now); break;
       case Decision::retry: {
         FlowSlot& s = slots[slot];
+        s.to(SlotState::backoff);
         s.maybe_recorded = s.maybe_recorded || may_be_recorded(r);
         s.intended_send = now + retry_delay(s.attempts, r);
         push(s.intended_send, DueKind::step, slot, s.gen);
@@ -307,8 +305,25 @@ void Engine::Impl::advance(std::uint32_t slot, SteadyTime now) {
     finish_flow(slot, now);
     return;
   }
-  s.intended_send = now + s.flow->pause_before(s.step);
+  s.to(SlotState::due);
+  const Millis pause = s.flow->pause_before(s.step);
+  s.intended_send = now + pause;
+  if (pause <= Millis{0}) {
+    due_now.push_back(DueStep{slot, s.gen, now});
+    return;
+  }
   push(s.intended_send, DueKind::step, slot, s.gen);
+}
+
+void Engine::Impl::run_due_now(SteadyTime now) {
+  due_work.swap(due_now);
+  for (const DueStep& d : due_work) {
+    loop_lag.record(std::chrono::duration_cast<Micros>(now - d.due));
+    if (slots[d.slot].timer_current(d.gen)) {
+      step_due(d.slot, now);
+    }
+  }
+  due_work.clear();
 }
 
 void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string_view reason, std::string_view detail,
@@ -332,7 +347,7 @@ void Engine::Impl::end_step(std::uint32_t slot, StepOutcome outcome, std::string
     observer.on_step_done(*s.flow, step, StepOutcome::not_sent, rest, "", 0);
     result.count(StepOutcome::not_sent);
   }
-  finish_flow(slot, now);
+  finish_flow(slot, now, outcome == StepOutcome::unconfirmed);
 }
 
 }  // namespace tf::engine

@@ -8,6 +8,15 @@
 source "$(dirname "$0")/lib.sh"
 need_tools
 
+# wait_late_hits ACKED LATE: the late hits are recorded after they arrived, maybe after the run
+# ended: wait (bounded) until the mock holds the acked ones and them.
+wait_late_hits() {
+  for _ in $(seq 100); do
+    (($(mock_stat hits_accepted) >= $1 + $2)) && break
+    sleep 0.1
+  done
+}
+
 start_mock
 set_faults '{"record_then": "late", "record_then_every": 4, "record_then_ms": 2500}'
 s=$TF_WORK/late.json
@@ -20,11 +29,7 @@ check "late: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
 late=$(mock_stat faults_injected/record_then_late)
 ((late > 0)) || fail "late: no late hit injected"
 acked=$(jv "$s" '.totals.acked')
-# the late hits are recorded 2.5 s after they arrived, maybe after the run ended: wait for them
-for _ in $(seq 100); do
-  (($(mock_stat hits_accepted) >= acked + late)) && break
-  sleep 0.1
-done
+wait_late_hits "$acked" "$late"
 unconfirmed=$(jv "$s" '.totals.unconfirmed')
 not_sent=$(jv "$s" '.totals.not_sent')
 echo "late: $late late hits; acked $acked, unconfirmed $unconfirmed, not sent $not_sent; the mock stored $(mock_stat hits_accepted)"
@@ -43,5 +48,36 @@ check "late: the rest of a visit after its unconfirmed hit is not sent, reason p
      "$dead" | grep -c . || true)"
 check "late: not sent = dead-letter lines with reason previous-hit-unconfirmed" "$not_sent" \
   "$(jq -c 'select(.outcome == "not_sent" and .reason == "previous-hit-unconfirmed")' "$dead" | grep -c . || true)"
+stop_mock
+
+# Returning visitors: two pool visitors make every visit (one class of 2; a visitor is free again
+# 30 model minutes after a visit, and 24 visits a day are 60 minutes apart, sped up to 5 a second),
+# so a visitor's next visit waits behind the one with the late hit. That visit ends when the hit
+# times out (1 s), while the mock still processes the hit for 1.3 s; the next visit of the same
+# visitor starts only the request timeout (1 s) later, after the hit was recorded. Without that
+# hold, its first hit reaches the mock beside the late one (CONCURRENT_VISITOR).
+start_mock
+set_faults '{"record_then": "late", "record_then_every": 5, "record_then_ms": 1300}'
+s=$TF_WORK/returning.json
+dead=$TF_WORK/returning.dead
+MATOMO_URL=$MOCK_URL HEARTBEAT_PROBABILITY=1 PAGEVIEWS_MIN=2 PAGEVIEWS_MAX=3 AUTO_STOP_AFTER_HOURS=0 \
+  TARGET_VISITS_PER_DAY=24 RETURNING_VISITOR_PROBABILITY=1 RETURNING_VISITOR_POOL=2 \
+  run_tf returning run --preset smoke --visits 16 --speed 18000 --seed 21 --timeout 1s --max-failure-rate 1 \
+  --summary-json "$s" --dead-letter "$dead" --quiet
+check "returning: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
+[[ -s "$s" ]] || fail "returning: no summary: $(tail -3 "$TF_WORK/returning.err")"
+late=$(mock_stat faults_injected/record_then_late)
+((late > 0)) || fail "returning: no late hit injected"
+acked=$(jv "$s" '.totals.acked')
+wait_late_hits "$acked" "$late"
+echo "returning: $late late hits; $(mock_stat distinct_visitors) visitors;" \
+  "acked $acked, unconfirmed $(jv "$s" '.totals.unconfirmed'); the mock stored $(mock_stat hits_accepted)"
+check_accounting "$s" "$dead"
+check "returning: the mock saw returning visitors" "true" \
+  "$( (($(mock_stat distinct_visitors) <= 4)) && echo true || echo "false: $(mock_stat distinct_visitors) visitors")"
+check "returning: no visit of a visitor reached the mock while its late hit was processed" "0" \
+  "$(mock_stat violations/CONCURRENT_VISITOR)"
+check "returning: no ping before the hit it follows" "0" "$(mock_stat violations/PING_WITHOUT_VISIT)"
+check "returning: no hit out of order" "0" "$(mock_stat violations/OUT_OF_ORDER)"
 stop_mock
 finish

@@ -7,23 +7,6 @@ using namespace tf::engine;
 using namespace tf::engine::testing;
 using std::chrono::milliseconds;
 
-namespace {
-
-/// Every step of every flow reported exactly once.
-void check_accounting(const RecordingObserver& o, int flows, std::size_t steps) {
-  std::map<std::pair<int, std::size_t>, int> seen;
-  for (const auto& s : o.steps) {
-    ++seen[{s.flow, s.step}];
-  }
-  REQUIRE(seen.size() == static_cast<std::size_t>(flows) * steps);
-  for (const auto& [key, n] : seen) {
-    REQUIRE(n == 1);
-  }
-  REQUIRE(o.done.size() == static_cast<std::size_t>(flows));
-}
-
-}  // namespace
-
 TEST_CASE("steps of a flow are sent one at a time in order, each after its pause", "[engine]") {
   Harness h;
   auto source = simple_source(1, 3, Millis{2000});

@@ -1,6 +1,7 @@
 #pragma once
 // Fakes for the engine tests: a transport that answers on a FakeClock, scripted flows and
 // sources, and an observer that records everything it is told.
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <functional>
@@ -217,6 +218,19 @@ private:
   /// The engine calls its observer from every event loop (threads > 1), as RunObserver locks.
   std::mutex m_lock;
 };
+
+/// Every step of every flow reported exactly once, and every flow done once.
+inline void check_accounting(const RecordingObserver& o, int flows, std::size_t steps) {
+  std::map<std::pair<int, std::size_t>, int> seen;
+  for (const auto& s : o.steps) {
+    ++seen[{s.flow, s.step}];
+  }
+  REQUIRE(seen.size() == static_cast<std::size_t>(flows) * steps);
+  for (const auto& [key, n] : seen) {
+    REQUIRE(n == 1);
+  }
+  REQUIRE(o.done.size() == static_cast<std::size_t>(flows));
+}
 
 inline EngineConfig base_config() {
   EngineConfig c;
