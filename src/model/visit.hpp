@@ -101,9 +101,11 @@ struct Visitor {
   std::string id;  ///< 16 lowercase hex: sent as _id and cid
   std::string uid;  ///< logged-in user id, empty when anonymous
   std::string ip;  ///< sent as cip only when the target has a token
-  std::string user_agent;
-  std::string lang;  ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
-  std::string res;  ///< "1920x1080"
+  // Drawn from the fixed catalogues (model/catalogues.hpp) and interned (Text::intern): every
+  // visitor shares the catalogue's one copy, and the wire module its percent-encodings.
+  Text user_agent;
+  Text lang;  ///< Accept-Language style, e.g. "de-DE,de;q=0.9,en;q=0.8"
+  Text res;  ///< "1920x1080"
   std::string country;  ///< ISO code of the IP's bucket (informational, never sent)
   const date::time_zone* zone = nullptr;  ///< the visitor's time zone (local h/m/s); null = the site's
   bool returning = false;  ///< a pool visitor seen in an earlier visit (Matomo: returning)

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include <date/tz.h>
 
@@ -38,6 +39,32 @@ std::uint32_t draw_ip(Rng& rng, const Country& country) {
       return address;
     }
   }
+}
+
+/// `text`, a catalogue entry (static storage), interned: looked up by where it lives in a table
+/// made once, so a visitor's texts cost no allocation and no look-up by content.
+Text catalogue_text(std::string_view text) {
+  static const std::unordered_map<const char*, Text> k_texts = [] {
+    std::unordered_map<const char*, Text> texts;
+    const auto add = [&texts](std::string_view entry) { texts.emplace(entry.data(), Text::intern(entry)); };
+    for (const auto& ua : user_agents()) {
+      add(ua.text);
+    }
+    for (const Device device : {Device::desktop, Device::mobile, Device::tablet}) {
+      for (const auto size : resolutions(device)) {
+        add(size);
+      }
+    }
+    for (const auto& country : countries()) {
+      for (const auto language : country.languages) {
+        add(language);
+      }
+    }
+    return texts;
+  }();
+  const auto it = k_texts.find(text.data());
+  // the same start and size: the same entry (a catalogue's strings are not edited)
+  return it != k_texts.end() && it->second.size() == text.size() ? it->second : Text::intern(text);
 }
 
 const UserAgent& draw_user_agent(Rng& rng) {
@@ -87,13 +114,13 @@ Visitor draw_visitor(Rng& rng, double logged_in_probability) {
   visitor.country = std::string(country.code);
   visitor.ip = ipv4_text(draw_ip(rng, country));
   const std::size_t language = rng.index(country.languages.size());
-  visitor.lang = std::string(country.languages[language]);
+  visitor.lang = catalogue_text(country.languages[language]);
   const bool by_language = country.zones.size() == country.languages.size() && country.code.empty();
   visitor.zone = zone_named(country.zones[by_language ? language : rng.index(country.zones.size())]);
   const UserAgent& ua = draw_user_agent(rng);
-  visitor.user_agent = std::string(ua.text);
+  visitor.user_agent = catalogue_text(ua.text);
   const auto sizes = resolutions(ua.device);
-  visitor.res = std::string(sizes[rng.index(sizes.size())]);
+  visitor.res = catalogue_text(sizes[rng.index(sizes.size())]);
   return visitor;
 }
 
