@@ -67,8 +67,7 @@ struct VisitorMemoEntry {
 
   bool matches(const model::Visitor& v, bool plus_for_space, bool with_cip) const {
     return made && plus == plus_for_space && cip == with_cip && same_text(id, v.id) && same_text(uid, v.uid) &&
-      same_text(user_agent, v.user_agent) &&
-      same_text(lang, v.lang) && same_text(res, v.res) &&
+      same_text(user_agent, v.user_agent) && same_text(lang, v.lang) && same_text(res, v.res) &&
       (!with_cip || same_text(ip, v.ip));
   }
   void make(const model::Visitor& v, const EncodeContext& ctx, bool plus_for_space, bool with_cip) {
