@@ -46,11 +46,17 @@ void check_same_bytes(const tf::model::Visit& visit, const EncodeContext& ctx, s
     append_hit_query(visit, k, ctx, query);
     CHECK(query == query_string(encode_hit(visit, k, ctx)));
   }
+  for (std::size_t k = 0; k < visit.hits.size(); ++k) {
+    std::string element;
+    append_hit_bulk_element(visit, k, ctx, element);
+    CHECK(element == bulk_element(encode_hit(visit, k, ctx)).dump());
+  }
 }
 
 }  // namespace
 
-TEST_CASE("a visitor's pairs encoded once per visit give each hit the bytes of the Params path", "[matomo]") {
+TEST_CASE("a visitor's pairs encoded once per visit give each hit and bulk element the bytes of the Params path",
+          "[matomo]") {
   const auto visit = visit_of(7, "0123456789abcdef", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", "user 1");
   const EncodeContext plain{.site_id = 3, .anchor_ms = 1'767'225'600'000};
   EncodeContext with_cip = plain;
@@ -81,10 +87,15 @@ TEST_CASE("visits of one index with other visitors never get another visitor's p
     for (const auto& visit : visits) {
       check_same_bytes(visit, ctx, "");
     }
-    for (const auto& visit : visits) {  // one form throughout: each visit finds the previous one's
+    for (const auto& visit : visits) {  // one format throughout: each visit finds the previous one's
       std::string form;
       append_hit_form(visit, 0, ctx, "", form);
       CHECK(form == form_body(encode_hit(visit, 0, ctx), ""));
+    }
+    for (const auto& visit : visits) {
+      std::string element;
+      append_hit_bulk_element(visit, 0, ctx, element);
+      CHECK(element == bulk_element(encode_hit(visit, 0, ctx)).dump());
     }
   }
   ctx.send_cip = false;
@@ -94,7 +105,8 @@ TEST_CASE("visits of one index with other visitors never get another visitor's p
 }
 
 TEST_CASE("a visitor without any client pairs leaves no stray separator", "[matomo]") {
-  auto visit = visit_of(11, "0123456789abcdef", "x", "");
+  auto visit = visit_of(11, "0123456789abcdef", "x", "");  // a JSON-escaped uid, below
+  visit.visitor.uid = "user \"1\"\\";
   visit.visitor.user_agent = Text();
   visit.visitor.lang = Text();
   visit.visitor.res = Text();
