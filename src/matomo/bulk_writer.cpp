@@ -14,7 +14,6 @@
 #include "matomo/bulk.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/encode_detail.hpp"
-#include "matomo/encode_visitor.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -304,16 +303,6 @@ public:
   void put_items(std::string_view key, const model::Order& order) {
     start_pair(key);
     m_dest = items_to(order, m_dest);
-  }
-  /// A run of the visitor's pairs, written once per visit (encode_visitor.hpp). JsonSizeBound
-  /// bounds the pairs one by one, which is never less.
-  void put_visitor(const model::Visit& visit, const EncodeContext& ctx, detail::VisitorPart part) {
-    const std::string_view run = detail::visitor_pairs(visit, ctx, detail::PairFormat::json).part(part);
-    if (!run.empty()) {
-      *m_dest++ = m_any ? ',' : '{';
-      m_any = true;
-      m_dest = std::copy_n(run.data(), run.size(), m_dest);
-    }
   }
   /// Closes the object; returns its end.
   char* finish() {

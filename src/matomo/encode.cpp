@@ -141,7 +141,7 @@ public:
   /// A run of the visitor's pairs, encoded once per visit (encode_visitor.hpp).
   void put_visitor(const model::Visit& visit, const EncodeContext& ctx, detail::VisitorPart part) {
     if (m_visitor == nullptr) {
-      m_visitor = &detail::visitor_pairs(visit, ctx, m_plus ? detail::PairFormat::form : detail::PairFormat::query);
+      m_visitor = &detail::visitor_pairs(visit, ctx, m_plus);
     }
     const std::string_view pairs = m_visitor->part(part);
     if (!pairs.empty()) {

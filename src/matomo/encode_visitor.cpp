@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "matomo/bulk.hpp"
 #include "matomo/encode_text.hpp"
 #include "matomo/wire.hpp"
 
@@ -52,25 +51,6 @@ private:
   bool m_plus;
 };
 
-/// `"key":"value"` pairs appended to a string, as a bulk element writes them (bulk_writer.cpp).
-class JsonPairAppender {
-public:
-  explicit JsonPairAppender(std::string& out) : m_out(out) {}
-
-  void put(std::string_view key, std::string_view value) {
-    if (!m_out.empty()) {
-      m_out += ',';
-    }
-    m_out += '"';
-    m_out.append(key).append("\":");
-    append_json_string(value, m_out);
-  }
-  void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
-
-private:
-  std::string& m_out;
-};
-
 /// Equal texts, by identity first (interned texts: one block per content).
 bool same_text(std::string_view a, std::string_view b) {
   return a.size() == b.size() && (a.data() == b.data() || std::memcmp(a.data(), b.data(), a.size()) == 0);
@@ -79,20 +59,20 @@ bool same_text(std::string_view a, std::string_view b) {
 /// One visitor's encoded pairs and the fields they were made from.
 struct VisitorMemoEntry {
   bool made = false;
-  PairFormat format = PairFormat::query;
+  bool plus = false;
   bool cip = false;
   std::string id, uid, ip;
   model::Text user_agent, lang, res;
   VisitorPairs pairs;
 
-  bool matches(const model::Visitor& v, PairFormat wanted, bool with_cip) const {
-    return made && format == wanted && cip == with_cip && same_text(id, v.id) && same_text(uid, v.uid) &&
+  bool matches(const model::Visitor& v, bool plus_for_space, bool with_cip) const {
+    return made && plus == plus_for_space && cip == with_cip && same_text(id, v.id) && same_text(uid, v.uid) &&
       same_text(user_agent, v.user_agent) && same_text(lang, v.lang) && same_text(res, v.res) &&
       (!with_cip || same_text(ip, v.ip));
   }
-  void make(const model::Visitor& v, const EncodeContext& ctx, PairFormat wanted, bool with_cip) {
+  void make(const model::Visitor& v, const EncodeContext& ctx, bool plus_for_space, bool with_cip) {
     made = true;
-    format = wanted;
+    plus = plus_for_space;
     cip = with_cip;
     id = v.id;
     uid = v.uid;
@@ -102,28 +82,21 @@ struct VisitorMemoEntry {
     res = v.res;
     pairs.ids.clear();
     pairs.client.clear();
-    if (wanted == PairFormat::json) {
-      JsonPairAppender id_writer(pairs.ids);
-      put_visitor_ids(id_writer, v);
-      JsonPairAppender client_writer(pairs.client);
-      put_visitor_client(client_writer, v, ctx);
-    } else {
-      PairAppender id_writer(pairs.ids, wanted == PairFormat::form);
-      put_visitor_ids(id_writer, v);
-      PairAppender client_writer(pairs.client, wanted == PairFormat::form);
-      put_visitor_client(client_writer, v, ctx);
-    }
+    PairAppender id_writer(pairs.ids, plus_for_space);
+    put_visitor_ids(id_writer, v);
+    PairAppender client_writer(pairs.client, plus_for_space);
+    put_visitor_client(client_writer, v, ctx);
   }
 };
 
 }  // namespace
 
-const VisitorPairs& visitor_pairs(const model::Visit& visit, const EncodeContext& ctx, PairFormat format) {
+const VisitorPairs& visitor_pairs(const model::Visit& visit, const EncodeContext& ctx, bool plus_for_space) {
   thread_local std::vector<VisitorMemoEntry> entries(k_visitor_slots);
   VisitorMemoEntry& entry = entries[visit.index % k_visitor_slots];
   const bool with_cip = ctx.has_token && ctx.send_cip;
-  if (!entry.matches(visit.visitor, format, with_cip)) [[unlikely]] {
-    entry.make(visit.visitor, ctx, format, with_cip);
+  if (!entry.matches(visit.visitor, plus_for_space, with_cip)) [[unlikely]] {
+    entry.make(visit.visitor, ctx, plus_for_space, with_cip);
   }
   return entry.pairs;
 }

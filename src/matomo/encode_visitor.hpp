@@ -1,8 +1,7 @@
 #pragma once
 // A visit's visitor pairs (detail::VisitorPart: _id, cid, uid; ua, lang, res, cip), the same in
-// every hit of the visit: encoded once per visitor and format, kept per thread, and copied by
-// each hit (encode.cpp's PairEncoder, bulk_writer.cpp's JsonElementWriter).
-#include <cstdint>
+// every hit of the visit: percent-encoded once per visitor and form, kept per thread, and copied
+// by each hit (encode.cpp's PairEncoder).
 #include <string>
 #include <string_view>
 
@@ -12,12 +11,8 @@
 
 namespace tf::matomo::detail {
 
-/// How a run of pairs is written: percent-encoded `key=value&...` (a space as %20 in a query
-/// string, as '+' in a form body), or `"key":"value",...` as in a bulk element (bulk_writer.cpp).
-enum class PairFormat : std::uint8_t { query, form, json };
-
-/// The visitor's pairs of a visit as put_hit writes them in one format, without a leading
-/// separator, empty when a part has none.
+/// The visitor's pairs of a visit as put_hit writes them, percent-encoded (a space as '+' with
+/// plus_for_space): `key=value&...` without a leading '&', empty when a part has none.
 struct VisitorPairs {
   std::string ids;  ///< VisitorPart::ids: _id, cid, uid
   std::string client;  ///< VisitorPart::client: ua, lang, res, cip (under the context's cip rule)
@@ -28,6 +23,6 @@ struct VisitorPairs {
 /// The pairs of the visit's visitor under `ctx`, from a per-thread memo with a slot per visit
 /// index, checked against every field they encode, so never stale. Valid until the next call on
 /// this thread.
-const VisitorPairs& visitor_pairs(const model::Visit& visit, const EncodeContext& ctx, PairFormat format);
+const VisitorPairs& visitor_pairs(const model::Visit& visit, const EncodeContext& ctx, bool plus_for_space);
 
 }  // namespace tf::matomo::detail
