@@ -47,7 +47,8 @@ void put_if(Writer& w, std::string_view key, std::string_view value) {
 /// A Text value: through the writer's put_text when it has one, else as put_recurring
 /// (`recurring`) or put. Empty texts are skipped when `skip_empty`.
 template <class Writer>
-void put_text(Writer& w, std::string_view key, const model::Text& value, bool recurring, bool skip_empty) {
+[[gnu::always_inline]] inline void put_text(Writer& w, std::string_view key, const model::Text& value, bool recurring,
+                                            bool skip_empty) {
   if (skip_empty && value.empty()) {
     return;
   }
@@ -152,14 +153,15 @@ void put_kind(Writer& w, const model::Hit& hit) {
 enum class VisitorPart { ids, client };
 
 template <class Writer>
-void put_visitor_ids(Writer& w, const model::Visitor& visitor) {
+[[gnu::always_inline]] inline void put_visitor_ids(Writer& w, const model::Visitor& visitor) {
   w.put("_id", visitor.id);
   w.put("cid", visitor.id);
   put_if(w, "uid", visitor.uid);
 }
 
 template <class Writer>
-void put_visitor_client(Writer& w, const model::Visitor& visitor, const EncodeContext& ctx) {
+[[gnu::always_inline]] inline void put_visitor_client(Writer& w, const model::Visitor& visitor,
+                                                      const EncodeContext& ctx) {
   put_text(w, "ua", visitor.user_agent, true, true);
   put_text(w, "lang", visitor.lang, true, true);
   put_text(w, "res", visitor.res, false, true);
