@@ -44,17 +44,11 @@ void put_if(Writer& w, std::string_view key, std::string_view value) {
   }
 }
 
-template <class Writer>
-void put_recurring_if(Writer& w, std::string_view key, std::string_view value) {
-  if (!value.empty()) {
-    w.put_recurring(key, value);
-  }
-}
-
 /// A Text value: through the writer's put_text when it has one, else as put_recurring
 /// (`recurring`) or put. Empty texts are skipped when `skip_empty`.
 template <class Writer>
-void put_text(Writer& w, std::string_view key, const model::Text& value, bool recurring, bool skip_empty) {
+[[gnu::always_inline]] inline void put_text(Writer& w, std::string_view key, const model::Text& value, bool recurring,
+                                            bool skip_empty) {
   if (skip_empty && value.empty()) {
     return;
   }
@@ -152,6 +146,30 @@ void put_kind(Writer& w, const model::Hit& hit) {
   }
 }
 
+/// The visitor's pairs, the same in every hit of a visit: they come in two runs, `ids` (_id, cid,
+/// uid, after action_name) and `client` (ua, lang, res, cip, after pv_id). A writer with
+/// put_visitor(visit, ctx, part) writes a run at once (encoded once per visit); the others
+/// get its pairs one by one.
+enum class VisitorPart { ids, client };
+
+template <class Writer>
+[[gnu::always_inline]] inline void put_visitor_ids(Writer& w, const model::Visitor& visitor) {
+  w.put("_id", visitor.id);
+  w.put("cid", visitor.id);
+  put_if(w, "uid", visitor.uid);
+}
+
+template <class Writer>
+[[gnu::always_inline]] inline void put_visitor_client(Writer& w, const model::Visitor& visitor,
+                                                      const EncodeContext& ctx) {
+  put_text(w, "ua", visitor.user_agent, true, true);
+  put_text(w, "lang", visitor.lang, true, true);
+  put_text(w, "res", visitor.res, false, true);
+  if (ctx.has_token && ctx.send_cip) {
+    put_if(w, "cip", visitor.ip);
+  }
+}
+
 /// The one definition of a hit's parameters and their order (see encode.hpp).
 template <class Writer>
 void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const EncodeContext& ctx, const HitTime& t) {
@@ -161,9 +179,11 @@ void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const Enco
   w.put("rec", "1");
   put_text(w, "url", hit.url, true, false);
   put_text(w, "action_name", hit.action_name, false, true);
-  w.put("_id", visitor.id);
-  w.put("cid", visitor.id);
-  put_if(w, "uid", visitor.uid);
+  if constexpr (requires { w.put_visitor(visit, ctx, VisitorPart::ids); }) {
+    w.put_visitor(visit, ctx, VisitorPart::ids);
+  } else {
+    put_visitor_ids(w, visitor);
+  }
   w.put_int("cdt", t.cdt);
   w.put_int("h", t.h);
   w.put_int("m", t.m);
@@ -173,11 +193,10 @@ void put_hit(Writer& w, const model::Visit& visit, std::size_t index, const Enco
   }
   put_text(w, "urlref", model::referrer_text(visit, index), true, true);
   put_if(w, "pv_id", hit.pv_id);
-  put_recurring_if(w, "ua", visitor.user_agent);
-  put_recurring_if(w, "lang", visitor.lang);
-  put_if(w, "res", visitor.res);
-  if (ctx.has_token && ctx.send_cip) {
-    put_if(w, "cip", visitor.ip);
+  if constexpr (requires { w.put_visitor(visit, ctx, VisitorPart::client); }) {
+    w.put_visitor(visit, ctx, VisitorPart::client);
+  } else {
+    put_visitor_client(w, visitor, ctx);
   }
   for (const auto& [id, value] : hit.dimensions) {
     std::array<char, 24> name{};

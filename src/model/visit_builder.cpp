@@ -80,21 +80,24 @@ void VisitBuilder::landing() {
 }
 
 Hit& VisitBuilder::add(HitKind kind, std::int64_t offset_ms, Text url) {
-  Hit hit;
-  hit.kind = kind;
-  hit.offset_ms = offset_ms;
-  hit.url = std::move(url);
-  if (m_visit.hits.empty()) {
-    hit.new_visit = true;
-    hit.urlref = m_landing_referrer;
-  } else {
+  const bool first = m_visit.hits.empty();
+  std::int64_t pause_ms = 0;
+  if (!first) {
     const double pause_s =
       m_rng.uniform(m_ctx.settings.pause_between_pvs_min,
                     std::max(m_ctx.settings.pause_between_pvs_min, m_ctx.settings.pause_between_pvs_max));
-    hit.pause_before_ms = std::llround(pause_s * 1000.0);
+    pause_ms = std::llround(pause_s * 1000.0);
   }
-  m_visit.hits.push_back(std::move(hit));
-  return m_visit.hits.back();
+  Hit& hit = m_visit.hits.emplace_back();  // built in place: a hit is 208 bytes
+  hit.kind = kind;
+  hit.offset_ms = offset_ms;
+  hit.pause_before_ms = pause_ms;
+  hit.url = std::move(url);
+  if (first) {
+    hit.new_visit = true;
+    hit.urlref = m_landing_referrer;
+  }
+  return hit;
 }
 
 Hit& VisitBuilder::add_page(std::int64_t offset_ms, Text url, Text title) {
@@ -141,13 +144,13 @@ void VisitBuilder::add_content(std::int64_t start_ms, std::int64_t end_ms) {
   }
 }
 
-std::string VisitBuilder::new_pv_id() {
-  std::string id(6, '0');
+PvId VisitBuilder::new_pv_id() {
+  std::array<char, 6> id{};
   for (auto& c : id) {
     c = k_pv_alphabet[m_rng.index(k_pv_alphabet.size())];
   }
-  m_last_pv_id = id;
-  return id;
+  m_last_pv_id = std::string_view(id.data(), id.size());
+  return m_last_pv_id;
 }
 
 const PageText& VisitBuilder::random_page() { return m_ctx.pages[m_rng.index(m_ctx.pages.size())]; }
@@ -302,12 +305,11 @@ void VisitBuilder::finish() {
     m_visit.hits.shrink_to_fit();
     return;
   }
-  Hit ping;
+  Hit& ping = m_visit.hits.emplace_back();
   ping.kind = HitKind::ping;
   ping.offset_ms = m_offset_ms;
   ping.url = m_page;
   ping.pv_id = m_last_pv_id;
-  m_visit.hits.push_back(std::move(ping));
   // Visits wait in memory for seconds or minutes (10,000 in progress is normal): no spare capacity.
   m_visit.hits.shrink_to_fit();
   m_visit.duration_ms = m_offset_ms;

@@ -55,7 +55,7 @@ private:
   Hit& add(HitKind kind, std::int64_t offset_ms, Text url);
   /// A pageview of `url` (campaign parameters added on the landing hit).
   Hit& add_page(std::int64_t offset_ms, Text url, Text title);
-  std::string new_pv_id();
+  PvId new_pv_id();
   const PageText& random_page();
   Text title_of(std::string_view url) const;  ///< the catalogue's title of `url`, or empty
   std::string resolve(const std::string& target) const;  ///< relative → absolute on the page host
@@ -72,7 +72,7 @@ private:
   Rng& m_rng;
   std::int64_t m_offset_ms = 0;  ///< where the next part starts
   Text m_page;  ///< url of the current page (empty before the landing)
-  std::string m_last_pv_id;
+  PvId m_last_pv_id;
   std::string m_landing_referrer;
   std::string m_campaign_query;  ///< "mtm_campaign=…&mtm_kwd=…" or empty
   std::optional<std::size_t> m_viewed;  ///< the product of the last product page viewed

@@ -1,13 +1,13 @@
 #include "model/visitor.hpp"
 
+#include <array>
 #include <charconv>
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include <date/tz.h>
-
-#include <fmt/format.h>
 
 #include "model/catalogues.hpp"
 
@@ -40,6 +40,48 @@ std::uint32_t draw_ip(Rng& rng, const Country& country) {
   }
 }
 
+/// `text`, a catalogue entry (static storage), interned: looked up by where it lives in a table
+/// made once, so a visitor's texts cost no allocation and no look-up by content.
+Text catalogue_text(std::string_view text) {
+  static const std::unordered_map<const char*, Text> k_texts = [] {
+    std::unordered_map<const char*, Text> texts;
+    const auto add = [&texts](std::string_view entry) { texts.emplace(entry.data(), Text::intern(entry)); };
+    for (const auto& ua : user_agents()) {
+      add(ua.text);
+    }
+    for (const Device device : {Device::desktop, Device::mobile, Device::tablet}) {
+      for (const auto size : resolutions(device)) {
+        add(size);
+      }
+    }
+    for (const auto& country : countries()) {
+      for (const auto language : country.languages) {
+        add(language);
+      }
+    }
+    return texts;
+  }();
+  const auto it = k_texts.find(text.data());
+  // the same start and size: the same entry (a catalogue's strings are not edited)
+  return it != k_texts.end() && it->second.size() == text.size() ? it->second : Text::intern(text);
+}
+
+/// zone_named of a catalogue's zone name, without its lock: a table by where the name lives,
+/// made once for every country's zones.
+const date::time_zone* catalogue_zone(std::string_view name) {
+  static const std::unordered_map<const char*, std::pair<std::size_t, const date::time_zone*>> k_zones = [] {
+    std::unordered_map<const char*, std::pair<std::size_t, const date::time_zone*>> zones;
+    for (const auto& country : countries()) {
+      for (const auto zone : country.zones) {
+        zones.emplace(zone.data(), std::pair{zone.size(), zone_named(zone)});
+      }
+    }
+    return zones;
+  }();
+  const auto it = k_zones.find(name.data());
+  return it != k_zones.end() && it->second.first == name.size() ? it->second.second : zone_named(name);
+}
+
 const UserAgent& draw_user_agent(Rng& rng) {
   static const int total = [] {
     int sum = 0;
@@ -61,7 +103,24 @@ const UserAgent& draw_user_agent(Rng& rng) {
 }  // namespace
 
 std::string ipv4_text(std::uint32_t address) {
-  return fmt::format("{}.{}.{}.{}", address >> 24U, (address >> 16U) & 0xffU, (address >> 8U) & 0xffU, address & 0xffU);
+  // "a.b.c.d" without a format string to parse (one per visitor)
+  std::array<char, 15> text{};
+  char* end = text.data();
+  for (unsigned shift = 24;; shift -= 8) {
+    const unsigned octet = (address >> shift) & 0xffU;
+    if (octet >= 100) {
+      *end++ = static_cast<char>('0' + octet / 100);
+    }
+    if (octet >= 10) {
+      *end++ = static_cast<char>('0' + octet / 10 % 10);
+    }
+    *end++ = static_cast<char>('0' + octet % 10);
+    if (shift == 0) {
+      break;
+    }
+    *end++ = '.';
+  }
+  return {text.data(), end};
 }
 
 const date::time_zone* zone_named(std::string_view name) {
@@ -87,13 +146,13 @@ Visitor draw_visitor(Rng& rng, double logged_in_probability) {
   visitor.country = std::string(country.code);
   visitor.ip = ipv4_text(draw_ip(rng, country));
   const std::size_t language = rng.index(country.languages.size());
-  visitor.lang = std::string(country.languages[language]);
+  visitor.lang = catalogue_text(country.languages[language]);
   const bool by_language = country.zones.size() == country.languages.size() && country.code.empty();
-  visitor.zone = zone_named(country.zones[by_language ? language : rng.index(country.zones.size())]);
+  visitor.zone = catalogue_zone(country.zones[by_language ? language : rng.index(country.zones.size())]);
   const UserAgent& ua = draw_user_agent(rng);
-  visitor.user_agent = std::string(ua.text);
+  visitor.user_agent = catalogue_text(ua.text);
   const auto sizes = resolutions(ua.device);
-  visitor.res = std::string(sizes[rng.index(sizes.size())]);
+  visitor.res = catalogue_text(sizes[rng.index(sizes.size())]);
   return visitor;
 }
 
