@@ -79,15 +79,15 @@ void LedgerRecorder::count_visitor(Bound& bound, const LedgerHit& hit, bool acke
   // the target's name is stable while recording: its address stands for it
   const auto key =
     mix(mix(reinterpret_cast<std::uintptr_t>(hit.target), static_cast<std::uint64_t>(hit.day)), hit.visitor);
-  if (acked) {
-    if (m_acked.insert(key).second) {
-      ++bound.acked;
-      if (!m_any.insert(key).second && bound.unconfirmed > 0) {
-        --bound.unconfirmed;  // counted before as possibly there; now certainly
-      }
+  const auto [it, first] = m_visitors.try_emplace(key, acked);
+  if (first) {
+    ++(acked ? bound.acked : bound.unconfirmed);
+  } else if (acked && !it->second) {
+    it->second = true;
+    ++bound.acked;
+    if (bound.unconfirmed > 0) {
+      --bound.unconfirmed;  // counted before as possibly there; now certainly
     }
-  } else if (!m_acked.contains(key) && m_any.insert(key).second) {
-    ++bound.unconfirmed;
   }
 }
 
@@ -127,17 +127,17 @@ void LedgerRecorder::record(Ledger& ledger, const LedgerHit& hit, bool acked) {
 
 void LedgerRecorder::record_visitor(Ledger& ledger, const std::string& target, int site_id, std::int64_t day,
                                     const std::string& visitor_id, const VisitorCounts& counts) {
-  auto& into = ledger.targets[target];
-  if (into.name.empty()) {
-    into.name = target;
-    into.site_id = site_id;
-  }
-  auto& counts_of_day = into.days[day];
+  LedgerHit at;  // the day's look-up as record()'s, through its cache of the last day
+  at.target = &target;
+  at.site_id = site_id;
+  at.day = day;
+  auto& counts_of_day = day_of(ledger, at);
   if (auto* found = find_visitor(counts_of_day, visitor_id)) {
     found->add(counts);
   } else if (take_itemised_slot()) {
-    auto& entry = counts_of_day.by_visitor.emplace(visitor_id, counts).first->second;
-    m_index.emplace(std::pair<const LedgerDay*, std::string>{&counts_of_day, visitor_id}, &entry);
+    auto& entry = *counts_of_day.by_visitor.emplace(visitor_id, counts).first;
+    // keyed by a view of the map node's own key: stable, like the node
+    m_index.emplace(std::pair<const LedgerDay*, std::string_view>{&counts_of_day, entry.first}, &entry.second);
     ++m_indexed[&counts_of_day];
   } else {
     counts_of_day.untracked.add(counts);

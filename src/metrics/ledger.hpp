@@ -12,7 +12,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 namespace tf::metrics {
@@ -141,30 +140,20 @@ private:
   std::int64_t m_day = 0;
   LedgerDay* m_counts = nullptr;
 
-  std::unordered_set<std::uint64_t> m_acked;  ///< (target, day, visitor) keys counted acked
-  std::unordered_set<std::uint64_t> m_any;  ///< … counted acked or unconfirmed
+  /// (target, day, visitor) keys counted: true acked, false unconfirmed (one probe per visit)
+  std::unordered_map<std::uint64_t, bool> m_visitors;
   /// Finds `visitor_id` in `day.by_visitor` through m_index (one hash probe instead of a walk of
   /// up to k_ledger_visitor_cap string compares); nullptr when absent.
   VisitorCounts* find_visitor(LedgerDay& day, std::string_view visitor_id);
 
   struct DayVisitorHash {
-    using is_transparent = void;
     std::size_t operator()(const std::pair<const LedgerDay*, std::string_view>& key) const noexcept {
       return std::hash<std::string_view>{}(key.second) ^ (reinterpret_cast<std::uintptr_t>(key.first) >> 4U);
     }
-    std::size_t operator()(const std::pair<const LedgerDay*, std::string>& key) const noexcept {
-      return (*this)(std::pair<const LedgerDay*, std::string_view>{key.first, key.second});
-    }
   };
-  struct DayVisitorEqual {
-    using is_transparent = void;
-    template <class A, class B>
-    bool operator()(const A& a, const B& b) const noexcept {
-      return a.first == b.first && std::string_view{a.second} == std::string_view{b.second};
-    }
-  };
-  /// by_visitor entries this recorder created, by (day, visitor id); a day's map nodes are stable
-  std::unordered_map<std::pair<const LedgerDay*, std::string>, VisitorCounts*, DayVisitorHash, DayVisitorEqual> m_index;
+  /// by_visitor entries this recorder created, by (day, visitor id: a view of the entry's key);
+  /// a day's map nodes are stable
+  std::unordered_map<std::pair<const LedgerDay*, std::string_view>, VisitorCounts*, DayVisitorHash> m_index;
   std::unordered_map<const LedgerDay*, std::size_t> m_indexed;  ///< of each day, entries in m_index
   std::size_t m_itemised = 0;  ///< by_visitor entries this recorder created
   std::atomic<std::size_t>* m_shared_itemised = nullptr;  ///< … or all recorders sharing it
