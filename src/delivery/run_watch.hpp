@@ -54,6 +54,8 @@ public:
   /// LISTEN_LINGER, or until POST /stop or SIGINT/SIGTERM; then stops serving. Without LISTEN:
   /// returns at once.
   void linger(const metrics::Snapshot& final, const nlohmann::json& summary);
+  /// True with LISTEN: linger() serves, so the caller needs a summary to give it.
+  bool serving() const { return m_server != nullptr; }
 
 private:
   void loop();

@@ -130,9 +130,13 @@ void DeliverySession::write_outputs(const std::string& table, const metrics::Sna
 }
 
 int DeliverySession::finish(const engine::RunResult& result, const metrics::Snapshot& snapshot) {
-  if (m_watch) {
-    m_watch->linger(snapshot,
-                    m_summary.is_object() ? m_summary : report::summary_to_json(snapshot, redacted_config(m_settings)));
+  // Only a live view needs the summary, and it gets a reference: the ledger's visitors can make
+  // the summary megabytes large, too large to copy for nothing.
+  if (m_watch && m_watch->serving()) {
+    if (!m_summary.is_object()) {
+      m_summary = report::summary_to_json(snapshot, redacted_config(m_settings));
+    }
+    m_watch->linger(snapshot, m_summary);
   }
   return finish_delivery(result, snapshot, m_clock);
 }

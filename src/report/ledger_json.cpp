@@ -31,9 +31,11 @@ json day_json(std::int64_t day, const metrics::LedgerDay& counts) {
     goals[std::to_string(goal)] = bound_json(bound);
   }
   out["goals"] = std::move(goals);
+  // by_visitor is sorted like the JSON object, so each entry goes at the end: no search per visitor.
   json visitors = json::object();
+  auto& entries = visitors.get_ref<json::object_t&>();
   for (const auto& [id, c] : counts.by_visitor) {
-    visitors[id] = visitor_json(c);
+    entries.emplace_hint(entries.end(), id, visitor_json(c));
   }
   out["by_visitor"] = std::move(visitors);
   if (!counts.untracked.empty()) {

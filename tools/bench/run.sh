@@ -19,7 +19,9 @@
 #   brought up to date), TF_BIN / BARE_LOOP (use these binaries as they are),
 #   BENCH_EPOLL=1 (also the bare loop in epoll mode), BENCH_LONG=1 (the 60 s rate phase),
 #   BENCH_ROUNDS (9) single-hit rounds of BENCH_ROUND_SECONDS (4) each: the same-bytes loop then trafficinator,
-#   BENCH_ONLY=listen (only the --listen rounds), BENCH_LISTEN_ROUNDS (5) --listen rounds.
+#   BENCH_ONLY=listen (only the --listen rounds), BENCH_LISTEN_ROUNDS (5) --listen rounds,
+#   BENCH_ONLY=single (only what the single-hit line needs: nginx, the same-bytes loop's inputs and the
+#   BENCH_ROUNDS alternating rounds with their median ratio; no wrk, bulk, RSS, --listen or HTTPS).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -141,12 +143,56 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "n/a") printf "
 line() { printf '%-42s %10s %-9s %s\n' "$1" "$2" "$3" "${*:4}"; }
 median() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk '{v[NR] = $1} END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# What trafficinator sends per hit: the first hit of `generate` (seed 1) as a form POST body and,
+# by default, its own User-Agent line (USER_AGENT_HEADER; the browser travels in the body's ua
+# parameter). The loop sending these same bytes is the single-hit reference.
+same_bytes_inputs() {
+  hit_query="$("$tf_bin" generate --visits 1 --seed 1 --format urls 2>/dev/null | head -1 | sed 's/^[^?]*?//')"
+  tool_ua="trafficinator/$("$tf_bin" --version | awk '{print $2}')"
+  hit_ua="$("$tf_bin" generate --visits 1 --seed 1 2>/dev/null | head -1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["params"]["ua"])')"
+}
+
+# 1e9 visits/day × SPEED 1000 ≈ 11.6 M visits/s: arrivals never limit the hit rate (at 1e9 alone,
+# ~11.6k visits/s × ~6.4 hits capped --bulk near 74k hits/s).
+no_pauses=(TARGET_VISITS_PER_DAY=1e9 SPEED=1000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0)
+rounds="${BENCH_ROUNDS:-9}"
+round_seconds="${BENCH_ROUND_SECONDS:-4}"
+
+# Single hits against the same-bytes loop, in short rounds that alternate the two (the machine's
+# speed drifts by tens of percent within seconds to minutes): each round's ratio is trafficinator's
+# hits/s over the same-bytes loop's requests/s just before it; the goal is judged on the median
+# round. Sets single_hps (the median round's hits/s).
+single_rounds() {
+  local ratios="" singles="" round round_bare round_hps round_ratio
+  for round in $(seq "$rounds"); do
+    round_bare="$(run_seconds=$round_seconds bare_rate poll "$url" "$hit_query" "$tool_ua")"
+    tf_run "single$round" $((round_seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections -- --duration "${round_seconds}s" --drain-timeout 5s
+    round_hps="$(summary "single$round" 't["acked"] / s["elapsed_s"]')"
+    round_ratio="$(ratio "$round_hps" "$round_bare")"
+    line "  round $round: same bytes, trafficinator" "$round_bare" "req/s" "then $round_hps hits/s: ratio $round_ratio ($(cpu_s "single$round") CPU-s)"
+    ratios+=" $round_ratio"; singles+=" $round_hps"
+  done
+  single_hps="$(echo "$singles" | median)"
+  local of_wrk=""; [[ -n "${wrk_rps:-}" ]] && of_wrk="; $(ratio "$single_hps" "$wrk_rps") of wrk"
+  line "trafficinator, single-hit, c${connections}" "$single_hps" "hits/s" \
+    "(median round; median ratio of $rounds rounds: $(echo "$ratios" | median) of the same-bytes loop, goal >= 0.90${of_wrk})"
+}
+
 install_missing
 find_binaries
 start_nginx
 echo "sink: nginx (1 worker, return 204, access log off) on $url; ${seconds} s per throughput run"
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start (shared: compare ratios)"
 echo
+
+# BENCH_ONLY=single: only the single-hit line (the coordinator's quiet-machine check of issue 22).
+if [[ "${BENCH_ONLY:-}" == single ]]; then
+  same_bytes_inputs
+  single_rounds
+  echo
+  sed 's/^/  /' "$work/bare.log"
+  exit 0
+fi
 
 # BENCH_ONLY=listen: only the --listen rounds (each a ratio within the same invocation).
 if [[ "${BENCH_ONLY:-}" != listen ]]; then
@@ -156,12 +202,7 @@ line "wrk -t1 -c${connections}" "$wrk_rps" "req/s" "(the machine's HTTP/1.1 refe
 # HTTP/1.1, TCP_NODELAY, the same timeouts, mimalloc): the strongest libcurl reference.
 poll_rps="$(bare_rate poll)"
 line "bare loop (shared CURLU), empty GET" "$poll_rps" "req/s" "($(ratio "$poll_rps" "$wrk_rps") of wrk; no body, no User-Agent)"
-# What trafficinator sends per hit: the first hit of `generate` (seed 1) as a form POST body and,
-# by default, its own User-Agent line (USER_AGENT_HEADER; the browser travels in the body's ua
-# parameter). This same-bytes loop is the single-hit reference.
-hit_query="$("$tf_bin" generate --visits 1 --seed 1 --format urls 2>/dev/null | head -1 | sed 's/^[^?]*?//')"
-tool_ua="trafficinator/$("$tf_bin" --version | awk '{print $2}')"
-hit_ua="$("$tf_bin" generate --visits 1 --seed 1 2>/dev/null | head -1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["params"]["ua"])')"
+same_bytes_inputs  # the single-hit reference sends these bytes
 same_rps="$(bare_rate poll "$url" "$hit_query" "$tool_ua")"
 line "bare loop (shared CURLU), same bytes" "$same_rps" "req/s" "($(ratio "$same_rps" "$poll_rps") of the empty GET; ${#hit_query} B form POST + User-Agent: $tool_ua)"
 browser_rps="$(bare_rate poll "$url" "$hit_query" "$hit_ua")"
@@ -171,27 +212,7 @@ if [[ "${BENCH_EPOLL:-0}" == 1 ]]; then
   line "bare loop (shared CURLU), epoll (lazy)" "$epoll_rps" "req/s" "($(ratio "$epoll_rps" "$poll_rps") of poll; empty GET)"
 fi
 
-# 1e9 visits/day × SPEED 1000 ≈ 11.6 M visits/s: arrivals never limit the hit rate (at 1e9 alone,
-# ~11.6k visits/s × ~6.4 hits capped --bulk near 74k hits/s).
-no_pauses=(TARGET_VISITS_PER_DAY=1e9 SPEED=1000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0)
-# Single hits against the same-bytes loop, in short rounds that alternate the two (the machine's
-# speed drifts by tens of percent within seconds to minutes): each round's ratio is trafficinator's
-# hits/s over the same-bytes loop's requests/s just before it; the goal is judged on the median round.
-rounds="${BENCH_ROUNDS:-9}"
-round_seconds="${BENCH_ROUND_SECONDS:-4}"
-ratios=""; singles=""
-for round in $(seq "$rounds"); do
-  round_bare="$(run_seconds=$round_seconds bare_rate poll "$url" "$hit_query" "$tool_ua")"
-  tf_run "single$round" $((round_seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections -- --duration "${round_seconds}s" --drain-timeout 5s
-  round_hps="$(summary "single$round" 't["acked"] / s["elapsed_s"]')"
-  round_ratio="$(ratio "$round_hps" "$round_bare")"
-  line "  round $round: same bytes, trafficinator" "$round_bare" "req/s" "then $round_hps hits/s: ratio $round_ratio ($(cpu_s "single$round") CPU-s)"
-  ratios+=" $round_ratio"; singles+=" $round_hps"
-done
-single_hps="$(echo "$singles" | median)"
-line "trafficinator, single-hit, c${connections}" "$single_hps" "hits/s" \
-  "(median round; median ratio of $rounds rounds: $(echo "$ratios" | median) of the same-bytes loop, goal >= 0.90;" \
-  "$(ratio "$single_hps" "$wrk_rps") of wrk)"
+single_rounds
 tf_run visitor_ua $((seconds + 40)) "${no_pauses[@]}" CONCURRENCY=$connections USER_AGENT_HEADER=visitor -- \
   --duration "${seconds}s" --drain-timeout 5s
 visitor_hps="$(summary visitor_ua 't["acked"] / s["elapsed_s"]')"
@@ -222,7 +243,6 @@ line "trafficinator, --bulk 100 untuned" "$untuned_hps" "hits/s" \
 
 fi
 
-no_pauses=(TARGET_VISITS_PER_DAY=1e9 SPEED=1000 PAUSE_BETWEEN_PVS_MIN=0 PAUSE_BETWEEN_PVS_MAX=0)
 # The live view's cost (issue 18): --bulk 100 (one thread, as bulk1) with --listen and a poller
 # fetching /data, /status and /metrics once a second (what the open live page, a dashboard and a
 # scraper do), against the same run without --listen, in BENCH_LISTEN_ROUNDS (5) alternating
