@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "metrics/ledger.hpp"
+#include "metrics/ledger_recorder.hpp"
 
 namespace tf::model {
 struct Visitor;
