@@ -87,7 +87,8 @@ TEST_CASE("a snapshot with visitor details has every part's hex visitors, one wi
   auto add_visitors = [&](std::uint64_t first) {
     for (std::uint64_t i = first; i < first + 100; ++i) {
       shared.update([&](tf::metrics::RunMetrics& run, LedgerRecorder& recorder) {
-        recorder.record_visitor(run.ledger, k_shop, 1, 20'000, VisitorTable::unpack(i % 150), VisitorCounts{{1, 0}, {1, 0}});
+        recorder.record_visitor(run.ledger, k_shop, 1, 20'000, VisitorTable::unpack(i % 150),
+                                VisitorCounts{{1, 0}, {1, 0}});
       });
     }
   };
