@@ -55,15 +55,13 @@ std::int64_t LedgerFeed::local_day(const date::time_zone* zone, std::int64_t tim
   return m_day;
 }
 
-metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const std::string& name) {
+metrics::LedgerHit LedgerFeed::view_of(const VisitFlow& flow, std::size_t step, std::int64_t day, bool starts_visit) {
   const auto& visit = flow.visit();
   const auto& hit = visit.hits[step];
   metrics::LedgerHit out;
-  out.target = &name;
   out.site_id = flow.context().site_id;
-  out.day = local_day(flow.zone(), flow.hit_time_us(step));
-  out.starts_visit = step == 0 ||
-    (!same_day_as_last(flow.hit_time_us(step - 1)) && out.day != local_day(flow.zone(), flow.hit_time_us(step - 1)));
+  out.day = day;
+  out.starts_visit = starts_visit;
   if (out.starts_visit) {
     const auto& id = visit.visitor.uid.empty() ? visit.visitor.id : visit.visitor.uid;
     out.visitor = std::hash<std::string>{}(id);
@@ -76,6 +74,49 @@ metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const s
     out.goal = hit.idgoal;
   }
   return out;
+}
+
+metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const std::string& name) {
+  const std::int64_t day = local_day(flow.zone(), flow.hit_time_us(step));
+  const bool starts_visit = step == 0 ||
+    (!same_day_as_last(flow.hit_time_us(step - 1)) && day != local_day(flow.zone(), flow.hit_time_us(step - 1)));
+  auto out = view_of(flow, step, day, starts_visit);
+  out.target = &name;
+  return out;
+}
+
+void LedgerFeed::mark(VisitFlow& flow, std::size_t step, std::int64_t time_us) {
+  auto& mark = flow.ledger_mark;
+  if (mark.step == step) {
+    return;  // encoded again (a retry, a dead letter): dated once, the same view
+  }
+  const std::int64_t day = local_day(flow.zone(), time_us);
+  bool starts_visit = step == 0;
+  if (step > 0 && mark.step == step - 1) {
+    starts_visit = day != mark.hit.day;  // the usual case: the previous hit's mark
+  } else if (step > 0) {
+    const std::int64_t before_us = flow.hit_time_us(step - 1);
+    starts_visit = !same_day_as_last(before_us) && day != local_day(flow.zone(), before_us);
+  }
+  mark.hit = view_of(flow, step, day, starts_visit);
+  mark.step = step;
+  if (step == 0 && flow.tally.visitor_id.empty()) {
+    flow.tally.visitor_id = matomo_visitor_id(flow.visit().visitor);
+  }
+}
+
+metrics::LedgerHit LedgerFeed::ledger_hit(VisitFlow& flow, std::size_t step, const std::string& name) {
+  if (flow.ledger_mark.step != step) {
+    return hit_of(flow, step, name);
+  }
+  auto out = flow.ledger_mark.hit;
+  out.target = &name;
+  return out;
+}
+
+LedgerFeed& thread_feed() {
+  thread_local LedgerFeed feed;
+  return feed;
 }
 
 }  // namespace tf::delivery

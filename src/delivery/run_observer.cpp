@@ -14,12 +14,6 @@ namespace {
 
 std::uint64_t micros(Micros d) { return d.count() > 0 ? static_cast<std::uint64_t>(d.count()) : 0; }
 
-/// This thread's cache of site-local day bounds (a pure cache: right for any zone and time).
-LedgerFeed& local_feed() {
-  thread_local LedgerFeed feed;
-  return feed;
-}
-
 }  // namespace
 
 bool maybe_recorded(engine::StepOutcome outcome, std::string_view reason) {
@@ -115,7 +109,7 @@ void RunObserver::on_step_done(engine::Flow& flow, std::size_t step, engine::Ste
   m_metrics.update([&](metrics::RunMetrics& run, metrics::LedgerRecorder& recorder) {
     run.targets[flow.target()].count(outcome);
     if (in_ledger) {
-      const auto hit = local_feed().hit_of(visit_flow, step, m_names[flow.target()]);
+      const auto hit = thread_feed().ledger_hit(visit_flow, step, m_names[flow.target()]);
       recorder.record(run.ledger, hit, outcome == engine::StepOutcome::acked);
       tally_hit(run.ledger, recorder, visit_flow, hit, outcome == engine::StepOutcome::acked);
     }

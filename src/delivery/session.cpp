@@ -12,6 +12,7 @@
 #include "delivery/console.hpp"
 #include "delivery/dead_letter.hpp"
 #include "delivery/run_observer.hpp"
+#include "delivery/summary_fields.hpp"
 #include "delivery/verdict.hpp"
 #include "report/atomic_file.hpp"
 #include "report/html_report.hpp"
@@ -108,21 +109,14 @@ void DeliverySession::write_outputs(const std::string& table, const metrics::Sna
     std::fflush(outputs.table_out);
   }
   m_summary = report::summary_to_json(snapshot, redacted_config(m_settings));
-  // a copy only when fields are added (the ledger's visitors make the summary large to copy)
-  nlohmann::json extended;
-  const nlohmann::json* summary = &m_summary;
-  if (!outputs.summary_fields.empty()) {
-    extended = m_summary;
-    for (const auto& [key, value] : outputs.summary_fields.items()) {
-      extended[key] = value;
+  {
+    const SummaryFieldsAdded fields(m_summary, outputs.summary_fields);  // not copied: added, then taken out
+    if (!outputs.summary_json.empty()) {
+      report::write_summary_file(outputs.summary_json, m_summary);
     }
-    summary = &extended;
-  }
-  if (!outputs.summary_json.empty()) {
-    report::write_summary_file(outputs.summary_json, *summary);
-  }
-  if (!outputs.report_html.empty()) {
-    report::write_html_report(outputs.report_html, *summary);
+    if (!outputs.report_html.empty()) {
+      report::write_html_report(outputs.report_html, m_summary);
+    }
   }
   if (!outputs.metrics_file.empty()) {
     report::write_prometheus_file(outputs.metrics_file, snapshot);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 
+#include "delivery/ledger_feed.hpp"
 #include "matomo/bulk.hpp"
 #include "matomo/encode.hpp"
 #include "matomo/wire.hpp"
@@ -81,7 +82,9 @@ matomo::EncodeContext VisitFlow::encode_context(std::size_t step) {
   ctx.site_id = m_context.site_id;
   ctx.has_token = !m_context.token_auth.empty();
   // The encoders date a hit at anchor_ms + offset_ms (whole seconds for cdt: floor, never later).
-  ctx.anchor_ms = hit_time_us(step) / 1000 - m_visit->hits[step].offset_ms;
+  const std::int64_t time_us = hit_time_us(step);
+  thread_feed().mark(*this, step, time_us);  // the ledger's view while the visit is hot
+  ctx.anchor_ms = time_us / 1000 - m_visit->hits[step].offset_ms;
   ctx.time_zone = m_zone;
   ctx.send_cip = m_context.send_cip;
   return ctx;

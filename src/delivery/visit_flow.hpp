@@ -101,6 +101,8 @@ public:
   int abandoned = 0;
   /// The ledger's per-visitor counts of this visit, not yet added (delivery/visitor_tally.hpp).
   VisitTally tally;
+  /// The ledger's view of the last hit encoded (LedgerFeed::mark; delivery/visitor_tally.hpp).
+  LedgerMark ledger_mark;
   /// Single mode: build_request tells `log` (may be null) before each hit is sent.
   void set_send_log(SendLog* log) { m_send_log = log; }
 

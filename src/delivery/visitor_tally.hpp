@@ -2,10 +2,11 @@
 // The ledger's per-visitor counts (metrics::VisitorCounts), gathered per visit: each hit adds
 // to its VisitFlow's tally (no look-up), and the tally joins the ledger once, when the visit is
 // done or moves to the next site-local day.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "metrics/ledger.hpp"
+#include "metrics/ledger_recorder.hpp"
 
 namespace tf::model {
 struct Visitor;
@@ -19,6 +20,13 @@ class VisitFlow;
 struct VisitTally {
   std::int64_t day = 0;
   metrics::VisitorCounts counts;
+  std::string visitor_id;  ///< matomo_visitor_id, noted when the first hit is encoded; empty: not yet
+};
+
+/// The ledger's view of the last hit of a flow encoded (LedgerFeed::mark), its target unset.
+struct LedgerMark {
+  std::size_t step = static_cast<std::size_t>(-1);  ///< none yet
+  metrics::LedgerHit hit;
 };
 
 /// Matomo's idvisitor of `visitor`: the first 16 hex of sha1(uid) with a uid, else its id

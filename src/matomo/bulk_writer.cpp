@@ -265,34 +265,24 @@ char* items_to(const model::Order& order, char* dest) {
   return dest;
 }
 
-/// Pass 1: an upper bound of the element's size, in bytes.
-class JsonSizeBound {
-public:
-  [[gnu::always_inline]] void put(std::string_view key, std::string_view value) {
-    m_size += key.size() + 4 + json_string_bound(value);
-  }
-  void put_int(std::string_view key, std::int64_t) { m_size += key.size() + 6 + k_int_chars; }
-  void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
-  void put_items(std::string_view key, const model::Order& order) { m_size += key.size() + 4 + items_bound(order); }
-  std::size_t size() const { return m_size + 2; }  // the braces of an element without pairs
-
-private:
-  std::size_t m_size = 0;
-};
-
-/// Pass 2: `{"key":"value",...}` at a buffer sized by JsonSizeBound. Every value is a JSON string
-/// except ec_items, the real array (as bulk_element emits them). Keys are literals of [a-z_].
+/// `{"key":"value",...}` in one pass into a buffer grown before each pair to that pair's worst
+/// case (a size-bound pass over the hit cost ~200 instructions per hit). Every value is a JSON
+/// string except ec_items, the real array (as bulk_element emits them). Keys are literals of [a-z_].
 /// Recurring values are not memoised: their JSON escaping is a block copy, as cheap as a look-up.
 // The pair writers are forced inline: put_hit (encode_detail.hpp) grew past GCC's inlining
 // budget, and a call per pair cost ~600 instructions per hit (callgrind, 2026-12-03).
 class JsonElementWriter {
 public:
-  explicit JsonElementWriter(char* dest) : m_dest(dest) {}
+  /// Writes at the start of `buffer` (grown as needed; its contents are overwritten).
+  explicit JsonElementWriter(std::vector<char>& buffer)
+    : m_buffer(buffer), m_dest(buffer.data()), m_end(buffer.data() + buffer.size()) {}
   [[gnu::always_inline]] void put(std::string_view key, std::string_view value) {
+    room(key.size() + 4 + json_string_bound(value));
     start_pair(key);
     m_dest = json_string_to(value, m_dest);
   }
   [[gnu::always_inline]] void put_int(std::string_view key, std::int64_t value) {
+    room(key.size() + 6 + k_int_chars);
     start_pair(key);
     const fmt::format_int text(value);
     *m_dest++ = '"';
@@ -301,19 +291,33 @@ public:
   }
   void put_recurring(std::string_view key, std::string_view value) { put(key, value); }
   void put_items(std::string_view key, const model::Order& order) {
+    room(key.size() + 4 + items_bound(order));
     start_pair(key);
     m_dest = items_to(order, m_dest);
   }
-  /// Closes the object; returns its end.
-  char* finish() {
+  /// Closes the object; returns what was written.
+  std::string_view finish() {
+    room(2);
     if (!m_any) {
       *m_dest++ = '{';
     }
     *m_dest++ = '}';
-    return m_dest;
+    return {m_buffer.data(), static_cast<std::size_t>(m_dest - m_buffer.data())};
   }
 
 private:
+  /// At least `n` bytes free at m_dest.
+  [[gnu::always_inline]] void room(std::size_t n) {
+    if (static_cast<std::size_t>(m_end - m_dest) < n) {
+      grow(n);
+    }
+  }
+  [[gnu::noinline]] void grow(std::size_t n) {
+    const auto used = static_cast<std::size_t>(m_dest - m_buffer.data());
+    m_buffer.resize(std::max(used + n, 2 * m_buffer.size()));
+    m_dest = m_buffer.data() + used;
+    m_end = m_buffer.data() + m_buffer.size();
+  }
   [[gnu::always_inline]] void start_pair(std::string_view key) {
     *m_dest++ = m_any ? ',' : '{';
     m_any = true;
@@ -322,18 +326,17 @@ private:
     *m_dest++ = '"';
     *m_dest++ = ':';
   }
+  std::vector<char>& m_buffer;
   char* m_dest;
+  char* m_end;
   bool m_any = false;
 };
 
-/// This thread's buffer of at least `size` bytes: the element is written there (the bound is up
-/// to 6 × its text), then appended to the request body with its exact size.
-char* scratch(std::size_t size) {
-  thread_local std::vector<char> buffer;
-  if (buffer.size() < size) {
-    buffer.resize(std::max(size, 2 * buffer.size()));
-  }
-  return buffer.data();
+/// This thread's buffer: an element is written there (its pairs' bounds are up to 6 × their
+/// text), then appended to the request body with its exact size.
+std::vector<char>& scratch() {
+  thread_local std::vector<char> buffer(4096);
+  return buffer;
 }
 
 }  // namespace
@@ -341,12 +344,9 @@ char* scratch(std::size_t size) {
 void append_hit_bulk_element(const model::Visit& visit, std::size_t index, const EncodeContext& ctx, std::string& out) {
   const model::Hit& hit = visit.hits.at(index);
   const detail::HitTime t = detail::hit_time(ctx.anchor_ms + hit.offset_ms, detail::local_zone(visit, ctx));
-  JsonSizeBound bound;
-  detail::put_hit(bound, visit, index, ctx, t);
-  char* const begin = scratch(bound.size());
-  JsonElementWriter writer(begin);
+  JsonElementWriter writer(scratch());
   detail::put_hit(writer, visit, index, ctx, t);
-  out.append(begin, static_cast<std::size_t>(writer.finish() - begin));
+  out.append(writer.finish());
 }
 
 void append_json_string(std::string_view text, std::string& out) {

@@ -11,10 +11,6 @@ constexpr std::array<std::string_view, k_measure_count> k_names{
   "visits", "visitors",      "pageviews",   "site_searches", "outlinks", "downloads", "events", "content_interactions",
   "orders", "revenue_cents", "cart_updates"};
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
-  return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6U) + (h >> 2U));
-}
-
 // Howard Hinnant's days_from_civil / civil_from_days.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
   y -= m <= 2 ? 1 : 0;
@@ -73,101 +69,6 @@ void Ledger::drop_visitor_details() noexcept {
       counts.untracked = {};
     }
   }
-}
-
-void LedgerRecorder::count_visitor(Bound& bound, const LedgerHit& hit, bool acked) {
-  // the target's name is stable while recording: its address stands for it
-  const auto key =
-    mix(mix(reinterpret_cast<std::uintptr_t>(hit.target), static_cast<std::uint64_t>(hit.day)), hit.visitor);
-  if (acked) {
-    if (m_acked.insert(key).second) {
-      ++bound.acked;
-      if (!m_any.insert(key).second && bound.unconfirmed > 0) {
-        --bound.unconfirmed;  // counted before as possibly there; now certainly
-      }
-    }
-  } else if (!m_acked.contains(key) && m_any.insert(key).second) {
-    ++bound.unconfirmed;
-  }
-}
-
-LedgerDay& LedgerRecorder::day_of(Ledger& ledger, const LedgerHit& hit) {
-  if (m_counts != nullptr && m_ledger == &ledger && m_target == hit.target && m_day == hit.day) {
-    return *m_counts;
-  }
-  auto& target = ledger.targets[*hit.target];
-  if (target.name.empty()) {
-    target.name = *hit.target;
-    target.site_id = hit.site_id;
-  }
-  m_ledger = &ledger;
-  m_target = hit.target;
-  m_day = hit.day;
-  m_counts = &target.days[hit.day];
-  return *m_counts;
-}
-
-void LedgerRecorder::record(Ledger& ledger, const LedgerHit& hit, bool acked) {
-  auto& day = day_of(ledger, hit);
-  auto bump = [acked](Bound& bound, std::uint64_t n) { (acked ? bound.acked : bound.unconfirmed) += n; };
-  if (hit.starts_visit) {
-    bump(day[Measure::visits], 1);
-    count_visitor(day[Measure::visitors], hit, acked);
-  }
-  if (hit.action) {
-    bump(day[*hit.action], 1);
-    if (*hit.action == Measure::orders && hit.revenue_cents > 0) {
-      bump(day[Measure::revenue_cents], static_cast<std::uint64_t>(hit.revenue_cents));
-    }
-  }
-  if (hit.goal > 0) {
-    bump(day.goals[hit.goal], 1);
-  }
-}
-
-void LedgerRecorder::record_visitor(Ledger& ledger, const std::string& target, int site_id, std::int64_t day,
-                                    const std::string& visitor_id, const VisitorCounts& counts) {
-  auto& into = ledger.targets[target];
-  if (into.name.empty()) {
-    into.name = target;
-    into.site_id = site_id;
-  }
-  auto& counts_of_day = into.days[day];
-  if (auto* found = find_visitor(counts_of_day, visitor_id)) {
-    found->add(counts);
-  } else if (take_itemised_slot()) {
-    auto& entry = counts_of_day.by_visitor.emplace(visitor_id, counts).first->second;
-    m_index.emplace(std::pair<const LedgerDay*, std::string>{&counts_of_day, visitor_id}, &entry);
-    ++m_indexed[&counts_of_day];
-  } else {
-    counts_of_day.untracked.add(counts);
-  }
-}
-
-VisitorCounts* LedgerRecorder::find_visitor(LedgerDay& day, std::string_view visitor_id) {
-  if (const auto it = m_index.find(std::pair<const LedgerDay*, std::string_view>{&day, visitor_id});
-      it != m_index.end()) {
-    return it->second;
-  }
-  const auto indexed = m_indexed.find(&day);
-  if (day.by_visitor.size() == (indexed == m_indexed.end() ? 0 : indexed->second)) {
-    return nullptr;  // every entry of the day is this recorder's, and indexed
-  }
-  const auto it = day.by_visitor.find(std::string{visitor_id});  // entries from elsewhere
-  return it == day.by_visitor.end() ? nullptr : &it->second;
-}
-
-bool LedgerRecorder::take_itemised_slot() noexcept {
-  if (m_shared_itemised == nullptr) {
-    return m_itemised < k_ledger_visitor_cap && ++m_itemised > 0;
-  }
-  std::size_t taken = m_shared_itemised->load(std::memory_order_relaxed);
-  while (taken < k_ledger_visitor_cap) {
-    if (m_shared_itemised->compare_exchange_weak(taken, taken + 1, std::memory_order_relaxed)) {
-      return true;
-    }
-  }
-  return false;
 }
 
 std::string format_day(std::int64_t day) {

@@ -2,18 +2,15 @@
 // The ledger: what each target's Matomo site should hold, per site-local day, by measure
 // (issue 21). Each measure keeps what was acked and an upper bound from unconfirmed hits, so that
 // `verify` can say ok when Matomo's number lies in [acked, acked + unconfirmed].
-// Plain data (copied in snapshots, added by `merge`); LedgerRecorder feeds it hit by hit.
+// Plain data (copied in snapshots, added by `merge`); LedgerRecorder (metrics/ledger_recorder.hpp)
+// feeds it hit by hit.
 #include <array>
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
-#include <utility>
 
 namespace tf::metrics {
 
@@ -111,63 +108,6 @@ struct LedgerHit {
   std::uint64_t visitor = 0;  ///< a hash of the visitor's Matomo id (uid or id)
   std::int64_t revenue_cents = 0;  ///< orders only
   int goal = -1;  ///< > 0: a goal conversion
-};
-
-/// Feeds a Ledger; remembers which visitors each day already counted (memory grows with
-/// distinct visitors per day, not with hits). Not thread-safe: call under the ledger's lock.
-/// Keeps a pointer to the last day it counted and an index of the by_visitor entries it made: a
-/// ledger it feeds may gain days and entries, never lose them, and outlives the recorder's use.
-class LedgerRecorder {
-public:
-  /// `itemised` (optional): a counter of by_visitor entries shared with other recorders (one per
-  /// event loop) so that the cap holds over all of them; by default the recorder counts its own.
-  explicit LedgerRecorder(std::atomic<std::size_t>* itemised = nullptr) : m_shared_itemised(itemised) {}
-  /// Counts `hit` as acked (true) or unconfirmed (false).
-  void record(Ledger& ledger, const LedgerHit& hit, bool acked);
-  /// Adds one visit's `counts` to visitor `visitor_id` (Matomo's idvisitor) of `target` on `day`,
-  /// itemised while fewer than k_ledger_visitor_cap entries were, else to the day's `untracked`.
-  void record_visitor(Ledger& ledger, const std::string& target, int site_id, std::int64_t day,
-                      const std::string& visitor_id, const VisitorCounts& counts);
-
-private:
-  void count_visitor(Bound& bound, const LedgerHit& hit, bool acked);
-  /// One more by_visitor entry, if the cap allows it.
-  bool take_itemised_slot() noexcept;
-  LedgerDay& day_of(Ledger& ledger, const LedgerHit& hit);
-
-  // the day of the previous hit: most hits go to the same one (map nodes are stable)
-  const Ledger* m_ledger = nullptr;
-  const std::string* m_target = nullptr;
-  std::int64_t m_day = 0;
-  LedgerDay* m_counts = nullptr;
-
-  std::unordered_set<std::uint64_t> m_acked;  ///< (target, day, visitor) keys counted acked
-  std::unordered_set<std::uint64_t> m_any;  ///< … counted acked or unconfirmed
-  /// Finds `visitor_id` in `day.by_visitor` through m_index (one hash probe instead of a walk of
-  /// up to k_ledger_visitor_cap string compares); nullptr when absent.
-  VisitorCounts* find_visitor(LedgerDay& day, std::string_view visitor_id);
-
-  struct DayVisitorHash {
-    using is_transparent = void;
-    std::size_t operator()(const std::pair<const LedgerDay*, std::string_view>& key) const noexcept {
-      return std::hash<std::string_view>{}(key.second) ^ (reinterpret_cast<std::uintptr_t>(key.first) >> 4U);
-    }
-    std::size_t operator()(const std::pair<const LedgerDay*, std::string>& key) const noexcept {
-      return (*this)(std::pair<const LedgerDay*, std::string_view>{key.first, key.second});
-    }
-  };
-  struct DayVisitorEqual {
-    using is_transparent = void;
-    template <class A, class B>
-    bool operator()(const A& a, const B& b) const noexcept {
-      return a.first == b.first && std::string_view{a.second} == std::string_view{b.second};
-    }
-  };
-  /// by_visitor entries this recorder created, by (day, visitor id); a day's map nodes are stable
-  std::unordered_map<std::pair<const LedgerDay*, std::string>, VisitorCounts*, DayVisitorHash, DayVisitorEqual> m_index;
-  std::unordered_map<const LedgerDay*, std::size_t> m_indexed;  ///< of each day, entries in m_index
-  std::size_t m_itemised = 0;  ///< by_visitor entries this recorder created
-  std::atomic<std::size_t>* m_shared_itemised = nullptr;  ///< … or all recorders sharing it
 };
 
 /// "YYYY-MM-DD" of a day number (days since 1970-01-01) and back; nullopt when malformed.

@@ -17,7 +17,7 @@
 
 #include "metrics/histogram.hpp"
 #include "metrics/stage_metrics.hpp"
-#include "metrics/ledger.hpp"
+#include "metrics/ledger_recorder.hpp"
 #include "metrics/target_metrics.hpp"
 #include "metrics/time_series.hpp"
 #include "util/clock.hpp"
@@ -152,6 +152,7 @@ public:
   /// The initial metrics plus every thread's part, taken with all parts locked. Without
   /// `visitor_details`, the ledger's by_visitor and untracked are left out (Ledger::
   /// drop_visitor_details): up to k_ledger_visitor_cap entries a day not copied while the loops wait.
+  /// With them, the visitors each part's recorder itemised join its ledger here (add_visitors).
   Snapshot snapshot(bool visitor_details = true) const;
 
 private:

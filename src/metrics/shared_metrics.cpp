@@ -102,6 +102,9 @@ Snapshot SharedMetrics::snapshot(bool visitor_details) const {
   }
   for (const auto& part : m_parts) {
     add_part(out, part->run, visitor_details);
+    if (visitor_details) {
+      part->recorder.add_visitors(out.ledger);  // kept in the recorder while the run goes
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "metrics/ledger.hpp"
+#include "metrics/ledger_recorder.hpp"
 
 using tf::metrics::Bound;
 using tf::metrics::Ledger;
