@@ -76,11 +76,14 @@ metrics::LedgerHit LedgerFeed::view_of(const VisitFlow& flow, std::size_t step, 
   return out;
 }
 
+bool LedgerFeed::new_day_after_previous(VisitFlow& flow, std::size_t step, std::int64_t day) {
+  const std::int64_t before_us = flow.hit_time_us(step - 1);
+  return !same_day_as_last(before_us) && day != local_day(flow.zone(), before_us);
+}
+
 metrics::LedgerHit LedgerFeed::hit_of(VisitFlow& flow, std::size_t step, const std::string& name) {
   const std::int64_t day = local_day(flow.zone(), flow.hit_time_us(step));
-  const bool starts_visit = step == 0 ||
-    (!same_day_as_last(flow.hit_time_us(step - 1)) && day != local_day(flow.zone(), flow.hit_time_us(step - 1)));
-  auto out = view_of(flow, step, day, starts_visit);
+  auto out = view_of(flow, step, day, step == 0 || new_day_after_previous(flow, step, day));
   out.target = &name;
   return out;
 }
@@ -95,8 +98,7 @@ void LedgerFeed::mark(VisitFlow& flow, std::size_t step, std::int64_t time_us) {
   if (step > 0 && mark.step == step - 1) {
     starts_visit = day != mark.hit.day;  // the usual case: the previous hit's mark
   } else if (step > 0) {
-    const std::int64_t before_us = flow.hit_time_us(step - 1);
-    starts_visit = !same_day_as_last(before_us) && day != local_day(flow.zone(), before_us);
+    starts_visit = new_day_after_previous(flow, step, day);
   }
   mark.hit = view_of(flow, step, day, starts_visit);
   mark.step = step;

@@ -27,6 +27,9 @@ public:
 private:
   /// `time_us` lies in the interval of the last local_day() (same zone, same day): no look-up.
   bool same_day_as_last(std::int64_t time_us) const { return time_us >= m_begin_us && time_us < m_end_us; }
+  /// Hit `step` (> 0), on site-local `day` (the last local_day()), falls on another day than the
+  /// hit before it: Matomo counts a new visit there.
+  bool new_day_after_previous(VisitFlow& flow, std::size_t step, std::int64_t day);
   /// The view of hit `step` (its site-local `day`, whether it starts a visit), target unset.
   static metrics::LedgerHit view_of(const VisitFlow& flow, std::size_t step, std::int64_t day, bool starts_visit);
 

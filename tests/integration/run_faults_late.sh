@@ -17,19 +17,30 @@ wait_late_hits() {
   done
 }
 
-start_mock
-set_faults '{"record_then": "late", "record_then_every": 4, "record_then_ms": 2500}'
-s=$TF_WORK/late.json
-dead=$TF_WORK/late.dead
-MATOMO_URL=$MOCK_URL HEARTBEAT_PROBABILITY=1 PAGEVIEWS_MIN=2 PAGEVIEWS_MAX=3 \
-  run_tf late run --preset smoke --visits 20 --speed 3 --seed 21 --timeout 1s --max-failure-rate 1 \
-  --summary-json "$s" --dead-letter "$dead" --quiet
-check "late: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
-[[ -s "$s" ]] || fail "late: no summary: $(tail -3 "$TF_WORK/late.err")"
-late=$(mock_stat faults_injected/record_then_late)
-((late > 0)) || fail "late: no late hit injected"
-acked=$(jv "$s" '.totals.acked')
-wait_late_hits "$acked" "$late"
+# late_run NAME FAULTS [VAR=VALUE...] -- [RUN ARGS...]: a fresh mock with FAULTS, then a smoke run
+# (2-3 pages and a ping per visit, timeout 1 s) with the variables and arguments; checks it ran
+# and that late hits were injected, and waits for them. Sets s, dead, late and acked.
+late_run() {
+  local name=$1 faults=$2
+  shift 2
+  while [[ $# -gt 0 && $1 != -- ]]; do local -x "$1"; shift; done  # exported for this run only
+  shift
+  start_mock
+  set_faults "$faults"
+  s=$TF_WORK/$name.json
+  dead=$TF_WORK/$name.dead
+  MATOMO_URL=$MOCK_URL HEARTBEAT_PROBABILITY=1 PAGEVIEWS_MIN=2 PAGEVIEWS_MAX=3 \
+    run_tf "$name" run --preset smoke --seed 21 --timeout 1s --max-failure-rate 1 --summary-json "$s" \
+    --dead-letter "$dead" --quiet "$@"
+  check "$name: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
+  [[ -s "$s" ]] || fail "$name: no summary: $(tail -3 "$TF_WORK/$name.err")"
+  late=$(mock_stat faults_injected/record_then_late)
+  ((late > 0)) || fail "$name: no late hit injected"
+  acked=$(jv "$s" '.totals.acked')
+  wait_late_hits "$acked" "$late"
+}
+
+late_run late '{"record_then": "late", "record_then_every": 4, "record_then_ms": 2500}' -- --visits 20 --speed 3
 unconfirmed=$(jv "$s" '.totals.unconfirmed')
 not_sent=$(jv "$s" '.totals.not_sent')
 echo "late: $late late hits; acked $acked, unconfirmed $unconfirmed, not sent $not_sent; the mock stored $(mock_stat hits_accepted)"
@@ -56,20 +67,9 @@ stop_mock
 # times out (1 s), while the mock still processes the hit for 1.3 s; the next visit of the same
 # visitor starts only the request timeout (1 s) later, after the hit was recorded. Without that
 # hold, its first hit reaches the mock beside the late one (CONCURRENT_VISITOR).
-start_mock
-set_faults '{"record_then": "late", "record_then_every": 5, "record_then_ms": 1300}'
-s=$TF_WORK/returning.json
-dead=$TF_WORK/returning.dead
-MATOMO_URL=$MOCK_URL HEARTBEAT_PROBABILITY=1 PAGEVIEWS_MIN=2 PAGEVIEWS_MAX=3 AUTO_STOP_AFTER_HOURS=0 \
-  TARGET_VISITS_PER_DAY=24 RETURNING_VISITOR_PROBABILITY=1 RETURNING_VISITOR_POOL=2 \
-  run_tf returning run --preset smoke --visits 16 --speed 18000 --seed 21 --timeout 1s --max-failure-rate 1 \
-  --summary-json "$s" --dead-letter "$dead" --quiet
-check "returning: exit code (--max-failure-rate 1)" "0" "$RUN_RC"
-[[ -s "$s" ]] || fail "returning: no summary: $(tail -3 "$TF_WORK/returning.err")"
-late=$(mock_stat faults_injected/record_then_late)
-((late > 0)) || fail "returning: no late hit injected"
-acked=$(jv "$s" '.totals.acked')
-wait_late_hits "$acked" "$late"
+late_run returning '{"record_then": "late", "record_then_every": 5, "record_then_ms": 1300}' \
+  AUTO_STOP_AFTER_HOURS=0 TARGET_VISITS_PER_DAY=24 RETURNING_VISITOR_PROBABILITY=1 RETURNING_VISITOR_POOL=2 \
+  -- --visits 16 --speed 18000
 echo "returning: $late late hits; $(mock_stat distinct_visitors) visitors;" \
   "acked $acked, unconfirmed $(jv "$s" '.totals.unconfirmed'); the mock stored $(mock_stat hits_accepted)"
 check_accounting "$s" "$dead"
