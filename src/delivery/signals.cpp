@@ -10,6 +10,10 @@ namespace {
 constexpr long long k_same_stop_window_ns = 1'000'000'000LL;
 
 std::atomic<int> g_stop_requests{0};
+/// When the first stop signal arrived (CLOCK_MONOTONIC, ns); 0 until then. Claimed by one
+/// compare-and-swap: the process has several threads (the live line, libcurl's resolver), and the
+/// kernel hands each signal to any of them, so a Ctrl-C and timeout's copy of it can run this
+/// handler on two threads at once. Only the thread that claims it is the first request.
 std::atomic<long long> g_first_stop_ns{0};
 std::atomic<bool> g_table_requested{false};
 SignalHooks g_hooks;
@@ -18,20 +22,24 @@ struct sigaction g_old_int, g_old_term, g_old_usr1;
 long long monotonic_ns() {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
-  return static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec;
+  return static_cast<long long>(now.tv_sec) * 1'000'000'000LL + now.tv_nsec + 1;  // never 0
 }
 
 extern "C" void on_stop_signal(int) {
   const long long now = monotonic_ns();
-  if (g_stop_requests.load() == 0) {
-    g_first_stop_ns.store(now);
-  } else if (g_stop_requests.load() == 1 && now - g_first_stop_ns.load() < k_same_stop_window_ns) {
+  long long first = 0;
+  if (g_first_stop_ns.compare_exchange_strong(first, now)) {
+    g_stop_requests.fetch_add(1);
+    if (g_hooks.stop != nullptr) {
+      g_hooks.stop(g_hooks.context);
+    }
+    return;
+  }
+  if (now - first < k_same_stop_window_ns) {
     return;  // `timeout` and a terminal's Ctrl-C both deliver one stop: the same request
   }
-  const int n = g_stop_requests.fetch_add(1) + 1;
-  if (n == 1 && g_hooks.stop != nullptr) {
-    g_hooks.stop(g_hooks.context);
-  } else if (n >= 2 && g_hooks.immediate_stop != nullptr) {
+  g_stop_requests.fetch_add(1);
+  if (g_hooks.immediate_stop != nullptr) {
     g_hooks.immediate_stop(g_hooks.context);
   }
 }
@@ -53,6 +61,7 @@ void install(int signo, void (*handler)(int), struct sigaction* old) {
 SignalScope::SignalScope(SignalHooks hooks) {
   g_hooks = hooks;
   g_stop_requests.store(0);
+  g_first_stop_ns.store(0);
   g_table_requested.store(false);
   install(SIGINT, on_stop_signal, &g_old_int);
   install(SIGTERM, on_stop_signal, &g_old_term);
